@@ -1,0 +1,354 @@
+import { type INestApplication } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+import { type Role, SYSTEM_PRINCIPAL, UsersService } from '@liftwatch/access';
+import {
+  BuildingsService,
+  ElevatorsService,
+  FlatsService,
+  OrganisationsService,
+  RegionsService,
+} from '@liftwatch/registry';
+
+/** Password of every demo user. Demo data only — never use it on a real deployment. */
+export const DEMO_PASSWORD = 'liftwatch-demo';
+
+interface UnitPlan {
+  key: string;
+  building: string;
+  unit: string;
+  floors: number;
+  regionCode: string;
+  registrationCode: string;
+  commissionedOn: string;
+  maker: 'hope' | 'west';
+  firm: 'gz' | 'hz';
+  insurer: 'picc' | 'ping';
+}
+
+const REGIONS = [
+  { code: '440000', name: '广东省', nameEn: 'Guangdong' },
+  { code: '440100', name: '广州市', nameEn: 'Guangzhou' },
+  { code: '440106', name: '天河区', nameEn: 'Tianhe District' },
+  { code: '440111', name: '白云区', nameEn: 'Baiyun District' },
+  { code: '330000', name: '浙江省', nameEn: 'Zhejiang' },
+  { code: '330100', name: '杭州市', nameEn: 'Hangzhou' },
+  { code: '330106', name: '西湖区', nameEn: 'Xihu District' },
+  { code: '330122', name: '桐庐县', nameEn: 'Tonglu County' },
+];
+
+const BUILDINGS = [
+  {
+    key: 'hj12',
+    regionCode: '440106',
+    community: '华景新城',
+    name: '12栋',
+    address: '广州市天河区华景路12号',
+    builtYear: 1996,
+  },
+  {
+    key: 'lk3',
+    regionCode: '440111',
+    community: '同和花园',
+    name: '3栋',
+    address: '广州市白云区同和路3号',
+    builtYear: 1993,
+  },
+  {
+    key: 'cy5',
+    regionCode: '330106',
+    community: '翠苑一区',
+    name: '5幢',
+    address: '杭州市西湖区文三路翠苑一区5幢',
+    builtYear: 1989,
+  },
+  {
+    key: 'tl8',
+    regionCode: '330122',
+    community: '迎春小区',
+    name: '8幢',
+    address: '杭州市桐庐县迎春南路8幢',
+    builtYear: 1998,
+  },
+];
+
+const UNITS: UnitPlan[] = [
+  {
+    key: 'hj12-1',
+    building: 'hj12',
+    unit: '1单元',
+    floors: 7,
+    regionCode: '440106',
+    registrationCode: '31104401062021060101',
+    commissionedOn: '2021-06-18',
+    maker: 'hope',
+    firm: 'gz',
+    insurer: 'picc',
+  },
+  {
+    key: 'hj12-2',
+    building: 'hj12',
+    unit: '2单元',
+    floors: 9,
+    regionCode: '440106',
+    registrationCode: '31104401062022030102',
+    commissionedOn: '2022-03-09',
+    maker: 'west',
+    firm: 'gz',
+    insurer: 'ping',
+  },
+  {
+    key: 'lk3-1',
+    building: 'lk3',
+    unit: '1单元',
+    floors: 6,
+    regionCode: '440111',
+    registrationCode: '31104401112019030007',
+    commissionedOn: '2019-03-22',
+    maker: 'hope',
+    firm: 'gz',
+    insurer: 'picc',
+  },
+  {
+    key: 'cy5-1',
+    building: 'cy5',
+    unit: '1单元',
+    floors: 6,
+    regionCode: '330106',
+    registrationCode: '31103301062020110031',
+    commissionedOn: '2020-11-05',
+    maker: 'west',
+    firm: 'hz',
+    insurer: 'ping',
+  },
+  {
+    key: 'cy5-2',
+    building: 'cy5',
+    unit: '2单元',
+    floors: 8,
+    regionCode: '330106',
+    registrationCode: '31103301062023050032',
+    commissionedOn: '2023-05-26',
+    maker: 'hope',
+    firm: 'hz',
+    insurer: 'ping',
+  },
+  {
+    key: 'tl8-1',
+    building: 'tl8',
+    unit: '1单元',
+    floors: 6,
+    regionCode: '330122',
+    registrationCode: '31103301222024090003',
+    commissionedOn: '2024-09-12',
+    maker: 'west',
+    firm: 'hz',
+    insurer: 'picc',
+  },
+];
+
+const SURNAMES = [
+  '王',
+  '李',
+  '张',
+  '刘',
+  '陈',
+  '杨',
+  '黄',
+  '赵',
+  '吴',
+  '周',
+  '徐',
+  '孙',
+  '马',
+  '朱',
+  '胡',
+  '郭',
+  '何',
+  '林',
+];
+const GIVEN = [
+  '建国',
+  '秀英',
+  '志强',
+  '丽华',
+  '国平',
+  '桂兰',
+  '海燕',
+  '伟',
+  '芳',
+  '敏',
+  '静',
+  '磊',
+  '洋',
+  '婷',
+];
+
+/** A deterministic pseudo-random sequence, so every demo fleet is the same. */
+function lcg(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
+
+export interface DemoLog {
+  info(msg: string): void;
+}
+
+/**
+ * Loads a small realistic fleet (two provinces, four buildings, six units of 6–9 floors with two
+ * flats a floor, owners, firms, insurers, makers) and a user for every role. Idempotent.
+ */
+export async function seedDemoFleet(app: INestApplication, log: DemoLog): Promise<void> {
+  const ds = app.get<DataSource>(getDataSourceToken());
+  const done: unknown[] = await ds.query(`SELECT 1 FROM platform_settings WHERE key = 'demo_fleet'`);
+  if (done.length > 0) {
+    log.info('demo fleet already loaded');
+    return;
+  }
+  const actor = SYSTEM_PRINCIPAL;
+  const regions = app.get(RegionsService);
+  const orgs = app.get(OrganisationsService);
+  const buildings = app.get(BuildingsService);
+  const flats = app.get(FlatsService);
+  const elevators = app.get(ElevatorsService);
+  const users = app.get(UsersService);
+  const rnd = lcg(20260101);
+
+  for (const r of REGIONS) {
+    const existing: unknown[] = await ds.query('SELECT 1 FROM regions WHERE code = $1', [r.code]);
+    if (existing.length === 0) await regions.create(actor, r);
+  }
+
+  const firmGz = await orgs.create(actor, {
+    kind: 'maintenance_firm',
+    name: '广州安达电梯维保有限公司',
+    licenceNumber: 'TS3444001-2027',
+    creditRating: 'A',
+    regionCode: '440100',
+    dutyPhone: '020-87650001',
+    licenceValidUntil: '2027-12-31',
+  });
+  const firmHz = await orgs.create(actor, {
+    kind: 'maintenance_firm',
+    name: '杭州西子梯联维保有限公司',
+    licenceNumber: 'TS3433002-2026',
+    creditRating: 'B',
+    regionCode: '330100',
+    dutyPhone: '0571-86860002',
+    licenceValidUntil: '2026-12-31',
+  });
+  const picc = await orgs.create(actor, {
+    kind: 'insurer',
+    name: '安泰财产保险股份有限公司',
+    dutyPhone: '95500',
+  });
+  const ping = await orgs.create(actor, {
+    kind: 'insurer',
+    name: '永平财产保险有限公司',
+    dutyPhone: '95511',
+  });
+  const hope = await orgs.create(actor, { kind: 'manufacturer', name: '华日电梯制造有限公司' });
+  const west = await orgs.create(actor, { kind: 'manufacturer', name: '西岭电梯股份有限公司' });
+  const installer = await orgs.create(actor, { kind: 'installer', name: '粤浙加装电梯工程有限公司' });
+  const makerId = { hope: hope.id, west: west.id };
+  const firmId = { gz: firmGz.id, hz: firmHz.id };
+  const insurerId = { picc: picc.id, ping: ping.id };
+
+  const buildingId = new Map<string, string>();
+  for (const b of BUILDINGS) {
+    const { key, ...dto } = b;
+    buildingId.set(key, (await buildings.createBuilding(actor, dto)).id);
+  }
+
+  const unitId = new Map<string, string>();
+  const firstOwnerOf = new Map<string, string>();
+  for (const u of UNITS) {
+    const unit = await buildings.createUnit(actor, {
+      buildingId: buildingId.get(u.building) ?? '',
+      name: u.unit,
+      floorCount: u.floors,
+    });
+    unitId.set(u.key, unit.id);
+    for (let floor = 1; floor <= u.floors; floor++) {
+      for (const door of ['01', '02']) {
+        const area = Math.round((58 + rnd() * 40) * 100) / 100;
+        const flat = await flats.create(actor, {
+          unitId: unit.id,
+          number: `${floor}${door}`,
+          floor,
+          areaM2: area,
+        });
+        const name = () =>
+          `${SURNAMES[Math.floor(rnd() * SURNAMES.length)]}${GIVEN[Math.floor(rnd() * GIVEN.length)]}`;
+        const phone = () => `13${Math.floor(100000000 + rnd() * 899999999)}`;
+        const coOwned = rnd() < 0.25;
+        const owners = coOwned
+          ? [
+              { name: name(), phone: phone(), sharePercent: 50 },
+              { name: name(), sharePercent: 50 },
+            ]
+          : [{ name: name(), phone: phone(), sharePercent: 100 }];
+        const history = await flats.transfer(actor, flat.id, { effectiveFrom: '2015-01-01', owners });
+        if (floor === u.floors && door === '02' && history[0]) firstOwnerOf.set(u.key, history[0].ownerId);
+      }
+    }
+    const elevator = await elevators.create(actor, {
+      unitId: unit.id,
+      registrationCode: u.registrationCode,
+      equipmentCode: `${u.maker === 'hope' ? 'HR' : 'XL'}${u.registrationCode.slice(10, 16)}${u.registrationCode.slice(-4)}`,
+      useCertificateNo: `梯11${u.regionCode.startsWith('44') ? '粤A' : '浙A'}${u.registrationCode.slice(-5)}(${u.commissionedOn.slice(2, 4)})`,
+      rescueCode: String(10000 + Math.floor(rnd() * 89999)),
+      manufacturerId: makerId[u.maker],
+      installerId: installer.id,
+      model: u.maker === 'hope' ? 'HR-MRL 450' : 'XL-Home 630',
+      commissionedOn: u.commissionedOn,
+      servedFloors: Array.from({ length: u.floors }, (_, i) => i + 1),
+      ratedLoadKg: u.maker === 'hope' ? 450 : 630,
+      ratedSpeedMps: 1.0,
+    });
+    await elevators.assign(actor, elevator.id, {
+      organisationId: firmId[u.firm],
+      kind: 'maintenance',
+      validFrom: u.commissionedOn,
+    });
+    await elevators.assign(actor, elevator.id, {
+      organisationId: insurerId[u.insurer],
+      kind: 'insurance',
+      validFrom: u.commissionedOn,
+    });
+  }
+
+  const demoUsers: Array<{ username: string; displayName: string; role: Role } & Record<string, string>> = [
+    { username: 'demo.admin', displayName: '平台管理员', role: 'admin' },
+    { username: 'firm.gz', displayName: '安达维保 调度', role: 'firm', organisationId: firmGz.id },
+    { username: 'firm.hz', displayName: '西子梯联 调度', role: 'firm', organisationId: firmHz.id },
+    {
+      username: 'owner.hj12',
+      displayName: '华景12栋1单元 702业主',
+      role: 'owner',
+      ownerId: firstOwnerOf.get('hj12-1') ?? '',
+    },
+    {
+      username: 'agent.hj12',
+      displayName: '华景物业（12栋2单元受托人）',
+      role: 'agent',
+      unitId: unitId.get('hj12-2') ?? '',
+    },
+    { username: 'insurer.antai', displayName: '安泰保险 理赔', role: 'insurer', organisationId: picc.id },
+    { username: 'insurer.yongping', displayName: '永平保险 理赔', role: 'insurer', organisationId: ping.id },
+    { username: 'regulator.gz', displayName: '广州市市场监管局', role: 'regulator', regionCode: '440100' },
+    { username: 'regulator.hz', displayName: '杭州市市场监管局', role: 'regulator', regionCode: '330100' },
+    { username: 'regulator.gd', displayName: '广东省市场监管局', role: 'regulator', regionCode: '440000' },
+  ];
+  for (const u of demoUsers) await users.create(actor, { ...u, password: DEMO_PASSWORD, locale: 'zh-CN' });
+
+  await ds.query(`INSERT INTO platform_settings (key, value) VALUES ('demo_fleet', now()::text)`);
+  log.info(
+    `demo fleet loaded: ${UNITS.length} elevators in ${BUILDINGS.length} buildings; users ${demoUsers
+      .map((u) => u.username)
+      .join(', ')} — password "${DEMO_PASSWORD}"`,
+  );
+}

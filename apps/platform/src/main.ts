@@ -1,0 +1,80 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { UsersService } from '@liftwatch/access';
+import { type AppConfig, ConfigError, loadConfig, PROCESS_ROLES, redactConfig } from '@liftwatch/config';
+import { prepareDatabase } from '@liftwatch/database';
+import { seedDemoFleet } from './demo/demo-fleet.seed';
+import { resolveJwtSecret } from './jwt-secret';
+import { createPlatformApp } from './platform.app';
+
+const HELP = `liftwatch platform
+
+Usage: node dist/apps/platform/src/main.js [--role ${PROCESS_ROLES.join('|')}] [--demo]
+
+  --role   which role this process plays (default: ROLE or "all")
+  --demo   load the demo fleet (regions, buildings, flats, owners, firms, users) if not loaded yet
+
+Configuration comes from environment variables; see README.md.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { role: { type: 'string' }, demo: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  let config: AppConfig;
+  try {
+    config = loadConfig({ ...process.env, ...(values.role ? { ROLE: values.role } : {}) });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = pino({ level: config.log.level, base: { service: 'liftwatch', role: config.role } });
+  log.info({ config: redactConfig(config) }, 'starting');
+
+  const database = await prepareDatabase(config, {
+    info: (m) => log.info(m),
+    debug: (m) => log.debug(m),
+  });
+  log.info(
+    { database: database.kind, serverVersion: database.serverVersion, storageMode: database.storageMode },
+    `database: ${database.kind} PostgreSQL ${database.serverVersion}; storage mode: ${
+      database.storageMode === 'timescaledb'
+        ? 'TimescaleDB'
+        : 'plain PostgreSQL (native partitions, app-maintained rollups)'
+    }`,
+  );
+
+  const app = await createPlatformApp({ config, database, jwtSecret: await resolveJwtSecret(config) });
+  await app.get(UsersService).ensureFirstAdmin(config.auth.adminPassword);
+  if (values.demo || config.seedDemo) await seedDemoFleet(app, log);
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: shutting down`);
+    await app.close();
+    await database.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  await app.listen(config.http.port, config.http.host);
+  const shownHost = config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
+  log.info(
+    `listening on http://${shownHost}:${config.http.port} — API docs http://${shownHost}:${config.http.port}/api/docs, health /health`,
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,43 @@
+import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { HttpErrorFilter, validationExceptionFactory } from '@liftwatch/contract';
+import { HttpMetricsMiddleware } from '@liftwatch/observability';
+import { PlatformModule, type PlatformModuleOptions } from './platform.module';
+
+export const API_PREFIX = 'api/v1';
+
+/** Builds the HTTP application (not yet listening); shared by `main` and the e2e tests. */
+export async function createPlatformApp(options: PlatformModuleOptions): Promise<INestApplication> {
+  const app = await NestFactory.create(PlatformModule.forRoot(options), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  const httpMetrics = app.get(HttpMetricsMiddleware);
+  app.use(httpMetrics.use.bind(httpMetrics));
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationExceptionFactory,
+    }),
+  );
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('liftwatch API')
+      .setDescription(
+        'Operations and maintenance of elevators retrofitted onto existing residential buildings. ' +
+          'Every list and record is scoped to the caller’s role; records outside it answer 404.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+  return app;
+}

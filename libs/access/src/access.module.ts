@@ -1,0 +1,39 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ACCESS_OPTIONS, type AccessOptions } from './access.options';
+import { AuditEntryEntity } from './audit/audit-entry.entity';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { UserEntity } from './users/user.entity';
+import { UsersController } from './users/users.controller';
+import { UsersRepository } from './users/users.repository';
+import { UsersService } from './users/users.service';
+
+@Global()
+@Module({})
+export class AccessModule {
+  static forRoot(options: AccessOptions): DynamicModule {
+    return {
+      module: AccessModule,
+      imports: [
+        TypeOrmModule.forFeature([UserEntity, AuditEntryEntity]),
+        JwtModule.register({ secret: options.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+      ],
+      controllers: [AuthController, UsersController, AuditController],
+      providers: [
+        { provide: ACCESS_OPTIONS, useValue: options },
+        AuthService,
+        UsersRepository,
+        UsersService,
+        AuditService,
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+      exports: [AuditService, UsersService, AuthService],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ForbiddenError, UnauthenticatedError } from '@liftwatch/contract';
+import { IS_PUBLIC } from '@liftwatch/observability';
+import { ALLOWED_ROLES, type AuthenticatedRequest } from './auth.decorators';
+import { AuthService } from './auth.service';
+import { type Role } from './principal';
+
+/** Global guard: every route needs a valid bearer token unless marked @Public(). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (ctx.getType() !== 'http') return true;
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest & { id?: unknown }>();
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header) : null;
+    if (!match?.[1]) throw new UnauthenticatedError();
+    const requestId = typeof req.id === 'string' ? req.id : undefined;
+    req.principal = await this.auth.principalFromToken(match[1], requestId);
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
+    if (roles && !roles.includes(req.principal.role)) {
+      throw new ForbiddenError(`role ${req.principal.role} may not do this`, 'ROLE_NOT_ALLOWED');
+    }
+    return true;
+  }
+}

@@ -1,0 +1,142 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ConflictError, type FieldProblem, InvalidInputError, NotFoundError } from '@liftwatch/contract';
+import { AuditService } from '../audit/audit.service';
+import { hashPassword } from '../auth/password.util';
+import { type Principal, SYSTEM_PRINCIPAL } from '../auth/principal';
+import { type CreateUserDto, type UpdateUserDto } from './dto/user.dto';
+import { roleBindingProblems } from './role-binding.util';
+import { type UserEntity } from './user.entity';
+import { UsersRepository } from './users.repository';
+
+const ORGANISATION_KIND_FOR_ROLE: Partial<Record<string, string>> = {
+  firm: 'maintenance_firm',
+  insurer: 'insurer',
+};
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly users: UsersRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async get(id: string): Promise<UserEntity> {
+    const user = await this.users.findById(id);
+    if (!user) throw new NotFoundError('User', id);
+    return user;
+  }
+
+  list(limit: number, offset: number, role?: string): Promise<[UserEntity[], number]> {
+    return this.users.list(limit, offset, role);
+  }
+
+  async create(actor: Principal, dto: CreateUserDto): Promise<UserEntity> {
+    const problems: FieldProblem[] = roleBindingProblems(dto.role, dto);
+    if (problems.length === 0) {
+      const targets = await this.users.bindingTargets(dto);
+      const expectedKind = ORGANISATION_KIND_FOR_ROLE[dto.role];
+      if (expectedKind && targets.organisationKind !== expectedKind) {
+        problems.push({
+          field: 'organisationId',
+          messages: [
+            targets.organisationKind
+              ? `organisation is a ${targets.organisationKind}, role ${dto.role} needs a ${expectedKind}`
+              : 'organisation does not exist',
+          ],
+        });
+      }
+      if (dto.ownerId && !targets.ownerExists)
+        problems.push({ field: 'ownerId', messages: ['owner does not exist'] });
+      if (dto.unitId && !targets.unitExists)
+        problems.push({ field: 'unitId', messages: ['unit does not exist'] });
+      if (dto.regionCode && !targets.regionExists) {
+        problems.push({ field: 'regionCode', messages: ['region does not exist'] });
+      }
+    }
+    if (problems.length > 0) throw new InvalidInputError(problems);
+    if (await this.users.usernameTaken(dto.username)) {
+      throw new ConflictError('USERNAME_TAKEN', `username ${dto.username} is taken`);
+    }
+    const passwordHash = await hashPassword(dto.password);
+    return this.ds.transaction(async (em) => {
+      const user = await this.users.insert(em, {
+        username: dto.username,
+        passwordHash,
+        displayName: dto.displayName,
+        role: dto.role,
+        organisationId: dto.organisationId ?? null,
+        ownerId: dto.ownerId ?? null,
+        unitId: dto.unitId ?? null,
+        regionCode: dto.regionCode ?? null,
+        locale: dto.locale ?? 'zh-CN',
+      });
+      const { password: _password, ...rest } = dto;
+      await this.audit.record(em, actor, 'user.create', 'user', user.id, { after: rest });
+      return user;
+    });
+  }
+
+  async update(actor: Principal, id: string, dto: UpdateUserDto): Promise<UserEntity> {
+    const before = await this.get(id);
+    if (dto.disabled === true && id === actor.userId) {
+      throw InvalidInputError.field('disabled', 'you cannot disable your own account');
+    }
+    const patch: Partial<UserEntity> = {};
+    if (dto.displayName !== undefined) patch.displayName = dto.displayName;
+    if (dto.locale !== undefined) patch.locale = dto.locale;
+    if (dto.password !== undefined) patch.passwordHash = await hashPassword(dto.password);
+    if (dto.disabled !== undefined) patch.disabledAt = dto.disabled ? new Date() : null;
+    return this.ds.transaction(async (em) => {
+      const after = await this.users.update(em, id, patch);
+      await this.audit.record(em, actor, 'user.update', 'user', id, {
+        before: {
+          displayName: before.displayName,
+          locale: before.locale,
+          disabled: before.disabledAt !== null,
+        },
+        after: {
+          displayName: after.displayName,
+          locale: after.locale,
+          disabled: after.disabledAt !== null,
+          passwordChanged: dto.password !== undefined,
+        },
+      });
+      return after;
+    });
+  }
+
+  /**
+   * On an empty platform, creates the first admin so someone can log in. Uses ADMIN_PASSWORD when
+   * set; otherwise generates one and logs it once.
+   */
+  async ensureFirstAdmin(configuredPassword: string | undefined): Promise<void> {
+    if ((await this.users.countAdmins()) > 0) return;
+    const password = configuredPassword ?? randomBytes(12).toString('base64url');
+    const passwordHash = await hashPassword(password);
+    await this.ds.transaction(async (em) => {
+      const user = await this.users.insert(em, {
+        username: 'admin',
+        passwordHash,
+        displayName: 'Platform administrator',
+        role: 'admin',
+        locale: 'zh-CN',
+      });
+      await this.audit.record(em, SYSTEM_PRINCIPAL, 'user.create', 'user', user.id, {
+        after: { username: 'admin' },
+      });
+    });
+    if (configuredPassword) {
+      this.logger.log('created the first admin user "admin" with ADMIN_PASSWORD');
+    } else {
+      this.logger.warn(
+        `created the first admin user "admin" with generated password: ${password} (shown once)`,
+      );
+    }
+  }
+}

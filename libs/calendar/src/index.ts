@@ -1,0 +1,3 @@
+export * from './business-calendar';
+export * from './clock';
+export * from './calendar.module';

@@ -1,0 +1,156 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** The roles one process can play. `all` runs every role in one process (the embedded default). */
+export const PROCESS_ROLES = ['all', 'api'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+export const STORAGE_MODE_REQUESTS = ['auto', 'timescaledb', 'postgres'] as const;
+export type StorageModeRequest = (typeof STORAGE_MODE_REQUESTS)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every environment variable the platform reads, in one place. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  ROLE: z.enum(PROCESS_ROLES).default('all'),
+  HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  HTTP_PORT: port.default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  EMBEDDED_PG_PORT: port.default(54329),
+  STORAGE_MODE: z.enum(STORAGE_MODE_REQUESTS).default('auto'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(12 * 3600),
+  ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  BUSINESS_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone').default('Asia/Shanghai'),
+  RESCUE_CODE_PATTERN: z
+    .string()
+    .refine(isRegExp, 'must be a valid regular expression')
+    .default('^[0-9]{5,6}$'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  SEED_DEMO: boolish.default(false),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  role: ProcessRole;
+  http: { host: string; port: number };
+  database: {
+    /** External server URL; undefined means the embedded PostgreSQL is used. */
+    url: string | undefined;
+    poolSize: number;
+    embeddedPort: number;
+    storageMode: StorageModeRequest;
+  };
+  dataDir: string;
+  auth: {
+    /** Secret. Undefined in development: the platform generates one under DATA_DIR. */
+    jwtSecret: string | undefined;
+    jwtTtlSeconds: number;
+    adminPassword: string | undefined;
+  };
+  businessTimeZone: string;
+  rescueCodePattern: string;
+  log: { level: (typeof LOG_LEVELS)[number] };
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the whole environment at once and reports every bad variable in one error,
+ * so an operator fixes the configuration in one go instead of one crash per variable.
+ */
+export function loadConfig(
+  source: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+): AppConfig {
+  // Empty strings mean "unset" (a common result of `FOO= npm start` or compose files).
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
+    problems.push('JWT_SECRET: required when NODE_ENV=production');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    env: e.NODE_ENV,
+    role: e.ROLE,
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    database: {
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      embeddedPort: e.EMBEDDED_PG_PORT,
+      storageMode: e.STORAGE_MODE,
+    },
+    dataDir: isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(cwd, e.DATA_DIR),
+    auth: { jwtSecret: e.JWT_SECRET, jwtTtlSeconds: e.JWT_TTL_SECONDS, adminPassword: e.ADMIN_PASSWORD },
+    businessTimeZone: e.BUSINESS_TIMEZONE,
+    rescueCodePattern: e.RESCUE_CODE_PATTERN,
+    log: { level: e.LOG_LEVEL },
+    seedDemo: e.SEED_DEMO,
+  };
+}
+
+/** A copy safe to log: secrets replaced. */
+export function redactConfig(config: AppConfig): Record<string, unknown> {
+  const url = config.database.url
+    ? config.database.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')
+    : undefined;
+  return {
+    ...config,
+    database: { ...config.database, url },
+    auth: {
+      ...config.auth,
+      jwtSecret: config.auth.jwtSecret ? '***' : undefined,
+      adminPassword: config.auth.adminPassword ? '***' : undefined,
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/** What kind of failure a domain error is; each transport maps kinds to its own codes. */
+export type DomainErrorKind =
+  'not_found' | 'forbidden' | 'conflict' | 'invalid' | 'unauthenticated' | 'unavailable';
+
+export interface FieldProblem {
+  /** Dotted path of the offending field, e.g. `owners.1.sharePercent`. */
+  field: string;
+  messages: string[];
+}
+
+/** Base of every error the domain raises on purpose. `code` is stable and machine-readable. */
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    readonly code: string,
+    message: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(entity: string, id: string) {
+    super('not_found', `${entity.toUpperCase()}_NOT_FOUND`, `${entity} ${id} not found`);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message: string, code = 'FORBIDDEN') {
+    super('forbidden', code, message);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(code: string, message: string) {
+    super('conflict', code, message);
+  }
+}
+
+export class InvalidInputError extends DomainError {
+  constructor(fields: FieldProblem[], message = 'Validation failed', code = 'VALIDATION_FAILED') {
+    super('invalid', code, message, fields);
+  }
+
+  static field(field: string, message: string, code?: string): InvalidInputError {
+    return new InvalidInputError([{ field, messages: [message] }], `${field}: ${message}`, code);
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  constructor(message = 'Authentication required') {
+    super('unauthenticated', 'UNAUTHENTICATED', message);
+  }
+}

@@ -1,0 +1,5 @@
+export * from './domain-error';
+export * from './validation.util';
+export * from './http-exception.filter';
+export * from './page.dto';
+export * from './id-param.decorator';

@@ -1,0 +1,99 @@
+import { DataSource } from 'typeorm';
+import { type AppConfig, type StorageModeRequest } from '@liftwatch/config';
+import { startEmbeddedPostgres } from './embedded-postgres.runtime';
+import { MIGRATIONS } from './migrations';
+
+export type StorageMode = 'timescaledb' | 'postgres';
+
+/** Where the database is and what it can do; decided once at boot. */
+export interface DatabaseRuntime {
+  url: string;
+  kind: 'embedded' | 'external';
+  storageMode: StorageMode;
+  serverVersion: string;
+  /** Stops the embedded server; a no-op for an external one. */
+  stop(): Promise<void>;
+}
+
+/** Connection `options` carrying the requested storage mode to the migrations (see Foundation). */
+export function connectionOptions(storageMode: StorageModeRequest): string {
+  return `-c liftwatch.storage_mode=${storageMode}`;
+}
+
+/** A DataSource that knows only the migrations; used to migrate before the application starts. */
+export function migrationDataSource(url: string, storageMode: StorageModeRequest): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    logging: ['error'],
+    extra: { options: connectionOptions(storageMode), max: 2 },
+  });
+}
+
+export async function runMigrations(url: string, storageMode: StorageModeRequest): Promise<string[]> {
+  const ds = migrationDataSource(url, storageMode);
+  await ds.initialize();
+  try {
+    const done = await ds.runMigrations({ transaction: 'each' });
+    return done.map((m) => m.name);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+export async function readStorageMode(ds: DataSource): Promise<StorageMode> {
+  const rows: Array<{ value: string }> = await ds.query(
+    `SELECT value FROM platform_settings WHERE key = 'storage_mode'`,
+  );
+  return rows[0]?.value === 'timescaledb' ? 'timescaledb' : 'postgres';
+}
+
+/**
+ * Resolves the database for this process: the external server from DATABASE_URL, or an embedded
+ * PostgreSQL under DATA_DIR; then applies pending migrations and reads the storage mode.
+ */
+export interface DatabaseLog {
+  info(msg: string): void;
+  debug(msg: string): void;
+}
+
+export async function prepareDatabase(config: AppConfig, log: DatabaseLog): Promise<DatabaseRuntime> {
+  let url: string;
+  let kind: DatabaseRuntime['kind'];
+  let stop: () => Promise<void> = () => Promise.resolve();
+  if (config.database.url) {
+    url = config.database.url;
+    kind = 'external';
+  } else {
+    const embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.database.embeddedPort,
+      database: 'liftwatch',
+      log: (m) => {
+        if (m) log.debug(`[embedded-postgres] ${m}`);
+      },
+    });
+    url = embedded.url;
+    kind = 'embedded';
+    stop = () => embedded.stop();
+  }
+  try {
+    const applied = await runMigrations(url, config.database.storageMode);
+    if (applied.length > 0) log.info(`applied migrations: ${applied.join(', ')}`);
+    const ds = new DataSource({ type: 'postgres', url, extra: { max: 1 } });
+    await ds.initialize();
+    try {
+      const storageMode = await readStorageMode(ds);
+      const version: Array<{ server_version: string }> = await ds.query('SHOW server_version');
+      return { url, kind, storageMode, serverVersion: version[0]?.server_version ?? 'unknown', stop };
+    } finally {
+      await ds.destroy();
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

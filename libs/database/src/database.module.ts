@@ -1,0 +1,29 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { type AppConfig } from '@liftwatch/config';
+import { type DatabaseRuntime } from './database-runtime';
+
+export const DATABASE_RUNTIME = Symbol('DATABASE_RUNTIME');
+
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(config: AppConfig, runtime: DatabaseRuntime): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: runtime.url,
+          autoLoadEntities: true,
+          synchronize: false,
+          migrationsRun: false,
+          logging: ['error'],
+          extra: { max: config.database.poolSize },
+        }),
+      ],
+      providers: [{ provide: DATABASE_RUNTIME, useValue: runtime }],
+      exports: [DATABASE_RUNTIME],
+    };
+  }
+}

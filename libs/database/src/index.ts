@@ -1,0 +1,5 @@
+export * from './database-runtime';
+export * from './database.module';
+export * from './embedded-postgres.runtime';
+export * from './migrations';
+export * from './numeric.transformer';

@@ -1,0 +1,72 @@
+import { Controller, Get, Header, HttpStatus, Inject, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type Response } from 'express';
+import { DataSource } from 'typeorm';
+import { Public } from './public.decorator';
+import { DATABASE_RUNTIME, type DatabaseRuntime } from '@liftwatch/database';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { MetricsService } from './metrics.service';
+
+class DatabaseHealth {
+  @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
+  @ApiProperty({ enum: ['embedded', 'external'] }) kind!: 'embedded' | 'external';
+  @ApiProperty() serverVersion!: string;
+  @ApiProperty({ required: false }) error?: string;
+}
+
+export class HealthReport {
+  @ApiProperty({ enum: ['ok', 'degraded'] }) status!: 'ok' | 'degraded';
+  @ApiProperty() role!: string;
+  @ApiProperty({ enum: ['timescaledb', 'postgres'] }) storageMode!: string;
+  @ApiProperty({ type: DatabaseHealth }) database!: DatabaseHealth;
+  @ApiProperty({ description: 'MQTT broker status; "not_configured" until the telemetry roles exist' })
+  broker!: { status: string };
+  @ApiProperty() uptimeSeconds!: number;
+}
+
+@ApiTags('operations')
+@Public()
+@Controller()
+export class HealthController {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(DATABASE_RUNTIME) private readonly runtime: DatabaseRuntime,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  @Get('health')
+  @ApiOkResponse({ type: HealthReport, description: '200 when every dependency is up, 503 otherwise' })
+  async health(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
+    let database: DatabaseHealth;
+    try {
+      await this.ds.query('SELECT 1');
+      database = { status: 'up', kind: this.runtime.kind, serverVersion: this.runtime.serverVersion };
+    } catch (err) {
+      database = {
+        status: 'down',
+        kind: this.runtime.kind,
+        serverVersion: this.runtime.serverVersion,
+        error: err instanceof Error ? err.message : String(err),
+      };
+    }
+    const ok = database.status === 'up';
+    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return {
+      status: ok ? 'ok' : 'degraded',
+      role: this.config.role,
+      storageMode: this.runtime.storageMode,
+      database,
+      broker: { status: 'not_configured' },
+      uptimeSeconds: Math.round(process.uptime()),
+    };
+  }
+
+  @Get('metrics')
+  @ApiExcludeEndpoint()
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  async prometheus(): Promise<string> {
+    return this.metrics.render();
+  }
+}

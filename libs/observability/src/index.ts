@@ -1,0 +1,5 @@
+export * from './metrics.service';
+export * from './observability.module';
+export * from './health.controller';
+export * from './public.decorator';
+export * from './http-metrics.middleware';

@@ -1,0 +1,36 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { LoggerModule } from 'nestjs-pino';
+import { type AppConfig } from '@liftwatch/config';
+import { HealthController } from './health.controller';
+import { HttpMetricsMiddleware } from './http-metrics.middleware';
+import { MetricsService } from './metrics.service';
+
+@Global()
+@Module({})
+export class ObservabilityModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.log.level,
+            genReqId: (req, res) => {
+              const incoming = req.headers['x-request-id'];
+              const id = typeof incoming === 'string' && incoming.length <= 100 ? incoming : randomUUID();
+              res.setHeader('x-request-id', id);
+              return id;
+            },
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+            customProps: () => ({ service: 'liftwatch', role: config.role }),
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+          },
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [MetricsService, HttpMetricsMiddleware],
+      exports: [MetricsService, HttpMetricsMiddleware],
+    };
+  }
+}

@@ -1,0 +1,225 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AuditService, type Principal } from '@liftwatch/access';
+import { Clock } from '@liftwatch/calendar';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { ConflictError, type FieldProblem, InvalidInputError, NotFoundError } from '@liftwatch/contract';
+import { UnitEntity } from '../buildings/building.entity';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { regionScopePrefix } from '../regions/region-code.util';
+import { pick } from '../regions/regions.service';
+import { restrictTo, VisibilityRepository } from '../visibility/visibility.repository';
+import {
+  type CreateAssignmentDto,
+  type CreateElevatorDto,
+  type ElevatorQueryDto,
+  ElevatorView,
+  type EndAssignmentDto,
+  type UpdateElevatorDto,
+} from './dto/elevator.dto';
+import { ElevatorAssignmentEntity, ElevatorEntity } from './elevator.entity';
+
+const ASSIGNEE_KIND = { maintenance: 'maintenance_firm', insurance: 'insurer' } as const;
+
+@Injectable()
+export class ElevatorsService {
+  private readonly rescueCodePattern: RegExp;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly visibility: VisibilityRepository,
+    private readonly organisations: OrganisationsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {
+    this.rescueCodePattern = new RegExp(config.rescueCodePattern);
+  }
+
+  async list(p: Principal, q: ElevatorQueryDto): Promise<[ElevatorView[], number]> {
+    const qb = this.ds.getRepository(ElevatorEntity).createQueryBuilder('e');
+    restrictTo(qb, 'e.id', this.visibility.elevators(p));
+    if (q.unitId) qb.andWhere('e.unit_id = :uid', { uid: q.unitId });
+    if (q.registrationCode) qb.andWhere('e.registration_code = :rc', { rc: q.registrationCode });
+    if (q.manufacturerId) qb.andWhere('e.manufacturer_id = :mid', { mid: q.manufacturerId });
+    if (q.regionCode) {
+      qb.andWhere(
+        `e.unit_id IN (SELECT u.id FROM units u JOIN buildings b ON b.id = u.building_id WHERE b.region_code LIKE :reg)`,
+        { reg: `${regionScopePrefix(q.regionCode)}%` },
+      );
+    }
+    const [rows, total] = await qb
+      .orderBy('e.registration_code')
+      .take(q.limit)
+      .skip(q.offset)
+      .getManyAndCount();
+    return [rows.map((e) => this.view(e)), total];
+  }
+
+  async get(p: Principal, id: string): Promise<ElevatorView> {
+    return this.view(await this.find(p, id));
+  }
+
+  async create(actor: Principal, dto: CreateElevatorDto): Promise<ElevatorView> {
+    const unit = await this.ds.getRepository(UnitEntity).findOneBy({ id: dto.unitId });
+    if (!unit) throw InvalidInputError.field('unitId', 'unit does not exist');
+    await this.check(dto, unit.floorCount);
+    if (await this.ds.getRepository(ElevatorEntity).existsBy({ registrationCode: dto.registrationCode })) {
+      throw new ConflictError(
+        'REGISTRATION_CODE_TAKEN',
+        `registration code ${dto.registrationCode} is registered already`,
+      );
+    }
+    return this.ds.transaction(async (em) => {
+      const repo = em.getRepository(ElevatorEntity);
+      const saved = await repo.save(repo.create({ ...dto, status: 'in_service' }));
+      await this.audit.record(em, actor, 'elevator.create', 'elevator', saved.id, { after: dto });
+      return this.view(await repo.findOneByOrFail({ id: saved.id }));
+    });
+  }
+
+  async update(actor: Principal, id: string, dto: UpdateElevatorDto): Promise<ElevatorView> {
+    const before = await this.find(actor, id);
+    const unit = await this.ds.getRepository(UnitEntity).findOneByOrFail({ id: before.unitId });
+    await this.check(dto, unit.floorCount);
+    if (
+      dto.registrationCode &&
+      dto.registrationCode !== before.registrationCode &&
+      (await this.ds.getRepository(ElevatorEntity).existsBy({ registrationCode: dto.registrationCode }))
+    ) {
+      throw new ConflictError(
+        'REGISTRATION_CODE_TAKEN',
+        `registration code ${dto.registrationCode} is registered already`,
+      );
+    }
+    return this.ds.transaction(async (em) => {
+      await em.getRepository(ElevatorEntity).update({ id }, dto);
+      await this.audit.record(em, actor, 'elevator.update', 'elevator', id, {
+        before: pick(before, dto),
+        after: dto,
+      });
+      return this.view(await em.getRepository(ElevatorEntity).findOneByOrFail({ id }));
+    });
+  }
+
+  async assignments(p: Principal, elevatorId: string): Promise<ElevatorAssignmentEntity[]> {
+    await this.find(p, elevatorId);
+    return this.ds
+      .getRepository(ElevatorAssignmentEntity)
+      .find({ where: { elevatorId }, order: { validFrom: 'DESC', createdAt: 'DESC' } });
+  }
+
+  /**
+   * Assigns a maintenance firm or insurer from `validFrom`. A current assignment of the same kind
+   * ends on that date — one firm maintains an elevator at a time (handover).
+   */
+  async assign(
+    actor: Principal,
+    elevatorId: string,
+    dto: CreateAssignmentDto,
+  ): Promise<ElevatorAssignmentEntity> {
+    await this.find(actor, elevatorId);
+    await this.organisations.requireKind(dto.organisationId, ASSIGNEE_KIND[dto.kind], 'organisationId');
+    const validFrom = dto.validFrom ?? this.clock.today();
+    return this.ds.transaction(async (em) => {
+      await em.query('SELECT 1 FROM elevators WHERE id = $1 FOR UPDATE', [elevatorId]);
+      const current = await em
+        .getRepository(ElevatorAssignmentEntity)
+        .createQueryBuilder('a')
+        .where('a.elevator_id = :elevatorId AND a.kind = :kind AND a.valid_to IS NULL', {
+          elevatorId,
+          kind: dto.kind,
+        })
+        .getMany();
+      for (const c of current) {
+        if (c.validFrom >= validFrom) {
+          throw new ConflictError(
+            'ASSIGNMENT_DATE_CONFLICT',
+            `the current ${dto.kind} assignment began on ${c.validFrom}; a new one must start after that`,
+          );
+        }
+        await em.getRepository(ElevatorAssignmentEntity).update({ id: c.id }, { validTo: validFrom });
+      }
+      const repo = em.getRepository(ElevatorAssignmentEntity);
+      const saved = await repo.save(
+        repo.create({ elevatorId, organisationId: dto.organisationId, kind: dto.kind, validFrom }),
+      );
+      await this.audit.record(em, actor, 'elevator.assignment.create', 'elevator', elevatorId, {
+        ended: current.map((c) => c.id),
+        after: { assignmentId: saved.id, organisationId: dto.organisationId, kind: dto.kind, validFrom },
+      });
+      return repo.findOneByOrFail({ id: saved.id });
+    });
+  }
+
+  async endAssignment(
+    actor: Principal,
+    elevatorId: string,
+    assignmentId: string,
+    dto: EndAssignmentDto,
+  ): Promise<ElevatorAssignmentEntity> {
+    await this.find(actor, elevatorId);
+    const repo = this.ds.getRepository(ElevatorAssignmentEntity);
+    const assignment = await repo.findOneBy({ id: assignmentId, elevatorId });
+    if (!assignment) throw new NotFoundError('Assignment', assignmentId);
+    if (assignment.validTo !== null)
+      throw new ConflictError('ASSIGNMENT_ENDED', 'the assignment has ended already');
+    const validTo = dto.validTo ?? this.clock.today();
+    if (validTo <= assignment.validFrom) {
+      throw InvalidInputError.field('validTo', `must be after the assignment start ${assignment.validFrom}`);
+    }
+    return this.ds.transaction(async (em) => {
+      await em.getRepository(ElevatorAssignmentEntity).update({ id: assignmentId }, { validTo });
+      await this.audit.record(em, actor, 'elevator.assignment.end', 'elevator', elevatorId, {
+        assignmentId,
+        validTo,
+      });
+      return em.getRepository(ElevatorAssignmentEntity).findOneByOrFail({ id: assignmentId });
+    });
+  }
+
+  /** The elevator if the principal may see it; 404 otherwise (never 403 with data). */
+  async find(p: Principal, id: string): Promise<ElevatorEntity> {
+    const qb = this.ds.getRepository(ElevatorEntity).createQueryBuilder('e').where('e.id = :id', { id });
+    const elevator = await restrictTo(qb, 'e.id', this.visibility.elevators(p)).getOne();
+    if (!elevator) throw new NotFoundError('Elevator', id);
+    return elevator;
+  }
+
+  private view(e: ElevatorEntity): ElevatorView {
+    return ElevatorView.of(e, Number(this.clock.today().slice(0, 4)));
+  }
+
+  private async check(dto: Partial<CreateElevatorDto>, floorCount: number): Promise<void> {
+    const problems: FieldProblem[] = [];
+    if (dto.rescueCode !== undefined && !this.rescueCodePattern.test(dto.rescueCode)) {
+      problems.push({
+        field: 'rescueCode',
+        messages: [`rescueCode must match ${this.rescueCodePattern.source}`],
+      });
+    }
+    const outside = (dto.servedFloors ?? []).filter((f) => f > floorCount);
+    if (outside.length > 0) {
+      problems.push({
+        field: 'servedFloors',
+        messages: [`floors ${outside.join(', ')} are above the unit's ${floorCount} floors`],
+      });
+    }
+    for (const [field, kind] of [
+      ['manufacturerId', 'manufacturer'],
+      ['installerId', 'installer'],
+    ] as const) {
+      const id = dto[field];
+      if (id) {
+        try {
+          await this.organisations.requireKind(id, kind, field);
+        } catch (err) {
+          if (err instanceof InvalidInputError) problems.push(...err.fields);
+          else throw err;
+        }
+      }
+    }
+    if (problems.length > 0) throw new InvalidInputError(problems);
+  }
+}

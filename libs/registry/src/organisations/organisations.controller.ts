@@ -1,0 +1,43 @@
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags, IntersectionType as IntersectionOf } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { type Page, pageOf, PageQueryDto, UuidParam } from '@liftwatch/contract';
+import { CreateOrganisationDto, OrganisationQueryDto, UpdateOrganisationDto } from './dto/organisation.dto';
+import { type OrganisationEntity } from './organisation.entity';
+import { OrganisationsService } from './organisations.service';
+
+class OrganisationListQuery extends IntersectionOf(PageQueryDto, OrganisationQueryDto) {}
+
+@ApiTags('organisations')
+@ApiBearerAuth()
+@Controller('organisations')
+export class OrganisationsController {
+  constructor(private readonly organisations: OrganisationsService) {}
+
+  @Get()
+  async list(@Query() q: OrganisationListQuery): Promise<Page<OrganisationEntity>> {
+    const [items, total] = await this.organisations.list(q.kind, q.limit, q.offset);
+    return pageOf(items, total, q);
+  }
+
+  @Get(':id')
+  get(@UuidParam() id: string): Promise<OrganisationEntity> {
+    return this.organisations.get(id);
+  }
+
+  @Post()
+  @Roles('admin')
+  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateOrganisationDto): Promise<OrganisationEntity> {
+    return this.organisations.create(p, dto);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  update(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Body() dto: UpdateOrganisationDto,
+  ): Promise<OrganisationEntity> {
+    return this.organisations.update(p, id, dto);
+  }
+}

@@ -1,0 +1,40 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { CreateRegionDto, RegionQueryDto, UpdateRegionDto } from './dto/region.dto';
+import { RegionEntity } from './region.entity';
+import { RegionsService } from './regions.service';
+
+@ApiTags('regions')
+@ApiBearerAuth()
+@Controller('regions')
+export class RegionsController {
+  constructor(private readonly regions: RegionsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [RegionEntity] })
+  list(@Query() q: RegionQueryDto): Promise<RegionEntity[]> {
+    return this.regions.list(q);
+  }
+
+  @Get(':code')
+  get(@Param('code') code: string): Promise<RegionEntity> {
+    return this.regions.get(code);
+  }
+
+  @Post()
+  @Roles('admin')
+  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateRegionDto): Promise<RegionEntity> {
+    return this.regions.create(p, dto);
+  }
+
+  @Patch(':code')
+  @Roles('admin')
+  update(
+    @CurrentPrincipal() p: Principal,
+    @Param('code') code: string,
+    @Body() dto: UpdateRegionDto,
+  ): Promise<RegionEntity> {
+    return this.regions.update(p, code, dto);
+  }
+}

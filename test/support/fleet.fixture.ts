@@ -1,0 +1,205 @@
+import { type Role } from '@liftwatch/access';
+import { newRegistrationCode, type TestApp, uniq, USER_PASSWORD } from './test-app';
+
+interface Created {
+  id: string;
+}
+
+export const TEST_REGIONS = [
+  { code: '440000', name: '广东省' },
+  { code: '440100', name: '广州市' },
+  { code: '440106', name: '天河区' },
+  { code: '330000', name: '浙江省' },
+  { code: '330100', name: '杭州市' },
+  { code: '330106', name: '西湖区' },
+];
+
+/** Creates the regions the tests use unless another test file already did (they are shared). */
+export async function ensureTestRegions(t: TestApp): Promise<void> {
+  const token = await t.adminToken();
+  for (const r of TEST_REGIONS) {
+    const res = await t.http().post('/api/v1/regions').auth(token, { type: 'bearer' }).send(r);
+    if (res.status !== 201 && res.status !== 409) {
+      throw new Error(`region ${r.code}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+  }
+}
+
+export interface Fleet {
+  suffix: string;
+  orgs: { firmA: string; firmB: string; insurerA: string; insurerB: string; maker: string };
+  buildings: { gz: string; hz: string };
+  units: { u1: string; u2: string; u3: string };
+  flats: { f1: string; f2: string; f3: string };
+  owners: { o1: string; o2: string; o3: string };
+  elevators: { e1: string; e2: string; e3: string };
+  devices: { d1: string; d3: string };
+  /** Username of a user for each scoping role. */
+  users: Record<FleetUser, string>;
+}
+
+export type FleetUser =
+  'admin' | 'firmA' | 'firmB' | 'owner1' | 'agent2' | 'insurerA' | 'insurerB' | 'regulatorGz' | 'regulatorHz';
+
+/**
+ * A small fleet across two provinces, built through the API as an admin:
+ *
+ *   Guangzhou Tianhe building: unit u1 (flat f1 of owner o1, elevator e1 + device d1)
+ *                              unit u2 (flat f2 of owner o2, elevator e2, no firm, no insurer)
+ *   Hangzhou Xihu building:    unit u3 (flat f3 of owner o3, elevator e3 + device d3)
+ *
+ *   firm A maintains e1, firm B maintains e3; insurer A insures e1, insurer B insures e3.
+ *   Users: firm A/B staff, owner of f1, agent of u2, insurer A/B staff, regulators of
+ *   Guangzhou (440100) and Hangzhou (330100).
+ */
+export async function createFleet(t: TestApp): Promise<Fleet> {
+  await ensureTestRegions(t);
+  const token = await t.adminToken();
+  const s = uniq();
+  const post = async (path: string, body: object): Promise<Created> => {
+    const res = await t.http().post(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body);
+    if (res.status !== 201 && res.status !== 200) {
+      throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    return res.body as Created;
+  };
+  const put = async (path: string, body: object): Promise<void> => {
+    const res = await t.http().put(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body);
+    if (res.status !== 200) throw new Error(`PUT ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  };
+
+  const firmA = await post('/organisations', {
+    kind: 'maintenance_firm',
+    name: `Firm A ${s}`,
+    licenceNumber: `TS-A-${s}`,
+    creditRating: 'A',
+  });
+  const firmB = await post('/organisations', {
+    kind: 'maintenance_firm',
+    name: `Firm B ${s}`,
+    licenceNumber: `TS-B-${s}`,
+    creditRating: 'B',
+  });
+  const insurerA = await post('/organisations', { kind: 'insurer', name: `Insurer A ${s}` });
+  const insurerB = await post('/organisations', { kind: 'insurer', name: `Insurer B ${s}` });
+  const maker = await post('/organisations', { kind: 'manufacturer', name: `Maker ${s}` });
+
+  const gz = await post('/buildings', {
+    regionCode: '440106',
+    community: `华景新城${s}`,
+    name: '12栋',
+    address: '广州市天河区华景路12号',
+  });
+  const hz = await post('/buildings', {
+    regionCode: '330106',
+    community: `翠苑一区${s}`,
+    name: '5幢',
+    address: '杭州市西湖区翠苑一区5幢',
+  });
+  const u1 = await post('/units', { buildingId: gz.id, name: '1单元', floorCount: 7 });
+  const u2 = await post('/units', { buildingId: gz.id, name: '2单元', floorCount: 9 });
+  const u3 = await post('/units', { buildingId: hz.id, name: '1单元', floorCount: 6 });
+
+  const f1 = await post('/flats', { unitId: u1.id, number: '201', floor: 2, areaM2: 78.5 });
+  const f2 = await post('/flats', { unitId: u2.id, number: '502', floor: 5, areaM2: 91.25 });
+  const f3 = await post('/flats', { unitId: u3.id, number: '601', floor: 6, areaM2: 64 });
+  const o1 = await post('/owners', { name: `业主一${s}`, phone: '13800000001' });
+  const o2 = await post('/owners', { name: `业主二${s}`, phone: '13800000002' });
+  const o3 = await post('/owners', { name: `业主三${s}`, phone: '13800000003' });
+  await put(`/flats/${f1.id}/owners`, {
+    effectiveFrom: '2020-01-01',
+    owners: [{ ownerId: o1.id, sharePercent: 100 }],
+  });
+  await put(`/flats/${f2.id}/owners`, {
+    effectiveFrom: '2020-01-01',
+    owners: [{ ownerId: o2.id, sharePercent: 100 }],
+  });
+  await put(`/flats/${f3.id}/owners`, {
+    effectiveFrom: '2020-01-01',
+    owners: [{ ownerId: o3.id, sharePercent: 100 }],
+  });
+
+  const elevator = (unitId: string, floors: number, region: string) =>
+    post('/elevators', {
+      unitId,
+      registrationCode: newRegistrationCode(region),
+      manufacturerId: maker.id,
+      model: 'HR-MRL 450',
+      commissionedOn: '2021-06-18',
+      servedFloors: Array.from({ length: floors }, (_, i) => i + 1),
+      rescueCode: '10086',
+    });
+  const e1 = await elevator(u1.id, 7, '440106');
+  const e2 = await elevator(u2.id, 9, '440106');
+  const e3 = await elevator(u3.id, 6, '330106');
+  await post(`/elevators/${e1.id}/assignments`, {
+    organisationId: firmA.id,
+    kind: 'maintenance',
+    validFrom: '2021-06-18',
+  });
+  await post(`/elevators/${e3.id}/assignments`, {
+    organisationId: firmB.id,
+    kind: 'maintenance',
+    validFrom: '2021-06-18',
+  });
+  await post(`/elevators/${e1.id}/assignments`, {
+    organisationId: insurerA.id,
+    kind: 'insurance',
+    validFrom: '2021-06-18',
+  });
+  await post(`/elevators/${e3.id}/assignments`, {
+    organisationId: insurerB.id,
+    kind: 'insurance',
+    validFrom: '2021-06-18',
+  });
+
+  const d1 = (await post('/devices', { serial: `LW-${s}-1`, elevatorId: e1.id })) as unknown as {
+    device: Created;
+  };
+  const d3 = (await post('/devices', { serial: `LW-${s}-3`, elevatorId: e3.id })) as unknown as {
+    device: Created;
+  };
+
+  const users: Record<FleetUser, string> = {
+    admin: 'admin',
+    firmA: `firm-a.${s}`,
+    firmB: `firm-b.${s}`,
+    owner1: `owner-1.${s}`,
+    agent2: `agent-2.${s}`,
+    insurerA: `insurer-a.${s}`,
+    insurerB: `insurer-b.${s}`,
+    regulatorGz: `regulator-gz.${s}`,
+    regulatorHz: `regulator-hz.${s}`,
+  };
+  const bindings: Array<[FleetUser, Role, Record<string, string>]> = [
+    ['firmA', 'firm', { organisationId: firmA.id }],
+    ['firmB', 'firm', { organisationId: firmB.id }],
+    ['owner1', 'owner', { ownerId: o1.id }],
+    ['agent2', 'agent', { unitId: u2.id }],
+    ['insurerA', 'insurer', { organisationId: insurerA.id }],
+    ['insurerB', 'insurer', { organisationId: insurerB.id }],
+    ['regulatorGz', 'regulator', { regionCode: '440100' }],
+    ['regulatorHz', 'regulator', { regionCode: '330100' }],
+  ];
+  for (const [key, role, binding] of bindings) {
+    await post('/users', {
+      username: users[key],
+      password: USER_PASSWORD,
+      displayName: key,
+      role,
+      ...binding,
+    });
+  }
+
+  return {
+    suffix: s,
+    orgs: { firmA: firmA.id, firmB: firmB.id, insurerA: insurerA.id, insurerB: insurerB.id, maker: maker.id },
+    buildings: { gz: gz.id, hz: hz.id },
+    units: { u1: u1.id, u2: u2.id, u3: u3.id },
+    flats: { f1: f1.id, f2: f2.id, f3: f3.id },
+    owners: { o1: o1.id, o2: o2.id, o3: o3.id },
+    elevators: { e1: e1.id, e2: e2.id, e3: e3.id },
+    devices: { d1: d1.device.id, d3: d3.device.id },
+    users,
+  };
+}

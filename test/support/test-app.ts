@@ -1,0 +1,88 @@
+import { type INestApplication } from '@nestjs/common';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { UsersService } from '@liftwatch/access';
+import { type AppConfig, loadConfig } from '@liftwatch/config';
+import { type DatabaseRuntime, readStorageMode } from '@liftwatch/database';
+import { createPlatformApp } from '../../apps/platform/src/platform.app';
+import { TEST_DATABASE_URL_ENV } from './test-database';
+
+export const ADMIN_PASSWORD = 'test-admin-password';
+export const USER_PASSWORD = 'test-user-password';
+const JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  /** A plain DataSource on the test database, for checks behind the API's back. */
+  db: DataSource;
+  http(): ReturnType<typeof request>;
+  login(username: string, password?: string): Promise<string>;
+  adminToken(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function testDatabaseUrl(): string {
+  const url = process.env[TEST_DATABASE_URL_ENV];
+  if (!url) throw new Error(`${TEST_DATABASE_URL_ENV} is not set; run the tests through jest's e2e project`);
+  return url;
+}
+
+/** The real application (api role) on the shared test database, ready for supertest. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const url = testDatabaseUrl();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: url,
+    LOG_LEVEL: 'silent',
+    JWT_SECRET,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'liftwatch-app-')),
+    ...env,
+  });
+  const db = new DataSource({ type: 'postgres', url, extra: { max: 2 } });
+  await db.initialize();
+  const database: DatabaseRuntime = {
+    url,
+    kind: 'external',
+    storageMode: await readStorageMode(db),
+    serverVersion: 'test',
+    stop: () => Promise.resolve(),
+  };
+  const app = await createPlatformApp({ config, database, jwtSecret: JWT_SECRET });
+  await app.init();
+  await app.get(UsersService).ensureFirstAdmin(ADMIN_PASSWORD);
+  const http = (): ReturnType<typeof request> => request(app.getHttpServer());
+  const login = async (username: string, password = USER_PASSWORD): Promise<string> => {
+    const res = await http().post('/api/v1/auth/login').send({ username, password });
+    if (res.status !== 200)
+      throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return (res.body as { accessToken: string }).accessToken;
+  };
+  let admin: string | undefined;
+  return {
+    app,
+    config,
+    db,
+    http,
+    login,
+    adminToken: async () => (admin ??= await login('admin', ADMIN_PASSWORD)),
+    close: async () => {
+      await app.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** A short random suffix so records from different test files never collide in the shared DB. */
+export function uniq(): string {
+  return Math.random().toString(36).slice(2, 8);
+}
+
+/** A random valid 20-digit registration code (traction passenger elevator, Tianhe, 2021-06). */
+export function newRegistrationCode(region = '440106'): string {
+  const serial = String(Math.floor(Math.random() * 1e10)).padStart(10, '0');
+  return `3110${region}${serial}`;
+}
