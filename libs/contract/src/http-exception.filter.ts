@@ -68,12 +68,17 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
-      const message =
-        typeof response === 'string'
-          ? response
-          : Array.isArray((response as { message?: unknown }).message)
-            ? ((response as { message: string[] }).message ?? []).join('; ')
-            : String((response as { message?: unknown }).message ?? exception.message);
+      const message = httpExceptionMessage(response, exception.message);
+      // Nest's built-in body parser turns a JSON syntax error into a plain BadRequestException;
+      // our own errors are DomainErrors, so a 400 HttpException about JSON is a parse failure.
+      if (statusCode === 400 && /JSON/.test(message)) {
+        return {
+          statusCode,
+          error: 'BAD_REQUEST',
+          code: 'INVALID_JSON',
+          message: `Request body is not valid JSON: ${message}`,
+        };
+      }
       return { statusCode, error: HttpStatus[statusCode] ?? 'Error', code: `HTTP_${statusCode}`, message };
     }
     const parserError = exception as BodyParserError;
@@ -129,4 +134,11 @@ export class HttpErrorFilter implements ExceptionFilter {
       message: 'Internal server error',
     };
   }
+}
+
+function httpExceptionMessage(response: string | object, fallback: string): string {
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.map(String).join('; ');
+  return typeof message === 'string' ? message : fallback;
 }

@@ -184,6 +184,9 @@ const GIVEN = [
   '婷',
 ];
 
+/** Registration codes of the demo elevators (for tests and docs). */
+export const DEMO_REGISTRATION_CODES = UNITS.map((u) => u.registrationCode);
+
 /** A deterministic pseudo-random sequence, so every demo fleet is the same. */
 function lcg(seed: number): () => number {
   let s = seed;

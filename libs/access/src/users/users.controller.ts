@@ -24,7 +24,11 @@ export class UsersController {
   @Get()
   async list(@Query() q: UserQueryDto): Promise<Page<UserView>> {
     const [items, total] = await this.users.list(q.limit, q.offset, q.role);
-    return pageOf(items.map(UserView.of), total, q);
+    return pageOf(
+      items.map((u) => UserView.of(u)),
+      total,
+      q,
+    );
   }
 
   @Get(':id')

@@ -29,7 +29,7 @@ export class DevicesService {
     restrictTo(qb, 'd.elevator_id', this.visibility.elevators(p));
     if (q.elevatorId) qb.andWhere('d.elevator_id = :eid', { eid: q.elevatorId });
     const [rows, total] = await qb.orderBy('d.serial').take(q.limit).skip(q.offset).getManyAndCount();
-    return [rows.map(DeviceView.of), total];
+    return [rows.map((d) => DeviceView.of(d)), total];
   }
 
   async get(p: Principal, id: string): Promise<DeviceView> {

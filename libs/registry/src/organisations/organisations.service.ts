@@ -82,9 +82,8 @@ export class OrganisationsService {
       problems.push({ field: 'creditRating', messages: ['creditRating applies to maintenance firms only'] });
     }
     if (o.regionCode) {
-      const exists = await this.ds.query('SELECT 1 FROM regions WHERE code = $1', [o.regionCode]);
-      if ((exists as unknown[]).length === 0)
-        problems.push({ field: 'regionCode', messages: ['region does not exist'] });
+      const exists: unknown[] = await this.ds.query('SELECT 1 FROM regions WHERE code = $1', [o.regionCode]);
+      if (exists.length === 0) problems.push({ field: 'regionCode', messages: ['region does not exist'] });
     }
     if (problems.length > 0) throw new InvalidInputError(problems);
   }

@@ -1,0 +1,74 @@
+import {
+  DEMO_PASSWORD,
+  DEMO_REGISTRATION_CODES,
+  seedDemoFleet,
+} from '../apps/platform/src/demo/demo-fleet.seed';
+import { startTestApp, type TestApp } from './support/test-app';
+
+interface Page {
+  items: Array<{ id: string; unitId?: string; registrationCode?: string }>;
+  total: number;
+}
+
+describe('demo fleet', () => {
+  let t: TestApp;
+  const messages: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await seedDemoFleet(t.app, { info: (m) => messages.push(m) });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('should load once and say so the second time', async () => {
+    await seedDemoFleet(t.app, { info: (m) => messages.push(m) });
+    expect(messages[0]).toContain('demo fleet loaded: 6 elevators in 4 buildings');
+    expect(messages[1]).toBe('demo fleet already loaded');
+  });
+
+  it.each([
+    ['demo.admin', 6],
+    ['firm.gz', 3],
+    ['firm.hz', 3],
+    ['owner.hj12', 1],
+    ['agent.hj12', 1],
+    ['regulator.gz', 3],
+    ['regulator.hz', 3],
+    ['regulator.gd', 3],
+  ])('should let %s log in and see %i demo elevators', async (username, count) => {
+    const token = await t.login(username, DEMO_PASSWORD);
+    const res = await t.http().get('/api/v1/elevators?limit=500').auth(token, { type: 'bearer' }).expect(200);
+    const demo = (res.body as Page).items.filter((e) =>
+      DEMO_REGISTRATION_CODES.includes(e.registrationCode ?? ''),
+    );
+    expect(demo).toHaveLength(count);
+  });
+
+  it('should give units of 6 to 9 floors with two flats a floor', async () => {
+    const token = await t.login('demo.admin', DEMO_PASSWORD);
+    const res = await t
+      .http()
+      .get('/api/v1/elevators?limit=500&regionCode=330000')
+      .auth(token, { type: 'bearer' })
+      .expect(200);
+    for (const e of (res.body as Page).items) {
+      const unit = await t
+        .http()
+        .get(`/api/v1/units/${e.unitId}`)
+        .auth(token, { type: 'bearer' })
+        .expect(200);
+      const floors = (unit.body as { floorCount: number }).floorCount;
+      expect(floors).toBeGreaterThanOrEqual(6);
+      expect(floors).toBeLessThanOrEqual(9);
+      const flats = await t
+        .http()
+        .get(`/api/v1/flats?unitId=${e.unitId}&limit=500`)
+        .auth(token, { type: 'bearer' })
+        .expect(200);
+      expect((flats.body as Page).total).toBe(floors * 2);
+    }
+  });
+});

@@ -1,0 +1,124 @@
+import { startTestApp, type TestApp, USER_PASSWORD, uniq } from './support/test-app';
+
+describe('platform surface', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('should report health with the storage mode without a token', async () => {
+    const res = await t.http().get('/health').expect(200);
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      storageMode: 'postgres',
+      database: { status: 'up' },
+    });
+  });
+
+  it('should serve OpenAPI listing the registry endpoints', async () => {
+    const res = await t.http().get('/api/openapi.json').expect(200);
+    const paths = Object.keys((res.body as { paths: Record<string, unknown> }).paths);
+    for (const p of [
+      '/api/v1/auth/login',
+      '/api/v1/regions',
+      '/api/v1/organisations',
+      '/api/v1/buildings',
+      '/api/v1/units',
+      '/api/v1/flats',
+      '/api/v1/flats/{id}/owners',
+      '/api/v1/owners',
+      '/api/v1/elevators',
+      '/api/v1/elevators/{id}/assignments',
+      '/api/v1/devices',
+      '/api/v1/devices/{id}/rotate-secret',
+      '/api/v1/users',
+      '/api/v1/audit-log',
+      '/health',
+    ]) {
+      expect(paths).toContain(p);
+    }
+    const docs = await t.http().get('/api/docs').redirects(1);
+    expect(docs.status).toBe(200);
+    expect(docs.text).toContain('swagger');
+  });
+
+  it('should expose Prometheus metrics including request counts', async () => {
+    await t.http().get('/health');
+    const res = await t.http().get('/metrics').expect(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.text).toMatch(
+      /liftwatch_http_requests_total\{method="GET",route="\/health",status="200"\} \d+/,
+    );
+    expect(res.text).toContain('liftwatch_process_resident_memory_bytes');
+  });
+
+  describe('authentication', () => {
+    it('should refuse requests without a token, with a bad token and with a wrong password', async () => {
+      await t.http().get('/api/v1/elevators').expect(401);
+      await t.http().get('/api/v1/elevators').auth('nonsense', { type: 'bearer' }).expect(401);
+      const res = await t
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ username: 'admin', password: 'wrong-password' });
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ code: 'UNAUTHENTICATED', message: 'Wrong username or password' });
+    });
+
+    it('should stop honouring a token as soon as the account is disabled', async () => {
+      const admin = await t.adminToken();
+      const username = `reg-${uniq()}`;
+      await t
+        .http()
+        .post('/api/v1/regions')
+        .auth(admin, { type: 'bearer' })
+        .send({ code: '440000', name: '广东省' });
+      const created = await t
+        .http()
+        .post('/api/v1/users')
+        .auth(admin, { type: 'bearer' })
+        .send({
+          username,
+          password: USER_PASSWORD,
+          displayName: 'r',
+          role: 'regulator',
+          regionCode: '440000',
+        })
+        .expect(201);
+      const token = await t.login(username);
+      const me = await t.http().get('/api/v1/auth/me').auth(token, { type: 'bearer' }).expect(200);
+      expect(me.body).toMatchObject({ username, role: 'regulator', regionCode: '440000' });
+      await t
+        .http()
+        .patch(`/api/v1/users/${created.body.id}`)
+        .auth(admin, { type: 'bearer' })
+        .send({ disabled: true })
+        .expect(200);
+      await t.http().get('/api/v1/auth/me').auth(token, { type: 'bearer' }).expect(401);
+      await t.http().post('/api/v1/auth/login').send({ username, password: USER_PASSWORD }).expect(401);
+      const audit = await t
+        .http()
+        .get(`/api/v1/audit-log?entityType=user&entityId=${created.body.id}`)
+        .auth(admin, { type: 'bearer' })
+        .expect(200);
+      const actions = (audit.body as { items: Array<{ action: string; changes: object }> }).items;
+      expect(actions.map((a) => a.action)).toEqual(['user.update', 'user.create']);
+      expect(JSON.stringify(actions)).not.toContain(USER_PASSWORD);
+    });
+
+    it('should refuse a duplicate username with 409', async () => {
+      const admin = await t.adminToken();
+      const res = await t
+        .http()
+        .post('/api/v1/users')
+        .auth(admin, { type: 'bearer' })
+        .send({ username: 'admin', password: USER_PASSWORD, displayName: 'x', role: 'admin' });
+      expect(res.status).toBe(409);
+      expect(res.body.code).toBe('USERNAME_TAKEN');
+    });
+  });
+});
