@@ -54,7 +54,11 @@ describe('demo fleet', () => {
       .get('/api/v1/elevators?limit=500&regionCode=330000')
       .auth(token, { type: 'bearer' })
       .expect(200);
-    for (const e of (res.body as Page).items) {
+    const demo = (res.body as Page).items.filter((e) =>
+      DEMO_REGISTRATION_CODES.includes(e.registrationCode ?? ''),
+    );
+    expect(demo).toHaveLength(3);
+    for (const e of demo) {
       const unit = await t
         .http()
         .get(`/api/v1/units/${e.unitId}`)
