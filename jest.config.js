@@ -1,21 +1,11 @@
 /** @type {import('jest').Config} */
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-  },
-];
+// ts-jest in transpile-only mode: fast; type-checking is `npm run typecheck`.
+const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }];
 
 const moduleNameMapper = { '^@liftwatch/([a-z-]+)$': '<rootDir>/libs/$1/src' };
 const common = {
-  transform: { '^.+\\.(t|j)s$': swc },
-  // aedes 1.x is ESM-only; let swc transpile it (used once the broker role lands).
+  transform: { '^.+\\.ts$': tsJest, '^.+\\.js$': tsJest },
+  // aedes 1.x is ESM-only; let ts-jest transpile it (used once the broker role lands).
   transformIgnorePatterns: ['/node_modules/(?!aedes/)'],
   moduleNameMapper,
   testEnvironment: 'node',
