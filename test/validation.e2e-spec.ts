@@ -44,9 +44,8 @@ describe('input validation', () => {
     method: 'post' | 'patch' | 'put' = 'post',
   ) {
     const countBefore = await auditCount();
-    const res = await t
-      .http()
-      [method](`/api/v1${path}`)
+    const agent = t.http();
+    const res = await agent[method](`/api/v1${path}`)
       .auth(token, auth)
       .send(body as object);
     expect(res.status).toBe(400);

@@ -28,7 +28,9 @@ export function migrationDataSource(url: string, storageMode: StorageModeRequest
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,
-    logging: ['error'],
+    // A failing migration is reported by the error it throws; TypeORM's own logging would print
+    // the whole SQL text on top.
+    logging: false,
     extra: { options: connectionOptions(storageMode), max: 2 },
   });
 }

@@ -61,7 +61,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   } catch (err) {
     throw new Error(
       `embedded PostgreSQL did not start on 127.0.0.1:${opts.port} with data in ${clusterDir}` +
-        ` (${err instanceof Error ? err.message : String(err ?? 'no reason given')}); is the port taken? set EMBEDDED_PG_PORT`,
+        ` (${err instanceof Error ? err.message : 'no reason given'}); is the port taken? set EMBEDDED_PG_PORT`,
     );
   }
   const adminUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`;
