@@ -1,6 +1,6 @@
 /** @type {import('jest').Config} */
 // ts-jest in transpile-only mode: fast; type-checking is `npm run typecheck`.
-const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }];
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }];
 
 const moduleNameMapper = { '^@liftwatch/([a-z-]+)$': '<rootDir>/libs/$1/src' };
 const common = {
@@ -12,6 +12,7 @@ const common = {
 };
 
 module.exports = {
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -28,7 +29,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -5,6 +5,7 @@ describe('platform surface', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
+    await t.startBroker();
   });
 
   afterAll(async () => {
@@ -17,6 +18,7 @@ describe('platform surface', () => {
       status: 'ok',
       storageMode: 'postgres',
       database: { status: 'up' },
+      broker: { status: 'up', mode: 'embedded' },
     });
   });
 

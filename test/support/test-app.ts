@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { UsersService } from '@liftwatch/access';
+import { TelemetryRuntime } from '@liftwatch/telemetry';
 import { type AppConfig, loadConfig } from '@liftwatch/config';
 import { type DatabaseRuntime, readStorageMode } from '@liftwatch/database';
 import { createPlatformApp } from '../../apps/platform/src/platform.app';
@@ -22,6 +23,10 @@ export interface TestApp {
   http(): ReturnType<typeof request>;
   login(username: string, password?: string): Promise<string>;
   adminToken(): Promise<string>;
+  /** Opens the embedded broker on a free port (TCP, and WebSocket when asked); returns the ports. */
+  startBroker(withWebSocket?: boolean): Promise<{ tcpPort: number; wsPort: number | null }>;
+  /** The HTTP server's base URL (listening on a free port once `listen` was called). */
+  listen(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -51,7 +56,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     serverVersion: 'test',
     stop: () => Promise.resolve(),
   };
-  const app = await createPlatformApp({ config, database, jwtSecret: JWT_SECRET });
+  const app = await createPlatformApp({ config, database, jwtSecret: JWT_SECRET, deferBrokerStart: true });
   await app.init();
   await app.get(UsersService).ensureFirstAdmin(ADMIN_PASSWORD);
   const http = (): ReturnType<typeof request> => request(app.getHttpServer());
@@ -69,6 +74,16 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     http,
     login,
     adminToken: async () => (admin ??= await login('admin', ADMIN_PASSWORD)),
+    startBroker: async (withWebSocket = false) => {
+      const ports = await app.get(TelemetryRuntime).startIngest(0, withWebSocket ? 0 : null);
+      if (!ports) throw new Error('this test app consumes an external broker');
+      return ports;
+    },
+    listen: async () => {
+      await app.listen(0, '127.0.0.1');
+      const addr = (app.getHttpServer() as { address(): { port: number } }).address();
+      return `http://127.0.0.1:${addr.port}`;
+    },
     close: async () => {
       await app.close();
       await db.destroy();

@@ -5,17 +5,26 @@ import { type AppConfig, ConfigModule } from '@liftwatch/config';
 import { DatabaseModule, type DatabaseRuntime } from '@liftwatch/database';
 import { ObservabilityModule } from '@liftwatch/observability';
 import { RegistryModule } from '@liftwatch/registry';
+import { TelemetryModule } from '@liftwatch/telemetry';
 
 export interface PlatformModuleOptions {
   config: AppConfig;
   database: DatabaseRuntime;
   jwtSecret: string;
+  /** Tests open the MQTT listeners themselves, on free ports. */
+  deferBrokerStart?: boolean;
 }
 
-/** The api role: REST, OpenAPI, health and metrics over the registry and access domains. */
+/**
+ * Composes the libraries for this process's role:
+ * - `all`: REST/socket.io/scheduler + embedded broker (or MQTT_URL consumer) + ingest;
+ * - `api`: REST, socket.io, scheduler, broker auth hooks — no MQTT;
+ * - `ingest`: consumes MQTT_URL into the database; serves only health and metrics over HTTP.
+ */
 @Module({})
 export class PlatformModule {
   static forRoot(o: PlatformModuleOptions): DynamicModule {
+    const api = o.config.role !== 'ingest';
     return {
       module: PlatformModule,
       imports: [
@@ -23,8 +32,13 @@ export class PlatformModule {
         CalendarModule,
         ObservabilityModule.forRoot(o.config),
         DatabaseModule.forRoot(o.config, o.database),
-        AccessModule.forRoot({ jwtSecret: o.jwtSecret, jwtTtlSeconds: o.config.auth.jwtTtlSeconds }),
-        RegistryModule,
+        AccessModule.forRoot({ jwtSecret: o.jwtSecret, jwtTtlSeconds: o.config.auth.jwtTtlSeconds }, api),
+        ...(api ? [RegistryModule] : []),
+        TelemetryModule.forRoot({
+          api,
+          ingest: o.config.role !== 'api',
+          deferBrokerStart: o.deferBrokerStart,
+        }),
       ],
     };
   }

@@ -17,14 +17,15 @@ import { UsersService } from './users/users.service';
 @Global()
 @Module({})
 export class AccessModule {
-  static forRoot(options: AccessOptions): DynamicModule {
+  /** `http: false` keeps the services (token checks) without the REST endpoints (ingest role). */
+  static forRoot(options: AccessOptions, http = true): DynamicModule {
     return {
       module: AccessModule,
       imports: [
         TypeOrmModule.forFeature([UserEntity, AuditEntryEntity]),
         JwtModule.register({ secret: options.jwtSecret, signOptions: { algorithm: 'HS256' } }),
       ],
-      controllers: [AuthController, UsersController, AuditController],
+      controllers: http ? [AuthController, UsersController, AuditController] : [],
       providers: [
         { provide: ACCESS_OPTIONS, useValue: options },
         AuthService,

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
 /** The roles one process can play. `all` runs every role in one process (the embedded default). */
-export const PROCESS_ROLES = ['all', 'api'] as const;
+export const PROCESS_ROLES = ['all', 'api', 'ingest'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
 export const STORAGE_MODE_REQUESTS = ['auto', 'timescaledb', 'postgres'] as const;
@@ -62,6 +62,26 @@ export const envSchema = z.object({
     .default('^[0-9]{5,6}$'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   SEED_DEMO: boolish.default(false),
+  MQTT_PORT: port.default(1884),
+  MQTT_WS_PORT: port.default(8884),
+  MQTT_HOST: z.string().min(1).default('0.0.0.0'),
+  MQTT_URL: z
+    .string()
+    .regex(/^(mqtts?|wss?|tcp):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
+    .optional(),
+  MQTT_USERNAME: z.string().min(1).optional(),
+  MQTT_PASSWORD: z.string().min(1).optional(),
+  MQTT_SHARED_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).default('ingest'),
+  MQTT_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(1024 * 1024).default(16 * 1024),
+  MQTT_MAX_BATCH_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(512 * 1024),
+  BROKER_HOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  INGEST_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000),
+  INGEST_FLUSH_MS: z.coerce.number().int().min(1).max(10_000).default(50),
+  INGEST_MAX_PENDING_ROWS: z.coerce.number().int().min(1000).max(5_000_000).default(200_000),
+  TELEMETRY_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(365).default(35),
+  TELEMETRY_FUTURE_TOLERANCE_S: z.coerce.number().int().min(0).max(86_400).default(300),
+  TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
+  ROLLUP_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -88,6 +108,24 @@ export interface AppConfig {
   rescueCodePattern: string;
   log: { level: (typeof LOG_LEVELS)[number] };
   seedDemo: boolean;
+  mqtt: {
+    /** Embedded broker listeners (roles all). 0 disables the WebSocket listener. */
+    host: string;
+    port: number;
+    wsPort: number;
+    /** External broker for the ingest role; undefined means the embedded aedes broker. */
+    url: string | undefined;
+    username: string | undefined;
+    /** Secret. */
+    password: string | undefined;
+    sharedGroup: string;
+    maxPayloadBytes: number;
+    maxBatchPayloadBytes: number;
+    /** Secret shared with an external broker calling the auth/ACL HTTP hooks. */
+    hookSecret: string | undefined;
+  };
+  ingest: { batchRows: number; flushMs: number; maxPendingRows: number };
+  telemetry: { maxAgeDays: number; futureToleranceS: number; retentionDays: number; rollupIntervalS: number };
 }
 
 export class ConfigError extends Error {
@@ -119,6 +157,9 @@ export function loadConfig(
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
     problems.push('JWT_SECRET: required when NODE_ENV=production');
   }
+  if (e.ROLE === 'ingest' && !e.MQTT_URL) {
+    problems.push('MQTT_URL: required for ROLE=ingest (the ingest role alone consumes an external broker)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
@@ -136,6 +177,25 @@ export function loadConfig(
     rescueCodePattern: e.RESCUE_CODE_PATTERN,
     log: { level: e.LOG_LEVEL },
     seedDemo: e.SEED_DEMO,
+    mqtt: {
+      host: e.MQTT_HOST,
+      port: e.MQTT_PORT,
+      wsPort: e.MQTT_WS_PORT,
+      url: e.MQTT_URL,
+      username: e.MQTT_USERNAME,
+      password: e.MQTT_PASSWORD,
+      sharedGroup: e.MQTT_SHARED_GROUP,
+      maxPayloadBytes: e.MQTT_MAX_PAYLOAD_BYTES,
+      maxBatchPayloadBytes: e.MQTT_MAX_BATCH_PAYLOAD_BYTES,
+      hookSecret: e.BROKER_HOOK_SECRET,
+    },
+    ingest: { batchRows: e.INGEST_BATCH_ROWS, flushMs: e.INGEST_FLUSH_MS, maxPendingRows: e.INGEST_MAX_PENDING_ROWS },
+    telemetry: {
+      maxAgeDays: e.TELEMETRY_MAX_AGE_DAYS,
+      futureToleranceS: e.TELEMETRY_FUTURE_TOLERANCE_S,
+      retentionDays: e.TELEMETRY_RETENTION_DAYS,
+      rollupIntervalS: e.ROLLUP_INTERVAL_S,
+    },
   };
 }
 
@@ -151,6 +211,12 @@ export function redactConfig(config: AppConfig): Record<string, unknown> {
       ...config.auth,
       jwtSecret: config.auth.jwtSecret ? '***' : undefined,
       adminPassword: config.auth.adminPassword ? '***' : undefined,
+    },
+    mqtt: {
+      ...config.mqtt,
+      url: config.mqtt.url ? config.mqtt.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : undefined,
+      password: config.mqtt.password ? '***' : undefined,
+      hookSecret: config.mqtt.hookSecret ? '***' : undefined,
     },
   };
 }

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { Public } from './public.decorator';
 import { DATABASE_RUNTIME, type DatabaseRuntime } from '@liftwatch/database';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { type ComponentHealth, HealthRegistry } from './health-registry';
 import { MetricsService } from './metrics.service';
 
 class DatabaseHealth {
@@ -20,8 +21,10 @@ export class HealthReport {
   @ApiProperty() role!: string;
   @ApiProperty({ enum: ['timescaledb', 'postgres'] }) storageMode!: string;
   @ApiProperty({ type: DatabaseHealth }) database!: DatabaseHealth;
-  @ApiProperty({ description: 'MQTT broker status; "not_configured" until the telemetry roles exist' })
-  broker!: { status: string };
+  @ApiProperty({ description: 'MQTT broker (embedded or external) as seen by this process' })
+  broker!: ComponentHealth;
+  @ApiProperty({ description: 'Other components of this process (ingest pipeline…)' })
+  components!: Record<string, ComponentHealth>;
   @ApiProperty() uptimeSeconds!: number;
 }
 
@@ -34,6 +37,7 @@ export class HealthController {
     @Inject(DATABASE_RUNTIME) private readonly runtime: DatabaseRuntime,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly components: HealthRegistry,
   ) {}
 
   @Get('health')
@@ -51,14 +55,16 @@ export class HealthController {
         error: err instanceof Error ? err.message : String(err),
       };
     }
-    const ok = database.status === 'up';
+    const { broker = { status: 'not_configured' as const }, ...components } = this.components.report();
+    const ok = database.status === 'up' && broker.status !== 'down';
     res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return {
       status: ok ? 'ok' : 'degraded',
       role: this.config.role,
       storageMode: this.runtime.storageMode,
       database,
-      broker: { status: 'not_configured' },
+      broker,
+      components,
       uptimeSeconds: Math.round(process.uptime()),
     };
   }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig } from '@liftwatch/config';
 import { HealthController } from './health.controller';
+import { HealthRegistry } from './health-registry';
 import { HttpMetricsMiddleware } from './http-metrics.middleware';
 import { MetricsService } from './metrics.service';
 
@@ -29,8 +30,8 @@ export class ObservabilityModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [MetricsService, HttpMetricsMiddleware],
-      exports: [MetricsService, HttpMetricsMiddleware],
+      providers: [MetricsService, HttpMetricsMiddleware, HealthRegistry],
+      exports: [MetricsService, HttpMetricsMiddleware, HealthRegistry],
     };
   }
 }

@@ -179,6 +179,15 @@ export class ElevatorsService {
     });
   }
 
+  /** Ids of the elevators the principal sees, optionally of one unit (live dashboards). */
+  async visibleIds(p: Principal, unitId?: string): Promise<string[]> {
+    const qb = this.ds.getRepository(ElevatorEntity).createQueryBuilder('e').select('e.id', 'id');
+    restrictTo(qb, 'e.id', this.visibility.elevators(p));
+    if (unitId) qb.andWhere('e.unit_id = :uid', { uid: unitId });
+    const rows = await qb.getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+
   /** The elevator if the principal may see it; 404 otherwise (never 403 with data). */
   async find(p: Principal, id: string): Promise<ElevatorEntity> {
     const qb = this.ds.getRepository(ElevatorEntity).createQueryBuilder('e').where('e.id = :id', { id });

@@ -1,0 +1,78 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiHeader, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { timingSafeEqual } from 'node:crypto';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { UnauthenticatedError } from '@liftwatch/contract';
+import { Public } from '@liftwatch/observability';
+import { IngestService } from '../ingest/ingest.service';
+import { DeviceAuthService } from './device-auth.service';
+
+export class BrokerAuthenticateDto {
+  @ApiProperty() @IsString() @MaxLength(256) clientid!: string;
+  @ApiProperty() @IsString() @MaxLength(256) username!: string;
+  @ApiProperty() @IsString() @MaxLength(1024) password!: string;
+}
+
+export class BrokerAuthorizeDto {
+  @ApiProperty() @IsString() @MaxLength(256) clientid!: string;
+  @ApiProperty() @IsString() @MaxLength(256) username!: string;
+  @ApiProperty() @IsString() @MaxLength(1024) topic!: string;
+  @ApiProperty({ enum: ['publish', 'subscribe'] }) @IsIn(['publish', 'subscribe']) action!: 'publish' | 'subscribe';
+  @ApiProperty({ required: false }) @IsOptional() @IsString() @MaxLength(256) password?: string;
+}
+
+export class BrokerDecision {
+  @ApiProperty({ enum: ['allow', 'deny'] }) result!: 'allow' | 'deny';
+}
+
+/**
+ * Device authentication and ACL for an external broker, with the same decisions the embedded
+ * broker makes. Request and response follow EMQX 5's HTTP authenticator/authorizer
+ * (`{"result": "allow" | "deny"}`); Mosquitto's go-auth HTTP backend can call them too.
+ * The broker proves itself with the `x-broker-secret` header (BROKER_HOOK_SECRET).
+ */
+@ApiTags('broker')
+@ApiHeader({ name: 'x-broker-secret', required: true })
+@Public()
+@Controller('broker')
+export class BrokerHooksController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly auth: DeviceAuthService,
+    private readonly ingest: IngestService,
+  ) {}
+
+  @Post('authenticate')
+  @HttpCode(200)
+  async authenticate(@Headers('x-broker-secret') secret: string | undefined, @Body() dto: BrokerAuthenticateDto): Promise<BrokerDecision> {
+    this.checkSecret(secret);
+    const d = await this.auth.authenticate(dto.clientid, dto.username, dto.password);
+    if (!d.ok) this.ingest.countRejection(dto.clientid, 'auth_failed', d.reason);
+    return { result: d.ok ? 'allow' : 'deny' };
+  }
+
+  /** Authorisation is stateless: the broker has authenticated the client, we check the topic. */
+  @Post('authorize')
+  @HttpCode(200)
+  authorize(@Headers('x-broker-secret') secret: string | undefined, @Body() dto: BrokerAuthorizeDto): BrokerDecision {
+    this.checkSecret(secret);
+    const identity =
+      this.config.mqtt.username && dto.username === this.config.mqtt.username
+        ? ({ kind: 'platform' } as const)
+        : ({ kind: 'device', serial: dto.username } as const);
+    const ok =
+      (identity.kind === 'platform' || dto.clientid === dto.username) &&
+      (dto.action === 'publish' ? this.auth.mayPublish(identity, dto.topic) : this.auth.maySubscribe(identity, dto.topic));
+    if (!ok) this.ingest.countRejection(dto.clientid, 'acl_denied', `${dto.action} ${dto.topic}`);
+    return { result: ok ? 'allow' : 'deny' };
+  }
+
+  private checkSecret(given: string | undefined): void {
+    const expected = this.config.mqtt.hookSecret;
+    if (!expected || !given) throw new UnauthenticatedError('broker hooks need BROKER_HOOK_SECRET and x-broker-secret');
+    const a = Buffer.from(given);
+    const b = Buffer.from(expected);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) throw new UnauthenticatedError('wrong broker secret');
+  }
+}

@@ -1,0 +1,176 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer, type Server } from 'node:net';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type Aedes, type AedesPublishPacket, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { IngestMetrics } from '../ingest/ingest-metrics';
+import { IngestService } from '../ingest/ingest.service';
+import { type ConfigCommand } from '../protocol/messages';
+import { deviceTopic, parseDeviceTopic, TOPIC_ROOT } from '../protocol/topics';
+import { type BrokerIdentity, DeviceAuthService } from './device-auth.service';
+
+// aedes >= 1.0 is ESM-only; Node >= 20.19 can require() it (under jest it is transpiled).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Aedes: AedesBroker } = require('aedes') as typeof import('aedes');
+
+const identities = new WeakMap<Client, BrokerIdentity>();
+
+export interface BrokerAddresses {
+  tcpPort: number;
+  wsPort: number | null;
+}
+
+/**
+ * The embedded MQTT broker (aedes) with device authentication and ACLs, and the in-process
+ * hand-off to ingest. Devices' QoS 1 messages are acknowledged only after their rows are
+ * committed: ingest runs inside aedes' `authorizePublish` hook, which aedes awaits before it
+ * writes the PUBACK (aedes 1.2 acknowledges QoS 1 before delivering to subscribers, so a
+ * subscriber could not hold the acknowledgement back). While a connection's messages wait for
+ * commit, aedes reads nothing more from it: per-device back-pressure for free.
+ */
+@Injectable()
+export class EmbeddedBrokerService {
+  private readonly logger = new Logger(EmbeddedBrokerService.name);
+  private broker: Aedes | null = null;
+  private tcp: Server | null = null;
+  private http: HttpServer | null = null;
+  private wss: WebSocketServer | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly auth: DeviceAuthService,
+    private readonly ingest: IngestService,
+    private readonly metrics: IngestMetrics,
+  ) {}
+
+  get running(): boolean {
+    return this.broker !== null && !this.broker.closed;
+  }
+
+  get connectedClients(): number {
+    return this.broker?.connectedClients ?? 0;
+  }
+
+  async start(tcpPort = this.config.mqtt.port, wsPort: number | null = this.config.mqtt.wsPort || null): Promise<BrokerAddresses> {
+    const broker = await AedesBroker.createBroker({
+      id: 'liftwatch',
+      heartbeatInterval: 60_000,
+      connectTimeout: 30_000,
+      authenticate: (client, username, password, done) => {
+        void this.auth.authenticate(client.id, username ?? undefined, password?.toString('utf8')).then((d) => {
+          if (d.ok) {
+            identities.set(client, d.identity);
+            done(null, true);
+            return;
+          }
+          this.ingest.countRejection(client.id || '?', 'auth_failed', d.reason);
+          const err = new Error(d.reason) as AuthenticateError;
+          err.returnCode = 4; // bad user name or password
+          done(err, null);
+        });
+      },
+      authorizePublish: (client, packet, done) => this.onPublish(client, packet, done),
+      authorizeSubscribe: (client, sub, done) => {
+        const identity = identities.get(client);
+        if (identity && this.auth.maySubscribe(identity, sub.topic)) return done(null, sub);
+        done(null, null); // SUBACK failure code, connection stays up
+      },
+    });
+    broker.on('client', () => this.metrics.brokerClients.set(broker.connectedClients));
+    broker.on('clientDisconnect', (client) => {
+      this.metrics.brokerClients.set(broker.connectedClients);
+      this.onDisconnect(client);
+    });
+    broker.on('clientError', (client, err) => this.logger.debug(`client ${client.id}: ${err.message}`));
+    broker.on('connectionError', (client, err) => this.logger.debug(`connection ${client?.id ?? '?'}: ${err.message}`));
+    // Online flags and Last Will messages (published by the broker itself on an unclean
+    // disconnect) are low-volume, so an in-process subscription is fine for them.
+    await new Promise<void>((resolve) =>
+      broker.subscribe(`${TOPIC_ROOT}/+/online`, (packet, cb) => this.onOnlineFlag(packet, cb), resolve),
+    );
+    this.broker = broker;
+
+    this.tcp = createServer((socket) => broker.handle(socket));
+    const tcpBound = await listen(this.tcp, tcpPort, this.config.mqtt.host);
+    let wsBound: number | null = null;
+    if (wsPort !== null) {
+      this.http = createHttpServer((_req, res) => res.writeHead(426).end('MQTT over WebSocket only\n'));
+      this.wss = new WebSocketServer({ server: this.http });
+      this.wss.on('connection', (ws, req) => broker.handle(createWebSocketStream(ws), req));
+      wsBound = await listen(this.http, wsPort, this.config.mqtt.host);
+    }
+    this.logger.log(`embedded MQTT broker on tcp ${tcpBound}${wsBound ? `, websocket ${wsBound}` : ''}`);
+    return { tcpPort: tcpBound, wsPort: wsBound };
+  }
+
+  /** Sends a command to a device (QoS 1, not retained). */
+  publishCommand(serial: string, command: ConfigCommand): Promise<void> {
+    const broker = this.broker;
+    if (!broker) return Promise.reject(new Error('embedded broker is not running'));
+    const packet = {
+      cmd: 'publish',
+      topic: deviceTopic(serial, 'cmd'),
+      payload: Buffer.from(JSON.stringify(command)),
+      qos: 1,
+      retain: false,
+      dup: false,
+    } as PublishPacket;
+    return new Promise((resolve, reject) => broker.publish(packet, (err) => (err ? reject(err) : resolve())));
+  }
+
+  async stop(): Promise<void> {
+    // Listeners first, then clients, then the broker: closing aedes under load with clients
+    // still attached is where it has crashed before (aedes#193).
+    await Promise.all([closeServer(this.tcp), this.wss ? new Promise((r) => this.wss?.close(r)) : null, closeServer(this.http)]);
+    const broker = this.broker;
+    this.broker = null;
+    if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
+  }
+
+  private onPublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
+    if (!client) return done(null); // the broker's own publications (Last Will)
+    const identity = identities.get(client);
+    if (!identity || !this.auth.mayPublish(identity, packet.topic)) {
+      this.ingest.countRejection(client.id, 'acl_denied', `publish to ${packet.topic}`);
+      return done(new Error('not authorized')); // MQTT 3.1.1 has no PUBACK error: aedes disconnects
+    }
+    const topic = parseDeviceTopic(packet.topic);
+    if (identity.kind === 'platform' || !topic || topic.channel === 'online') return done(null);
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    void this.ingest.ingest(topic.serial, topic.channel, payload).then(() => done(null));
+  }
+
+  private onOnlineFlag(packet: AedesPublishPacket, cb: () => void): void {
+    const topic = parseDeviceTopic(packet.topic);
+    if (!topic) return cb();
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    void this.ingest.ingest(topic.serial, 'online', payload).then(() => cb());
+  }
+
+  private onDisconnect(client: Client): void {
+    const identity = identities.get(client);
+    // A clean DISCONNECT publishes no Last Will; mark the device offline unless it has already
+    // reconnected (session take-over leaves the new client registered under the same id).
+    if (identity?.kind !== 'device' || !this.broker) return;
+    const registered = (this.broker as unknown as { clients: Record<string, Client | undefined> }).clients[client.id];
+    if (registered && registered !== client) return;
+    void this.ingest.ingest(identity.serial, 'online', Buffer.from('{"online":false}'));
+  }
+}
+
+function listen(server: Server | HttpServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+function closeServer(server: Server | HttpServer | null): Promise<void> {
+  if (!server?.listening) return Promise.resolve();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

@@ -1,0 +1,89 @@
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { connect, type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { IngestService } from '../ingest/ingest.service';
+import { INGEST_TOPIC_FILTER, parseDeviceTopic } from '../protocol/topics';
+
+type SendPacket = (packet: Packet, cb?: (err?: Error) => void, cbStorePut?: () => void, noStore?: boolean) => void;
+
+/**
+ * The ingest role on an external broker (EMQX, Mosquitto): a shared subscription
+ * `$share/{group}/lw/v1/+/+` spreads devices over several ingest workers, and a persistent
+ * session (clean: false) makes the broker redeliver what an ingest worker had not acknowledged
+ * when it died.
+ *
+ * mqtt.js handles incoming messages one at a time and sends the PUBACK when `handleMessage`
+ * calls back, so holding the callback until commit would serialise ingest to one message per
+ * batch. Instead `handleMessage` returns at once and the PUBACK itself is held back until the
+ * message's rows are committed, then sent in the order the messages arrived (MQTT-4.6.0-2).
+ */
+@Injectable()
+export class ExternalBrokerConsumer {
+  private readonly logger = new Logger(ExternalBrokerConsumer.name);
+  private client: MqttClient | null = null;
+  private ackChain: Promise<void> = Promise.resolve();
+  private readonly commits = new Map<number, Promise<unknown>>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly ingest: IngestService,
+  ) {}
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  async start(url = this.config.mqtt.url): Promise<void> {
+    if (!url) throw new Error('MQTT_URL is not set');
+    const group = this.config.mqtt.sharedGroup;
+    const client = connect(url, {
+      clientId: `liftwatch-${group}-${hostname()}-${process.pid}`.slice(0, 64),
+      username: this.config.mqtt.username,
+      password: this.config.mqtt.password,
+      clean: false,
+      reconnectPeriod: 2000,
+      keepalive: 30,
+    });
+    const send = (client as unknown as { _sendPacket: SendPacket })._sendPacket.bind(client) as SendPacket;
+    (client as unknown as { _sendPacket: SendPacket })._sendPacket = (packet, cb, cbStorePut, noStore) => {
+      const id = packet.cmd === 'puback' ? packet.messageId : undefined;
+      const commit = id !== undefined ? this.commits.get(id) : undefined;
+      if (id === undefined || !commit) return send(packet, cb, cbStorePut, noStore);
+      this.commits.delete(id);
+      cb?.(); // let mqtt.js go on with the next message now
+      this.ackChain = this.ackChain.then(() => commit).then(() => send(packet, undefined, cbStorePut, noStore));
+    };
+    client.handleMessage = (packet: Packet, callback: (err?: Error) => void) => {
+      const p = packet as IPublishPacket;
+      const topic = parseDeviceTopic(p.topic);
+      const payload = Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload);
+      const commit = topic ? this.ingest.ingest(topic.serial, topic.channel, payload) : Promise.resolve();
+      if (p.qos > 0 && p.messageId !== undefined) this.commits.set(p.messageId, commit);
+      callback();
+    };
+    client.on('error', (err) => this.logger.warn(`external broker: ${err.message}`));
+    client.on('reconnect', () => this.logger.warn('external broker: reconnecting'));
+    this.client = client;
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => {
+        client.subscribe(`$share/${group}/${INGEST_TOPIC_FILTER}`, { qos: 1 }, (err, granted) => {
+          if (err) return reject(err);
+          if (granted?.some((g) => g.qos === 128)) return reject(new Error('subscription refused by the broker'));
+          this.logger.log(`consuming $share/${group}/${INGEST_TOPIC_FILTER} from ${url.replace(/\/\/[^@]*@/, '//')}`);
+          resolve();
+        });
+      });
+      client.once('error', reject);
+    });
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (!client) return;
+    await this.ingest.drain();
+    await this.ackChain;
+    await client.endAsync();
+  }
+}

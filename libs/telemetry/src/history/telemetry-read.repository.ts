@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { type LiveStateRow } from '../ingest/telemetry-write.repository';
+
+export interface RollupRow {
+  bucket: string;
+  trips: number;
+  runningSeconds: number;
+  doorCycles: number;
+  kwh: number;
+  faultCount: number;
+  samples: number;
+}
+
+export interface SampleRow {
+  ts: string;
+  seq: number;
+  running: boolean;
+  direction: number;
+  floor: number | null;
+  doorZone: boolean | null;
+  doorClosed: boolean | null;
+  passenger: boolean | null;
+  mode: number;
+  speedMps: number | null;
+  loadKg: number | null;
+}
+
+export interface EventView {
+  ts: string;
+  seq: number;
+  code: string;
+  state: string;
+  detail: Record<string, unknown> | null;
+}
+
+/** Time-series reads: live state, rollups, raw samples, events. */
+@Injectable()
+export class TelemetryReadRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async liveStates(elevatorIds: string[]): Promise<LiveStateRow[]> {
+    if (elevatorIds.length === 0) return [];
+    return this.ds.query(`SELECT * FROM elevator_live_state WHERE elevator_id = ANY($1::uuid[])`, [elevatorIds]);
+  }
+
+  async hourly(elevatorId: string, from: Date, to: Date): Promise<RollupRow[]> {
+    const rows: Array<Record<string, string | number | Date>> = await this.ds.query(
+      `SELECT bucket, trips, running_seconds, door_cycles, kwh, fault_count, samples FROM elevator_rollup_hourly
+        WHERE elevator_id = $1 AND bucket >= $2 AND bucket < $3 ORDER BY bucket`,
+      [elevatorId, from, to],
+    );
+    return rows.map((r) => toRollup((r.bucket as Date).toISOString(), r));
+  }
+
+  /** Daily rollups between two business dates (inclusive from, exclusive to). */
+  async daily(elevatorId: string, fromDay: string, toDay: string): Promise<RollupRow[]> {
+    const rows: Array<Record<string, string | number>> = await this.ds.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, trips, running_seconds, door_cycles, kwh, fault_count, samples
+         FROM elevator_rollup_daily WHERE elevator_id = $1 AND day >= $2::date AND day < $3::date ORDER BY day`,
+      [elevatorId, fromDay, toDay],
+    );
+    return rows.map((r) => toRollup(String(r.day), r));
+  }
+
+  async samples(elevatorId: string, from: Date, to: Date, limit: number): Promise<SampleRow[]> {
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT ts, seq, running, direction, floor, door_zone, door_closed, passenger, mode, speed_mps, load_kg
+         FROM telemetry_status WHERE elevator_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, seq LIMIT $4`,
+      [elevatorId, from, to, limit],
+    );
+    return rows.map((r) => ({
+      ts: (r.ts as Date).toISOString(),
+      seq: Number(r.seq),
+      running: r.running as boolean,
+      direction: r.direction as number,
+      floor: r.floor as number | null,
+      doorZone: r.door_zone as boolean | null,
+      doorClosed: r.door_closed as boolean | null,
+      passenger: r.passenger as boolean | null,
+      mode: r.mode as number,
+      speedMps: r.speed_mps as number | null,
+      loadKg: r.load_kg as number | null,
+    }));
+  }
+
+  async events(elevatorId: string, from: Date, to: Date, limit: number): Promise<EventView[]> {
+    const rows: Array<Record<string, unknown>> = await this.ds.query(
+      `SELECT ts, seq, code, state, detail FROM device_events
+        WHERE elevator_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, seq LIMIT $4`,
+      [elevatorId, from, to, limit],
+    );
+    return rows.map((r) => ({
+      ts: (r.ts as Date).toISOString(),
+      seq: Number(r.seq),
+      code: r.code as string,
+      state: r.state as string,
+      detail: (r.detail as Record<string, unknown> | null) ?? null,
+    }));
+  }
+}
+
+function toRollup(bucket: string, r: Record<string, unknown>): RollupRow {
+  return {
+    bucket,
+    trips: Number(r.trips),
+    runningSeconds: Number(r.running_seconds),
+    doorCycles: Number(r.door_cycles),
+    kwh: Number(r.kwh),
+    faultCount: Number(r.fault_count),
+    samples: Number(r.samples),
+  };
+}

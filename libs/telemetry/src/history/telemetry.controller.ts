@@ -1,0 +1,40 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '@liftwatch/access';
+import { UuidParam } from '@liftwatch/contract';
+import { LiveState } from '../live/live-state';
+import { HistoryQueryDto, RangeQueryDto } from './dto/telemetry-query.dto';
+import { type EventView, type RollupRow, type SampleRow } from './telemetry-read.repository';
+import { TelemetryService } from './telemetry.service';
+
+@ApiTags('telemetry')
+@ApiBearerAuth()
+@Controller('elevators')
+export class TelemetryController {
+  constructor(private readonly telemetry: TelemetryService) {}
+
+  /** The elevator's latest known state (online flag, floor, doors, mode…). */
+  @Get(':id/state')
+  @ApiOkResponse({ type: LiveState })
+  state(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<LiveState> {
+    return this.telemetry.state(p, id);
+  }
+
+  /** Hourly or daily rollups: trips, running time, door cycles, kWh, faults. Days are business days. */
+  @Get(':id/history')
+  history(@CurrentPrincipal() p: Principal, @UuidParam() id: string, @Query() q: HistoryQueryDto): Promise<RollupRow[]> {
+    return this.telemetry.history(p, id, q);
+  }
+
+  /** Raw status samples in device time (at most 7 days per request). */
+  @Get(':id/telemetry')
+  samples(@CurrentPrincipal() p: Principal, @UuidParam() id: string, @Query() q: RangeQueryDto): Promise<SampleRow[]> {
+    return this.telemetry.samples(p, id, q);
+  }
+
+  /** Device-reported faults and events in device time. */
+  @Get(':id/events')
+  events(@CurrentPrincipal() p: Principal, @UuidParam() id: string, @Query() q: RangeQueryDto): Promise<EventView[]> {
+    return this.telemetry.events(p, id, q);
+  }
+}

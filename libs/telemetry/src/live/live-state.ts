@@ -1,0 +1,72 @@
+import { EventEmitter } from 'node:events';
+import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { type LiveStateRow } from '../ingest/telemetry-write.repository';
+
+/** The latest known state of one elevator, as sent to dashboards and returned by REST. */
+export class LiveState {
+  @ApiProperty({ format: 'uuid' }) elevatorId!: string;
+  @ApiProperty({ format: 'uuid' }) deviceId!: string;
+  @ApiProperty({ description: 'device time of the newest status sample', nullable: true, type: String })
+  ts!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) seq!: number | null;
+  @ApiProperty({ nullable: true, type: Boolean }) running!: boolean | null;
+  @ApiProperty({ nullable: true, type: Number, description: '0 none, 1 up, 2 down' }) direction!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) floor!: number | null;
+  @ApiProperty({ nullable: true, type: Boolean }) doorZone!: boolean | null;
+  @ApiProperty({ nullable: true, type: Boolean }) doorClosed!: boolean | null;
+  @ApiProperty({ nullable: true, type: Boolean }) passenger!: boolean | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: '0 out of service, 1 normal, 2 inspection, 3 fire return, 4 firefighter, 5 emergency power, 6 earthquake, 7 unknown',
+  })
+  mode!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) speedMps!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) loadKg!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'energy meter register, kWh' }) kwh!: number | null;
+  @ApiProperty() online!: boolean;
+  @ApiProperty({ nullable: true, type: String }) onlineChangedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastSeenAt!: string | null;
+
+  static of(r: LiveStateRow): LiveState {
+    const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+    return {
+      elevatorId: r.elevator_id,
+      deviceId: r.device_id,
+      ts: iso(r.ts),
+      seq: r.seq === null ? null : Number(r.seq),
+      running: r.running,
+      direction: r.direction,
+      floor: r.floor,
+      doorZone: r.door_zone,
+      doorClosed: r.door_closed,
+      passenger: r.passenger,
+      mode: r.mode,
+      speedMps: r.speed_mps,
+      loadKg: r.load_kg,
+      kwh: r.kwh === null ? null : Number(r.kwh),
+      online: r.online,
+      onlineChangedAt: iso(r.online_changed_at),
+      lastSeenAt: iso(r.last_seen_at),
+    };
+  }
+}
+
+/**
+ * Carries committed live-state changes from ingest to the socket.io gateway, in process. The
+ * gateway never sees raw device traffic, only states that are already in the database.
+ */
+@Injectable()
+export class LiveStateBus {
+  private readonly emitter = new EventEmitter().setMaxListeners(100);
+
+  publish(states: LiveState[]): void {
+    if (states.length > 0) this.emitter.emit('states', states);
+  }
+
+  subscribe(listener: (states: LiveState[]) => void): () => void {
+    this.emitter.on('states', listener);
+    return () => this.emitter.off('states', listener);
+  }
+}

@@ -1,0 +1,128 @@
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import { type Namespace, type Socket } from 'socket.io';
+import { AuthService, type Principal } from '@liftwatch/access';
+import { ElevatorsService, VisibilityRepository } from '@liftwatch/registry';
+import { TelemetryReadRepository } from '../history/telemetry-read.repository';
+import { LiveState, LiveStateBus } from './live-state';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface JoinRequest {
+  elevatorId?: string;
+  unitId?: string;
+  all?: boolean;
+}
+
+export type JoinAck =
+  | { ok: true; elevatorIds: string[]; snapshot: LiveState[] }
+  | { ok: false; error: { code: string; message: string; fields?: Array<{ field: string; messages: string[] }> } };
+
+const room = (elevatorId: string): string => `elevator:${elevatorId}`;
+
+/**
+ * Live elevator status over socket.io, namespace `/live`.
+ *
+ * Connect with `auth: { token }` (the REST access token). Then emit `join` with one of
+ * `{ elevatorId }`, `{ unitId }` or `{ all: true }`; the acknowledgement carries the snapshot of
+ * every elevator joined, and `state` events follow for each change. Joining checks the same
+ * visibility as REST: an elevator or unit outside the caller's scope answers NOT_FOUND.
+ */
+@WebSocketGateway({ namespace: '/live', cors: { origin: true } })
+export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  private readonly logger = new Logger(LiveGateway.name);
+  @WebSocketServer() private server!: Namespace;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly bus: LiveStateBus,
+    private readonly elevators: ElevatorsService,
+    private readonly visibility: VisibilityRepository,
+    private readonly read: TelemetryReadRepository,
+  ) {}
+
+  afterInit(): void {
+    this.unsubscribe = this.bus.subscribe((states) => {
+      for (const s of states) this.server.to(room(s.elevatorId)).emit('state', s);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  async handleConnection(socket: Socket): Promise<void> {
+    const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const header = socket.handshake.headers.authorization;
+    const token =
+      typeof auth?.token === 'string' ? auth.token : typeof header === 'string' ? header.replace(/^Bearer\s+/i, '') : '';
+    try {
+      (socket.data as { principal?: Principal }).principal = await this.auth.principalFromToken(token);
+    } catch {
+      socket.emit('error', { code: 'UNAUTHENTICATED', message: 'a valid access token is required' });
+      socket.disconnect(true);
+    }
+  }
+
+  @SubscribeMessage('join')
+  async join(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinRequest | undefined): Promise<JoinAck> {
+    const p = (socket.data as { principal?: Principal }).principal;
+    if (!p) return { ok: false, error: { code: 'UNAUTHENTICATED', message: 'not authenticated' } };
+    const problem = validateJoin(body);
+    if (problem) return problem;
+    let ids: string[];
+    if (body?.elevatorId) {
+      if (!(await this.visibility.canSeeElevator(p, body.elevatorId))) return notFound('elevator', body.elevatorId);
+      ids = [body.elevatorId];
+    } else if (body?.unitId) {
+      if (!(await this.visibility.canSeeUnit(p, body.unitId))) return notFound('unit', body.unitId);
+      ids = await this.elevators.visibleIds(p, body.unitId);
+    } else {
+      ids = await this.elevators.visibleIds(p);
+    }
+    await socket.join(ids.map(room));
+    const snapshot = (await this.read.liveStates(ids)).map((r) => LiveState.of(r));
+    this.logger.debug(`${p.username} joined ${ids.length} elevator(s)`);
+    return { ok: true, elevatorIds: ids, snapshot };
+  }
+
+  @SubscribeMessage('leave')
+  async leave(@ConnectedSocket() socket: Socket): Promise<{ ok: true }> {
+    for (const r of socket.rooms) if (r.startsWith('elevator:')) await socket.leave(r);
+    return { ok: true };
+  }
+}
+
+function notFound(what: string, id: string): JoinAck {
+  return { ok: false, error: { code: `${what.toUpperCase()}_NOT_FOUND`, message: `${what} ${id} not found` } };
+}
+
+function validateJoin(body: JoinRequest | undefined): JoinAck | null {
+  const invalid = (field: string, message: string): JoinAck => ({
+    ok: false,
+    error: { code: 'VALIDATION_FAILED', message: `${field}: ${message}`, fields: [{ field, messages: [message] }] },
+  });
+  if (!body || typeof body !== 'object') return invalid('body', 'send { elevatorId } or { unitId } or { all: true }');
+  const keys = Object.keys(body);
+  const unknown = keys.filter((k) => !['elevatorId', 'unitId', 'all'].includes(k));
+  if (unknown.length > 0) return invalid(unknown[0] ?? '', `property ${unknown[0]} should not exist`);
+  const given = [body.elevatorId !== undefined, body.unitId !== undefined, body.all !== undefined].filter(Boolean).length;
+  if (given !== 1) return invalid('body', 'give exactly one of elevatorId, unitId, all');
+  if (body.elevatorId !== undefined && (typeof body.elevatorId !== 'string' || !UUID.test(body.elevatorId))) {
+    return invalid('elevatorId', 'elevatorId must be a UUID');
+  }
+  if (body.unitId !== undefined && (typeof body.unitId !== 'string' || !UUID.test(body.unitId))) {
+    return invalid('unitId', 'unitId must be a UUID');
+  }
+  if (body.all !== undefined && body.all !== true) return invalid('all', 'all must be true');
+  return null;
+}

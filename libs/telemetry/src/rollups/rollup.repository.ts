@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
+
+export interface DirtyBucket {
+  elevatorId: string;
+  bucket: Date;
+}
+
+/**
+ * Rollup SQL, recomputed from raw data for the (elevator, hour) buckets that received data —
+ * including late data — so a rollup never depends on arrival order.
+ *
+ * - trips: transitions running false → true;
+ * - door cycles: transitions door closed → open;
+ * - running seconds: time from each sample that says "running" to the next one (gaps over
+ *   2 minutes are not counted: the device was silent, not running);
+ * - kWh: sum of increases between consecutive meter readings. A reading lower than the previous
+ *   one from the same meter is a register reset (counted from zero); a reading from another meter
+ *   id is a replacement (the new meter's first reading is its baseline). Never negative, never
+ *   counted twice.
+ * The sample just before the hour is included, so transitions across the boundary count once.
+ */
+@Injectable()
+export class RollupRepository {
+  /** Takes up to `limit` dirty buckets (other workers skip the locked ones). */
+  async claimDirty(em: EntityManager, limit: number): Promise<DirtyBucket[]> {
+    const rows: Array<{ elevator_id: string; bucket: Date }> = await em.query(
+      `DELETE FROM rollup_dirty WHERE (elevator_id, bucket) IN (
+         SELECT elevator_id, bucket FROM rollup_dirty ORDER BY bucket LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING elevator_id, bucket`,
+      [limit],
+    );
+    return rows.map((r) => ({ elevatorId: r.elevator_id, bucket: r.bucket }));
+  }
+
+  async recomputeHourly(em: EntityManager, buckets: DirtyBucket[], faultCodes: readonly string[]): Promise<void> {
+    if (buckets.length === 0) return;
+    await em.query(
+      `WITH d AS (
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[]) AS d(elevator_id, bucket)
+       ),
+       s AS (
+         SELECT d.elevator_id, d.bucket, t.ts, t.running, t.door_closed,
+                lag(t.running) OVER w AS prev_running,
+                lag(t.door_closed) OVER w AS prev_door_closed,
+                lag(t.ts) OVER w AS prev_ts
+           FROM d
+           CROSS JOIN LATERAL (
+             (SELECT p.ts, p.seq, p.running, p.door_closed FROM telemetry_status p
+               WHERE p.elevator_id = d.elevator_id AND p.ts < d.bucket AND p.ts >= d.bucket - interval '1 hour'
+               ORDER BY p.ts DESC, p.seq DESC LIMIT 1)
+             UNION ALL
+             (SELECT c.ts, c.seq, c.running, c.door_closed FROM telemetry_status c
+               WHERE c.elevator_id = d.elevator_id AND c.ts >= d.bucket AND c.ts < d.bucket + interval '1 hour')
+           ) t
+         WINDOW w AS (PARTITION BY d.elevator_id, d.bucket ORDER BY t.ts, t.seq)
+       ),
+       st AS (
+         SELECT elevator_id, bucket,
+                count(*) FILTER (WHERE ts >= bucket AND running AND prev_running = false) AS trips,
+                count(*) FILTER (WHERE ts >= bucket AND door_closed = false AND prev_door_closed = true) AS door_cycles,
+                coalesce(sum(extract(epoch FROM ts - greatest(prev_ts, bucket)))
+                         FILTER (WHERE ts >= bucket AND prev_running AND ts - prev_ts <= interval '2 minutes'), 0) AS running_seconds,
+                count(*) FILTER (WHERE ts >= bucket) AS samples
+           FROM s GROUP BY elevator_id, bucket
+       ),
+       m AS (
+         SELECT d.elevator_id, d.bucket, r.ts, r.kwh, r.meter_id,
+                lag(r.kwh) OVER w AS prev_kwh, lag(r.meter_id) OVER w AS prev_meter
+           FROM d
+           CROSS JOIN LATERAL (
+             (SELECT p.ts, p.seq, p.kwh, p.meter_id FROM meter_readings p
+               WHERE p.elevator_id = d.elevator_id AND p.ts < d.bucket ORDER BY p.ts DESC, p.seq DESC LIMIT 1)
+             UNION ALL
+             (SELECT c.ts, c.seq, c.kwh, c.meter_id FROM meter_readings c
+               WHERE c.elevator_id = d.elevator_id AND c.ts >= d.bucket AND c.ts < d.bucket + interval '1 hour')
+           ) r
+         WINDOW w AS (PARTITION BY d.elevator_id, d.bucket ORDER BY r.ts, r.seq)
+       ),
+       mt AS (
+         SELECT elevator_id, bucket,
+                coalesce(sum(CASE WHEN prev_kwh IS NULL OR meter_id <> prev_meter THEN 0
+                                  WHEN kwh >= prev_kwh THEN kwh - prev_kwh
+                                  ELSE kwh END) FILTER (WHERE ts >= bucket), 0) AS kwh
+           FROM m GROUP BY elevator_id, bucket
+       ),
+       f AS (
+         SELECT d.elevator_id, d.bucket, count(e.ts) AS faults
+           FROM d LEFT JOIN device_events e
+             ON e.elevator_id = d.elevator_id AND e.ts >= d.bucket AND e.ts < d.bucket + interval '1 hour'
+            AND e.state = 'set' AND e.code = ANY($3::text[])
+          GROUP BY d.elevator_id, d.bucket
+       )
+       INSERT INTO elevator_rollup_hourly AS h
+              (elevator_id, bucket, trips, running_seconds, door_cycles, kwh, fault_count, samples, computed_at)
+       SELECT d.elevator_id, d.bucket, coalesce(st.trips, 0), round(coalesce(st.running_seconds, 0)),
+              coalesce(st.door_cycles, 0), coalesce(mt.kwh, 0), coalesce(f.faults, 0), coalesce(st.samples, 0), now()
+         FROM d
+         LEFT JOIN st ON st.elevator_id = d.elevator_id AND st.bucket = d.bucket
+         LEFT JOIN mt ON mt.elevator_id = d.elevator_id AND mt.bucket = d.bucket
+         LEFT JOIN f ON f.elevator_id = d.elevator_id AND f.bucket = d.bucket
+       ON CONFLICT (elevator_id, bucket) DO UPDATE SET
+         trips = excluded.trips, running_seconds = excluded.running_seconds, door_cycles = excluded.door_cycles,
+         kwh = excluded.kwh, fault_count = excluded.fault_count, samples = excluded.samples, computed_at = now()`,
+      [buckets.map((b) => b.elevatorId), buckets.map((b) => b.bucket), faultCodes],
+    );
+  }
+
+  /** Re-sums the business days (in `timeZone`) that contain the given hours. */
+  async recomputeDaily(em: EntityManager, buckets: DirtyBucket[], timeZone: string): Promise<void> {
+    if (buckets.length === 0) return;
+    await em.query(
+      `WITH days AS (
+         SELECT DISTINCT elevator_id, (bucket AT TIME ZONE $3)::date AS day
+           FROM unnest($1::uuid[], $2::timestamptz[]) AS d(elevator_id, bucket)
+       )
+       INSERT INTO elevator_rollup_daily AS r
+              (elevator_id, day, trips, running_seconds, door_cycles, kwh, fault_count, samples, computed_at)
+       SELECT days.elevator_id, days.day, coalesce(sum(h.trips), 0), coalesce(sum(h.running_seconds), 0),
+              coalesce(sum(h.door_cycles), 0), coalesce(sum(h.kwh), 0), coalesce(sum(h.fault_count), 0),
+              coalesce(sum(h.samples), 0), now()
+         FROM days
+         LEFT JOIN elevator_rollup_hourly h
+           ON h.elevator_id = days.elevator_id
+          AND h.bucket >= (days.day::timestamp AT TIME ZONE $3)
+          AND h.bucket < ((days.day + 1)::timestamp AT TIME ZONE $3)
+        GROUP BY days.elevator_id, days.day
+       ON CONFLICT (elevator_id, day) DO UPDATE SET
+         trips = excluded.trips, running_seconds = excluded.running_seconds, door_cycles = excluded.door_cycles,
+         kwh = excluded.kwh, fault_count = excluded.fault_count, samples = excluded.samples, computed_at = now()`,
+      [buckets.map((b) => b.elevatorId), buckets.map((b) => b.bucket), timeZone],
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '@liftwatch/calendar';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { FAULT_CODES } from '../protocol/event-codes';
+import { RollupRepository } from './rollup.repository';
+
+/** Advisory-lock keys: one job runs at a time across all replicas sharing the database. */
+const LOCK_ROLLUPS = 7_301_001;
+const LOCK_PARTITIONS = 7_301_002;
+
+function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Scheduled telemetry housekeeping: rollups and (plain PostgreSQL mode) daily partitions. */
+@Injectable()
+export class TelemetryJobsService {
+  private readonly logger = new Logger(TelemetryJobsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly rollups: RollupRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Creates the daily partitions that accepted data can fall into (from the oldest accepted
+   * device time to three days ahead) and drops those past retention. Safe to run twice.
+   */
+  async maintainPartitions(): Promise<{ created: number; dropped: number }> {
+    return this.ds.transaction(async (em) => {
+      const [lock] = await em.query<Array<{ ok: boolean }>>('SELECT pg_try_advisory_xact_lock($1) AS ok', [LOCK_PARTITIONS]);
+      if (!lock?.ok) return { created: 0, dropped: 0 };
+      const today = this.clock.today();
+      const first = addDays(today, -this.config.telemetry.maxAgeDays - 1);
+      const [c] = await em.query<Array<{ n: number }>>('SELECT ensure_telemetry_partitions($1::date, $2::date) AS n', [
+        first,
+        addDays(today, 3),
+      ]);
+      const keepFrom = addDays(today, -this.config.telemetry.retentionDays);
+      const [d] = await em.query<Array<{ n: number }>>('SELECT drop_telemetry_partitions($1::date) AS n', [
+        keepFrom < first ? keepFrom : first,
+      ]);
+      const result = { created: c?.n ?? 0, dropped: d?.n ?? 0 };
+      if (result.created || result.dropped) {
+        this.logger.log(`telemetry partitions: ${result.created} created, ${result.dropped} dropped`);
+      }
+      return result;
+    });
+  }
+
+  /** Recomputes the rollups of hours that received data. Returns how many hours were done. */
+  async refreshRollups(maxBuckets = 5000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.ds.transaction(async (em) => {
+        const [lock] = await em.query<Array<{ ok: boolean }>>('SELECT pg_try_advisory_xact_lock($1) AS ok', [LOCK_ROLLUPS]);
+        if (!lock?.ok) return 0;
+        const buckets = await this.rollups.claimDirty(em, 1000);
+        await this.rollups.recomputeHourly(em, buckets, FAULT_CODES);
+        await this.rollups.recomputeDaily(em, buckets, this.config.businessTimeZone);
+        return buckets.length;
+      });
+      total += n;
+      if (n < 1000 || total >= maxBuckets) return total;
+    }
+  }
+}
