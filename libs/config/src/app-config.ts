@@ -71,9 +71,22 @@ export const envSchema = z.object({
     .optional(),
   MQTT_USERNAME: z.string().min(1).optional(),
   MQTT_PASSWORD: z.string().min(1).optional(),
-  MQTT_SHARED_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/).default('ingest'),
-  MQTT_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(256).max(1024 * 1024).default(16 * 1024),
-  MQTT_MAX_BATCH_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(512 * 1024),
+  MQTT_SHARED_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('ingest'),
+  MQTT_MAX_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(256)
+    .max(1024 * 1024)
+    .default(16 * 1024),
+  MQTT_MAX_BATCH_PAYLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(512 * 1024),
   BROKER_HOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   INGEST_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000),
   INGEST_FLUSH_MS: z.coerce.number().int().min(1).max(10_000).default(50),
@@ -189,7 +202,11 @@ export function loadConfig(
       maxBatchPayloadBytes: e.MQTT_MAX_BATCH_PAYLOAD_BYTES,
       hookSecret: e.BROKER_HOOK_SECRET,
     },
-    ingest: { batchRows: e.INGEST_BATCH_ROWS, flushMs: e.INGEST_FLUSH_MS, maxPendingRows: e.INGEST_MAX_PENDING_ROWS },
+    ingest: {
+      batchRows: e.INGEST_BATCH_ROWS,
+      flushMs: e.INGEST_FLUSH_MS,
+      maxPendingRows: e.INGEST_MAX_PENDING_ROWS,
+    },
     telemetry: {
       maxAgeDays: e.TELEMETRY_MAX_AGE_DAYS,
       futureToleranceS: e.TELEMETRY_FUTURE_TOLERANCE_S,

@@ -52,7 +52,14 @@ export class TelemetryModule {
       imports: options.api ? [RegistryModule, ScheduleModule.forRoot()] : [],
       controllers,
       providers,
-      exports: [IngestService, LiveStateBus, TelemetryRuntime, EmbeddedBrokerService, TelemetryJobsService, DeviceDirectory],
+      exports: [
+        IngestService,
+        LiveStateBus,
+        TelemetryRuntime,
+        EmbeddedBrokerService,
+        TelemetryJobsService,
+        DeviceDirectory,
+      ],
     };
   }
 }

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { HealthRegistry } from '@liftwatch/observability';
 import { EmbeddedBrokerService } from './broker/embedded-broker.service';
@@ -35,8 +41,16 @@ export class TelemetryRuntime implements OnApplicationBootstrap, BeforeApplicati
     if (options.ingest) {
       health.register('broker', () =>
         this.config.mqtt.url
-          ? { status: this.consumer.connected ? 'up' : 'down', mode: 'external', url: this.config.mqtt.url.replace(/\/\/[^@]*@/, '//') }
-          : { status: this.broker.running ? 'up' : 'down', mode: 'embedded', connectedClients: this.broker.connectedClients },
+          ? {
+              status: this.consumer.connected ? 'up' : 'down',
+              mode: 'external',
+              url: this.config.mqtt.url.replace(/\/\/[^@]*@/, '//'),
+            }
+          : {
+              status: this.broker.running ? 'up' : 'down',
+              mode: 'embedded',
+              connectedClients: this.broker.connectedClients,
+            },
       );
     }
   }
@@ -53,7 +67,10 @@ export class TelemetryRuntime implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /** Opens the MQTT side: the embedded broker's listeners or the external subscription. */
-  async startIngest(tcpPort?: number, wsPort?: number | null): Promise<{ tcpPort: number; wsPort: number | null } | null> {
+  async startIngest(
+    tcpPort?: number,
+    wsPort?: number | null,
+  ): Promise<{ tcpPort: number; wsPort: number | null } | null> {
     if (this.usesExternalBroker) {
       await this.consumer.start();
       return null;

@@ -15,7 +15,9 @@ export class Telemetry1764100000000 implements MigrationInterface {
   name = 'Telemetry1764100000000';
 
   async up(q: QueryRunner): Promise<void> {
-    const [mode] = (await q.query(`SELECT value FROM platform_settings WHERE key = 'storage_mode'`)) as Array<{
+    const [mode] = (await q.query(
+      `SELECT value FROM platform_settings WHERE key = 'storage_mode'`,
+    )) as Array<{
       value: string;
     }>;
     const timescale = mode?.value === 'timescaledb';

@@ -18,7 +18,8 @@ export class BrokerAuthorizeDto {
   @ApiProperty() @IsString() @MaxLength(256) clientid!: string;
   @ApiProperty() @IsString() @MaxLength(256) username!: string;
   @ApiProperty() @IsString() @MaxLength(1024) topic!: string;
-  @ApiProperty({ enum: ['publish', 'subscribe'] }) @IsIn(['publish', 'subscribe']) action!: 'publish' | 'subscribe';
+  @ApiProperty({ enum: ['publish', 'subscribe'] }) @IsIn(['publish', 'subscribe']) action!:
+    'publish' | 'subscribe';
   @ApiProperty({ required: false }) @IsOptional() @IsString() @MaxLength(256) password?: string;
 }
 
@@ -45,7 +46,10 @@ export class BrokerHooksController {
 
   @Post('authenticate')
   @HttpCode(200)
-  async authenticate(@Headers('x-broker-secret') secret: string | undefined, @Body() dto: BrokerAuthenticateDto): Promise<BrokerDecision> {
+  async authenticate(
+    @Headers('x-broker-secret') secret: string | undefined,
+    @Body() dto: BrokerAuthenticateDto,
+  ): Promise<BrokerDecision> {
     this.checkSecret(secret);
     const d = await this.auth.authenticate(dto.clientid, dto.username, dto.password);
     if (!d.ok) this.ingest.countRejection(dto.clientid, 'auth_failed', d.reason);
@@ -55,7 +59,10 @@ export class BrokerHooksController {
   /** Authorisation is stateless: the broker has authenticated the client, we check the topic. */
   @Post('authorize')
   @HttpCode(200)
-  authorize(@Headers('x-broker-secret') secret: string | undefined, @Body() dto: BrokerAuthorizeDto): BrokerDecision {
+  authorize(
+    @Headers('x-broker-secret') secret: string | undefined,
+    @Body() dto: BrokerAuthorizeDto,
+  ): BrokerDecision {
     this.checkSecret(secret);
     const identity =
       this.config.mqtt.username && dto.username === this.config.mqtt.username
@@ -63,16 +70,20 @@ export class BrokerHooksController {
         : ({ kind: 'device', serial: dto.username } as const);
     const ok =
       (identity.kind === 'platform' || dto.clientid === dto.username) &&
-      (dto.action === 'publish' ? this.auth.mayPublish(identity, dto.topic) : this.auth.maySubscribe(identity, dto.topic));
+      (dto.action === 'publish'
+        ? this.auth.mayPublish(identity, dto.topic)
+        : this.auth.maySubscribe(identity, dto.topic));
     if (!ok) this.ingest.countRejection(dto.clientid, 'acl_denied', `${dto.action} ${dto.topic}`);
     return { result: ok ? 'allow' : 'deny' };
   }
 
   private checkSecret(given: string | undefined): void {
     const expected = this.config.mqtt.hookSecret;
-    if (!expected || !given) throw new UnauthenticatedError('broker hooks need BROKER_HOOK_SECRET and x-broker-secret');
+    if (!expected || !given)
+      throw new UnauthenticatedError('broker hooks need BROKER_HOOK_SECRET and x-broker-secret');
     const a = Buffer.from(given);
     const b = Buffer.from(expected);
-    if (a.length !== b.length || !timingSafeEqual(a, b)) throw new UnauthenticatedError('wrong broker secret');
+    if (a.length !== b.length || !timingSafeEqual(a, b))
+      throw new UnauthenticatedError('wrong broker secret');
   }
 }

@@ -34,7 +34,11 @@ export class DeviceAuthService {
     private readonly directory: DeviceDirectory,
   ) {}
 
-  async authenticate(clientId: string, username: string | undefined, password: string | undefined): Promise<AuthDecision> {
+  async authenticate(
+    clientId: string,
+    username: string | undefined,
+    password: string | undefined,
+  ): Promise<AuthDecision> {
     if (!username || password === undefined) return { ok: false, reason: 'missing username or password' };
     const platform = this.config.mqtt;
     if (platform.username && platform.password && username === platform.username) {

@@ -1,7 +1,13 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { type Aedes, type AedesPublishPacket, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
+import {
+  type Aedes,
+  type AedesPublishPacket,
+  type AuthenticateError,
+  type Client,
+  type PublishPacket,
+} from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { IngestMetrics } from '../ingest/ingest-metrics';
@@ -52,23 +58,28 @@ export class EmbeddedBrokerService {
     return this.broker?.connectedClients ?? 0;
   }
 
-  async start(tcpPort = this.config.mqtt.port, wsPort: number | null = this.config.mqtt.wsPort || null): Promise<BrokerAddresses> {
+  async start(
+    tcpPort = this.config.mqtt.port,
+    wsPort: number | null = this.config.mqtt.wsPort || null,
+  ): Promise<BrokerAddresses> {
     const broker = await AedesBroker.createBroker({
       id: 'liftwatch',
       heartbeatInterval: 60_000,
       connectTimeout: 30_000,
       authenticate: (client, username, password, done) => {
-        void this.auth.authenticate(client.id, username ?? undefined, password?.toString('utf8')).then((d) => {
-          if (d.ok) {
-            identities.set(client, d.identity);
-            done(null, true);
-            return;
-          }
-          this.ingest.countRejection(client.id || '?', 'auth_failed', d.reason);
-          const err = new Error(d.reason) as AuthenticateError;
-          err.returnCode = 4; // bad user name or password
-          done(err, null);
-        });
+        void this.auth
+          .authenticate(client.id, username ?? undefined, password?.toString('utf8'))
+          .then((d) => {
+            if (d.ok) {
+              identities.set(client, d.identity);
+              done(null, true);
+              return;
+            }
+            this.ingest.countRejection(client.id || '?', 'auth_failed', d.reason);
+            const err = new Error(d.reason) as AuthenticateError;
+            err.returnCode = 4; // bad user name or password
+            done(err, null);
+          });
       },
       authorizePublish: (client, packet, done) => this.onPublish(client, packet, done),
       authorizeSubscribe: (client, sub, done) => {
@@ -83,7 +94,9 @@ export class EmbeddedBrokerService {
       this.onDisconnect(client);
     });
     broker.on('clientError', (client, err) => this.logger.debug(`client ${client.id}: ${err.message}`));
-    broker.on('connectionError', (client, err) => this.logger.debug(`connection ${client?.id ?? '?'}: ${err.message}`));
+    broker.on('connectionError', (client, err) =>
+      this.logger.debug(`connection ${client?.id ?? '?'}: ${err.message}`),
+    );
     // Online flags and Last Will messages (published by the broker itself on an unclean
     // disconnect) are low-volume, so an in-process subscription is fine for them.
     await new Promise<void>((resolve) =>
@@ -122,7 +135,11 @@ export class EmbeddedBrokerService {
   async stop(): Promise<void> {
     // Listeners first, then clients, then the broker: closing aedes under load with clients
     // still attached is where it has crashed before (aedes#193).
-    await Promise.all([closeServer(this.tcp), this.wss ? new Promise((r) => this.wss?.close(r)) : null, closeServer(this.http)]);
+    await Promise.all([
+      closeServer(this.tcp),
+      this.wss ? new Promise((r) => this.wss?.close(r)) : null,
+      closeServer(this.http),
+    ]);
     const broker = this.broker;
     this.broker = null;
     if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
@@ -153,7 +170,9 @@ export class EmbeddedBrokerService {
     // A clean DISCONNECT publishes no Last Will; mark the device offline unless it has already
     // reconnected (session take-over leaves the new client registered under the same id).
     if (identity?.kind !== 'device' || !this.broker) return;
-    const registered = (this.broker as unknown as { clients: Record<string, Client | undefined> }).clients[client.id];
+    const registered = (this.broker as unknown as { clients: Record<string, Client | undefined> }).clients[
+      client.id
+    ];
     if (registered && registered !== client) return;
     void this.ingest.ingest(identity.serial, 'online', Buffer.from('{"online":false}'));
   }

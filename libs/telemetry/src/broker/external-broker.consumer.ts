@@ -5,7 +5,12 @@ import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { IngestService } from '../ingest/ingest.service';
 import { INGEST_TOPIC_FILTER, parseDeviceTopic } from '../protocol/topics';
 
-type SendPacket = (packet: Packet, cb?: (err?: Error) => void, cbStorePut?: () => void, noStore?: boolean) => void;
+type SendPacket = (
+  packet: Packet,
+  cb?: (err?: Error) => void,
+  cbStorePut?: () => void,
+  noStore?: boolean,
+) => void;
 
 /**
  * The ingest role on an external broker (EMQX, Mosquitto): a shared subscription
@@ -45,14 +50,17 @@ export class ExternalBrokerConsumer {
       reconnectPeriod: 2000,
       keepalive: 30,
     });
-    const send = (client as unknown as { _sendPacket: SendPacket })._sendPacket.bind(client) as SendPacket;
+    const internals = client as unknown as { _sendPacket: SendPacket };
+    const send: SendPacket = internals._sendPacket.bind(client);
     (client as unknown as { _sendPacket: SendPacket })._sendPacket = (packet, cb, cbStorePut, noStore) => {
       const id = packet.cmd === 'puback' ? packet.messageId : undefined;
       const commit = id !== undefined ? this.commits.get(id) : undefined;
       if (id === undefined || !commit) return send(packet, cb, cbStorePut, noStore);
       this.commits.delete(id);
       cb?.(); // let mqtt.js go on with the next message now
-      this.ackChain = this.ackChain.then(() => commit).then(() => send(packet, undefined, cbStorePut, noStore));
+      this.ackChain = this.ackChain
+        .then(() => commit)
+        .then(() => send(packet, undefined, cbStorePut, noStore));
     };
     client.handleMessage = (packet: Packet, callback: (err?: Error) => void) => {
       const p = packet as IPublishPacket;
@@ -67,10 +75,13 @@ export class ExternalBrokerConsumer {
     this.client = client;
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => {
-        client.subscribe(`$share/${group}/${INGEST_TOPIC_FILTER}`, { qos: 1 }, (err, granted) => {
+        // MQTT_SHARED_GROUP=none: a plain subscription, for brokers without $share (aedes).
+        const filter = group === 'none' ? INGEST_TOPIC_FILTER : `$share/${group}/${INGEST_TOPIC_FILTER}`;
+        client.subscribe(filter, { qos: 1 }, (err, granted) => {
           if (err) return reject(err);
-          if (granted?.some((g) => g.qos === 128)) return reject(new Error('subscription refused by the broker'));
-          this.logger.log(`consuming $share/${group}/${INGEST_TOPIC_FILTER} from ${url.replace(/\/\/[^@]*@/, '//')}`);
+          if (granted?.some((g) => g.qos === 128))
+            return reject(new Error('subscription refused by the broker'));
+          this.logger.log(`consuming ${filter} from ${url.replace(/\/\/[^@]*@/, '//')}`);
           resolve();
         });
       });

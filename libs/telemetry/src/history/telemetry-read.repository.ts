@@ -42,7 +42,9 @@ export class TelemetryReadRepository {
 
   async liveStates(elevatorIds: string[]): Promise<LiveStateRow[]> {
     if (elevatorIds.length === 0) return [];
-    return this.ds.query(`SELECT * FROM elevator_live_state WHERE elevator_id = ANY($1::uuid[])`, [elevatorIds]);
+    return this.ds.query(`SELECT * FROM elevator_live_state WHERE elevator_id = ANY($1::uuid[])`, [
+      elevatorIds,
+    ]);
   }
 
   async hourly(elevatorId: string, from: Date, to: Date): Promise<RollupRow[]> {

@@ -22,19 +22,31 @@ export class TelemetryController {
 
   /** Hourly or daily rollups: trips, running time, door cycles, kWh, faults. Days are business days. */
   @Get(':id/history')
-  history(@CurrentPrincipal() p: Principal, @UuidParam() id: string, @Query() q: HistoryQueryDto): Promise<RollupRow[]> {
+  history(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: HistoryQueryDto,
+  ): Promise<RollupRow[]> {
     return this.telemetry.history(p, id, q);
   }
 
   /** Raw status samples in device time (at most 7 days per request). */
   @Get(':id/telemetry')
-  samples(@CurrentPrincipal() p: Principal, @UuidParam() id: string, @Query() q: RangeQueryDto): Promise<SampleRow[]> {
+  samples(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: RangeQueryDto,
+  ): Promise<SampleRow[]> {
     return this.telemetry.samples(p, id, q);
   }
 
   /** Device-reported faults and events in device time. */
   @Get(':id/events')
-  events(@CurrentPrincipal() p: Principal, @UuidParam() id: string, @Query() q: RangeQueryDto): Promise<EventView[]> {
+  events(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: RangeQueryDto,
+  ): Promise<EventView[]> {
     return this.telemetry.events(p, id, q);
   }
 }

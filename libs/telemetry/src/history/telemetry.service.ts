@@ -6,7 +6,12 @@ import { InvalidInputError } from '@liftwatch/contract';
 import { ElevatorsService } from '@liftwatch/registry';
 import { LiveState } from '../live/live-state';
 import { type HistoryQueryDto, type RangeQueryDto } from './dto/telemetry-query.dto';
-import { type EventView, type RollupRow, type SampleRow, TelemetryReadRepository } from './telemetry-read.repository';
+import {
+  type EventView,
+  type RollupRow,
+  type SampleRow,
+  TelemetryReadRepository,
+} from './telemetry-read.repository';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -56,7 +61,11 @@ export class TelemetryService {
       return this.repo.hourly(elevatorId, new Date(from.getTime() - (from.getTime() % HOUR)), to);
     }
     const tz = this.config.businessTimeZone;
-    return this.repo.daily(elevatorId, businessDate(from, tz), businessDate(new Date(to.getTime() + DAY - 1), tz));
+    return this.repo.daily(
+      elevatorId,
+      businessDate(from, tz),
+      businessDate(new Date(to.getTime() + DAY - 1), tz),
+    );
   }
 
   async samples(p: Principal, elevatorId: string, q: RangeQueryDto): Promise<SampleRow[]> {

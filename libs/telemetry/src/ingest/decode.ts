@@ -1,10 +1,5 @@
 import { type DeviceChannel, isDeviceChannel } from '../protocol/topics';
-import {
-  type EventMessage,
-  type MeterMessage,
-  type StatusMessage,
-  validators,
-} from '../protocol/messages';
+import { type EventMessage, type MeterMessage, type StatusMessage, validators } from '../protocol/messages';
 
 /** Why a message (or a batch item) was not stored. Each is a label of the rejection counter. */
 export const REJECT_REASONS = [
@@ -96,7 +91,8 @@ function reject(reason: RejectReason, detail: string): Rejected {
 }
 
 function checkTime(ts: number, now: number, limits: DecodeLimits): Rejected | null {
-  if (ts > now + limits.futureToleranceMs) return reject('future_timestamp', `ts ${ts} is ahead of the platform clock`);
+  if (ts > now + limits.futureToleranceMs)
+    return reject('future_timestamp', `ts ${ts} is ahead of the platform clock`);
   if (ts < now - limits.maxAgeMs) return reject('too_old', `ts ${ts} is older than the accepted age`);
   return null;
 }
@@ -134,7 +130,15 @@ function eventRow(m: EventMessage, d: DeviceRef, receivedAt: number): EventRow {
 }
 
 function meterRow(m: MeterMessage, d: DeviceRef, receivedAt: number): MeterRow {
-  return { elevatorId: d.elevatorId, deviceId: d.deviceId, ts: m.ts, seq: m.seq, receivedAt, meterId: m.meterId, kwh: m.kwh };
+  return {
+    elevatorId: d.elevatorId,
+    deviceId: d.deviceId,
+    ts: m.ts,
+    seq: m.seq,
+    receivedAt,
+    meterId: m.meterId,
+    kwh: m.kwh,
+  };
 }
 
 /**
@@ -215,7 +219,9 @@ export function decodeDeviceMessage(
   }
 }
 
-function ajvMessage(errors: ReadonlyArray<{ instancePath: string; message?: string }> | null | undefined): string {
+function ajvMessage(
+  errors: ReadonlyArray<{ instancePath: string; message?: string }> | null | undefined,
+): string {
   const e = errors?.[0];
   return e ? `${e.instancePath || '/'} ${e.message ?? 'is invalid'}` : 'invalid';
 }

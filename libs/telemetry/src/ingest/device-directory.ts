@@ -41,12 +41,18 @@ export class DeviceDirectory implements OnModuleDestroy {
   }
 
   async reload(): Promise<void> {
-    const rows: Array<{ id: string; serial: string; elevator_id: string; secret_hash: string }> = await this.ds.query(
-      `SELECT id, serial, elevator_id, secret_hash FROM devices WHERE revoked_at IS NULL`,
-    );
+    const rows: Array<{ id: string; serial: string; elevator_id: string; secret_hash: string }> =
+      await this.ds.query(
+        `SELECT id, serial, elevator_id, secret_hash FROM devices WHERE revoked_at IS NULL`,
+      );
     const next = new Map<string, DeviceEntry>();
     for (const r of rows) {
-      next.set(r.serial, { deviceId: r.id, serial: r.serial, elevatorId: r.elevator_id, secretHash: r.secret_hash });
+      next.set(r.serial, {
+        deviceId: r.id,
+        serial: r.serial,
+        elevatorId: r.elevator_id,
+        secretHash: r.secret_hash,
+      });
     }
     this.bySerial = next;
     this.unknownUntil.clear();

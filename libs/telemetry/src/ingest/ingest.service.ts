@@ -43,7 +43,16 @@ interface PendingBatch {
 }
 
 function newBatch(): PendingBatch {
-  return { status: [], events: [], meters: [], touches: new Map(), dirty: new Map(), waiters: [], rows: 0, messages: 0 };
+  return {
+    status: [],
+    events: [],
+    meters: [],
+    touches: new Map(),
+    dirty: new Map(),
+    waiters: [],
+    rows: 0,
+    messages: 0,
+  };
 }
 
 const HOUR_MS = 3_600_000;
@@ -52,7 +61,9 @@ const MAX_CONCURRENT_FLUSHES = 2;
 /** SQLSTATE classes that will not succeed on retry (data exceptions, integrity violations). */
 function isPermanent(err: unknown): boolean {
   const code = err instanceof QueryFailedError ? (err.driverError as { code?: string }).code : undefined;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code.startsWith('42'));
+  return (
+    typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code.startsWith('42'))
+  );
 }
 
 /**
@@ -106,7 +117,12 @@ export class IngestService implements OnModuleDestroy {
    * once when it is refused (a refused message is counted, logged at most once a minute per
    * device and reason, and acknowledged: resending it would not make it valid). Never rejects.
    */
-  async ingest(serial: string, channel: string, payload: Buffer, receivedAt = Date.now()): Promise<IngestOutcome> {
+  async ingest(
+    serial: string,
+    channel: string,
+    payload: Buffer,
+    receivedAt = Date.now(),
+  ): Promise<IngestOutcome> {
     this.metrics.received.inc({ channel: isDeviceChannel(channel) ? channel : 'other' });
     const device = this.directory.peek(serial) ?? (await this.directory.lookup(serial));
     if (!device) return this.refuse(serial, 'unknown_device', 'no active device with this serial');
@@ -156,7 +172,14 @@ export class IngestService implements OnModuleDestroy {
     const b = this.current;
     let touch = b.touches.get(device.elevatorId);
     if (!touch) {
-      touch = { elevatorId: device.elevatorId, deviceId: device.deviceId, status: null, meter: null, online: true, lastSeenAt: null };
+      touch = {
+        elevatorId: device.elevatorId,
+        deviceId: device.deviceId,
+        status: null,
+        meter: null,
+        online: true,
+        lastSeenAt: null,
+      };
       b.touches.set(device.elevatorId, touch);
     }
     touch.deviceId = device.deviceId;
@@ -169,7 +192,8 @@ export class IngestService implements OnModuleDestroy {
     }
     for (const s of status) {
       b.status.push(s);
-      if (!touch.status || s.ts > touch.status.ts || (s.ts === touch.status.ts && s.seq > touch.status.seq)) touch.status = s;
+      if (!touch.status || s.ts > touch.status.ts || (s.ts === touch.status.ts && s.seq > touch.status.seq))
+        touch.status = s;
       this.markDirty(b, s.elevatorId, s.ts);
     }
     for (const m of meters) {
@@ -244,7 +268,11 @@ export class IngestService implements OnModuleDestroy {
         await this.repo.markDirty(q, [...batch.dirty.values()]);
         await q.commitTransaction();
         stop();
-        this.afterCommit(batch, live.map((r) => LiveState.of(r)), { status, events, meters });
+        this.afterCommit(
+          batch,
+          live.map((r) => LiveState.of(r)),
+          { status, events, meters },
+        );
         return;
       } catch (err) {
         stop();
@@ -255,7 +283,9 @@ export class IngestService implements OnModuleDestroy {
           // A batch the database refuses twice for its content would block the pipeline forever.
           // Its messages are acknowledged and counted, never silently: see the metric and the log.
           this.metrics.rejected.inc({ reason: 'schema' }, batch.messages);
-          this.logger.error(`batch of ${batch.messages} messages refused by the database, dropped: ${message}`);
+          this.logger.error(
+            `batch of ${batch.messages} messages refused by the database, dropped: ${message}`,
+          );
           for (const w of batch.waiters) w();
           return;
         }
@@ -284,7 +314,13 @@ export class IngestService implements OnModuleDestroy {
     for (const w of batch.waiters) w();
     this.live.publish(live);
     if (this.events.listenerCount('committed') > 0) {
-      const report: CommitReport = { committedAt, status: batch.status, events: batch.events, meters: batch.meters, inserted };
+      const report: CommitReport = {
+        committedAt,
+        status: batch.status,
+        events: batch.events,
+        meters: batch.meters,
+        inserted,
+      };
       this.events.emit('committed', report);
     }
   }

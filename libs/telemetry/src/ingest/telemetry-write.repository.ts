@@ -81,7 +81,7 @@ export class TelemetryWriteRepository {
       l: new Array<number | null>(n),
     };
     for (let i = 0; i < n; i++) {
-      const row = rows[i] as StatusRow;
+      const row = rows[i];
       cols.e[i] = row.elevatorId;
       cols.d[i] = row.deviceId;
       cols.t[i] = row.ts;
@@ -105,7 +105,22 @@ export class TelemetryWriteRepository {
                      $8::int2[], $9::bool[], $10::bool[], $11::bool[], $12::int2[], $13::float4[], $14::int2[])
               AS x(e, d, t, s, r, ru, di, f, dz, dc, p, m, sp, l)
        ON CONFLICT DO NOTHING`,
-      [cols.e, cols.d, cols.t, cols.s, cols.r, cols.ru, cols.di, cols.f, cols.dz, cols.dc, cols.p, cols.m, cols.sp, cols.l],
+      [
+        cols.e,
+        cols.d,
+        cols.t,
+        cols.s,
+        cols.r,
+        cols.ru,
+        cols.di,
+        cols.f,
+        cols.dz,
+        cols.dc,
+        cols.p,
+        cols.m,
+        cols.sp,
+        cols.l,
+      ],
       true,
     )) as { affected?: number };
     return result.affected ?? 0;
@@ -171,7 +186,8 @@ export class TelemetryWriteRepository {
   async upsertLiveState(q: QueryRunner, touches: LiveTouch[]): Promise<LiveStateRow[]> {
     if (touches.length === 0) return [];
     const t = [...touches].sort((a, b) => (a.elevatorId < b.elevatorId ? -1 : 1));
-    const keep = (field: string): string => `${field} = CASE WHEN ${NEWER} THEN excluded.${field} ELSE s.${field} END`;
+    const keep = (field: string): string =>
+      `${field} = CASE WHEN ${NEWER} THEN excluded.${field} ELSE s.${field} END`;
     const result = (await q.query(
       `INSERT INTO elevator_live_state AS s (elevator_id, device_id, ts, seq, running, direction, floor, door_zone,
                                               door_closed, passenger, mode, speed_mps, load_kg, kwh, kwh_ts,

@@ -11,7 +11,8 @@ export class LiveState {
   ts!: string | null;
   @ApiProperty({ nullable: true, type: Number }) seq!: number | null;
   @ApiProperty({ nullable: true, type: Boolean }) running!: boolean | null;
-  @ApiProperty({ nullable: true, type: Number, description: '0 none, 1 up, 2 down' }) direction!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: '0 none, 1 up, 2 down' }) direction!:
+    number | null;
   @ApiProperty({ nullable: true, type: Number }) floor!: number | null;
   @ApiProperty({ nullable: true, type: Boolean }) doorZone!: boolean | null;
   @ApiProperty({ nullable: true, type: Boolean }) doorClosed!: boolean | null;
@@ -19,12 +20,14 @@ export class LiveState {
   @ApiProperty({
     nullable: true,
     type: Number,
-    description: '0 out of service, 1 normal, 2 inspection, 3 fire return, 4 firefighter, 5 emergency power, 6 earthquake, 7 unknown',
+    description:
+      '0 out of service, 1 normal, 2 inspection, 3 fire return, 4 firefighter, 5 emergency power, 6 earthquake, 7 unknown',
   })
   mode!: number | null;
   @ApiProperty({ nullable: true, type: Number }) speedMps!: number | null;
   @ApiProperty({ nullable: true, type: Number }) loadKg!: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'energy meter register, kWh' }) kwh!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'energy meter register, kWh' }) kwh!:
+    number | null;
   @ApiProperty() online!: boolean;
   @ApiProperty({ nullable: true, type: String }) onlineChangedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) lastSeenAt!: string | null;

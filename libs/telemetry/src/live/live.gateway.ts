@@ -24,14 +24,18 @@ export interface JoinRequest {
 
 export type JoinAck =
   | { ok: true; elevatorIds: string[]; snapshot: LiveState[] }
-  | { ok: false; error: { code: string; message: string; fields?: Array<{ field: string; messages: string[] }> } };
+  | {
+      ok: false;
+      error: { code: string; message: string; fields?: Array<{ field: string; messages: string[] }> };
+    };
 
 const room = (elevatorId: string): string => `elevator:${elevatorId}`;
 
 /**
  * Live elevator status over socket.io, namespace `/live`.
  *
- * Connect with `auth: { token }` (the REST access token). Then emit `join` with one of
+ * Connect with `auth: { token }` (the REST access token); without a valid one the connection is
+ * refused with a `connect_error` whose `data.code` is UNAUTHENTICATED. Then emit `join` with one of
  * `{ elevatorId }`, `{ unitId }` or `{ all: true }`; the acknowledgement carries the snapshot of
  * every elevator joined, and `state` events follow for each change. Joining checks the same
  * visibility as REST: an elevator or unit outside the caller's scope answers NOT_FOUND.
@@ -51,6 +55,15 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   ) {}
 
   afterInit(): void {
+    // Authenticate in the handshake (middleware), so no event is handled before the principal is known.
+    this.server.use((socket, next) => {
+      void this.authenticate(socket).then((ok) => {
+        if (ok) return next();
+        const err = new Error('a valid access token is required') as Error & { data?: unknown };
+        err.data = { code: 'UNAUTHENTICATED' };
+        next(err);
+      });
+    });
     this.unsubscribe = this.bus.subscribe((states) => {
       for (const s of states) this.server.to(room(s.elevatorId)).emit('state', s);
     });
@@ -60,28 +73,42 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     this.unsubscribe?.();
   }
 
-  async handleConnection(socket: Socket): Promise<void> {
+  handleConnection(socket: Socket): void {
+    this.logger.debug(
+      `socket ${socket.id} connected as ${(socket.data as { principal?: Principal }).principal?.username}`,
+    );
+  }
+
+  private async authenticate(socket: Socket): Promise<boolean> {
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
     const header = socket.handshake.headers.authorization;
     const token =
-      typeof auth?.token === 'string' ? auth.token : typeof header === 'string' ? header.replace(/^Bearer\s+/i, '') : '';
+      typeof auth?.token === 'string'
+        ? auth.token
+        : typeof header === 'string'
+          ? header.replace(/^Bearer\s+/i, '')
+          : '';
     try {
       (socket.data as { principal?: Principal }).principal = await this.auth.principalFromToken(token);
+      return true;
     } catch {
-      socket.emit('error', { code: 'UNAUTHENTICATED', message: 'a valid access token is required' });
-      socket.disconnect(true);
+      return false;
     }
   }
 
   @SubscribeMessage('join')
-  async join(@ConnectedSocket() socket: Socket, @MessageBody() body: JoinRequest | undefined): Promise<JoinAck> {
+  async join(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: JoinRequest | undefined,
+  ): Promise<JoinAck> {
     const p = (socket.data as { principal?: Principal }).principal;
     if (!p) return { ok: false, error: { code: 'UNAUTHENTICATED', message: 'not authenticated' } };
     const problem = validateJoin(body);
     if (problem) return problem;
     let ids: string[];
     if (body?.elevatorId) {
-      if (!(await this.visibility.canSeeElevator(p, body.elevatorId))) return notFound('elevator', body.elevatorId);
+      if (!(await this.visibility.canSeeElevator(p, body.elevatorId)))
+        return notFound('elevator', body.elevatorId);
       ids = [body.elevatorId];
     } else if (body?.unitId) {
       if (!(await this.visibility.canSeeUnit(p, body.unitId))) return notFound('unit', body.unitId);
@@ -103,19 +130,29 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
 }
 
 function notFound(what: string, id: string): JoinAck {
-  return { ok: false, error: { code: `${what.toUpperCase()}_NOT_FOUND`, message: `${what} ${id} not found` } };
+  return {
+    ok: false,
+    error: { code: `${what.toUpperCase()}_NOT_FOUND`, message: `${what} ${id} not found` },
+  };
 }
 
 function validateJoin(body: JoinRequest | undefined): JoinAck | null {
   const invalid = (field: string, message: string): JoinAck => ({
     ok: false,
-    error: { code: 'VALIDATION_FAILED', message: `${field}: ${message}`, fields: [{ field, messages: [message] }] },
+    error: {
+      code: 'VALIDATION_FAILED',
+      message: `${field}: ${message}`,
+      fields: [{ field, messages: [message] }],
+    },
   });
-  if (!body || typeof body !== 'object') return invalid('body', 'send { elevatorId } or { unitId } or { all: true }');
+  if (!body || typeof body !== 'object')
+    return invalid('body', 'send { elevatorId } or { unitId } or { all: true }');
   const keys = Object.keys(body);
   const unknown = keys.filter((k) => !['elevatorId', 'unitId', 'all'].includes(k));
   if (unknown.length > 0) return invalid(unknown[0] ?? '', `property ${unknown[0]} should not exist`);
-  const given = [body.elevatorId !== undefined, body.unitId !== undefined, body.all !== undefined].filter(Boolean).length;
+  const given = [body.elevatorId !== undefined, body.unitId !== undefined, body.all !== undefined].filter(
+    Boolean,
+  ).length;
   if (given !== 1) return invalid('body', 'give exactly one of elevatorId, unitId, all');
   if (body.elevatorId !== undefined && (typeof body.elevatorId !== 'string' || !UUID.test(body.elevatorId))) {
     return invalid('elevatorId', 'elevatorId must be a UUID');

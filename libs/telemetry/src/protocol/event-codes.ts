@@ -16,7 +16,12 @@ export const EVENT_CODES: readonly EventCodeInfo[] = [
   { code: '01', kind: 'fault', nameZh: '运行中安全回路断路', nameEn: 'Safety circuit broken while running' },
   { code: '02', kind: 'fault', nameZh: '关门故障', nameEn: 'Door fails to close' },
   { code: '03', kind: 'fault', nameZh: '开门故障', nameEn: 'Door fails to open' },
-  { code: '04', kind: 'fault', nameZh: '轿厢在开锁区域外停止', nameEn: 'Car stopped outside the unlocking zone' },
+  {
+    code: '04',
+    kind: 'fault',
+    nameZh: '轿厢在开锁区域外停止',
+    nameEn: 'Car stopped outside the unlocking zone',
+  },
   { code: '05', kind: 'fault', nameZh: '轿厢意外移动', nameEn: 'Unintended car movement' },
   { code: '06', kind: 'fault', nameZh: '电动机运转时间限制器动作', nameEn: 'Motor run-time limiter tripped' },
   { code: '07', kind: 'fault', nameZh: '楼层位置丢失', nameEn: 'Floor position lost' },
@@ -49,4 +54,6 @@ export function eventCodeInfo(code: string): EventCodeInfo | undefined {
 }
 
 /** Codes counted as faults in rollups and fault-rate reports. */
-export const FAULT_CODES: readonly string[] = EVENT_CODES.filter((c) => c.kind === 'fault').map((c) => c.code);
+export const FAULT_CODES: readonly string[] = EVENT_CODES.filter((c) => c.kind === 'fault').map(
+  (c) => c.code,
+);

@@ -59,9 +59,7 @@ export interface OnlineMessage {
 }
 
 export type BatchItem =
-  | ({ ch: 'status' } & StatusMessage)
-  | ({ ch: 'event' } & EventMessage)
-  | ({ ch: 'meter' } & MeterMessage);
+  ({ ch: 'status' } & StatusMessage) | ({ ch: 'event' } & EventMessage) | ({ ch: 'meter' } & MeterMessage);
 
 export interface BatchMessage {
   items: BatchItem[];
@@ -136,7 +134,11 @@ export const batchEnvelopeSchema = {
       type: 'array',
       minItems: 1,
       maxItems: 1000,
-      items: { type: 'object', required: ['ch'], properties: { ch: { type: 'string', enum: ['status', 'event', 'meter'] } } },
+      items: {
+        type: 'object',
+        required: ['ch'],
+        properties: { ch: { type: 'string', enum: ['status', 'event', 'meter'] } },
+      },
     },
   },
 } as const;

@@ -25,15 +25,21 @@ export class RollupRepository {
   /** Takes up to `limit` dirty buckets (other workers skip the locked ones). */
   async claimDirty(em: EntityManager, limit: number): Promise<DirtyBucket[]> {
     const rows: Array<{ elevator_id: string; bucket: Date }> = await em.query(
-      `DELETE FROM rollup_dirty WHERE (elevator_id, bucket) IN (
-         SELECT elevator_id, bucket FROM rollup_dirty ORDER BY bucket LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING elevator_id, bucket`,
+      `WITH claimed AS (
+         DELETE FROM rollup_dirty WHERE (elevator_id, bucket) IN (
+           SELECT elevator_id, bucket FROM rollup_dirty ORDER BY bucket LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING elevator_id, bucket)
+       SELECT elevator_id, bucket FROM claimed`,
       [limit],
     );
     return rows.map((r) => ({ elevatorId: r.elevator_id, bucket: r.bucket }));
   }
 
-  async recomputeHourly(em: EntityManager, buckets: DirtyBucket[], faultCodes: readonly string[]): Promise<void> {
+  async recomputeHourly(
+    em: EntityManager,
+    buckets: DirtyBucket[],
+    faultCodes: readonly string[],
+  ): Promise<void> {
     if (buckets.length === 0) return;
     await em.query(
       `WITH d AS (

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { TelemetryJobsService } from './telemetry-jobs.service';
@@ -19,7 +25,9 @@ export class TelemetryScheduler implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   onApplicationBootstrap(): void {
-    this.every('telemetry-rollups', this.config.telemetry.rollupIntervalS * 1000, () => this.jobs.refreshRollups());
+    this.every('telemetry-rollups', this.config.telemetry.rollupIntervalS * 1000, () =>
+      this.jobs.refreshRollups(),
+    );
     this.every('telemetry-partitions', 3_600_000, () => this.jobs.maintainPartitions());
   }
 
@@ -34,7 +42,9 @@ export class TelemetryScheduler implements OnApplicationBootstrap, OnModuleDestr
       if (this.busy.has(name)) return;
       this.busy.add(name);
       job()
-        .catch((err: unknown) => this.logger.warn(`${name} failed: ${err instanceof Error ? err.message : String(err)}`))
+        .catch((err: unknown) =>
+          this.logger.warn(`${name} failed: ${err instanceof Error ? err.message : String(err)}`),
+        )
         .finally(() => this.busy.delete(name));
     };
     const handle = setInterval(run, ms);

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Fleet, parseFault } from './fleet';
+import { type DeviceCredentials, provisionDevices } from './provision';
+
+const HELP = `liftwatch device simulator — simulated retrofit elevator controllers over MQTT
+
+Usage: npm run sim -- [options]
+
+Credentials
+  --provision N          register N elevators with a controller each through the platform API
+                         and save their credentials (needs --api, --username, --password)
+  --api URL              platform base URL (default http://localhost:3000)
+  --username NAME        platform user allowed to register elevators (default demo.admin)
+  --password PW          its password (default liftwatch-demo)
+  --region CODE          GB/T 2260 county code of the simulated buildings (default 440106)
+  --credentials FILE     credentials file to write (--provision) or read (default .data/sim-credentials.json)
+
+Simulation
+  --mqtt URL             broker URL (default mqtt://localhost:1884)
+  --devices N            simulate the first N devices of the credentials file (default all)
+  --interval-ms MS       status sample period per device (default 1000)
+  --heartbeat-ms MS      heartbeat period (default 30000)
+  --meter-ms MS          energy-meter reading period (default 60000)
+  --qos 0|1              QoS of status samples (default 1)
+  --duration S           stop after S seconds (default 0: run until Ctrl-C)
+  --fault SPEC           inject a fault, repeatable: kind:device@at+duration (seconds), kind one of
+                         entrapment, door, power, overspeed, drop (connection loss); device * = all
+                         e.g. --fault entrapment:0@10+120 --fault drop:*@30+20
+  --help                 this text
+
+Prints progress every 5 s and a JSON summary at the end.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      help: { type: 'boolean' },
+      provision: { type: 'string' },
+      api: { type: 'string', default: 'http://localhost:3000' },
+      username: { type: 'string', default: 'demo.admin' },
+      password: { type: 'string', default: 'liftwatch-demo' },
+      region: { type: 'string', default: '440106' },
+      credentials: { type: 'string', default: '.data/sim-credentials.json' },
+      mqtt: { type: 'string', default: 'mqtt://localhost:1884' },
+      devices: { type: 'string' },
+      'interval-ms': { type: 'string', default: '1000' },
+      'heartbeat-ms': { type: 'string', default: '30000' },
+      'meter-ms': { type: 'string', default: '60000' },
+      qos: { type: 'string', default: '1' },
+      duration: { type: 'string', default: '0' },
+      fault: { type: 'string', multiple: true },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const file = values.credentials;
+  let credentials: DeviceCredentials[];
+  if (values.provision) {
+    const count = Number(values.provision);
+    if (!Number.isInteger(count) || count < 1) throw new Error('--provision needs a positive integer');
+    credentials = await provisionDevices({
+      api: values.api,
+      username: values.username,
+      password: values.password,
+      count,
+      regionCode: values.region,
+      onProgress: (done, total) => {
+        if (done % 50 === 0 || done === total) process.stdout.write(`provisioned ${done}/${total}\n`);
+      },
+    });
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+    process.stdout.write(`credentials of ${credentials.length} devices written to ${file}\n`);
+  } else {
+    if (!existsSync(file)) throw new Error(`no credentials file ${file}; run with --provision N first`);
+    credentials = JSON.parse(await readFile(file, 'utf8')) as DeviceCredentials[];
+  }
+  const n = values.devices ? Number(values.devices) : credentials.length;
+  const devices = credentials.slice(0, n);
+  if (devices.length === 0) return;
+
+  const fleet = new Fleet({
+    url: values.mqtt,
+    devices,
+    qos: values.qos === '0' ? 0 : 1,
+    statusIntervalMs: Number(values['interval-ms']),
+    heartbeatIntervalMs: Number(values['heartbeat-ms']),
+    meterIntervalMs: Number(values['meter-ms']),
+    faults: (values.fault ?? []).map(parseFault),
+  });
+  const started = Date.now();
+  await fleet.start((c) => {
+    if (c % 500 === 0 || c === devices.length) process.stdout.write(`connected ${c}/${devices.length}\n`);
+  });
+  let last = fleet.summary().totals.published;
+  const progress = setInterval(() => {
+    const s = fleet.summary();
+    const rate = (s.totals.published - last) / 5;
+    last = s.totals.published;
+    process.stdout.write(
+      `${Math.round((Date.now() - started) / 1000)}s connected=${s.connected}/${s.devices} published=${s.totals.published} acked=${s.totals.acked} buffered=${s.totals.buffered} rate=${rate.toFixed(0)}/s\n`,
+    );
+  }, 5000);
+  const finish = async (): Promise<void> => {
+    clearInterval(progress);
+    await fleet.stop();
+    process.stdout.write(
+      `${JSON.stringify({ seconds: Math.round((Date.now() - started) / 1000), ...fleet.summary() }, null, 2)}\n`,
+    );
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void finish());
+  process.once('SIGTERM', () => void finish());
+  const duration = Number(values.duration);
+  if (duration > 0) setTimeout(() => void finish(), duration * 1000);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+export * from './controller';
+export * from './elevator-model';
+export * from './fleet';
+export * from './provision';
+export * from './traffic';
