@@ -75,6 +75,11 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('ingest'),
+  MQTT_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional(),
+  MQTT_CLEAN_SESSION: boolish.default(false),
   MQTT_MAX_PAYLOAD_BYTES: z.coerce
     .number()
     .int()
@@ -132,6 +137,9 @@ export interface AppConfig {
     /** Secret. */
     password: string | undefined;
     sharedGroup: string;
+    /** Stable client id of this ingest worker, so its persistent session survives a restart. */
+    clientId: string | undefined;
+    cleanSession: boolean;
     maxPayloadBytes: number;
     maxBatchPayloadBytes: number;
     /** Secret shared with an external broker calling the auth/ACL HTTP hooks. */
@@ -198,6 +206,8 @@ export function loadConfig(
       username: e.MQTT_USERNAME,
       password: e.MQTT_PASSWORD,
       sharedGroup: e.MQTT_SHARED_GROUP,
+      clientId: e.MQTT_CLIENT_ID,
+      cleanSession: e.MQTT_CLEAN_SESSION,
       maxPayloadBytes: e.MQTT_MAX_PAYLOAD_BYTES,
       maxBatchPayloadBytes: e.MQTT_MAX_BATCH_PAYLOAD_BYTES,
       hookSecret: e.BROKER_HOOK_SECRET,

@@ -43,10 +43,12 @@ export class ExternalBrokerConsumer {
     if (!url) throw new Error('MQTT_URL is not set');
     const group = this.config.mqtt.sharedGroup;
     const client = connect(url, {
-      clientId: `liftwatch-${group}-${hostname()}-${process.pid}`.slice(0, 64),
+      // Stable across restarts: the broker keeps this worker's session (and what it had not
+      // acknowledged) and hands it back when the worker reconnects.
+      clientId: this.config.mqtt.clientId ?? `liftwatch-${group}-${hostname()}`.slice(0, 64),
       username: this.config.mqtt.username,
       password: this.config.mqtt.password,
-      clean: false,
+      clean: this.config.mqtt.cleanSession,
       reconnectPeriod: 2000,
       keepalive: 30,
     });

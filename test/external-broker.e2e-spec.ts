@@ -1,0 +1,166 @@
+import { createServer, type Server, Socket } from 'node:net';
+import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
+import { TelemetryRuntime } from '@liftwatch/telemetry';
+import { provisionSimDevices } from './support/sim';
+import { startTestApp, type TestApp } from './support/test-app';
+import { freePort } from './support/test-database';
+import { waitFor } from './support/wait';
+
+/** The machine's Mosquitto if it answers on 127.0.0.1:1883. */
+function mosquittoAvailable(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = new Socket();
+    s.setTimeout(500);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+    s.once('timeout', () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.connect(1883, '127.0.0.1');
+  });
+}
+
+/** Else a second, plain broker (aedes without the platform's hooks) on a free port. */
+async function plainBroker(): Promise<{ url: string; close(): Promise<void> }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Aedes } = require('aedes') as typeof import('aedes');
+  const broker = await Aedes.createBroker();
+  const port = await freePort();
+  const server: Server = createServer((s) => broker.handle(s));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise((r) => server.close(r));
+      await new Promise<void>((r) => broker.close(() => r()));
+    },
+  };
+}
+
+describe('ingest role on an external broker', () => {
+  let api: TestApp;
+  let ingest: TestApp;
+  let brokerUrl: string;
+  let closeBroker: () => Promise<void> = () => Promise.resolve();
+  let devices: DeviceCredentials[];
+  const hookSecret = 'broker-hook-secret-0123456789';
+
+  beforeAll(async () => {
+    const useMosquitto = await mosquittoAvailable();
+    if (useMosquitto) {
+      brokerUrl = 'mqtt://127.0.0.1:1883';
+    } else {
+      const b = await plainBroker();
+      brokerUrl = b.url;
+      closeBroker = b.close;
+    }
+    api = await startTestApp({ BROKER_HOOK_SECRET: hookSecret });
+    devices = await provisionSimDevices(api, await api.listen(), 2);
+    ingest = await startTestApp({
+      ROLE: 'ingest',
+      MQTT_URL: brokerUrl,
+      // aedes has no $share; Mosquitto gets a group of its own per run.
+      MQTT_SHARED_GROUP: useMosquitto ? `test${Date.now().toString(36)}` : 'none',
+      MQTT_CLEAN_SESSION: 'true',
+      MQTT_CLIENT_ID: `liftwatch-test-${process.pid}`,
+    });
+    await ingest.app.get(TelemetryRuntime).startIngest();
+  });
+
+  afterAll(async () => {
+    await ingest.close();
+    await api.close();
+    await closeBroker();
+  });
+
+  it('should consume device messages from the external broker into the database', async () => {
+    const d = devices[0] as DeviceCredentials;
+    const c = new SimulatedController({
+      url: brokerUrl,
+      serial: d.serial,
+      secret: d.secret,
+      floors: d.floors,
+      statusIntervalMs: 3_600_000,
+      heartbeatIntervalMs: 3_600_000,
+      meterIntervalMs: 3_600_000,
+    });
+    await c.start();
+    for (let i = 0; i < 25; i++) c.sampleStatus();
+    c.publishMeter();
+    c.event('90', 'pulse');
+    await waitFor(
+      async () => {
+        const [row] = await ingest.db.query<Array<{ s: string; m: string; e: string }>>(
+          `SELECT (SELECT count(*) FROM telemetry_status WHERE elevator_id = $1) AS s,
+                (SELECT count(*) FROM meter_readings WHERE elevator_id = $1) AS m,
+                (SELECT count(*) FROM device_events WHERE elevator_id = $1) AS e`,
+          [d.elevatorId],
+        );
+        return Number(row?.s) === 25 && Number(row?.m) === 1 && Number(row?.e) === 1;
+      },
+      10_000,
+      'rows from the external broker',
+    );
+    await c.stop();
+    const health = await ingest.http().get('/health').expect(200);
+    expect(health.body.broker).toMatchObject({ status: 'up', mode: 'external' });
+    // The ingest role serves no registry API.
+    await ingest.http().get('/api/v1/elevators').expect(404);
+  });
+
+  describe('auth and ACL hooks for the external broker', () => {
+    const post = (path: string, body: object, secret: string | null = hookSecret) => {
+      const req = api.http().post(`/api/v1/broker/${path}`);
+      return (secret ? req.set('x-broker-secret', secret) : req).send(body);
+    };
+
+    it('should allow a device with its secret and deny a wrong one', async () => {
+      const d = devices[1] as DeviceCredentials;
+      const ok = await post('authenticate', {
+        clientid: d.serial,
+        username: d.serial,
+        password: d.secret,
+      }).expect(200);
+      expect(ok.body).toEqual({ result: 'allow' });
+      const bad = await post('authenticate', {
+        clientid: d.serial,
+        username: d.serial,
+        password: 'nope',
+      }).expect(200);
+      expect(bad.body).toEqual({ result: 'deny' });
+      const other = await post('authenticate', {
+        clientid: 'someone',
+        username: d.serial,
+        password: d.secret,
+      }).expect(200);
+      expect(other.body).toEqual({ result: 'deny' });
+    });
+
+    it('should allow a device only its own topics', async () => {
+      const [a, b] = devices as [DeviceCredentials, DeviceCredentials];
+      const check = async (topic: string, action: 'publish' | 'subscribe') =>
+        (await post('authorize', { clientid: a.serial, username: a.serial, topic, action }).expect(200))
+          .body as { result: string };
+      expect(await check(`lw/v1/${a.serial}/status`, 'publish')).toEqual({ result: 'allow' });
+      expect(await check(`lw/v1/${a.serial}/cmd`, 'subscribe')).toEqual({ result: 'allow' });
+      expect(await check(`lw/v1/${b.serial}/status`, 'publish')).toEqual({ result: 'deny' });
+      expect(await check(`lw/v1/${a.serial}/cmd`, 'publish')).toEqual({ result: 'deny' });
+      expect(await check(`lw/v1/+/status`, 'subscribe')).toEqual({ result: 'deny' });
+      expect(await check(`#`, 'subscribe')).toEqual({ result: 'deny' });
+    });
+
+    it('should refuse callers without the broker secret', async () => {
+      await post('authenticate', { clientid: 'x', username: 'x', password: 'x' }, null).expect(401);
+      await post(
+        'authenticate',
+        { clientid: 'x', username: 'x', password: 'x' },
+        'wrong-secret-0123456789',
+      ).expect(401);
+      await post('authorize', { clientid: 'x', username: 'x', topic: 't', action: 'drop' }).expect(400);
+    });
+  });
+});
