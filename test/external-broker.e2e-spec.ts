@@ -78,7 +78,7 @@ describe('ingest role on an external broker', () => {
   });
 
   it('should consume device messages from the external broker into the database', async () => {
-    const d = devices[0] as DeviceCredentials;
+    const d = devices[0];
     const c = new SimulatedController({
       url: brokerUrl,
       serial: d.serial,
@@ -119,7 +119,7 @@ describe('ingest role on an external broker', () => {
     };
 
     it('should allow a device with its secret and deny a wrong one', async () => {
-      const d = devices[1] as DeviceCredentials;
+      const d = devices[1];
       const ok = await post('authenticate', {
         clientid: d.serial,
         username: d.serial,
