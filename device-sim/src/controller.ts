@@ -284,6 +284,7 @@ export class SimulatedController extends EventEmitter {
       this.unacked.delete(id);
       if (err) this.stats.publishErrors++;
       else this.stats.acked++;
+      this.emit('ack');
     });
   }
 

@@ -1,0 +1,315 @@
+/**
+ * npm run bench:ingest — measures the telemetry pipeline on this machine.
+ *
+ *   1. raw:      the embedded broker (aedes) alone, an in-process subscriber counting deliveries;
+ *   2. pipeline: the whole platform (embedded PostgreSQL, broker with device auth, ingest with
+ *                ack-after-commit, live state, socket.io) with the same simulated load;
+ *   3. paced:    (--paced N) N devices at --rate msg/s each: latency and memory at a given load;
+ *   4. kill:     (--kill) the platform as a child process, kill -9 mid-run, restarted; then the
+ *                database is read back to count lost and duplicated samples.
+ * Both the raw and the pipeline phase use the same load generator in a separate process, so the
+ * ratio compares like with like. Prints one JSON document.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { io } from 'socket.io-client';
+import { UsersService } from '../../libs/access/src';
+import { loadConfig } from '../../libs/config/src';
+import { prepareDatabase } from '../../libs/database/src';
+import { type CommitReport, DeviceDirectory, IngestService, TelemetryRuntime } from '../../libs/telemetry/src';
+import { createPlatformApp } from '../../apps/platform/src/platform.app';
+import { type DeviceCredentials } from '../../device-sim/src';
+import { provisionBenchFleet } from './bench-fleet';
+
+interface LoadResult {
+  seconds: number;
+  sent: Record<string, number>;
+  totals: { published: number; acked: number; errors: number; replayed: number; connects: number; stillInFlight: number };
+}
+
+const { values } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '1000' },
+    seconds: { type: 'string', default: '20' },
+    window: { type: 'string', default: '20' },
+    paced: { type: 'string' },
+    rate: { type: 'string', default: '1' },
+    'skip-raw': { type: 'boolean', default: false },
+    'skip-max': { type: 'boolean', default: false },
+    kill: { type: 'boolean', default: false },
+  },
+});
+const DEVICES = Number(values.devices);
+const SECONDS = Number(values.seconds);
+const WINDOW = Number(values.window);
+const WARMUP_MS = 3000;
+const LOAD_SCRIPT = join(__dirname, 'load-generator.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? null;
+}
+
+function summarise(latencies: number[]): { p50: number | null; p99: number | null; max: number | null; n: number } {
+  const s = Float64Array.from(latencies).sort();
+  const arr = Array.from(s);
+  return { p50: percentile(arr, 50), p99: percentile(arr, 99), max: arr.length ? (arr[arr.length - 1] ?? null) : null, n: arr.length };
+}
+
+/** Counts over time; the sustained rate is taken over the steady window (after warm-up, before the end). */
+class RateMeter {
+  private samples: Array<[number, number]> = [];
+  count = 0;
+  private timer: NodeJS.Timeout | null = null;
+  start(): void {
+    this.timer = setInterval(() => this.samples.push([Date.now(), this.count]), 250);
+  }
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+  sustained(from: number, to: number): number {
+    const inWindow = this.samples.filter(([t]) => t >= from && t <= to);
+    const a = inWindow[0];
+    const b = inWindow[inWindow.length - 1];
+    if (!a || !b || b[0] === a[0]) return 0;
+    return Math.round(((b[1] - a[1]) * 1000) / (b[0] - a[0]));
+  }
+}
+
+function runLoad(
+  url: string,
+  credentialsFile: string,
+  mode: 'max' | 'paced',
+  seconds: number,
+  rate: number,
+  onConnected: () => void,
+): { child: ChildProcess; result: Promise<LoadResult> } {
+  const child = fork(LOAD_SCRIPT, [JSON.stringify({ url, credentials: credentialsFile, mode, seconds, window: WINDOW, rate, qos: 1 })], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.on('message', (m: { type?: string }) => {
+    if (m.type === 'connected') onConnected();
+  });
+  const result = new Promise<LoadResult>((resolve, reject) =>
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as LoadResult) : reject(new Error(`load generator exited ${code}`)))),
+  );
+  return { child, result };
+}
+
+async function rawPhase(creds: DeviceCredentials[], file: string): Promise<{ sustainedMsgPerS: number; load: LoadResult['totals'] }> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Aedes } = require('aedes') as typeof import('aedes');
+  const broker = await Aedes.createBroker();
+  const meter = new RateMeter();
+  await new Promise<void>((r) => broker.subscribe('lw/v1/+/status', (_p, cb) => (meter.count++, cb()), r));
+  const port = await freePort();
+  const server = createServer((s) => broker.handle(s));
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  writeFileSync(file, JSON.stringify(creds));
+  let loadStart = 0;
+  const { result } = runLoad(`mqtt://127.0.0.1:${port}`, file, 'max', SECONDS, 0, () => {
+    loadStart = Date.now();
+    meter.start();
+  });
+  const load = await result;
+  meter.stop();
+  await new Promise((r) => server.close(r));
+  await new Promise<void>((r) => broker.close(() => r()));
+  return { sustainedMsgPerS: meter.sustained(loadStart + WARMUP_MS, loadStart + SECONDS * 1000 - 500), load: load.totals };
+}
+
+async function readBack(url: string, sent: Record<string, number>): Promise<{ expected: number; stored: number; lost: number; duplicated: number }> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const res = await c.query<{ serial: string; n: string; distinct_seq: string }>(
+      `SELECT d.serial, count(t.*) AS n, count(DISTINCT t.seq) AS distinct_seq
+         FROM devices d LEFT JOIN telemetry_status t ON t.elevator_id = d.elevator_id
+        WHERE d.serial = ANY($1::text[]) GROUP BY d.serial`,
+      [Object.keys(sent)],
+    );
+    let expected = 0;
+    let stored = 0;
+    let lost = 0;
+    let duplicated = 0;
+    for (const r of res.rows) {
+      const s = sent[r.serial] ?? 0;
+      expected += s;
+      stored += Number(r.n);
+      duplicated += Number(r.n) - Number(r.distinct_seq);
+      lost += Math.max(0, s - Number(r.distinct_seq));
+    }
+    return { expected, stored, lost, duplicated };
+  } finally {
+    await c.end();
+  }
+}
+
+async function pipelinePhase(devices: number, mode: 'max' | 'paced', rate: number): Promise<Record<string, unknown>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'liftwatch-bench-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    HTTP_PORT: String(await freePort()),
+    EMBEDDED_PG_PORT: String(await freePort()),
+    MQTT_PORT: '0',
+    MQTT_WS_PORT: '0',
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    ADMIN_PASSWORD: 'bench-admin-password',
+  });
+  const quiet = { info: () => undefined, debug: () => undefined };
+  const database = await prepareDatabase(config, quiet);
+  const app = await createPlatformApp({ config, database, jwtSecret: config.auth.jwtSecret ?? '', deferBrokerStart: true });
+  await app.listen(config.http.port, '127.0.0.1');
+  await app.get(UsersService).ensureFirstAdmin(config.auth.adminPassword);
+  const ports = await app.get(TelemetryRuntime).startIngest(0, null);
+  const creds = await provisionBenchFleet(database.url, devices, `B${Date.now().toString(36).toUpperCase()}`);
+  await app.get(DeviceDirectory).reload();
+  const file = join(dataDir, 'creds.json');
+  writeFileSync(file, JSON.stringify(creds));
+
+  // Dashboard client: all elevators, as an admin would watch them.
+  const login = (await (
+    await fetch(`http://127.0.0.1:${config.http.port}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }),
+    })
+  ).json()) as { accessToken: string };
+  const socket = io(`http://127.0.0.1:${config.http.port}/live`, { auth: { token: login.accessToken }, transports: ['websocket'] });
+  await socket.timeout(30_000).emitWithAck('join', { all: true });
+  const socketLatencies: number[] = [];
+  let measuring = false;
+  socket.on('state', (s: { ts: string | null }) => {
+    if (measuring && s.ts) socketLatencies.push(Date.now() - Date.parse(s.ts));
+  });
+
+  const meter = new RateMeter();
+  const commitLatencies: number[] = [];
+  let loadStart = 0;
+  app.get(IngestService).events.on('committed', (r: CommitReport) => {
+    meter.count += r.inserted.status;
+    if (!measuring) return;
+    for (const s of r.status) commitLatencies.push(r.committedAt - s.ts);
+  });
+  let peakRss = 0;
+  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  const { result } = runLoad(`mqtt://127.0.0.1:${ports?.tcpPort}`, file, mode, SECONDS, rate, () => {
+    loadStart = Date.now();
+    meter.start();
+    setTimeout(() => (measuring = true), WARMUP_MS);
+    setTimeout(() => (measuring = false), SECONDS * 1000 - 500);
+  });
+  const load = await result;
+  meter.stop();
+  clearInterval(rssTimer);
+  await app.get(IngestService).drain();
+  const check = await readBack(database.url, load.sent);
+  socket.close();
+  await app.close();
+  await database.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  return {
+    devices,
+    mode: mode === 'max' ? `max (each device keeps ${WINDOW} QoS 1 messages in flight)` : `paced ${rate} msg/s per device`,
+    sustainedCommittedMsgPerS: meter.sustained(loadStart + WARMUP_MS, loadStart + SECONDS * 1000 - 500),
+    publishToCommitMs: summarise(commitLatencies),
+    publishToSocketMs: summarise(socketLatencies),
+    peakRssMiB: Math.round(peakRss / 1048576),
+    load: load.totals,
+    databaseReadBack: check,
+  };
+}
+
+async function killPhase(devices: number, rate: number): Promise<Record<string, unknown>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'liftwatch-kill-'));
+  const httpPort = await freePort();
+  const pgPort = await freePort();
+  const mqttPort = await freePort();
+  const env = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    HTTP_PORT: String(httpPort),
+    EMBEDDED_PG_PORT: String(pgPort),
+    MQTT_PORT: String(mqttPort),
+    MQTT_WS_PORT: '0',
+    LOG_LEVEL: 'warn',
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+  };
+  const main = join(__dirname, '../../apps/platform/src/main.js');
+  const startPlatform = async (): Promise<ChildProcess> => {
+    const p = spawn(process.execPath, [main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    for (let i = 0; i < 300; i++) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${httpPort}/health`);
+        if (res.ok) return p;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('platform did not become healthy');
+  };
+  let platform = await startPlatform();
+  const dbUrl = `postgresql://postgres:liftwatch-embedded@127.0.0.1:${pgPort}/liftwatch`;
+  const creds = await provisionBenchFleet(dbUrl, devices, `K${Date.now().toString(36).toUpperCase()}`);
+  const file = join(dataDir, 'creds.json');
+  writeFileSync(file, JSON.stringify(creds));
+  const { result } = runLoad(`mqtt://127.0.0.1:${mqttPort}`, file, 'paced', SECONDS, rate, () => undefined);
+  await new Promise((r) => setTimeout(r, (SECONDS * 1000) / 3));
+  platform.kill('SIGKILL');
+  const killedAt = Date.now();
+  await new Promise((r) => setTimeout(r, 2000));
+  platform = await startPlatform();
+  const downMs = Date.now() - killedAt;
+  const load = await result;
+  await new Promise((r) => setTimeout(r, 1000));
+  const check = await readBack(dbUrl, load.sent);
+  platform.kill('SIGTERM');
+  await new Promise((r) => platform.once('exit', r));
+  rmSync(dataDir, { recursive: true, force: true });
+  return { devices, rate, downForMs: downMs, load: load.totals, databaseReadBack: check };
+}
+
+async function main(): Promise<void> {
+  const out: Record<string, unknown> = {
+    command: `npm run bench:ingest -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    at: new Date().toISOString(),
+  };
+  if (!values['skip-max']) {
+    const rawCreds = Array.from({ length: DEVICES }, (_, i) => ({ serial: `RAW-${String(i).padStart(6, '0')}`, secret: 'x', elevatorId: '', floors: 7 }));
+    const dir = mkdtempSync(join(tmpdir(), 'liftwatch-raw-'));
+    const raw = values['skip-raw'] ? null : await rawPhase(rawCreds, join(dir, 'creds.json'));
+    rmSync(dir, { recursive: true, force: true });
+    const pipeline = await pipelinePhase(DEVICES, 'max', 0);
+    out.raw = raw;
+    out.pipeline = pipeline;
+    if (raw) out.ratioToRaw = Math.round(((pipeline.sustainedCommittedMsgPerS as number) / raw.sustainedMsgPerS) * 100) / 100;
+  }
+  if (values.paced) out.paced = await pipelinePhase(Number(values.paced), 'paced', Number(values.rate));
+  if (values.kill) out.kill = await killPhase(Math.min(DEVICES, 500), 20);
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
