@@ -7,7 +7,11 @@ import { type DeviceCredentials } from '../../device-sim/src';
  * Registers `n` elevators with one controller each straight into the database (the REST way
  * takes minutes for 10 000 devices and is not what is being measured).
  */
-export async function provisionBenchFleet(url: string, n: number, prefix: string): Promise<DeviceCredentials[]> {
+export async function provisionBenchFleet(
+  url: string,
+  n: number,
+  prefix: string,
+): Promise<DeviceCredentials[]> {
   const c = new Client({ connectionString: url });
   await c.connect();
   try {

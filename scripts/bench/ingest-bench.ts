@@ -21,7 +21,12 @@ import { io } from 'socket.io-client';
 import { UsersService } from '../../libs/access/src';
 import { loadConfig } from '../../libs/config/src';
 import { prepareDatabase } from '../../libs/database/src';
-import { type CommitReport, DeviceDirectory, IngestService, TelemetryRuntime } from '../../libs/telemetry/src';
+import {
+  type CommitReport,
+  DeviceDirectory,
+  IngestService,
+  TelemetryRuntime,
+} from '../../libs/telemetry/src';
 import { createPlatformApp } from '../../apps/platform/src/platform.app';
 import { type DeviceCredentials } from '../../device-sim/src';
 import { provisionBenchFleet } from './bench-fleet';
@@ -29,7 +34,14 @@ import { provisionBenchFleet } from './bench-fleet';
 interface LoadResult {
   seconds: number;
   sent: Record<string, number>;
-  totals: { published: number; acked: number; errors: number; replayed: number; connects: number; stillInFlight: number };
+  totals: {
+    published: number;
+    acked: number;
+    errors: number;
+    replayed: number;
+    connects: number;
+    stillInFlight: number;
+  };
 }
 
 const { values } = parseArgs({
@@ -64,10 +76,20 @@ function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? null;
 }
 
-function summarise(latencies: number[]): { p50: number | null; p99: number | null; max: number | null; n: number } {
+function summarise(latencies: number[]): {
+  p50: number | null;
+  p99: number | null;
+  max: number | null;
+  n: number;
+} {
   const s = Float64Array.from(latencies).sort();
   const arr = Array.from(s);
-  return { p50: percentile(arr, 50), p99: percentile(arr, 99), max: arr.length ? (arr[arr.length - 1] ?? null) : null, n: arr.length };
+  return {
+    p50: percentile(arr, 50),
+    p99: percentile(arr, 99),
+    max: arr.length ? (arr[arr.length - 1] ?? null) : null,
+    n: arr.length,
+  };
 }
 
 /** Counts over time; the sustained rate is taken over the steady window (after warm-up, before the end). */
@@ -98,21 +120,30 @@ function runLoad(
   rate: number,
   onConnected: () => void,
 ): { child: ChildProcess; result: Promise<LoadResult> } {
-  const child = fork(LOAD_SCRIPT, [JSON.stringify({ url, credentials: credentialsFile, mode, seconds, window: WINDOW, rate, qos: 1 })], {
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.on('message', (m: { type?: string }) => {
+  const child = fork(
+    LOAD_SCRIPT,
+    [JSON.stringify({ url, credentials: credentialsFile, mode, seconds, window: WINDOW, rate, qos: 1 })],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  let loadResult: LoadResult | null = null;
+  child.on('message', (m: { type?: string; result?: LoadResult }) => {
     if (m.type === 'connected') onConnected();
+    if (m.type === 'result' && m.result) loadResult = m.result;
   });
   const result = new Promise<LoadResult>((resolve, reject) =>
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as LoadResult) : reject(new Error(`load generator exited ${code}`)))),
+    child.on('exit', (code) =>
+      code === 0 && loadResult ? resolve(loadResult) : reject(new Error(`load generator exited ${code}`)),
+    ),
   );
   return { child, result };
 }
 
-async function rawPhase(creds: DeviceCredentials[], file: string): Promise<{ sustainedMsgPerS: number; load: LoadResult['totals'] }> {
+async function rawPhase(
+  creds: DeviceCredentials[],
+  file: string,
+): Promise<{ sustainedMsgPerS: number; load: LoadResult['totals'] }> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Aedes } = require('aedes') as typeof import('aedes');
   const broker = await Aedes.createBroker();
@@ -131,10 +162,16 @@ async function rawPhase(creds: DeviceCredentials[], file: string): Promise<{ sus
   meter.stop();
   await new Promise((r) => server.close(r));
   await new Promise<void>((r) => broker.close(() => r()));
-  return { sustainedMsgPerS: meter.sustained(loadStart + WARMUP_MS, loadStart + SECONDS * 1000 - 500), load: load.totals };
+  return {
+    sustainedMsgPerS: meter.sustained(loadStart + WARMUP_MS, loadStart + SECONDS * 1000 - 500),
+    load: load.totals,
+  };
 }
 
-async function readBack(url: string, sent: Record<string, number>): Promise<{ expected: number; stored: number; lost: number; duplicated: number }> {
+async function readBack(
+  url: string,
+  sent: Record<string, number>,
+): Promise<{ expected: number; stored: number; lost: number; duplicated: number }> {
   const c = new Client({ connectionString: url });
   await c.connect();
   try {
@@ -161,7 +198,11 @@ async function readBack(url: string, sent: Record<string, number>): Promise<{ ex
   }
 }
 
-async function pipelinePhase(devices: number, mode: 'max' | 'paced', rate: number): Promise<Record<string, unknown>> {
+async function pipelinePhase(
+  devices: number,
+  mode: 'max' | 'paced',
+  rate: number,
+): Promise<Record<string, unknown>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'liftwatch-bench-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -175,7 +216,12 @@ async function pipelinePhase(devices: number, mode: 'max' | 'paced', rate: numbe
   });
   const quiet = { info: () => undefined, debug: () => undefined };
   const database = await prepareDatabase(config, quiet);
-  const app = await createPlatformApp({ config, database, jwtSecret: config.auth.jwtSecret ?? '', deferBrokerStart: true });
+  const app = await createPlatformApp({
+    config,
+    database,
+    jwtSecret: config.auth.jwtSecret ?? '',
+    deferBrokerStart: true,
+  });
   await app.listen(config.http.port, '127.0.0.1');
   await app.get(UsersService).ensureFirstAdmin(config.auth.adminPassword);
   const ports = await app.get(TelemetryRuntime).startIngest(0, null);
@@ -192,7 +238,10 @@ async function pipelinePhase(devices: number, mode: 'max' | 'paced', rate: numbe
       body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }),
     })
   ).json()) as { accessToken: string };
-  const socket = io(`http://127.0.0.1:${config.http.port}/live`, { auth: { token: login.accessToken }, transports: ['websocket'] });
+  const socket = io(`http://127.0.0.1:${config.http.port}/live`, {
+    auth: { token: login.accessToken },
+    transports: ['websocket'],
+  });
   await socket.timeout(30_000).emitWithAck('join', { all: true });
   const socketLatencies: number[] = [];
   let measuring = false;
@@ -227,7 +276,10 @@ async function pipelinePhase(devices: number, mode: 'max' | 'paced', rate: numbe
   rmSync(dataDir, { recursive: true, force: true });
   return {
     devices,
-    mode: mode === 'max' ? `max (each device keeps ${WINDOW} QoS 1 messages in flight)` : `paced ${rate} msg/s per device`,
+    mode:
+      mode === 'max'
+        ? `max (each device keeps ${WINDOW} QoS 1 messages in flight)`
+        : `paced ${rate} msg/s per device`,
     sustainedCommittedMsgPerS: meter.sustained(loadStart + WARMUP_MS, loadStart + SECONDS * 1000 - 500),
     publishToCommitMs: summarise(commitLatencies),
     publishToSocketMs: summarise(socketLatencies),
@@ -294,14 +346,21 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
   };
   if (!values['skip-max']) {
-    const rawCreds = Array.from({ length: DEVICES }, (_, i) => ({ serial: `RAW-${String(i).padStart(6, '0')}`, secret: 'x', elevatorId: '', floors: 7 }));
+    const rawCreds = Array.from({ length: DEVICES }, (_, i) => ({
+      serial: `RAW-${String(i).padStart(6, '0')}`,
+      secret: 'x',
+      elevatorId: '',
+      floors: 7,
+    }));
     const dir = mkdtempSync(join(tmpdir(), 'liftwatch-raw-'));
     const raw = values['skip-raw'] ? null : await rawPhase(rawCreds, join(dir, 'creds.json'));
     rmSync(dir, { recursive: true, force: true });
     const pipeline = await pipelinePhase(DEVICES, 'max', 0);
     out.raw = raw;
     out.pipeline = pipeline;
-    if (raw) out.ratioToRaw = Math.round(((pipeline.sustainedCommittedMsgPerS as number) / raw.sustainedMsgPerS) * 100) / 100;
+    if (raw)
+      out.ratioToRaw =
+        Math.round(((pipeline.sustainedCommittedMsgPerS as number) / raw.sustainedMsgPerS) * 100) / 100;
   }
   if (values.paced) out.paced = await pipelinePhase(Number(values.paced), 'paced', Number(values.rate));
   if (values.kill) out.kill = await killPhase(Math.min(DEVICES, 500), 20);

@@ -3,7 +3,7 @@
  * would, but not for the platform's event loop). Drives SimulatedControllers:
  *   max:   every device keeps WINDOW QoS 1 messages in flight, as fast as acknowledgements come;
  *   paced: every device publishes RATE status samples per second.
- * Reports JSON on stdout: per-device number of status samples sent (seq 1..sent) and totals.
+ * Reports over IPC: per-device number of status samples sent (seq 1..sent) and totals.
  */
 import { readFileSync } from 'node:fs';
 import { type DeviceCredentials, SimulatedController } from '../../device-sim/src';
@@ -92,10 +92,13 @@ async function main(): Promise<void> {
     { published: 0, acked: 0, errors: 0, replayed: 0, connects: 0, stillInFlight: 0 },
   );
   await Promise.all(controllers.map((c) => c.stop()));
-  process.stdout.write(
-    `${JSON.stringify({ seconds: (Date.now() - started) / 1000, sent: Object.fromEntries(devices.map((d, i) => [d.serial, sent[i]])), totals })}\n`,
-  );
-  process.exit(0);
+  const result = {
+    seconds: (Date.now() - started) / 1000,
+    sent: Object.fromEntries(devices.map((d, i) => [d.serial, sent[i]])),
+    totals,
+  };
+  // Over IPC, and exit only once it is sent: a large stdout write could be cut short by exit().
+  process.send?.({ type: 'result', result }, () => process.exit(0));
 }
 
 main().catch((err: unknown) => {

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { UsersService } from '@liftwatch/access';
 import { type AppConfig, ConfigError, loadConfig, PROCESS_ROLES, redactConfig } from '@liftwatch/config';
 import { prepareDatabase } from '@liftwatch/database';
+import { startDemoDevices } from './demo/demo-devices';
 import { seedDemoFleet } from './demo/demo-fleet.seed';
 import { resolveJwtSecret } from './jwt-secret';
 import { createPlatformApp } from './platform.app';
@@ -13,7 +14,8 @@ const HELP = `liftwatch platform
 Usage: node dist/apps/platform/src/main.js [--role ${PROCESS_ROLES.join('|')}] [--demo]
 
   --role   which role this process plays (default: ROLE or "all")
-  --demo   load the demo fleet (regions, buildings, flats, owners, firms, users) if not loaded yet
+  --demo   load the demo fleet (regions, buildings, flats, owners, firms, users) if not loaded
+           yet, and run a simulated controller for each demo elevator
 
 Configuration comes from environment variables; see README.md.`;
 
@@ -53,13 +55,16 @@ async function main(): Promise<void> {
 
   const app = await createPlatformApp({ config, database, jwtSecret: await resolveJwtSecret(config) });
   await app.get(UsersService).ensureFirstAdmin(config.auth.adminPassword);
-  if (values.demo || config.seedDemo) await seedDemoFleet(app, log);
+  const demo = values.demo || config.seedDemo;
+  if (demo) await seedDemoFleet(app, log);
 
   let stopping = false;
+  let demoFleet: { stop(): Promise<void> } | null = null;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info(`${signal}: shutting down`);
+    await demoFleet?.stop();
     await app.close();
     await database.stop();
     process.exit(0);
@@ -69,9 +74,19 @@ async function main(): Promise<void> {
 
   await app.listen(config.http.port, config.http.host);
   const shownHost = config.http.host === '0.0.0.0' ? 'localhost' : config.http.host;
+  const base = `http://${shownHost}:${config.http.port}`;
+  const mqtt = config.role === 'api' || config.mqtt.url ? null : `mqtt://${shownHost}:${config.mqtt.port}`;
   log.info(
-    `listening on http://${shownHost}:${config.http.port} — API docs http://${shownHost}:${config.http.port}/api/docs, health /health`,
+    `listening on ${base} — API docs ${base}/api/docs, health ${base}/health${mqtt ? `, devices ${mqtt}` : ''}`,
   );
+  if (demo && mqtt) {
+    demoFleet = await startDemoDevices(app, config.dataDir, mqtt, log);
+    log.info(
+      `demo ready: log in at ${base}/api/docs (POST /api/v1/auth/login) as firm.gz / liftwatch-demo, then ` +
+        `GET /api/v1/elevators and /api/v1/elevators/{id}/state; live updates on socket.io ${base}/live ` +
+        `(auth.token, emit "join" {all:true}); more devices: npm run sim -- --help`,
+    );
+  }
 }
 
 main().catch((err: unknown) => {

@@ -162,7 +162,11 @@ export class EmbeddedBrokerService {
     const topic = parseDeviceTopic(packet.topic);
     if (!topic) return cb();
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    void this.ingest.ingest(topic.serial, 'online', payload).then(() => cb());
+    // Release the broker at once: holding mqemitter's concurrency slots until commit queues every
+    // other message behind them, and draining that queue recurses until the stack overflows
+    // (seen with 10 000 devices connecting; aedes#193). An online flag needs no commit-ack.
+    cb();
+    void this.ingest.ingest(topic.serial, 'online', payload);
   }
 
   private onDisconnect(client: Client): void {

@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type INestApplication } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { type DataSource } from 'typeorm';
+import { SYSTEM_PRINCIPAL } from '@liftwatch/access';
+import { DevicesService } from '@liftwatch/registry';
+import { type DeviceCredentials, Fleet } from '../../../../device-sim/src';
+import { DEMO_REGISTRATION_CODES } from './demo-fleet.seed';
+
+export interface DemoLog {
+  info(msg: string): void;
+}
+
+/**
+ * Gives every demo elevator a controller and runs them as simulated devices against this
+ * process's broker. Device secrets are shown only once by the API, so the demo keeps them in
+ * DATA_DIR/demo-devices.json to reuse after a restart.
+ */
+export async function startDemoDevices(
+  app: INestApplication,
+  dataDir: string,
+  mqttUrl: string,
+  log: DemoLog,
+): Promise<Fleet> {
+  const file = join(dataDir, 'demo-devices.json');
+  let credentials: DeviceCredentials[];
+  if (existsSync(file)) {
+    credentials = JSON.parse(await readFile(file, 'utf8')) as DeviceCredentials[];
+  } else {
+    const ds = app.get<DataSource>(getDataSourceToken());
+    const elevators: Array<{ id: string; floors: number; registration_code: string }> = await ds.query(
+      `SELECT e.id, u.floor_count AS floors, e.registration_code FROM elevators e JOIN units u ON u.id = e.unit_id
+        WHERE e.registration_code = ANY($1::text[]) ORDER BY e.registration_code`,
+      [DEMO_REGISTRATION_CODES],
+    );
+    const devices = app.get(DevicesService);
+    credentials = [];
+    for (const e of elevators) {
+      const serial = `DEMO-${e.registration_code.slice(-6)}`;
+      const created = await devices.create(SYSTEM_PRINCIPAL, {
+        serial,
+        elevatorId: e.id,
+        firmware: 'sim-1.0',
+      });
+      credentials.push({ serial, secret: created.secret, elevatorId: e.id, floors: e.floors });
+    }
+    await writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  }
+  const fleet = new Fleet({
+    url: mqttUrl,
+    devices: credentials,
+    statusIntervalMs: 2000,
+    heartbeatIntervalMs: 30_000,
+    meterIntervalMs: 60_000,
+  });
+  await fleet.start();
+  log.info(`demo: ${credentials.length} simulated controllers connected to ${mqttUrl}`);
+  return fleet;
+}
