@@ -318,6 +318,30 @@ describe('telemetry pipeline (embedded broker, simulator, real PostgreSQL)', () 
     expect(rows.map((r) => Number(r.seq))).toEqual(generated);
   });
 
+  it('should acknowledge only after commit and hold devices back while the database is blocked', async () => {
+    const d = device(4);
+    const c = controller(4);
+    await c.start();
+    const before = await countRows('telemetry_status', d.elevatorId);
+    // Another session holds the table: every batch write waits, as it would on a slow or down database.
+    const blocker = t.db.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    await blocker.query('LOCK TABLE telemetry_status IN ACCESS EXCLUSIVE MODE');
+    try {
+      for (let i = 0; i < 30; i++) c.sampleStatus();
+      await new Promise((r) => setTimeout(r, 800));
+      // Nothing is committed, so nothing is acknowledged: the device still holds all 30.
+      expect(c.inFlight).toBe(30);
+    } finally {
+      await blocker.commitTransaction();
+      await blocker.release();
+    }
+    await waitFor(() => c.inFlight === 0, 10_000, 'acknowledgements after the database is back');
+    expect(await countRows('telemetry_status', d.elevatorId)).toBe(before + 30);
+    await c.stop();
+  });
+
   it('should accept MQTT over WebSocket', async () => {
     const d = device(0);
     const c = controller(0, { url: wsUrl });

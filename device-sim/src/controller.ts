@@ -22,6 +22,8 @@ export interface ControllerOptions {
   replayBatchSize?: number;
   /** report faults as events too (retrofit kits do; some controllers only report status) */
   reportEvents?: boolean;
+  /** false: publish only when driven (sampleStatus…), no periodic timers (benchmark) */
+  periodic?: boolean;
   /** extra mqtt.js options (tests) */
   mqtt?: Partial<IClientOptions>;
   now?: () => number;
@@ -82,6 +84,7 @@ export class SimulatedController extends EventEmitter {
       bufferLimit: 50_000,
       replayBatchSize: 500,
       reportEvents: true,
+      periodic: true,
       // An option passed as undefined keeps its default.
       ...(Object.fromEntries(
         Object.entries(options).filter(([, v]) => v !== undefined),
@@ -112,6 +115,7 @@ export class SimulatedController extends EventEmitter {
   /** Connects and starts the periodic publishers. Resolves on the first CONNACK. */
   async start(): Promise<void> {
     await this.connect();
+    if (!this.o.periodic) return;
     this.every(this.o.statusIntervalMs, () => this.sampleStatus());
     this.every(this.o.heartbeatIntervalMs, () =>
       this.publish('heartbeat', { uptime: Math.round(process.uptime()) }),

@@ -31,9 +31,7 @@ async function main(): Promise<void> {
         floors: d.floors,
         qos: args.qos,
         // The benchmark drives status samples itself; no periodic traffic besides.
-        statusIntervalMs: 86_400_000,
-        heartbeatIntervalMs: 86_400_000,
-        meterIntervalMs: 86_400_000,
+        periodic: false,
         bufferLimit: 10_000_000,
         mqtt: { reconnectPeriod: 500, connectTimeout: 30_000 },
       }),
