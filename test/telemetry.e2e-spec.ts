@@ -342,6 +342,36 @@ describe('telemetry pipeline (embedded broker, simulator, real PostgreSQL)', () 
     await c.stop();
   });
 
+  it('should send a configuration command to a device, which applies it', async () => {
+    const d = device(3);
+    const c = controller(3);
+    await c.start();
+    const received = new Promise<string>((resolve) =>
+      c.once('command', (_topic: string, text: string) => resolve(text)),
+    );
+    const [row] = await t.db.query<Array<{ id: string }>>('SELECT id FROM devices WHERE serial = $1', [
+      d.serial,
+    ]);
+    const res = await t
+      .http()
+      .post(`/api/v1/devices/${row?.id}/commands`)
+      .auth(await t.adminToken(), auth)
+      .send({ statusIntervalS: 5 })
+      .expect(202);
+    expect(res.body).toEqual({
+      topic: `lw/v1/${d.serial}/cmd`,
+      command: { cmd: 'config', statusIntervalS: 5 },
+    });
+    expect(JSON.parse(await received)).toEqual({ cmd: 'config', statusIntervalS: 5 });
+    await t
+      .http()
+      .post(`/api/v1/devices/${row?.id}/commands`)
+      .auth(await t.adminToken(), auth)
+      .send({ statusIntervalS: 0 })
+      .expect(400);
+    await c.stop();
+  });
+
   it('should accept MQTT over WebSocket', async () => {
     const d = device(0);
     const c = controller(0, { url: wsUrl });

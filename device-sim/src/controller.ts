@@ -67,7 +67,10 @@ export class SimulatedController extends EventEmitter {
   /** Sent but not yet acknowledged: re-buffered if the connection is torn down under them. */
   private unacked = new Map<number, BufferedItem[]>();
   private sendId = 0;
+  /** Fault clearances and other one-off timers. */
   private timers: NodeJS.Timeout[] = [];
+  /** The periodic publishers (restarted when a config command changes their periods). */
+  private periodicTimers: NodeJS.Timeout[] = [];
   private offline = false;
   private meterId: string;
   private meterOffset = 0;
@@ -222,8 +225,9 @@ export class SimulatedController extends EventEmitter {
 
   /** Stops publishing, clears the online flag and disconnects cleanly. */
   async stop(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of [...this.timers, ...this.periodicTimers]) clearTimeout(t);
     this.timers = [];
+    this.periodicTimers = [];
     const client = this.client;
     this.client = null;
     if (!client) return;
@@ -320,7 +324,7 @@ export class SimulatedController extends EventEmitter {
           resolve();
         }
       });
-      client.on('message', (topic, payload) => this.emit('command', topic, payload.toString()));
+      client.on('message', (topic, payload) => this.onCommand(topic, payload.toString()));
       client.on('error', (err) => {
         this.emit('mqtt-error', err);
         if (first) {
@@ -330,6 +334,32 @@ export class SimulatedController extends EventEmitter {
         }
       });
     });
+  }
+
+  /** Applies a `config` command (new publishing periods) and re-emits it as `command`. */
+  private onCommand(topic: string, text: string): void {
+    this.emit('command', topic, text);
+    let cmd: { cmd?: unknown; statusIntervalS?: unknown; heartbeatIntervalS?: unknown };
+    try {
+      cmd = JSON.parse(text) as typeof cmd;
+    } catch {
+      return;
+    }
+    if (cmd.cmd !== 'config' || !this.o.periodic) return;
+    if (typeof cmd.statusIntervalS === 'number') this.o.statusIntervalMs = cmd.statusIntervalS * 1000;
+    if (typeof cmd.heartbeatIntervalS === 'number')
+      this.o.heartbeatIntervalMs = cmd.heartbeatIntervalS * 1000;
+    this.restartTimers();
+  }
+
+  private restartTimers(): void {
+    for (const t of this.periodicTimers) clearTimeout(t);
+    this.periodicTimers = [];
+    this.every(this.o.statusIntervalMs, () => this.sampleStatus());
+    this.every(this.o.heartbeatIntervalMs, () =>
+      this.publish('heartbeat', { uptime: Math.round(process.uptime()) }),
+    );
+    this.every(this.o.meterIntervalMs, () => this.publishMeter());
   }
 
   private replay(client: MqttClient): void {
@@ -345,10 +375,10 @@ export class SimulatedController extends EventEmitter {
     const first = setTimeout(
       () => {
         fn();
-        this.timers.push(setInterval(fn, ms));
+        this.periodicTimers.push(setInterval(fn, ms));
       },
       Math.floor(Math.random() * ms),
     );
-    this.timers.push(first);
+    this.periodicTimers.push(first);
   }
 }

@@ -2,6 +2,7 @@ import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/co
 import { ScheduleModule } from '@nestjs/schedule';
 import { RegistryModule } from '@liftwatch/registry';
 import { BrokerHooksController } from './broker/broker-hooks.controller';
+import { DeviceCommandsController } from './broker/device-commands.controller';
 import { DeviceAuthService } from './broker/device-auth.service';
 import { EmbeddedBrokerService } from './broker/embedded-broker.service';
 import { ExternalBrokerConsumer } from './broker/external-broker.consumer';
@@ -45,7 +46,7 @@ export class TelemetryModule {
     const controllers: Array<Type<unknown>> = [];
     if (options.api) {
       providers.push(TelemetryService, LiveGateway, TelemetryScheduler);
-      controllers.push(TelemetryController, BrokerHooksController);
+      controllers.push(TelemetryController, BrokerHooksController, DeviceCommandsController);
     }
     return {
       module: TelemetryModule,

@@ -162,32 +162,15 @@ export function decodeDeviceMessage(
   }
   const out: Decoded = { ok: true, channel, status: [], events: [], meters: [], itemRejections: {} };
   switch (channel) {
-    case 'status': {
-      if (!validators.status(body)) return reject('schema', ajvMessage(validators.status.errors));
-      const late = checkTime(body.ts, now, limits);
-      if (late) return late;
-      out.status.push(statusRow(body, device, now));
-      return out;
-    }
-    case 'event': {
-      if (!validators.event(body)) return reject('schema', ajvMessage(validators.event.errors));
-      const late = checkTime(body.ts, now, limits);
-      if (late) return late;
-      out.events.push(eventRow(body, device, now));
-      return out;
-    }
+    case 'status':
+    case 'event':
     case 'meter': {
-      if (!validators.meter(body)) return reject('schema', ajvMessage(validators.meter.errors));
-      const late = checkTime(body.ts, now, limits);
-      if (late) return late;
-      out.meters.push(meterRow(body, device, now));
-      return out;
+      const refused = addRecord(out, channel, body, device, now, limits);
+      return refused ?? out;
     }
     case 'heartbeat': {
       if (!validators.heartbeat(body)) return reject('schema', ajvMessage(validators.heartbeat.errors));
-      const late = checkTime(body.ts, now, limits);
-      if (late) return late;
-      return out;
+      return checkTime(body.ts, now, limits) ?? out;
     }
     case 'online': {
       if (!validators.online(body)) return reject('schema', ajvMessage(validators.online.errors));
@@ -196,27 +179,32 @@ export function decodeDeviceMessage(
     }
     case 'batch': {
       if (!validators.batch(body)) return reject('schema', ajvMessage(validators.batch.errors));
-      const count = (reason: RejectReason): void => {
-        out.itemRejections[reason] = (out.itemRejections[reason] ?? 0) + 1;
-      };
       for (const item of body.items) {
-        const validate = validators[item.ch];
-        if (!validate(item)) {
-          count('schema');
-          continue;
-        }
-        const late = checkTime((item as { ts: number }).ts, now, limits);
-        if (late) {
-          count(late.reason);
-          continue;
-        }
-        if (item.ch === 'status') out.status.push(statusRow(item as unknown as StatusMessage, device, now));
-        else if (item.ch === 'event') out.events.push(eventRow(item as unknown as EventMessage, device, now));
-        else out.meters.push(meterRow(item as unknown as MeterMessage, device, now));
+        const refused = addRecord(out, item.ch, item, device, now, limits);
+        if (refused) out.itemRejections[refused.reason] = (out.itemRejections[refused.reason] ?? 0) + 1;
       }
       return out;
     }
   }
+}
+
+/** Validates one stored record (a message or a batch item) and adds its row; or says why not. */
+function addRecord(
+  out: Decoded,
+  ch: 'status' | 'event' | 'meter',
+  body: unknown,
+  device: DeviceRef,
+  now: number,
+  limits: DecodeLimits,
+): Rejected | null {
+  const validate = validators[ch];
+  if (!validate(body)) return reject('schema', ajvMessage(validate.errors));
+  const late = checkTime((body as { ts: number }).ts, now, limits);
+  if (late) return late;
+  if (ch === 'status') out.status.push(statusRow(body as StatusMessage, device, now));
+  else if (ch === 'event') out.events.push(eventRow(body as EventMessage, device, now));
+  else out.meters.push(meterRow(body as MeterMessage, device, now));
+  return null;
 }
 
 function ajvMessage(
