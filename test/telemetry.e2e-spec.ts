@@ -372,6 +372,44 @@ describe('telemetry pipeline (embedded broker, simulator, real PostgreSQL)', () 
     await c.stop();
   });
 
+  it('should close a revoked device’s connection and refuse it from then on', async () => {
+    const [fresh] = await provisionSimDevices(t, baseUrl, 1);
+    const d = fresh as DeviceCredentials;
+    const c = new SimulatedController({
+      url: mqttUrl,
+      serial: d.serial,
+      secret: d.secret,
+      floors: d.floors,
+      periodic: false,
+    });
+    open.push(c);
+    await c.start();
+    expect(c.connected).toBe(true);
+    const [row] = await t.db.query<Array<{ id: string }>>('SELECT id FROM devices WHERE serial = $1', [
+      d.serial,
+    ]);
+    await t
+      .http()
+      .post(`/api/v1/devices/${row?.id}/revoke`)
+      .auth(await t.adminToken(), auth)
+      .expect(200);
+    await waitFor(() => !c.connected, 5000, 'connection closed after revocation');
+    const refused = await new Promise<Error>((resolve) => {
+      const client = connect(mqttUrl, {
+        clientId: d.serial,
+        username: d.serial,
+        password: d.secret,
+        reconnectPeriod: 0,
+      });
+      client.on('error', (e) => {
+        client.end(true);
+        resolve(e);
+      });
+    });
+    expect(refused.message).toMatch(/Bad username or password/i);
+    await c.stop();
+  });
+
   it('should accept MQTT over WebSocket', async () => {
     const d = device(0);
     const c = controller(0, { url: wsUrl });

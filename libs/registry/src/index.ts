@@ -9,3 +9,4 @@ export * from './flats/flats.service';
 export * from './owners/owners.service';
 export * from './elevators/elevators.service';
 export * from './devices/devices.service';
+export * from './devices/device-changes';

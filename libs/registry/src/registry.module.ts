@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BuildingEntity, UnitEntity } from './buildings/building.entity';
 import { BuildingsController, UnitsController } from './buildings/buildings.controller';
 import { BuildingsService } from './buildings/buildings.service';
+import { DeviceChanges } from './devices/device-changes';
 import { DeviceEntity } from './devices/device.entity';
 import { DevicesController } from './devices/devices.controller';
 import { DevicesService } from './devices/devices.service';
@@ -49,6 +50,7 @@ import { VisibilityRepository } from './visibility/visibility.repository';
     DevicesController,
   ],
   providers: [
+    DeviceChanges,
     VisibilityRepository,
     RegionsService,
     OrganisationsService,
@@ -60,6 +62,7 @@ import { VisibilityRepository } from './visibility/visibility.repository';
     DevicesService,
   ],
   exports: [
+    DeviceChanges,
     VisibilityRepository,
     RegionsService,
     OrganisationsService,

@@ -1,10 +1,12 @@
 import {
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
-  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
+  Optional,
 } from '@nestjs/common';
+import { DeviceChanges } from '@liftwatch/registry';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { HealthRegistry } from '@liftwatch/observability';
 import { EmbeddedBrokerService } from './broker/embedded-broker.service';
@@ -37,7 +39,17 @@ export class TelemetryRuntime implements OnApplicationBootstrap, BeforeApplicati
     private readonly broker: EmbeddedBrokerService,
     private readonly consumer: ExternalBrokerConsumer,
     health: HealthRegistry,
+    @Optional() changes?: DeviceChanges,
   ) {
+    // A revoked device or a rotated secret takes effect at once: the directory is reloaded and a
+    // live connection made with the old credentials is closed (it must reconnect with new ones).
+    changes?.subscribe((c) => {
+      if (c.kind === 'created') return;
+      void this.directory
+        .reload()
+        .then(() => this.broker.disconnect(c.serial))
+        .catch((err: unknown) => this.logger.warn(`device change ${c.kind} ${c.serial}: ${String(err)}`));
+    });
     if (options.ingest) {
       health.register('broker', () =>
         this.config.mqtt.url

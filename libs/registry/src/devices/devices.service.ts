@@ -5,6 +5,7 @@ import { AuditService, hashDeviceSecret, newDeviceSecret, type Principal } from 
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@liftwatch/contract';
 import { ElevatorEntity } from '../elevators/elevator.entity';
 import { restrictTo, VisibilityRepository } from '../visibility/visibility.repository';
+import { DeviceChanges } from './device-changes';
 import {
   type CreateDeviceDto,
   type DeviceCredentials,
@@ -22,6 +23,7 @@ export class DevicesService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly visibility: VisibilityRepository,
     private readonly audit: AuditService,
+    private readonly changes: DeviceChanges,
   ) {}
 
   async list(p: Principal, q: DeviceQueryDto): Promise<[DeviceView[], number]> {
@@ -46,7 +48,7 @@ export class DevicesService {
       throw new ConflictError('SERIAL_TAKEN', `a device with serial ${dto.serial} exists already`);
     }
     const secret = newDeviceSecret();
-    return this.ds.transaction(async (em) => {
+    const created = await this.ds.transaction(async (em) => {
       const active: unknown[] = await em.query(
         'SELECT 1 FROM devices WHERE elevator_id = $1 AND revoked_at IS NULL FOR UPDATE',
         [dto.elevatorId],
@@ -66,6 +68,8 @@ export class DevicesService {
       await this.audit.record(em, actor, 'device.create', 'device', saved.id, { after: dto });
       return { device: DeviceView.of(await repo.findOneByOrFail({ id: saved.id })), secret };
     });
+    this.changes.emit({ kind: 'created', deviceId: created.device.id, serial: created.device.serial });
+    return created;
   }
 
   async rotateSecret(actor: Principal, id: string): Promise<DeviceCredentials> {
@@ -73,24 +77,28 @@ export class DevicesService {
     this.requireWriter(actor);
     if (device.revokedAt) throw new ConflictError('DEVICE_REVOKED', 'the device is revoked');
     const secret = newDeviceSecret();
-    return this.ds.transaction(async (em) => {
+    const rotated = await this.ds.transaction(async (em) => {
       await em
         .getRepository(DeviceEntity)
         .update({ id }, { secretHash: hashDeviceSecret(secret), secretRotatedAt: new Date() });
       await this.audit.record(em, actor, 'device.rotate_secret', 'device', id);
       return { device: DeviceView.of(await em.getRepository(DeviceEntity).findOneByOrFail({ id })), secret };
     });
+    this.changes.emit({ kind: 'secret_rotated', deviceId: id, serial: device.serial });
+    return rotated;
   }
 
   async revoke(actor: Principal, id: string): Promise<DeviceView> {
     const device = await this.find(actor, id);
     this.requireWriter(actor);
     if (device.revokedAt) return DeviceView.of(device);
-    return this.ds.transaction(async (em) => {
+    const revoked = await this.ds.transaction(async (em) => {
       await em.getRepository(DeviceEntity).update({ id }, { revokedAt: new Date() });
       await this.audit.record(em, actor, 'device.revoke', 'device', id);
       return DeviceView.of(await em.getRepository(DeviceEntity).findOneByOrFail({ id }));
     });
+    this.changes.emit({ kind: 'revoked', deviceId: id, serial: device.serial });
+    return revoked;
   }
 
   private async find(p: Principal, id: string): Promise<DeviceEntity> {

@@ -132,6 +132,13 @@ export class EmbeddedBrokerService {
     return new Promise((resolve, reject) => broker.publish(packet, (err) => (err ? reject(err) : resolve())));
   }
 
+  /** Closes a device's connection (after its secret was rotated or it was revoked). */
+  disconnect(serial: string): void {
+    const clients = (this.broker as unknown as { clients?: Record<string, Client | undefined> } | null)
+      ?.clients;
+    clients?.[serial]?.close();
+  }
+
   async stop(): Promise<void> {
     // Listeners first, then clients, then the broker: closing aedes under load with clients
     // still attached is where it has crashed before (aedes#193).
