@@ -374,7 +374,7 @@ describe('telemetry pipeline (embedded broker, simulator, real PostgreSQL)', () 
 
   it('should close a revoked device’s connection and refuse it from then on', async () => {
     const [fresh] = await provisionSimDevices(t, baseUrl, 1);
-    const d = fresh as DeviceCredentials;
+    const d = fresh;
     const c = new SimulatedController({
       url: mqttUrl,
       serial: d.serial,
