@@ -1,4 +1,5 @@
 import { createServer, type Server, Socket } from 'node:net';
+import { io, type Socket } from 'socket.io-client';
 import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
 import { TelemetryRuntime } from '@liftwatch/telemetry';
 import { provisionSimDevices } from './support/sim';
@@ -110,6 +111,41 @@ describe('ingest role on an external broker', () => {
     expect(health.body.broker).toMatchObject({ status: 'up', mode: 'external' });
     // The ingest role serves no registry API.
     await ingest.http().get('/api/v1/elevators').expect(404);
+  });
+
+  it('should carry live states from a separate ingest process to a separate api process', async () => {
+    const apiOnly = await startTestApp({ ROLE: 'api' });
+    const socket: Socket = io(`${await apiOnly.listen()}/live`, {
+      auth: { token: await apiOnly.adminToken() },
+      transports: ['websocket'],
+    });
+    try {
+      const d = devices[1] as DeviceCredentials;
+      const ack = (await socket.timeout(5000).emitWithAck('join', { elevatorId: d.elevatorId })) as {
+        ok: boolean;
+      };
+      expect(ack.ok).toBe(true);
+      const received = new Promise<{ elevatorId: string; floor: number }>((resolve) =>
+        socket.on('state', (s: { elevatorId: string; floor: number }) => {
+          if (s.elevatorId === d.elevatorId) resolve(s);
+        }),
+      );
+      const c = new SimulatedController({
+        url: brokerUrl,
+        serial: d.serial,
+        secret: d.secret,
+        floors: d.floors,
+        periodic: false,
+      });
+      await c.start();
+      c.sampleStatus();
+      const state = await received;
+      expect(state.floor).toBeGreaterThanOrEqual(1);
+      await c.stop();
+    } finally {
+      socket.close();
+      await apiOnly.close();
+    }
   });
 
   describe('auth and ACL hooks for the external broker', () => {

@@ -13,6 +13,7 @@ import { DeviceDirectory } from './ingest/device-directory';
 import { IngestMetrics } from './ingest/ingest-metrics';
 import { IngestService } from './ingest/ingest.service';
 import { TelemetryWriteRepository } from './ingest/telemetry-write.repository';
+import { LiveStateListener } from './live/live-bridge';
 import { LiveStateBus } from './live/live-state';
 import { LiveGateway } from './live/live.gateway';
 import { RollupRepository } from './rollups/rollup.repository';
@@ -47,6 +48,8 @@ export class TelemetryModule {
     if (options.api) {
       providers.push(TelemetryService, LiveGateway, TelemetryScheduler);
       controllers.push(TelemetryController, BrokerHooksController, DeviceCommandsController);
+      // An api process without ingest learns of committed states from ingest processes.
+      if (!options.ingest) providers.push(LiveStateListener);
     }
     return {
       module: TelemetryModule,

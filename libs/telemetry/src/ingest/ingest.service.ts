@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { notifyLiveStates } from '../live/live-bridge';
 import { LiveState, LiveStateBus } from '../live/live-state';
 import { eventCodeInfo } from '../protocol/event-codes';
 import { isDeviceChannel } from '../protocol/topics';
@@ -264,15 +265,14 @@ export class IngestService implements OnModuleDestroy {
         const status = await this.repo.insertStatus(q, batch.status);
         const events = await this.repo.insertEvents(q, batch.events);
         const meters = await this.repo.insertMeters(q, batch.meters);
-        const live = await this.repo.upsertLiveState(q, [...batch.touches.values()]);
+        const live = (await this.repo.upsertLiveState(q, [...batch.touches.values()])).map((r) => LiveState.of(r));
         await this.repo.markDirty(q, [...batch.dirty.values()]);
+        // An ingest-only process has no gateway of its own: api processes get the states by NOTIFY,
+        // which PostgreSQL delivers only if this transaction commits.
+        if (this.config.role === 'ingest') await notifyLiveStates(q, live);
         await q.commitTransaction();
         stop();
-        this.afterCommit(
-          batch,
-          live.map((r) => LiveState.of(r)),
-          { status, events, meters },
-        );
+        this.afterCommit(batch, live, { status, events, meters });
         return;
       } catch (err) {
         stop();
