@@ -265,7 +265,9 @@ export class IngestService implements OnModuleDestroy {
         const status = await this.repo.insertStatus(q, batch.status);
         const events = await this.repo.insertEvents(q, batch.events);
         const meters = await this.repo.insertMeters(q, batch.meters);
-        const live = (await this.repo.upsertLiveState(q, [...batch.touches.values()])).map((r) => LiveState.of(r));
+        const live = (await this.repo.upsertLiveState(q, [...batch.touches.values()])).map((r) =>
+          LiveState.of(r),
+        );
         await this.repo.markDirty(q, [...batch.dirty.values()]);
         // An ingest-only process has no gateway of its own: api processes get the states by NOTIFY,
         // which PostgreSQL delivers only if this transaction commits.

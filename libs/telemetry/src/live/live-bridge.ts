@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { Client } from 'pg';
 import { type QueryRunner } from 'typeorm';
 import { DATABASE_RUNTIME, type DatabaseRuntime } from '@liftwatch/database';
