@@ -120,7 +120,7 @@ describe('ingest role on an external broker', () => {
       transports: ['websocket'],
     });
     try {
-      const d = devices[1] as DeviceCredentials;
+      const d = devices[1];
       const ack = (await socket.timeout(5000).emitWithAck('join', { elevatorId: d.elevatorId })) as {
         ok: boolean;
       };
