@@ -1,5 +1,5 @@
 import { createServer, type Server, Socket } from 'node:net';
-import { io, type Socket } from 'socket.io-client';
+import { io, type Socket as LiveSocket } from 'socket.io-client';
 import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
 import { TelemetryRuntime } from '@liftwatch/telemetry';
 import { provisionSimDevices } from './support/sim';
@@ -115,7 +115,7 @@ describe('ingest role on an external broker', () => {
 
   it('should carry live states from a separate ingest process to a separate api process', async () => {
     const apiOnly = await startTestApp({ ROLE: 'api' });
-    const socket: Socket = io(`${await apiOnly.listen()}/live`, {
+    const socket: LiveSocket = io(`${await apiOnly.listen()}/live`, {
       auth: { token: await apiOnly.adminToken() },
       transports: ['websocket'],
     });
