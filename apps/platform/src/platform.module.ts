@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AccessModule } from '@liftwatch/access';
+import { AlarmsModule } from '@liftwatch/alarms';
 import { CalendarModule } from '@liftwatch/calendar';
 import { type AppConfig, ConfigModule } from '@liftwatch/config';
 import { DatabaseModule, type DatabaseRuntime } from '@liftwatch/database';
@@ -25,6 +26,8 @@ export interface PlatformModuleOptions {
 export class PlatformModule {
   static forRoot(o: PlatformModuleOptions): DynamicModule {
     const api = o.config.role !== 'ingest';
+    const ingest = o.config.role !== 'api';
+    const telemetry = TelemetryModule.forRoot({ api, ingest, deferBrokerStart: o.deferBrokerStart });
     return {
       module: PlatformModule,
       imports: [
@@ -34,11 +37,8 @@ export class PlatformModule {
         DatabaseModule.forRoot(o.config, o.database),
         AccessModule.forRoot({ jwtSecret: o.jwtSecret, jwtTtlSeconds: o.config.auth.jwtTtlSeconds }, api),
         ...(api ? [RegistryModule] : []),
-        TelemetryModule.forRoot({
-          api,
-          ingest: o.config.role !== 'api',
-          deferBrokerStart: o.deferBrokerStart,
-        }),
+        telemetry,
+        AlarmsModule.forRoot({ api, ingest, telemetry }),
       ],
     };
   }

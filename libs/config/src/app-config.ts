@@ -100,6 +100,10 @@ export const envSchema = z.object({
   TELEMETRY_FUTURE_TOLERANCE_S: z.coerce.number().int().min(0).max(86_400).default(300),
   TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
   ROLLUP_INTERVAL_S: z.coerce.number().int().min(1).max(3600).default(30),
+  ALARM_ENTRAPMENT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  ALARM_OFFLINE_AFTER_S: z.coerce.number().int().min(5).max(86_400).default(90),
+  ALARM_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(500),
+  ALARM_ESCALATE_BEFORE_DEADLINE_S: z.coerce.number().int().min(0).max(3600).default(300),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -147,6 +151,15 @@ export interface AppConfig {
   };
   ingest: { batchRows: number; flushMs: number; maxPendingRows: number };
   telemetry: { maxAgeDays: number; futureToleranceS: number; retentionDays: number; rollupIntervalS: number };
+  alarms: {
+    /** how long the entrapment condition must hold (device time) before it is an alarm */
+    entrapmentSeconds: number;
+    /** no message for this long (or a Last Will this old) makes a device offline */
+    offlineAfterS: number;
+    sweepMs: number;
+    /** first escalation this long before the rescue deadline */
+    escalateBeforeDeadlineS: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -222,6 +235,12 @@ export function loadConfig(
       futureToleranceS: e.TELEMETRY_FUTURE_TOLERANCE_S,
       retentionDays: e.TELEMETRY_RETENTION_DAYS,
       rollupIntervalS: e.ROLLUP_INTERVAL_S,
+    },
+    alarms: {
+      entrapmentSeconds: e.ALARM_ENTRAPMENT_SECONDS,
+      offlineAfterS: e.ALARM_OFFLINE_AFTER_S,
+      sweepMs: e.ALARM_SWEEP_MS,
+      escalateBeforeDeadlineS: e.ALARM_ESCALATE_BEFORE_DEADLINE_S,
     },
   };
 }

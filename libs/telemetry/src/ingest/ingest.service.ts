@@ -19,7 +19,22 @@ import {
 import { DeviceDirectory } from './device-directory';
 import { IngestMetrics } from './ingest-metrics';
 import { RateLimitedLog } from './rate-limited-log';
-import { type LiveTouch, TelemetryWriteRepository } from './telemetry-write.repository';
+import { type InsertedEvent, type LiveTouch, TelemetryWriteRepository } from './telemetry-write.repository';
+import { type QueryRunner } from 'typeorm';
+
+/** What a batch brought, for rules that run inside its transaction (alarms). */
+export interface BatchView {
+  status: readonly StatusRow[];
+  /** events stored for the first time (redeliveries excluded) */
+  newEvents: readonly InsertedEvent[];
+  live: readonly LiveState[];
+}
+
+/**
+ * Runs inside a batch's transaction, after its rows are written; what it writes commits or rolls
+ * back with them. Returns work to do after commit (e.g. notify dashboards).
+ */
+export type BatchHook = (q: QueryRunner, batch: BatchView) => Promise<(() => void) | void>;
 
 export type IngestOutcome = { stored: true } | { stored: false; reason: RejectReason };
 
@@ -90,6 +105,7 @@ export class IngestService implements OnModuleDestroy {
   private closing = false;
   /** `committed` (CommitReport) after each batch. */
   readonly events = new EventEmitter();
+  private readonly hooks: BatchHook[] = [];
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -105,6 +121,11 @@ export class IngestService implements OnModuleDestroy {
       futureToleranceMs: config.telemetry.futureToleranceS * 1000,
       maxAgeMs: config.telemetry.maxAgeDays * 86_400_000,
     };
+  }
+
+  /** Adds a rule that runs inside every batch transaction (see BatchHook). */
+  addBatchHook(hook: BatchHook): void {
+    this.hooks.push(hook);
   }
 
   /** Counts a refusal decided elsewhere (broker authentication, ACL). */
@@ -263,18 +284,25 @@ export class IngestService implements OnModuleDestroy {
         await q.connect();
         await q.startTransaction();
         const status = await this.repo.insertStatus(q, batch.status);
-        const events = await this.repo.insertEvents(q, batch.events);
+        const newEvents = await this.repo.insertEvents(q, batch.events);
+        const events = newEvents.length;
         const meters = await this.repo.insertMeters(q, batch.meters);
         const live = (await this.repo.upsertLiveState(q, [...batch.touches.values()])).map((r) =>
           LiveState.of(r),
         );
         await this.repo.markDirty(q, [...batch.dirty.values()]);
+        const afterCommit: Array<() => void> = [];
+        for (const hook of this.hooks) {
+          const after = await hook(q, { status: batch.status, newEvents, live });
+          if (after) afterCommit.push(after);
+        }
         // An ingest-only process has no gateway of its own: api processes get the states by NOTIFY,
         // which PostgreSQL delivers only if this transaction commits.
         if (this.config.role === 'ingest') await notifyLiveStates(q, live);
         await q.commitTransaction();
         stop();
         this.afterCommit(batch, live, { status, events, meters });
+        for (const after of afterCommit) after();
         return;
       } catch (err) {
         stop();

@@ -2,6 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { type QueryRunner } from 'typeorm';
 import { type EventRow, type MeterRow, type StatusRow } from './decode';
 
+/** A device event that was stored for the first time by this batch. */
+export interface InsertedEvent {
+  elevatorId: string;
+  ts: number;
+  seq: number;
+  code: string;
+  state: EventRow['state'];
+}
+
 /** What one flush touches for one elevator's live state. */
 export interface LiveTouch {
   elevatorId: string;
@@ -126,14 +135,16 @@ export class TelemetryWriteRepository {
     return result.affected ?? 0;
   }
 
-  async insertEvents(q: QueryRunner, rows: EventRow[]): Promise<number> {
-    if (rows.length === 0) return 0;
+  /** Inserts events; returns the ones that were new (a redelivered event is not returned). */
+  async insertEvents(q: QueryRunner, rows: EventRow[]): Promise<InsertedEvent[]> {
+    if (rows.length === 0) return [];
     const result = (await q.query(
       `INSERT INTO device_events (elevator_id, device_id, ts, seq, received_at, code, state, detail)
        SELECT e, d, to_timestamp(t / 1000.0), s, to_timestamp(r / 1000.0), c, st, de::jsonb
          FROM unnest($1::uuid[], $2::uuid[], $3::float8[], $4::int8[], $5::float8[], $6::text[], $7::text[], $8::text[])
               AS x(e, d, t, s, r, c, st, de)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT DO NOTHING
+       RETURNING elevator_id, (extract(epoch FROM ts) * 1000)::float8 AS ts, seq, code, state`,
       [
         rows.map((r) => r.elevatorId),
         rows.map((r) => r.deviceId),
@@ -144,9 +155,14 @@ export class TelemetryWriteRepository {
         rows.map((r) => r.state),
         rows.map((r) => (r.detail ? JSON.stringify(r.detail) : null)),
       ],
-      true,
-    )) as { affected?: number };
-    return result.affected ?? 0;
+    )) as Array<{ elevator_id: string; ts: number; seq: string; code: string; state: EventRow['state'] }>;
+    return result.map((r) => ({
+      elevatorId: r.elevator_id,
+      ts: Number(r.ts),
+      seq: Number(r.seq),
+      code: r.code,
+      state: r.state,
+    }));
   }
 
   async insertMeters(q: QueryRunner, rows: MeterRow[]): Promise<number> {

@@ -1,0 +1,162 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { type BatchView, IngestService, type StatusRow } from '@liftwatch/telemetry';
+import { AlarmRepository, type AlarmRow } from './alarm.repository';
+import { alarmTypeForCode, alarmTypeInfo, type AlarmTypeInfo } from './alarm-types';
+import { AlarmBus, AlarmView } from './alarm-view';
+import { scanCondition } from './entrapment.rule';
+
+const ENTRAPMENT = alarmTypeInfo('entrapment') as AlarmTypeInfo;
+const OVERSPEED = alarmTypeInfo('overspeed') as AlarmTypeInfo;
+/** A car faster than this share of its rated speed is overspeeding (the governor trips near 115 %). */
+const OVERSPEED_RATIO = 1.15;
+
+/**
+ * Alarm rules in the ingest path: runs inside each batch's transaction, so an alarm exists if and
+ * only if the data that raised it was committed, and a batch replayed after a crash does not
+ * raise it twice (only events stored for the first time count).
+ *
+ * - device-reported faults open (or count onto) the alarm of their type; a `clear` ends the
+ *   condition and resolves the alarm where the type allows;
+ * - entrapment is also derived from status samples (see entrapment.rule.ts); the condition's
+ *   start is kept in `rule_state`, so the 30 s timer survives a restart and is measured in device
+ *   time; the sweeper opens alarms for conditions whose device went silent;
+ * - overspeed: a sample faster than 115 % of the elevator's rated speed.
+ */
+@Injectable()
+export class AlarmEngine implements OnApplicationBootstrap {
+  private holding = new Set<string>();
+  private ratedSpeed = new Map<string, number>();
+  private ratedLoadedAt = 0;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repo: AlarmRepository,
+    private readonly bus: AlarmBus,
+    private readonly ingest: IngestService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.holding = new Set(await this.repo.activeConditions(this.ds.manager, 'entrapment'));
+    await this.loadRatedSpeeds();
+    this.ingest.addBatchHook((q, batch) => this.onBatch(q, batch));
+  }
+
+  async onBatch(q: QueryRunner, batch: BatchView): Promise<() => void> {
+    const changed: AlarmRow[] = [];
+    await this.deviceEvents(q, batch, changed);
+    await this.derivedRules(q, batch.status, changed);
+    return () => this.bus.publish(changed.map((a) => AlarmView.of(a)));
+  }
+
+  private async deviceEvents(q: QueryRunner, batch: BatchView, changed: AlarmRow[]): Promise<void> {
+    // Reports of one condition in one batch become one statement with a count.
+    const reports = new Map<
+      string,
+      { elevatorId: string; type: AlarmTypeInfo; first: number; last: number; count: number }
+    >();
+    const clears: Array<{ elevatorId: string; type: AlarmTypeInfo; ts: number }> = [];
+    for (const e of batch.newEvents) {
+      const type = alarmTypeForCode(e.code);
+      if (!type) continue;
+      if (e.state === 'clear') {
+        clears.push({ elevatorId: e.elevatorId, type, ts: e.ts });
+        continue;
+      }
+      const key = `${e.elevatorId}|${type.type}`;
+      const r = reports.get(key);
+      if (r) {
+        r.count++;
+        r.first = Math.min(r.first, e.ts);
+        r.last = Math.max(r.last, e.ts);
+      } else {
+        reports.set(key, { elevatorId: e.elevatorId, type, first: e.ts, last: e.ts, count: 1 });
+      }
+    }
+    for (const r of [...reports.values()].sort((a, b) => (a.elevatorId < b.elevatorId ? -1 : 1))) {
+      const { alarm } = await this.repo.report(q, r.elevatorId, r.type, 'device', r.first, r.last, r.count);
+      changed.push(alarm);
+    }
+    for (const c of clears.sort((a, b) => a.ts - b.ts)) {
+      const open = await this.repo.findOpen(q, c.elevatorId, c.type.type);
+      if (open && open.first_seen_ts.getTime() <= c.ts)
+        changed.push(await this.repo.conditionCleared(q, open, c.ts, c.type.autoClear));
+      if (c.type.type === 'entrapment') await this.endEntrapment(q, c.elevatorId, c.ts, changed, false);
+    }
+  }
+
+  private async derivedRules(
+    q: QueryRunner,
+    status: readonly StatusRow[],
+    changed: AlarmRow[],
+  ): Promise<void> {
+    const byElevator = new Map<string, StatusRow[]>();
+    let overspeed: StatusRow[] = [];
+    await this.loadRatedSpeeds();
+    for (const s of status) {
+      const rated = this.ratedSpeed.get(s.elevatorId);
+      if (rated && s.speedMps !== null && s.speedMps > rated * OVERSPEED_RATIO) overspeed.push(s);
+      // Only elevators where something can happen: a passenger aboard, or a condition held.
+      if (s.passenger !== true && !this.holding.has(s.elevatorId)) continue;
+      let list = byElevator.get(s.elevatorId);
+      if (!list) byElevator.set(s.elevatorId, (list = []));
+      list.push(s);
+    }
+    for (const [elevatorId, samples] of [...byElevator].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const run = scanCondition(samples, this.holding.has(elevatorId));
+      if (run.endedAt !== null) await this.endEntrapment(q, elevatorId, run.endedAt, changed, true);
+      if (run.holdingSince !== null && run.lastTs !== null) {
+        const held = await this.repo.holdCondition(q, elevatorId, 'entrapment', run.holdingSince, run.lastTs);
+        this.holding.add(elevatorId);
+        if (held.last - held.since >= this.config.alarms.entrapmentSeconds * 1000) {
+          const { alarm, created } = await this.repo.report(
+            q,
+            elevatorId,
+            ENTRAPMENT,
+            'rule',
+            held.since,
+            held.last,
+            1,
+          );
+          if (created) changed.push(alarm);
+        }
+      }
+    }
+    overspeed = overspeed.sort((a, b) =>
+      a.elevatorId < b.elevatorId ? -1 : a.elevatorId > b.elevatorId ? 1 : a.ts - b.ts,
+    );
+    for (const s of overspeed) {
+      const { alarm, created } = await this.repo.report(q, s.elevatorId, OVERSPEED, 'rule', s.ts, s.ts, 1);
+      if (created) changed.push(alarm);
+    }
+  }
+
+  /** The car moved or the device reported release: end the held condition, record the release. */
+  private async endEntrapment(
+    q: QueryRunner,
+    elevatorId: string,
+    ts: number,
+    changed: AlarmRow[],
+    fromStatus: boolean,
+  ): Promise<void> {
+    await this.repo.endCondition(q, elevatorId, 'entrapment', ts);
+    this.holding.delete(elevatorId);
+    if (!fromStatus) return;
+    const open = await this.repo.findOpen(q, elevatorId, 'entrapment');
+    if (open && open.condition_cleared_ts === null && open.first_seen_ts.getTime() <= ts) {
+      changed.push(await this.repo.conditionCleared(q, open, ts, false));
+    }
+  }
+
+  private async loadRatedSpeeds(): Promise<void> {
+    if (Date.now() - this.ratedLoadedAt < 60_000) return;
+    this.ratedLoadedAt = Date.now();
+    const rows: Array<{ id: string; rated_speed_mps: string }> = await this.ds.query(
+      `SELECT id, rated_speed_mps FROM elevators WHERE rated_speed_mps IS NOT NULL`,
+    );
+    this.ratedSpeed = new Map(rows.map((r) => [r.id, Number(r.rated_speed_mps)]));
+  }
+}

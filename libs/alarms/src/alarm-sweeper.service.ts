@@ -1,0 +1,159 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { AlarmRepository, type AlarmRow } from './alarm.repository';
+import { alarmTypeInfo, type AlarmTypeInfo } from './alarm-types';
+import { AlarmBus, AlarmView } from './alarm-view';
+
+const LOCK_ALARM_SWEEP = 7_301_003;
+const ENTRAPMENT = alarmTypeInfo('entrapment') as AlarmTypeInfo;
+const OFFLINE = alarmTypeInfo('offline') as AlarmTypeInfo;
+
+/**
+ * Time-driven alarm work, every ALARM_SWEEP_MS under a database advisory lock (one replica at a
+ * time; an overlapping run is skipped):
+ * - entrapment conditions that have lasted long enough while the device went silent;
+ * - rescue deadlines: "deadline near" ALARM_ESCALATE_BEFORE_DEADLINE_S before, "deadline passed"
+ *   after (TSG T5002: arrival within 30 min in cities, 1 h elsewhere; per region);
+ * - devices offline (Last Will, or nothing heard for ALARM_OFFLINE_AFTER_S), and back online.
+ */
+@Injectable()
+export class AlarmSweeper implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(AlarmSweeper.name);
+  private busy = false;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repo: AlarmRepository,
+    private readonly bus: AlarmBus,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const handle = setInterval(() => void this.tick(), this.config.alarms.sweepMs);
+    handle.unref();
+    this.scheduler.addInterval('alarm-sweep', handle);
+  }
+
+  onModuleDestroy(): void {
+    if (this.scheduler.doesExist('interval', 'alarm-sweep')) this.scheduler.deleteInterval('alarm-sweep');
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      await this.sweep();
+    } catch (err) {
+      this.logger.warn(`alarm sweep failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** One sweep; returns the alarms it changed. Safe to run concurrently (advisory lock). */
+  async sweep(): Promise<AlarmView[]> {
+    const changed = await this.ds.transaction(async (em) => {
+      const [lock] = await em.query<Array<{ ok: boolean }>>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
+        LOCK_ALARM_SWEEP,
+      ]);
+      if (!lock?.ok) return [];
+      const out: AlarmRow[] = [];
+      await this.entrapmentTimers(em, out);
+      await this.escalations(em, out);
+      await this.offline(em, out);
+      return out;
+    });
+    const views = changed.map((a) => AlarmView.of(a));
+    this.bus.publish(views);
+    return views;
+  }
+
+  private async entrapmentTimers(em: EntityManager, out: AlarmRow[]): Promise<void> {
+    const due = await this.repo.dueConditions(
+      em,
+      'entrapment',
+      'entrapment',
+      this.config.alarms.entrapmentSeconds,
+    );
+    for (const d of due) {
+      const { alarm, created } = await this.repo.report(
+        em,
+        d.elevatorId,
+        ENTRAPMENT,
+        'rule',
+        d.since,
+        d.last,
+        1,
+      );
+      if (created) out.push(alarm);
+    }
+  }
+
+  private async escalations(em: EntityManager, out: AlarmRow[]): Promise<void> {
+    const rows: Array<AlarmRow & { due_level: number }> = await em.query(
+      `SELECT a.*, CASE WHEN now() >= a.rescue_deadline THEN 2 ELSE 1 END AS due_level
+         FROM alarms a
+        WHERE a.rescue_deadline IS NOT NULL AND a.status IN ('open', 'acknowledged', 'dispatched')
+          AND a.escalation_level < CASE WHEN now() >= a.rescue_deadline THEN 2
+                                        WHEN now() >= a.rescue_deadline - make_interval(secs => $1) THEN 1 ELSE 0 END`,
+      [this.config.alarms.escalateBeforeDeadlineS],
+    );
+    for (const r of rows) {
+      const level = Number(r.due_level);
+      const after = await this.repo.escalate(
+        em,
+        r.id,
+        level,
+        level === 2 ? 'deadline_passed' : 'deadline_near',
+      );
+      if (after) out.push(after);
+    }
+  }
+
+  private async offline(em: EntityManager, out: AlarmRow[]): Promise<void> {
+    const silent: Array<{ elevator_id: string; since: number }> = await em.query(
+      `SELECT s.elevator_id, (extract(epoch FROM coalesce(s.last_seen_at, s.online_changed_at, s.updated_at)) * 1000)::float8 AS since
+         FROM elevator_live_state s
+        WHERE (s.online = false OR s.last_seen_at < now() - make_interval(secs => $1))
+          AND coalesce(s.last_seen_at, s.online_changed_at, s.updated_at) < now() - make_interval(secs => $1)
+          AND NOT EXISTS (SELECT 1 FROM alarms a WHERE a.elevator_id = s.elevator_id AND a.type = 'offline'
+                          AND a.status NOT IN ('resolved', 'false_alarm'))`,
+      [this.config.alarms.offlineAfterS],
+    );
+    for (const s of silent) {
+      const { alarm, created } = await this.repo.report(
+        em,
+        s.elevator_id,
+        OFFLINE,
+        'rule',
+        Number(s.since),
+        Number(s.since),
+        1,
+      );
+      if (created) out.push(alarm);
+    }
+    const back: AlarmRow[] = await em.query(
+      `SELECT a.* FROM alarms a JOIN elevator_live_state s ON s.elevator_id = a.elevator_id
+        WHERE a.type = 'offline' AND a.status NOT IN ('resolved', 'false_alarm')
+          AND s.online AND s.last_seen_at >= now() - make_interval(secs => $1)`,
+      [this.config.alarms.offlineAfterS],
+    );
+    for (const a of back) {
+      const seen: Array<{ ts: number }> = await em.query(
+        `SELECT (extract(epoch FROM last_seen_at) * 1000)::float8 AS ts FROM elevator_live_state WHERE elevator_id = $1`,
+        [a.elevator_id],
+      );
+      out.push(await this.repo.conditionCleared(em, a, Number(seen[0]?.ts ?? Date.now()), true));
+    }
+  }
+}

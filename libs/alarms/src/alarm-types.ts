@@ -1,0 +1,90 @@
+import { eventCodeInfo } from '@liftwatch/telemetry';
+
+export type Severity = 'critical' | 'major' | 'minor';
+
+/** What the platform does with one kind of alarm. Data, not logic: extend here. */
+export interface AlarmTypeInfo {
+  type: string;
+  severity: Severity;
+  nameZh: string;
+  nameEn: string;
+  /** people may be trapped: rescue deadline and escalation apply */
+  needsRescue: boolean;
+  /** the alarm resolves itself when the device reports the condition gone */
+  autoClear: boolean;
+}
+
+export const ALARM_TYPES: readonly AlarmTypeInfo[] = [
+  {
+    type: 'entrapment',
+    severity: 'critical',
+    nameZh: '困人',
+    nameEn: 'Entrapment',
+    needsRescue: true,
+    autoClear: false,
+  },
+  {
+    type: 'overspeed',
+    severity: 'critical',
+    nameZh: '超速',
+    nameEn: 'Overspeed',
+    needsRescue: false,
+    autoClear: false,
+  },
+  {
+    type: 'offline',
+    severity: 'major',
+    nameZh: '设备离线',
+    nameEn: 'Device offline',
+    needsRescue: false,
+    autoClear: true,
+  },
+  {
+    type: 'alarm_button',
+    severity: 'major',
+    nameZh: '报警按钮',
+    nameEn: 'Alarm button pressed',
+    needsRescue: false,
+    autoClear: false,
+  },
+  {
+    type: 'power_loss',
+    severity: 'major',
+    nameZh: '主电源断电',
+    nameEn: 'Mains power lost',
+    needsRescue: false,
+    autoClear: true,
+  },
+];
+
+const BY_TYPE = new Map(ALARM_TYPES.map((t) => [t.type, t]));
+
+/** Device codes that mean an entrapment, whoever detected it; they all feed one alarm. */
+const ENTRAPMENT_CODES = new Set(['11', 'TRAPPED_AT_FLOOR', 'TRAPPED_BETWEEN_FLOORS']);
+
+/**
+ * The alarm a device-reported code opens, or null when the code opens none (informational
+ * events such as "back to normal service").
+ */
+export function alarmTypeForCode(code: string): AlarmTypeInfo | null {
+  if (ENTRAPMENT_CODES.has(code)) return BY_TYPE.get('entrapment') ?? null;
+  if (code === 'OVERSPEED') return BY_TYPE.get('overspeed') ?? null;
+  if (code === '90') return BY_TYPE.get('alarm_button') ?? null;
+  if (code === '41') return BY_TYPE.get('power_loss') ?? null;
+  const info = eventCodeInfo(code);
+  if (info?.kind !== 'fault') return null;
+  return {
+    type: `fault_${code}`,
+    severity: 'major',
+    nameZh: info.nameZh,
+    nameEn: info.nameEn,
+    needsRescue: false,
+    autoClear: true,
+  };
+}
+
+export function alarmTypeInfo(type: string): AlarmTypeInfo | null {
+  const known = BY_TYPE.get(type);
+  if (known) return known;
+  return type.startsWith('fault_') ? alarmTypeForCode(type.slice('fault_'.length)) : null;
+}

@@ -1,0 +1,211 @@
+import { Injectable } from '@nestjs/common';
+import { type EntityManager, type QueryRunner } from 'typeorm';
+import { type AlarmTypeInfo } from './alarm-types';
+
+type Db = QueryRunner | EntityManager;
+
+export interface AlarmRow {
+  id: string;
+  elevator_id: string;
+  type: string;
+  severity: string;
+  status: string;
+  source: string;
+  opened_at: Date;
+  first_seen_ts: Date;
+  last_seen_ts: Date;
+  report_count: number;
+  condition_cleared_ts: Date | null;
+  rescue_deadline: Date | null;
+  escalation_level: number;
+  closed_at: Date | null;
+  updated_at: Date;
+}
+
+export interface TimelineRow {
+  id: string;
+  at: Date;
+  kind: string;
+  actor_username: string;
+  note: string | null;
+  data: Record<string, unknown> | null;
+}
+
+const OPEN = `status NOT IN ('resolved', 'false_alarm')`;
+
+/**
+ * Alarm SQL. Every write that changes an alarm appends to its timeline in the same transaction.
+ * UPDATE/DELETE … RETURNING are wrapped in a CTE: TypeORM answers a bare one with [rows, count].
+ */
+@Injectable()
+export class AlarmRepository {
+  /**
+   * Opens the alarm or, when one of this type is open for the elevator, adds `count` reports to
+   * it — one statement, so concurrent reports of the same condition cannot open two alarms.
+   * The rescue deadline comes from the elevator's region.
+   */
+  async report(
+    db: Db,
+    elevatorId: string,
+    t: AlarmTypeInfo,
+    source: 'device' | 'rule',
+    firstTs: number,
+    lastTs: number,
+    count: number,
+  ): Promise<{ alarm: AlarmRow; created: boolean }> {
+    const rows = (await db.query(
+      `INSERT INTO alarms AS a (elevator_id, type, severity, source, first_seen_ts, last_seen_ts, report_count, rescue_deadline)
+       SELECT $1, $2, $3, $4, to_timestamp($5 / 1000.0), to_timestamp($6 / 1000.0), $7,
+              CASE WHEN $8 THEN now() + make_interval(mins => r.rescue_arrival_limit_min) END
+         FROM elevators e JOIN units u ON u.id = e.unit_id JOIN buildings b ON b.id = u.building_id
+         JOIN regions r ON r.code = b.region_code
+        WHERE e.id = $1
+       ON CONFLICT (elevator_id, type) WHERE ${OPEN} DO UPDATE SET
+         report_count = a.report_count + excluded.report_count,
+         first_seen_ts = least(a.first_seen_ts, excluded.first_seen_ts),
+         last_seen_ts = greatest(a.last_seen_ts, excluded.last_seen_ts),
+         updated_at = now()
+       RETURNING a.*, (xmax = 0) AS created`,
+      [elevatorId, t.type, t.severity, source, firstTs, lastTs, count, t.needsRescue],
+    )) as Array<AlarmRow & { created: boolean }>;
+    const row = rows[0];
+    if (!row) throw new Error(`elevator ${elevatorId} not found for alarm`);
+    const { created, ...alarm } = row;
+    if (created) await this.append(db, alarm.id, 'opened', null, 'system', null, { source, type: t.type });
+    return { alarm, created };
+  }
+
+  async findOpen(db: Db, elevatorId: string, type: string): Promise<AlarmRow | null> {
+    const rows = (await db.query(`SELECT * FROM alarms WHERE elevator_id = $1 AND type = $2 AND ${OPEN}`, [
+      elevatorId,
+      type,
+    ])) as AlarmRow[];
+    return rows[0] ?? null;
+  }
+
+  /** The device says the condition is over: record when, and resolve if the type allows. */
+  async conditionCleared(db: Db, alarm: AlarmRow, clearedTs: number, autoClear: boolean): Promise<AlarmRow> {
+    const rows = (await db.query(
+      `WITH u AS (
+         UPDATE alarms SET condition_cleared_ts = coalesce(condition_cleared_ts, to_timestamp($2 / 1000.0)),
+                status = CASE WHEN $3 THEN 'resolved' ELSE status END,
+                closed_at = CASE WHEN $3 THEN now() ELSE closed_at END,
+                updated_at = now()
+          WHERE id = $1 RETURNING *)
+       SELECT * FROM u`,
+      [alarm.id, clearedTs, autoClear],
+    )) as AlarmRow[];
+    const after = rows[0] ?? alarm;
+    const trappedSeconds =
+      after.condition_cleared_ts !== null
+        ? (after.condition_cleared_ts.getTime() - after.first_seen_ts.getTime()) / 1000
+        : null;
+    await this.append(db, alarm.id, autoClear ? 'cleared' : 'condition_ended', null, 'system', null, {
+      clearedTs: new Date(clearedTs).toISOString(),
+      ...(alarm.type === 'entrapment' ? { trappedSeconds } : {}),
+    });
+    return after;
+  }
+
+  /** Moves an alarm from one status to another if nobody moved it meanwhile. */
+  async setStatus(db: Db, id: string, from: string, to: string): Promise<AlarmRow | null> {
+    const rows = (await db.query(
+      `WITH u AS (
+         UPDATE alarms SET status = $3, updated_at = now(),
+                closed_at = CASE WHEN $3 IN ('resolved', 'false_alarm') THEN now() ELSE closed_at END
+          WHERE id = $1 AND status = $2 RETURNING *)
+       SELECT * FROM u`,
+      [id, from, to],
+    )) as AlarmRow[];
+    return rows[0] ?? null;
+  }
+
+  async escalate(db: Db, id: string, level: number, kind: string): Promise<AlarmRow | null> {
+    const rows = (await db.query(
+      `WITH u AS (
+         UPDATE alarms SET escalation_level = $2, updated_at = now() WHERE id = $1 AND escalation_level < $2 RETURNING *)
+       SELECT * FROM u`,
+      [id, level],
+    )) as AlarmRow[];
+    if (rows[0]) await this.append(db, id, kind, null, 'system', null, { level });
+    return rows[0] ?? null;
+  }
+
+  async append(
+    db: Db,
+    alarmId: string,
+    kind: string,
+    actorUserId: string | null,
+    actorUsername: string,
+    note: string | null,
+    data: Record<string, unknown> | null,
+  ): Promise<void> {
+    await db.query(
+      `INSERT INTO alarm_timeline (alarm_id, kind, actor_user_id, actor_username, note, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+      [alarmId, kind, actorUserId, actorUsername, note, data ? JSON.stringify(data) : null],
+    );
+  }
+
+  async timeline(db: Db, alarmId: string): Promise<TimelineRow[]> {
+    return (await db.query(
+      `SELECT id, at, kind, actor_username, note, data FROM alarm_timeline WHERE alarm_id = $1 ORDER BY id`,
+      [alarmId],
+    )) as TimelineRow[];
+  }
+
+  // ---- rule state (conditions spanning time) ----
+
+  async holdCondition(
+    db: Db,
+    elevatorId: string,
+    rule: string,
+    sinceTs: number,
+    lastTs: number,
+  ): Promise<{ since: number; last: number }> {
+    const rows = (await db.query(
+      `INSERT INTO rule_state AS r (elevator_id, rule, since_ts, last_ts)
+       VALUES ($1, $2, to_timestamp($3 / 1000.0), to_timestamp($4 / 1000.0))
+       ON CONFLICT (elevator_id, rule) DO UPDATE SET
+         since_ts = least(r.since_ts, excluded.since_ts), last_ts = greatest(r.last_ts, excluded.last_ts)
+       RETURNING (extract(epoch FROM since_ts) * 1000)::float8 AS since, (extract(epoch FROM last_ts) * 1000)::float8 AS last`,
+      [elevatorId, rule, sinceTs, lastTs],
+    )) as Array<{ since: number; last: number }>;
+    return { since: Number(rows[0]?.since), last: Number(rows[0]?.last) };
+  }
+
+  /** Ends a condition that had begun before `endedTs`; returns whether one was held. */
+  async endCondition(db: Db, elevatorId: string, rule: string, endedTs: number): Promise<boolean> {
+    const rows = (await db.query(
+      `WITH d AS (
+         DELETE FROM rule_state WHERE elevator_id = $1 AND rule = $2 AND since_ts <= to_timestamp($3 / 1000.0) RETURNING 1)
+       SELECT * FROM d`,
+      [elevatorId, rule, endedTs],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  async activeConditions(db: Db, rule: string): Promise<string[]> {
+    const rows = (await db.query(`SELECT elevator_id FROM rule_state WHERE rule = $1`, [rule])) as Array<{
+      elevator_id: string;
+    }>;
+    return rows.map((r) => r.elevator_id);
+  }
+
+  /** Conditions that have lasted long enough (platform clock) and have no open alarm yet. */
+  async dueConditions(
+    db: Db,
+    rule: string,
+    alarmType: string,
+    seconds: number,
+  ): Promise<Array<{ elevatorId: string; since: number; last: number }>> {
+    const rows = (await db.query(
+      `SELECT r.elevator_id, (extract(epoch FROM r.since_ts) * 1000)::float8 AS since,
+              (extract(epoch FROM r.last_ts) * 1000)::float8 AS last
+         FROM rule_state r
+        WHERE r.rule = $1 AND r.since_ts <= now() - make_interval(secs => $3)
+          AND NOT EXISTS (SELECT 1 FROM alarms a WHERE a.elevator_id = r.elevator_id AND a.type = $2 AND a.${OPEN})`,
+      [rule, alarmType, seconds],
+    )) as Array<{ elevator_id: string; since: number; last: number }>;
+    return rows.map((r) => ({ elevatorId: r.elevator_id, since: Number(r.since), last: Number(r.last) }));
+  }
+}

@@ -1,0 +1,32 @@
+import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
+import { RegistryModule } from '@liftwatch/registry';
+import { AlarmEngine } from './alarm-engine.service';
+import { AlarmSweeper } from './alarm-sweeper.service';
+import { AlarmRepository } from './alarm.repository';
+import { AlarmBus } from './alarm-view';
+import { AlarmsController } from './alarms.controller';
+import { AlarmsGateway } from './alarms.gateway';
+import { AlarmsService } from './alarms.service';
+
+/**
+ * Alarms: rules in the ingest path (where ingest runs), timers and escalation in the scheduler and
+ * REST plus socket.io push (where the api runs).
+ */
+@Module({})
+export class AlarmsModule {
+  static forRoot(o: { api: boolean; ingest: boolean; telemetry: DynamicModule }): DynamicModule {
+    const providers: Provider[] = [AlarmRepository, AlarmBus];
+    const controllers: Array<Type<unknown>> = [];
+    if (o.ingest) providers.push(AlarmEngine);
+    if (o.api) {
+      providers.push(AlarmsService, AlarmsGateway, AlarmSweeper);
+      controllers.push(AlarmsController);
+    }
+    return {
+      module: AlarmsModule,
+      imports: [o.telemetry, ...(o.api ? [RegistryModule] : [])],
+      controllers,
+      providers,
+    };
+  }
+}

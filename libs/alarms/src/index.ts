@@ -1,0 +1,6 @@
+export * from './alarms.module';
+export * from './alarm-view';
+export * from './alarm-types';
+export * from './alarm-lifecycle';
+export * from './alarm-sweeper.service';
+export * from './alarms.service';

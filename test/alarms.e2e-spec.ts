@@ -1,0 +1,307 @@
+import { io, type Socket } from 'socket.io-client';
+import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
+import { IngestService } from '@liftwatch/telemetry';
+import { createFleet, type Fleet } from './support/fleet.fixture';
+import { provisionSimDevices } from './support/sim';
+import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+
+interface AlarmBody {
+  id: string;
+  elevatorId: string;
+  type: string;
+  status: string;
+  reportCount: number;
+  firstSeenTs: string;
+  conditionClearedTs: string | null;
+  trappedSeconds: number | null;
+  rescueDeadline: string | null;
+  timeline?: Array<{ kind: string; actor: string; note: string | null }>;
+}
+
+const ALARM_ENV = { ALARM_ENTRAPMENT_SECONDS: '2', ALARM_OFFLINE_AFTER_S: '5', ALARM_SWEEP_MS: '200' };
+
+describe('alarms, entrapment rescue and offline detection', () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let mqttUrl: string;
+  let devices: DeviceCredentials[];
+  let fleet: Fleet;
+  const open: Array<{ stop(): Promise<void> }> = [];
+  const auth = { type: 'bearer' as const };
+
+  beforeAll(async () => {
+    t = await startTestApp(ALARM_ENV);
+    mqttUrl = `mqtt://127.0.0.1:${(await t.startBroker()).tcpPort}`;
+    baseUrl = await t.listen();
+    devices = await provisionSimDevices(t, baseUrl, 5);
+    // Firm A of a fresh fleet maintains devices 0-2's elevators.
+    fleet = await createFleet(t);
+    const admin = await t.adminToken();
+    for (const d of devices.slice(0, 3)) {
+      await t
+        .http()
+        .post(`/api/v1/elevators/${d.elevatorId}/assignments`)
+        .auth(admin, auth)
+        .send({ organisationId: fleet.orgs.firmA, kind: 'maintenance', validFrom: '2024-01-01' })
+        .expect(201);
+    }
+  });
+
+  afterAll(async () => {
+    for (const o of open) await o.stop().catch(() => undefined);
+    await t.close();
+  });
+
+  const controller = (d: DeviceCredentials, url = mqttUrl, statusIntervalMs = 250) => {
+    const c = new SimulatedController({
+      url,
+      serial: d.serial,
+      secret: d.secret,
+      floors: d.floors,
+      statusIntervalMs,
+      heartbeatIntervalMs: 1000,
+      meterIntervalMs: 3_600_000,
+      reportEvents: false, // the platform must find the entrapment itself
+    });
+    open.push(c);
+    return c;
+  };
+  const liveSocket = async (token: string, elevatorId: string): Promise<Socket> => {
+    const socket = io(`${baseUrl}/live`, { auth: { token }, transports: ['websocket'] });
+    open.push({ stop: () => Promise.resolve(void socket.close()) });
+    const ack = (await socket.timeout(5000).emitWithAck('join', { elevatorId })) as { ok: boolean };
+    expect(ack.ok).toBe(true);
+    return socket;
+  };
+  const alarmsOf = async (elevatorId: string, token?: string): Promise<AlarmBody[]> =>
+    (
+      await t
+        .http()
+        .get(`/api/v1/alarms?elevatorId=${elevatorId}&limit=500`)
+        .auth(token ?? (await t.adminToken()), auth)
+        .expect(200)
+    ).body.items as AlarmBody[];
+
+  it('should push one entrapment alarm within 1 s of the condition being met, and measure the trapped time', async () => {
+    const d = devices[0];
+    const socket = await liveSocket(await t.adminToken(), d.elevatorId);
+    const alarms: Array<{ alarm: AlarmBody; at: number }> = [];
+    socket.on('alarm', (a: AlarmBody) => alarms.push({ alarm: a, at: Date.now() }));
+    const c = controller(d);
+    await c.start();
+    c.injectEntrapment(5);
+    await waitFor(
+      () => alarms.find((a) => a.alarm.type === 'entrapment'),
+      8000,
+      'entrapment alarm on socket.io',
+    );
+    const first = alarms.find((a) => a.alarm.type === 'entrapment') as { alarm: AlarmBody; at: number };
+    const conditionMet = Date.parse(first.alarm.firstSeenTs) + 2000;
+    expect(first.at - conditionMet).toBeLessThan(1000);
+    expect(first.alarm.rescueDeadline).not.toBeNull();
+    // Release: the car moves to a floor and opens; the release time is recorded from the device.
+    const released = await waitFor(
+      async () => (await alarmsOf(d.elevatorId)).find((a) => a.type === 'entrapment' && a.conditionClearedTs),
+      10_000,
+      'release recorded',
+    );
+    expect(released.trappedSeconds).toBe(
+      (Date.parse(released.conditionClearedTs ?? '') - Date.parse(released.firstSeenTs)) / 1000,
+    );
+    expect(released.trappedSeconds).toBeGreaterThanOrEqual(4);
+    expect(released.status).toBe('open'); // an entrapment is closed by people, not by the device
+    expect((await alarmsOf(d.elevatorId)).filter((a) => a.type === 'entrapment')).toHaveLength(1);
+    await c.stop();
+  });
+
+  it('should keep one alarm with a count for the same fault sent 8 times concurrently and replayed', async () => {
+    const d = devices[1];
+    const c = controller(d, mqttUrl, 3_600_000);
+    await c.start();
+    const now = Date.now();
+    const events = Array.from({ length: 8 }, (_, i) => ({
+      seq: 5_000_000 + i,
+      ts: now + i,
+      code: '02',
+      state: 'set',
+    }));
+    await Promise.all(events.map((e) => c.publishRaw(`lw/v1/${d.serial}/event`, JSON.stringify(e))));
+    await c.publishRaw(
+      `lw/v1/${d.serial}/batch`,
+      JSON.stringify({ items: events.map((e) => ({ ch: 'event', ...e })) }),
+    );
+    await Promise.all(events.map((e) => c.publishRaw(`lw/v1/${d.serial}/event`, JSON.stringify(e))));
+    await t.app.get(IngestService).drain();
+    const door = (await alarmsOf(d.elevatorId)).filter((a) => a.type === 'fault_02');
+    expect(door).toHaveLength(1);
+    expect(door[0]?.reportCount).toBe(8);
+    // The device reports the door works again: this type clears itself.
+    await c.publishRaw(
+      `lw/v1/${d.serial}/event`,
+      JSON.stringify({ seq: 5_000_100, ts: now + 100, code: '02', state: 'clear' }),
+    );
+    const [cleared] = (await alarmsOf(d.elevatorId)).filter((a) => a.type === 'fault_02');
+    expect(cleared?.status).toBe('resolved');
+    await c.stop();
+  });
+
+  it('should continue an entrapment timer across a restart and measure trapped time from device timestamps', async () => {
+    const d = devices[2];
+    const c1 = controller(d, mqttUrl, 3_600_000);
+    await c1.start();
+    const start = Date.now();
+    const sample = (seq: number, ts: number, trapped: boolean) =>
+      JSON.stringify({
+        seq,
+        ts,
+        running: false,
+        dir: 0,
+        floor: 3,
+        doorZone: !trapped,
+        doorClosed: true,
+        passenger: trapped,
+        mode: 1,
+      });
+    await c1.publishRaw(`lw/v1/${d.serial}/status`, sample(6_000_001, start, true));
+    await c1.publishRaw(`lw/v1/${d.serial}/status`, sample(6_000_002, start + 500, true));
+    await c1.stop();
+    // The platform goes away before the 2 s are up; a new instance takes over the database.
+    await t.close();
+    t = await startTestApp(ALARM_ENV);
+    mqttUrl = `mqtt://127.0.0.1:${(await t.startBroker()).tcpPort}`;
+    baseUrl = await t.listen();
+    const c2 = controller(d, mqttUrl, 3_600_000);
+    await c2.start();
+    await new Promise((r) => setTimeout(r, 2200 - (Date.now() - start)));
+    await c2.publishRaw(`lw/v1/${d.serial}/status`, sample(6_000_003, start + 2200, true));
+    const alarm = await waitFor(
+      async () => (await alarmsOf(d.elevatorId)).find((a) => a.type === 'entrapment'),
+      5000,
+      'alarm after restart',
+    );
+    expect(Date.parse(alarm.firstSeenTs)).toBe(start);
+    await c2.publishRaw(`lw/v1/${d.serial}/status`, sample(6_000_004, start + 3700, false));
+    const released = await waitFor(
+      async () =>
+        (await alarmsOf(d.elevatorId)).find((a) => a.type === 'entrapment' && a.trappedSeconds !== null),
+      5000,
+      'release',
+    );
+    expect(released.trappedSeconds).toBe(3.7);
+    await c2.stop();
+  });
+
+  it('should mark a silent device offline within the configured window and clear it when it is back', async () => {
+    const d = devices[3];
+    const c = controller(d, mqttUrl, 1000);
+    await c.start();
+    await waitFor(
+      async () =>
+        (
+          (await t
+            .http()
+            .get(`/api/v1/elevators/${d.elevatorId}/state`)
+            .auth(await t.adminToken(), auth)) as { body: { online: boolean } }
+        ).body.online,
+      5000,
+      'online',
+    );
+    const lost = c.dropConnection(8000);
+    const offline = await waitFor(
+      async () => (await alarmsOf(d.elevatorId)).find((a) => a.type === 'offline' && a.status === 'open'),
+      8000,
+      'offline alarm',
+    );
+    expect(offline).toBeDefined();
+    await lost;
+    const cleared = await waitFor(
+      async () => (await alarmsOf(d.elevatorId)).find((a) => a.id === offline.id && a.status === 'resolved'),
+      8000,
+      'offline alarm cleared',
+    );
+    expect(cleared.conditionClearedTs).not.toBeNull();
+    await c.stop();
+  });
+
+  it('should let only the maintaining firm act on an alarm, in order, with a timeline of who did what', async () => {
+    const d = devices[0];
+    const [alarm] = (await alarmsOf(d.elevatorId)).filter((a) => a.type === 'entrapment');
+    const firmA = await t.login(fleet.users.firmA);
+    const firmB = await t.login(fleet.users.firmB);
+    const regulatorHz = await t.login(fleet.users.regulatorHz);
+    const regulatorGz = await t.login(fleet.users.regulatorGz);
+    const act = (token: string, action: string, note?: string) =>
+      t
+        .http()
+        .post(`/api/v1/alarms/${alarm?.id}/${action}`)
+        .auth(token, auth)
+        .send(note ? { note } : {});
+
+    // Outside scope: 404, not 403 with data.
+    await t.http().get(`/api/v1/alarms/${alarm?.id}`).auth(firmB, auth).expect(404);
+    await act(firmB, 'acknowledge').expect(404);
+    await t.http().get(`/api/v1/alarms/${alarm?.id}`).auth(regulatorHz, auth).expect(404);
+    expect((await alarmsOf(d.elevatorId, firmB)).length).toBe(0);
+    // In scope but not a responder: 403.
+    await t.http().get(`/api/v1/alarms/${alarm?.id}`).auth(regulatorGz, auth).expect(200);
+    await act(regulatorGz, 'acknowledge').expect(403);
+
+    await act(firmA, 'acknowledge', '已接警').expect(200);
+    await act(firmA, 'dispatch', '王师傅出发').expect(200);
+    await act(firmA, 'acknowledge').expect(409);
+    await act(firmA, 'on-site').expect(200);
+    await act(firmA, 'teleport').expect(400);
+    const done = await act(firmA, 'resolve', '已救出，无人受伤').expect(200);
+    const body = done.body as AlarmBody;
+    expect(body.status).toBe('resolved');
+    expect(body.timeline?.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['opened', 'acknowledged', 'dispatched', 'on_site', 'resolved']),
+    );
+    expect(body.timeline?.find((e) => e.kind === 'dispatched')).toMatchObject({
+      actor: fleet.users.firmA,
+      note: '王师傅出发',
+    });
+    await act(firmA, 'resolve').expect(409);
+    const audit = await t
+      .http()
+      .get(`/api/v1/audit-log?entityType=alarm&entityId=${alarm?.id}`)
+      .auth(await t.adminToken(), auth)
+      .expect(200);
+    expect((audit.body as { items: Array<{ action: string }> }).items.map((a) => a.action)).toEqual([
+      'alarm.resolve',
+      'alarm.on-site',
+      'alarm.dispatch',
+      'alarm.acknowledge',
+    ]);
+    await expect(t.db.query(`UPDATE alarm_timeline SET note = 'x'`)).rejects.toThrow(/append-only/);
+  });
+
+  it('should report fault rates per maker and model over the caller’s elevators', async () => {
+    const res = await t
+      .http()
+      .get('/api/v1/reports/fault-rates')
+      .auth(await t.adminToken(), auth)
+      .expect(200);
+    const rows = res.body as Array<{ elevators: number; faults: number; faultsPerElevator: number }>;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.reduce((n, r) => n + r.faults, 0)).toBeGreaterThanOrEqual(8);
+    const firm = await t.login(fleet.users.firmA);
+    const mine = (await t.http().get('/api/v1/reports/fault-rates').auth(firm, auth).expect(200))
+      .body as Array<{ elevators: number }>;
+    expect(mine.reduce((n, r) => n + r.elevators, 0)).toBe(4); // e1 of the fleet + three devices here
+  });
+
+  it('should refuse bad alarm queries', async () => {
+    await t
+      .http()
+      .get('/api/v1/alarms?status=burning')
+      .auth(await t.adminToken(), auth)
+      .expect(400);
+    await t
+      .http()
+      .get(`/api/v1/alarms/${'0'.repeat(8)}-0000-0000-0000-000000000000`)
+      .auth(await t.adminToken(), auth)
+      .expect(404);
+  });
+});
