@@ -1,4 +1,6 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
+import { signWebhook } from '@liftwatch/alarms';
 import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
 import { IngestService } from '@liftwatch/telemetry';
 import { createFleet, type Fleet } from './support/fleet.fixture';
@@ -16,6 +18,7 @@ interface AlarmBody {
   conditionClearedTs: string | null;
   trappedSeconds: number | null;
   rescueDeadline: string | null;
+  escalationLevel: number;
   timeline?: Array<{ kind: string; actor: string; note: string | null }>;
 }
 
@@ -290,6 +293,121 @@ describe('alarms, entrapment rescue and offline detection', () => {
     const mine = (await t.http().get('/api/v1/reports/fault-rates').auth(firm, auth).expect(200))
       .body as Array<{ elevators: number }>;
     expect(mine.reduce((n, r) => n + r.elevators, 0)).toBe(4); // e1 of the fleet + three devices here
+  });
+
+  it('should deliver signed webhooks to the maintaining firm, retrying after a failure', async () => {
+    const received: Array<{ headers: IncomingMessage['headers']; body: string }> = [];
+    const seen = new Set<string>();
+    // Every delivery fails once, then succeeds: each must be retried.
+    const server: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body });
+        const id = String(req.headers['x-liftwatch-delivery']);
+        res.writeHead(seen.has(id) ? 200 : 500).end();
+        seen.add(id);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    open.push({ stop: () => new Promise((r) => server.close(() => r())) });
+    const port = (server.address() as { port: number }).port;
+    const firmA = await t.login(fleet.users.firmA);
+    const hook = await t
+      .http()
+      .post('/api/v1/webhooks')
+      .auth(firmA, auth)
+      .send({ url: `http://127.0.0.1:${port}/hook`, secret: 'webhook-secret-0123456789' })
+      .expect(201);
+    expect(hook.body.organisationId).toBe(fleet.orgs.firmA);
+    // Firm B cannot see it.
+    await t
+      .http()
+      .get(`/api/v1/webhooks/${hook.body.id}/deliveries`)
+      .auth(await t.login(fleet.users.firmB), auth)
+      .expect(404);
+
+    const d = devices[1];
+    const c = controller(d, mqttUrl, 3_600_000);
+    await c.start();
+    await c.publishRaw(
+      `lw/v1/${d.serial}/event`,
+      JSON.stringify({ seq: 7_000_001, ts: Date.now(), code: '90', state: 'pulse' }),
+    );
+    const isButton = (r: { body: string }): boolean => {
+      const p = JSON.parse(r.body) as { event: string; alarm: { type: string } };
+      return p.event === 'opened' && p.alarm.type === 'alarm_button';
+    };
+    await waitFor(() => received.filter(isButton).length >= 2, 15_000, 'a retried webhook delivery');
+    const attempts = received.filter(isButton);
+    expect(new Set(attempts.map((a) => a.headers['x-liftwatch-delivery'])).size).toBe(1);
+    const last = attempts[1];
+    const payload = JSON.parse(last.body) as { event: string; alarm: { type: string; elevatorId: string } };
+    expect(payload).toMatchObject({
+      event: 'opened',
+      alarm: { type: 'alarm_button', elevatorId: d.elevatorId },
+    });
+    expect(last.headers['x-liftwatch-signature']).toBe(
+      signWebhook('webhook-secret-0123456789', String(last.headers['x-liftwatch-timestamp']), last.body),
+    );
+    expect(last.headers['x-liftwatch-signature']).not.toBe(
+      signWebhook('wrong-secret', String(last.headers['x-liftwatch-timestamp']), last.body),
+    );
+    const deliveryId = String(last.headers['x-liftwatch-delivery']);
+    const log = await waitFor(
+      async () => {
+        const rows = (
+          await t.http().get(`/api/v1/webhooks/${hook.body.id}/deliveries`).auth(firmA, auth).expect(200)
+        ).body as Array<{ id: string; status: string; attempts: number; lastStatusCode: number }>;
+        return rows.find((r) => r.id === deliveryId && r.status === 'delivered');
+      },
+      5000,
+      'delivery logged',
+    );
+    expect(log).toMatchObject({ attempts: 2, lastStatusCode: 200 });
+    await c.stop();
+  });
+
+  it('should escalate an entrapment as its rescue deadline nears and when it passes', async () => {
+    const d = devices[1];
+    const c = controller(d, mqttUrl, 3_600_000);
+    await c.start();
+    await c.publishRaw(
+      `lw/v1/${d.serial}/event`,
+      JSON.stringify({ seq: 7_100_001, ts: Date.now(), code: '11', state: 'set' }),
+    );
+    const alarm = await waitFor(
+      async () => (await alarmsOf(d.elevatorId)).find((a) => a.type === 'entrapment' && a.status === 'open'),
+      5000,
+      'entrapment alarm',
+    );
+    // Tianhe is a city district: 30 minutes to arrive.
+    expect(Date.parse(alarm.rescueDeadline ?? '') - Date.now()).toBeGreaterThan(29 * 60_000);
+    await t.db.query(`UPDATE alarms SET rescue_deadline = now() + interval '60 seconds' WHERE id = $1`, [
+      alarm.id,
+    ]);
+    await waitFor(
+      async () => (await alarmsOf(d.elevatorId)).find((a) => a.id === alarm.id && a.escalationLevel === 1),
+      5000,
+      'deadline near',
+    );
+    await t.db.query(`UPDATE alarms SET rescue_deadline = now() - interval '1 second' WHERE id = $1`, [
+      alarm.id,
+    ]);
+    await waitFor(
+      async () => (await alarmsOf(d.elevatorId)).find((a) => a.id === alarm.id && a.escalationLevel === 2),
+      5000,
+      'deadline passed',
+    );
+    const detail = (
+      await t
+        .http()
+        .get(`/api/v1/alarms/${alarm.id}`)
+        .auth(await t.adminToken(), auth)
+        .expect(200)
+    ).body as AlarmBody;
+    expect(detail.timeline?.map((e) => e.kind)).toEqual(['opened', 'deadline_near', 'deadline_passed']);
+    await c.stop();
   });
 
   it('should refuse bad alarm queries', async () => {

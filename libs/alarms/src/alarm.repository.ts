@@ -144,6 +144,36 @@ export class AlarmRepository {
       `INSERT INTO alarm_timeline (alarm_id, kind, actor_user_id, actor_username, note, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
       [alarmId, kind, actorUserId, actorUsername, note, data ? JSON.stringify(data) : null],
     );
+    await this.enqueueWebhooks(db, alarmId, kind, actorUsername, note);
+  }
+
+  /**
+   * Outbox: one delivery per active webhook of each organisation currently assigned to the
+   * elevator (its maintenance firm, its insurer), in the transaction of the change.
+   */
+  private async enqueueWebhooks(
+    db: Db,
+    alarmId: string,
+    event: string,
+    actor: string,
+    note: string | null,
+  ): Promise<void> {
+    await db.query(
+      `INSERT INTO webhook_deliveries (webhook_id, alarm_id, event, payload)
+       SELECT w.id, a.id, $2::text,
+              jsonb_build_object('event', $2::text, 'at', now(), 'actor', $3::text, 'note', $4::text,
+                'alarm', jsonb_build_object('id', a.id, 'elevatorId', a.elevator_id, 'type', a.type, 'severity', a.severity,
+                  'status', a.status, 'firstSeenTs', a.first_seen_ts, 'lastSeenTs', a.last_seen_ts,
+                  'reportCount', a.report_count, 'conditionClearedTs', a.condition_cleared_ts,
+                  'rescueDeadline', a.rescue_deadline, 'escalationLevel', a.escalation_level))
+         FROM alarms a
+         JOIN elevator_assignments ea ON ea.elevator_id = a.elevator_id
+              AND ea.valid_from <= (now() AT TIME ZONE 'Asia/Shanghai')::date
+              AND (ea.valid_to IS NULL OR ea.valid_to > (now() AT TIME ZONE 'Asia/Shanghai')::date)
+         JOIN webhooks w ON w.organisation_id = ea.organisation_id AND w.active
+        WHERE a.id = $1`,
+      [alarmId, event, actor, note],
+    );
   }
 
   async timeline(db: Db, alarmId: string): Promise<TimelineRow[]> {

@@ -7,6 +7,7 @@ import { AlarmBus } from './alarm-view';
 import { AlarmsController } from './alarms.controller';
 import { AlarmsGateway } from './alarms.gateway';
 import { AlarmsService } from './alarms.service';
+import { WebhookDispatcher, WebhooksController, WebhooksService } from './webhooks';
 
 /**
  * Alarms: rules in the ingest path (where ingest runs), timers and escalation in the scheduler and
@@ -19,8 +20,8 @@ export class AlarmsModule {
     const controllers: Array<Type<unknown>> = [];
     if (o.ingest) providers.push(AlarmEngine);
     if (o.api) {
-      providers.push(AlarmsService, AlarmsGateway, AlarmSweeper);
-      controllers.push(AlarmsController);
+      providers.push(AlarmsService, AlarmsGateway, AlarmSweeper, WebhooksService, WebhookDispatcher);
+      controllers.push(AlarmsController, WebhooksController);
     }
     return {
       module: AlarmsModule,

@@ -4,3 +4,4 @@ export * from './alarm-types';
 export * from './alarm-lifecycle';
 export * from './alarm-sweeper.service';
 export * from './alarms.service';
+export * from './webhooks';

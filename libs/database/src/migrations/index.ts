@@ -1,6 +1,12 @@
 import { Foundation1764000000000 } from './1764000000000-foundation';
 import { Telemetry1764100000000 } from './1764100000000-telemetry';
 import { Alarms1764200000000 } from './1764200000000-alarms';
+import { Webhooks1764300000000 } from './1764300000000-webhooks';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
-export const MIGRATIONS = [Foundation1764000000000, Telemetry1764100000000, Alarms1764200000000];
+export const MIGRATIONS = [
+  Foundation1764000000000,
+  Telemetry1764100000000,
+  Alarms1764200000000,
+  Webhooks1764300000000,
+];
