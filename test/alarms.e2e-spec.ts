@@ -139,6 +139,8 @@ describe('alarms, entrapment rescue and offline detection', () => {
     const door = (await alarmsOf(d.elevatorId)).filter((a) => a.type === 'fault_02');
     expect(door).toHaveLength(1);
     expect(door[0]?.reportCount).toBe(8);
+    // Eight door faults within ten minutes: a worn door operator, an alarm of its own.
+    expect((await alarmsOf(d.elevatorId)).filter((a) => a.type === 'repeated_door_fault')).toHaveLength(1);
     // The device reports the door works again: this type clears itself.
     await c.publishRaw(
       `lw/v1/${d.serial}/event`,
@@ -167,7 +169,9 @@ describe('alarms, entrapment rescue and offline detection', () => {
         mode: 1,
       });
     await c1.publishRaw(`lw/v1/${d.serial}/status`, sample(6_000_001, start, true));
-    await c1.publishRaw(`lw/v1/${d.serial}/status`, sample(6_000_002, start + 500, true));
+    await c1.publishRaw(`lw/v1/${d.serial}/status`, sample(6_000_002, start + 600, true));
+    // Held for 1.2 s: past the point where the condition is written down (half the threshold).
+    await c1.publishRaw(`lw/v1/${d.serial}/status`, sample(6_000_005, start + 1200, true));
     await c1.stop();
     // The platform goes away before the 2 s are up; a new instance takes over the database.
     await t.close();
@@ -176,7 +180,7 @@ describe('alarms, entrapment rescue and offline detection', () => {
     baseUrl = await t.listen();
     const c2 = controller(d, mqttUrl, 3_600_000);
     await c2.start();
-    await new Promise((r) => setTimeout(r, 2200 - (Date.now() - start)));
+    await new Promise((r) => setTimeout(r, Math.max(0, 2200 - (Date.now() - start))));
     await c2.publishRaw(`lw/v1/${d.serial}/status`, sample(6_000_003, start + 2200, true));
     const alarm = await waitFor(
       async () => (await alarmsOf(d.elevatorId)).find((a) => a.type === 'entrapment'),

@@ -4,12 +4,28 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { type BatchView, IngestService, type StatusRow } from '@liftwatch/telemetry';
 import { AlarmRepository, type AlarmRow } from './alarm.repository';
-import { alarmTypeForCode, alarmTypeInfo, type AlarmTypeInfo } from './alarm-types';
+import {
+  alarmTypeForCode,
+  alarmTypeInfo,
+  type AlarmTypeInfo,
+  DOOR_FAULT_CODES,
+  REPEATED_DOOR_FAULT_WINDOW_S,
+  REPEATED_DOOR_FAULTS,
+} from './alarm-types';
 import { AlarmBus, AlarmView } from './alarm-view';
 import { scanCondition } from './entrapment.rule';
 
 const ENTRAPMENT = alarmTypeInfo('entrapment') as AlarmTypeInfo;
 const OVERSPEED = alarmTypeInfo('overspeed') as AlarmTypeInfo;
+const REPEATED_DOOR = alarmTypeInfo('repeated_door_fault') as AlarmTypeInfo;
+/**
+ * A held condition is written to rule_state once it has lasted this long (device time): shorter
+ * ones — every stop with a passenger aboard and the doors closed, a second before the car moves —
+ * stay in memory, so normal traffic costs no writes. The price: a restart within these first
+ * seconds of an entrapment restarts its timer.
+ */
+const PERSIST_AFTER_MS = 3000;
+
 /** A car faster than this share of its rated speed is overspeeding (the governor trips near 115 %). */
 const OVERSPEED_RATIO = 1.15;
 
@@ -27,7 +43,12 @@ const OVERSPEED_RATIO = 1.15;
  */
 @Injectable()
 export class AlarmEngine implements OnApplicationBootstrap {
+  /** Elevators with a condition in rule_state. */
   private holding = new Set<string>();
+  /** Conditions too young to persist yet: elevator → start (device time). */
+  private readonly pending = new Map<string, number>();
+  /** Never later than half the entrapment threshold. */
+  private readonly persistAfterMs: number;
   private ratedSpeed = new Map<string, number>();
   private ratedLoadedAt = 0;
 
@@ -37,7 +58,9 @@ export class AlarmEngine implements OnApplicationBootstrap {
     private readonly repo: AlarmRepository,
     private readonly bus: AlarmBus,
     private readonly ingest: IngestService,
-  ) {}
+  ) {
+    this.persistAfterMs = Math.min(PERSIST_AFTER_MS, (config.alarms.entrapmentSeconds * 1000) / 2);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.holding = new Set(await this.repo.activeConditions(this.ds.manager, 'entrapment'));
@@ -79,6 +102,8 @@ export class AlarmEngine implements OnApplicationBootstrap {
     for (const r of [...reports.values()].sort((a, b) => (a.elevatorId < b.elevatorId ? -1 : 1))) {
       const { alarm } = await this.repo.report(q, r.elevatorId, r.type, 'device', r.first, r.last, r.count);
       changed.push(alarm);
+      if (DOOR_FAULT_CODES.includes(r.type.type.replace('fault_', '')))
+        await this.repeatedDoorFaults(q, r.elevatorId, r.last, changed);
     }
     for (const c of clears.sort((a, b) => a.ts - b.ts)) {
       const open = await this.repo.findOpen(q, c.elevatorId, c.type.type);
@@ -100,16 +125,26 @@ export class AlarmEngine implements OnApplicationBootstrap {
       const rated = this.ratedSpeed.get(s.elevatorId);
       if (rated && s.speedMps !== null && s.speedMps > rated * OVERSPEED_RATIO) overspeed.push(s);
       // Only elevators where something can happen: a passenger aboard, or a condition held.
-      if (s.passenger !== true && !this.holding.has(s.elevatorId)) continue;
+      if (s.passenger !== true && !this.holding.has(s.elevatorId) && !this.pending.has(s.elevatorId))
+        continue;
       let list = byElevator.get(s.elevatorId);
       if (!list) byElevator.set(s.elevatorId, (list = []));
       list.push(s);
     }
     for (const [elevatorId, samples] of [...byElevator].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const run = scanCondition(samples, this.holding.has(elevatorId));
-      if (run.endedAt !== null) await this.endEntrapment(q, elevatorId, run.endedAt, changed, true);
+      const run = scanCondition(samples, this.holding.has(elevatorId) || this.pending.has(elevatorId));
+      if (run.endedAt !== null) {
+        this.pending.delete(elevatorId);
+        if (this.holding.has(elevatorId)) await this.endEntrapment(q, elevatorId, run.endedAt, changed, true);
+      }
       if (run.holdingSince !== null && run.lastTs !== null) {
-        const held = await this.repo.holdCondition(q, elevatorId, 'entrapment', run.holdingSince, run.lastTs);
+        const since = Math.min(run.holdingSince, this.pending.get(elevatorId) ?? run.holdingSince);
+        if (!this.holding.has(elevatorId) && run.lastTs - since < this.persistAfterMs) {
+          this.pending.set(elevatorId, since);
+          continue;
+        }
+        this.pending.delete(elevatorId);
+        const held = await this.repo.holdCondition(q, elevatorId, 'entrapment', since, run.lastTs);
         this.holding.add(elevatorId);
         if (held.last - held.since >= this.config.alarms.entrapmentSeconds * 1000) {
           const { alarm, created } = await this.repo.report(
@@ -132,6 +167,32 @@ export class AlarmEngine implements OnApplicationBootstrap {
       const { alarm, created } = await this.repo.report(q, s.elevatorId, OVERSPEED, 'rule', s.ts, s.ts, 1);
       if (created) changed.push(alarm);
     }
+  }
+
+  /** Several door faults within the window: a worn door operator, worth a visit of its own. */
+  private async repeatedDoorFaults(
+    q: QueryRunner,
+    elevatorId: string,
+    lastTs: number,
+    changed: AlarmRow[],
+  ): Promise<void> {
+    const [row] = (await q.query(
+      `SELECT count(*) AS n, (extract(epoch FROM min(ts)) * 1000)::float8 AS first FROM device_events
+        WHERE elevator_id = $1 AND code = ANY($2::text[]) AND state = 'set'
+          AND ts > to_timestamp($3 / 1000.0) - make_interval(secs => $4) AND ts <= to_timestamp($3 / 1000.0)`,
+      [elevatorId, DOOR_FAULT_CODES, lastTs, REPEATED_DOOR_FAULT_WINDOW_S],
+    )) as Array<{ n: string; first: number }>;
+    if (Number(row?.n) < REPEATED_DOOR_FAULTS) return;
+    const { alarm, created } = await this.repo.report(
+      q,
+      elevatorId,
+      REPEATED_DOOR,
+      'rule',
+      Number(row?.first),
+      lastTs,
+      1,
+    );
+    if (created) changed.push(alarm);
   }
 
   /** The car moved or the device reported release: end the held condition, record the release. */

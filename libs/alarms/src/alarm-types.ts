@@ -55,7 +55,20 @@ export const ALARM_TYPES: readonly AlarmTypeInfo[] = [
     needsRescue: false,
     autoClear: true,
   },
+  {
+    type: 'repeated_door_fault',
+    severity: 'major',
+    nameZh: '门故障频发',
+    nameEn: 'Repeated door faults',
+    needsRescue: false,
+    autoClear: false,
+  },
 ];
+
+/** Door faults (fails to close, fails to open): this many within the window open an alarm of their own. */
+export const DOOR_FAULT_CODES: readonly string[] = ['02', '03'];
+export const REPEATED_DOOR_FAULTS = 3;
+export const REPEATED_DOOR_FAULT_WINDOW_S = 600;
 
 const BY_TYPE = new Map(ALARM_TYPES.map((t) => [t.type, t]));
 
