@@ -231,6 +231,33 @@ describe('alarms, entrapment rescue and offline detection', () => {
     await c.stop();
   });
 
+  it('should mark a device offline when it stays connected but stops heartbeating', async () => {
+    const d = devices[4] as DeviceCredentials;
+    const c = new SimulatedController({
+      url: mqttUrl,
+      serial: d.serial,
+      secret: d.secret,
+      floors: d.floors,
+      periodic: false,
+    });
+    open.push(c);
+    await c.start();
+    c.sampleStatus();
+    const offline = await waitFor(
+      async () => (await alarmsOf(d.elevatorId)).find((a) => a.type === 'offline' && a.status === 'open'),
+      12_000,
+      'offline alarm for a silent device',
+    );
+    expect(c.connected).toBe(true); // the connection is up; the device has just gone quiet
+    c.sampleStatus();
+    await waitFor(
+      async () => (await alarmsOf(d.elevatorId)).find((a) => a.id === offline.id && a.status === 'resolved'),
+      5000,
+      'cleared when it speaks again',
+    );
+    await c.stop();
+  });
+
   it('should let only the maintaining firm act on an alarm, in order, with a timeline of who did what', async () => {
     const d = devices[0];
     const [alarm] = (await alarmsOf(d.elevatorId)).filter((a) => a.type === 'entrapment');
