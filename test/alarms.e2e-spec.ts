@@ -232,7 +232,7 @@ describe('alarms, entrapment rescue and offline detection', () => {
   });
 
   it('should mark a device offline when it stays connected but stops heartbeating', async () => {
-    const d = devices[4] as DeviceCredentials;
+    const d = devices[4];
     const c = new SimulatedController({
       url: mqttUrl,
       serial: d.serial,
