@@ -1,8 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { CurrentPrincipal, type Principal } from '@liftwatch/access';
-import { InvalidInputError, type Page, pageOf, PageQueryDto, UuidParam } from '@liftwatch/contract';
+import {
+  InvalidInputError,
+  type Page,
+  pageOf,
+  PageQueryDto,
+  TimeRangeQueryDto,
+  UuidParam,
+} from '@liftwatch/contract';
 import { ALARM_ACTIONS, ALARM_STATUSES, type AlarmAction } from './alarm-lifecycle';
 import { AlarmDetail, type AlarmView } from './alarm-view';
 import { AlarmsService, type FaultRateRow } from './alarms.service';
@@ -32,17 +39,8 @@ class AlarmActionDto {
   note?: string;
 }
 
-class FaultRateQueryDto {
-  @ApiPropertyOptional({ description: 'ISO 8601; default 365 days before `to`' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'ISO 8601, exclusive; default now' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-}
+/** Fault rates: `from` defaults to 365 days before `to`. */
+class FaultRateQueryDto extends TimeRangeQueryDto {}
 
 @ApiTags('alarms')
 @ApiBearerAuth()

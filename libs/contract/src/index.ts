@@ -3,3 +3,4 @@ export * from './validation.util';
 export * from './http-exception.filter';
 export * from './page.dto';
 export * from './id-param.decorator';
+export * from './time-range.dto';

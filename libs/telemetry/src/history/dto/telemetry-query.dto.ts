@@ -1,35 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { TimeRangeQueryDto } from '@liftwatch/contract';
 
-export class HistoryQueryDto {
+/** Rollups: `from` defaults to 24 h (hour) or 30 days (day) before `to`. */
+export class HistoryQueryDto extends TimeRangeQueryDto {
   @ApiPropertyOptional({ enum: ['hour', 'day'], default: 'hour' })
   @IsOptional()
   @IsIn(['hour', 'day'])
   bucket: 'hour' | 'day' = 'hour';
-
-  @ApiPropertyOptional({ description: 'ISO 8601; default 24 h (hour) or 30 days (day) before `to`' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'ISO 8601, exclusive; default now' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
 }
 
-export class RangeQueryDto {
-  @ApiPropertyOptional({ description: 'ISO 8601; default one hour before `to`' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'ISO 8601, exclusive; default now' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-
+/** Raw samples and events: `from` defaults to 1 h (samples) or 30 days (events) before `to`. */
+export class RangeQueryDto extends TimeRangeQueryDto {
   @ApiPropertyOptional({ default: 1000, maximum: 10000 })
   @IsOptional()
   @Type(() => Number)
