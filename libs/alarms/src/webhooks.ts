@@ -189,7 +189,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   ) {}
 
   onApplicationBootstrap(): void {
-    const h = setInterval(() => void this.tick(), Math.max(200, this.config.alarms.sweepMs));
+    const h = setInterval(() => void this.tick(), Math.max(1000, this.config.alarms.sweepMs));
     h.unref();
     this.scheduler.addInterval('webhook-dispatch', h);
   }
