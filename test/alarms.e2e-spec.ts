@@ -4,7 +4,7 @@ import { signWebhook } from '@liftwatch/alarms';
 import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
 import { IngestService } from '@liftwatch/telemetry';
 import { createFleet, type Fleet } from './support/fleet.fixture';
-import { provisionSimDevices } from './support/sim';
+import { provisionSimDevices, quietController } from './support/sim';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -233,13 +233,7 @@ describe('alarms, entrapment rescue and offline detection', () => {
 
   it('should mark a device offline when it stays connected but stops heartbeating', async () => {
     const d = devices[4];
-    const c = new SimulatedController({
-      url: mqttUrl,
-      serial: d.serial,
-      secret: d.secret,
-      floors: d.floors,
-      periodic: false,
-    });
+    const c = quietController(d, mqttUrl);
     open.push(c);
     await c.start();
     c.sampleStatus();

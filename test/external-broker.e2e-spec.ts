@@ -2,7 +2,7 @@ import { createServer, type Server, Socket } from 'node:net';
 import { io, type Socket as LiveSocket } from 'socket.io-client';
 import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
 import { TelemetryRuntime } from '@liftwatch/telemetry';
-import { provisionSimDevices } from './support/sim';
+import { provisionSimDevices, quietController } from './support/sim';
 import { startTestApp, type TestApp } from './support/test-app';
 import { freePort } from './support/test-database';
 import { waitFor } from './support/wait';
@@ -130,13 +130,7 @@ describe('ingest role on an external broker', () => {
           if (s.elevatorId === d.elevatorId) resolve(s);
         }),
       );
-      const c = new SimulatedController({
-        url: brokerUrl,
-        serial: d.serial,
-        secret: d.secret,
-        floors: d.floors,
-        periodic: false,
-      });
+      const c = quietController(d, brokerUrl);
       await c.start();
       c.sampleStatus();
       const state = await received;

@@ -1,9 +1,9 @@
-import { connect, type MqttClient } from 'mqtt';
+import { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { type DeviceCredentials, Fleet, SimulatedController } from '../device-sim/src';
 import { IngestService, TelemetryJobsService } from '@liftwatch/telemetry';
 import { createFleet } from './support/fleet.fixture';
-import { provisionSimDevices } from './support/sim';
+import { connectRefused, provisionSimDevices, quietController } from './support/sim';
 import { startTestApp, type TestApp } from './support/test-app';
 import { metricValue, waitFor } from './support/wait';
 
@@ -168,18 +168,7 @@ describe('telemetry pipeline (embedded broker, simulator, real PostgreSQL)', () 
   it('should refuse a wrong secret and count it', async () => {
     const before = metricValue(await metrics(), 'liftwatch_ingest_rejected_total', { reason: 'auth_failed' });
     const d = device(4);
-    const err = await new Promise<Error>((resolve) => {
-      const client = connect(mqttUrl, {
-        clientId: d.serial,
-        username: d.serial,
-        password: 'wrong',
-        reconnectPeriod: 0,
-      });
-      client.on('error', (e) => {
-        client.end(true);
-        resolve(e);
-      });
-    });
+    const err = await connectRefused(mqttUrl, d.serial, 'wrong');
     expect(err.message).toMatch(/Bad username or password/i);
     expect(metricValue(await metrics(), 'liftwatch_ingest_rejected_total', { reason: 'auth_failed' })).toBe(
       before + 1,
@@ -375,13 +364,7 @@ describe('telemetry pipeline (embedded broker, simulator, real PostgreSQL)', () 
   it('should close a revoked device’s connection and refuse it from then on', async () => {
     const [fresh] = await provisionSimDevices(t, baseUrl, 1);
     const d = fresh;
-    const c = new SimulatedController({
-      url: mqttUrl,
-      serial: d.serial,
-      secret: d.secret,
-      floors: d.floors,
-      periodic: false,
-    });
+    const c = quietController(d, mqttUrl);
     open.push(c);
     await c.start();
     expect(c.connected).toBe(true);
@@ -394,18 +377,7 @@ describe('telemetry pipeline (embedded broker, simulator, real PostgreSQL)', () 
       .auth(await t.adminToken(), auth)
       .expect(200);
     await waitFor(() => !c.connected, 5000, 'connection closed after revocation');
-    const refused = await new Promise<Error>((resolve) => {
-      const client = connect(mqttUrl, {
-        clientId: d.serial,
-        username: d.serial,
-        password: d.secret,
-        reconnectPeriod: 0,
-      });
-      client.on('error', (e) => {
-        client.end(true);
-        resolve(e);
-      });
-    });
+    const refused = await connectRefused(mqttUrl, d.serial, d.secret);
     expect(refused.message).toMatch(/Bad username or password/i);
     await c.stop();
   });

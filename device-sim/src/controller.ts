@@ -39,6 +39,18 @@ export interface ControllerStats {
   connects: number;
 }
 
+export function emptyControllerStats(): ControllerStats {
+  return {
+    published: 0,
+    acked: 0,
+    buffered: 0,
+    replayed: 0,
+    droppedFromBuffer: 0,
+    publishErrors: 0,
+    connects: 0,
+  };
+}
+
 interface BufferedItem {
   ch: 'status' | 'event' | 'meter';
   [k: string]: unknown;
@@ -52,15 +64,7 @@ interface BufferedItem {
  */
 export class SimulatedController extends EventEmitter {
   readonly model: ElevatorModel;
-  readonly stats: ControllerStats = {
-    published: 0,
-    acked: 0,
-    buffered: 0,
-    replayed: 0,
-    droppedFromBuffer: 0,
-    publishErrors: 0,
-    connects: 0,
-  };
+  readonly stats: ControllerStats = emptyControllerStats();
   private client: MqttClient | null = null;
   private seq = 0;
   private buffer: BufferedItem[] = [];

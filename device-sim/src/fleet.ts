@@ -1,4 +1,9 @@
-import { type ControllerOptions, type ControllerStats, SimulatedController } from './controller';
+import {
+  type ControllerOptions,
+  type ControllerStats,
+  emptyControllerStats,
+  SimulatedController,
+} from './controller';
 import { type DeviceCredentials } from './provision';
 
 export type FaultKind = 'entrapment' | 'door' | 'power' | 'overspeed' | 'drop';
@@ -79,15 +84,7 @@ export class Fleet {
   }
 
   summary(): FleetSummary {
-    const totals: ControllerStats = {
-      published: 0,
-      acked: 0,
-      buffered: 0,
-      replayed: 0,
-      droppedFromBuffer: 0,
-      publishErrors: 0,
-      connects: 0,
-    };
+    const totals = emptyControllerStats();
     for (const c of this.controllers) {
       for (const k of Object.keys(totals) as Array<keyof ControllerStats>) totals[k] += c.stats[k];
     }

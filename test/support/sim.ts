@@ -1,4 +1,5 @@
-import { type DeviceCredentials, provisionDevices } from '../../device-sim/src';
+import { connect } from 'mqtt';
+import { type DeviceCredentials, provisionDevices, SimulatedController } from '../../device-sim/src';
 import { ensureTestRegions } from './fleet.fixture';
 import { ADMIN_PASSWORD, type TestApp } from './test-app';
 
@@ -16,5 +17,27 @@ export async function provisionSimDevices(
     count: n,
     regionCode: '440106',
     prefix: `T${Math.random().toString(36).slice(2, 8).toUpperCase()}`,
+  });
+}
+
+/** A controller that publishes only when the test tells it to (no periodic traffic). */
+export function quietController(d: DeviceCredentials, url: string): SimulatedController {
+  return new SimulatedController({
+    url,
+    serial: d.serial,
+    secret: d.secret,
+    floors: d.floors,
+    periodic: false,
+  });
+}
+
+/** Connects as `serial` with `password` and returns the broker's refusal. */
+export function connectRefused(url: string, serial: string, password: string): Promise<Error> {
+  return new Promise((resolve) => {
+    const client = connect(url, { clientId: serial, username: serial, password, reconnectPeriod: 0 });
+    client.on('error', (e) => {
+      client.end(true);
+      resolve(e);
+    });
   });
 }
