@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { signWebhook } from '@liftwatch/alarms';
 import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
 import { IngestService } from '@liftwatch/telemetry';
-import { createFleet, type Fleet } from './support/fleet.fixture';
+import { contractElevators, createFleet, type Fleet } from './support/fleet.fixture';
 import { provisionSimDevices, quietController } from './support/sim';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
@@ -40,15 +40,11 @@ describe('alarms, entrapment rescue and offline detection', () => {
     devices = await provisionSimDevices(t, baseUrl, 5);
     // Firm A of a fresh fleet maintains devices 0-2's elevators.
     fleet = await createFleet(t);
-    const admin = await t.adminToken();
-    for (const d of devices.slice(0, 3)) {
-      await t
-        .http()
-        .post(`/api/v1/elevators/${d.elevatorId}/assignments`)
-        .auth(admin, auth)
-        .send({ organisationId: fleet.orgs.firmA, kind: 'maintenance', validFrom: '2024-01-01' })
-        .expect(201);
-    }
+    await contractElevators(
+      t,
+      fleet.orgs.firmA,
+      devices.slice(0, 3).map((d) => d.elevatorId),
+    );
   });
 
   afterAll(async () => {

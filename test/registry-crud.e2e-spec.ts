@@ -236,18 +236,27 @@ describe('registry CRUD', () => {
             .send({ kind: 'maintenance_firm', name: `${name} ${uniq()}`, licenceNumber: `TS-${uniq()}` })
             .expect(201)
         ).body.id as string;
-      const [a, b] = [await firm('A'), await firm('B')];
+      const insurer = async (name: string): Promise<string> =>
+        (
+          await t
+            .http()
+            .post('/api/v1/organisations')
+            .auth(token, auth)
+            .send({ kind: 'insurer', name: `${name} ${uniq()}` })
+            .expect(201)
+        ).body.id as string;
+      const [a, b] = [await insurer('A'), await insurer('B')];
       await t
         .http()
         .post(`/api/v1/elevators/${e.body.id}/assignments`)
         .auth(token, auth)
-        .send({ organisationId: a, kind: 'maintenance', validFrom: '2024-01-01' })
+        .send({ organisationId: a, kind: 'insurance', validFrom: '2024-01-01' })
         .expect(201);
       await t
         .http()
         .post(`/api/v1/elevators/${e.body.id}/assignments`)
         .auth(token, auth)
-        .send({ organisationId: b, kind: 'maintenance', validFrom: '2025-07-01' })
+        .send({ organisationId: b, kind: 'insurance', validFrom: '2025-07-01' })
         .expect(201);
       const list = await t
         .http()
@@ -258,11 +267,19 @@ describe('registry CRUD', () => {
         expect.objectContaining({ organisationId: b, validFrom: '2025-07-01', validTo: null }),
         expect.objectContaining({ organisationId: a, validFrom: '2024-01-01', validTo: '2025-07-01' }),
       ]);
+      const maintenanceFirm = await firm('C');
+      const byAssignment = await t
+        .http()
+        .post(`/api/v1/elevators/${e.body.id}/assignments`)
+        .auth(token, auth)
+        .send({ organisationId: maintenanceFirm, kind: 'maintenance' });
+      expect(byAssignment.status).toBe(400);
+      expect(byAssignment.body.code).toBe('USE_MAINTENANCE_CONTRACT');
       const insurerAsFirm = await t
         .http()
         .post(`/api/v1/elevators/${e.body.id}/assignments`)
         .auth(token, auth)
-        .send({ organisationId: b, kind: 'insurance' });
+        .send({ organisationId: maintenanceFirm, kind: 'insurance' });
       expect(insurerAsFirm.status).toBe(400);
       expect(insurerAsFirm.body.fields[0]).toEqual({
         field: 'organisationId',

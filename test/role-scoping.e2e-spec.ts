@@ -107,17 +107,9 @@ describe('role scoping', () => {
     });
   });
 
-  it('should keep a firm off elevators after its assignment ends', async () => {
+  it('should keep a firm off elevators after its contract is terminated', async () => {
     const admin = await t.adminToken();
     const firmA = tokens.get('firmA') ?? '';
-    const list = await t
-      .http()
-      .get(`/api/v1/elevators/${fleet.elevators.e1}/assignments`)
-      .auth(admin, { type: 'bearer' });
-    const current = (list.body as Array<{ id: string; kind: string; validTo: string | null }>).find(
-      (a) => a.kind === 'maintenance' && a.validTo === null,
-    );
-    expect(current).toBeDefined();
     // A second fleet so that this test does not change what the matrix above sees.
     const other = await createFleet(t);
     const otherFirm = await t.login(other.users.firmA);
@@ -125,19 +117,13 @@ describe('role scoping', () => {
       (await t.http().get(`/api/v1/elevators/${other.elevators.e1}`).auth(otherFirm, { type: 'bearer' }))
         .status,
     ).toBe(200);
-    const otherAssignments = await t
-      .http()
-      .get(`/api/v1/elevators/${other.elevators.e1}/assignments`)
-      .auth(admin, { type: 'bearer' });
-    const a = (otherAssignments.body as Array<{ id: string; kind: string }>).find(
-      (x) => x.kind === 'maintenance',
-    );
     const ended = await t
       .http()
-      .post(`/api/v1/elevators/${other.elevators.e1}/assignments/${a?.id}/end`)
+      .post(`/api/v1/maintenance/contracts/${other.contracts.a}/terminate`)
       .auth(admin, { type: 'bearer' })
-      .send({ validTo: '2022-01-01' });
+      .send({ terminatedOn: '2022-01-01', reason: '业主更换维保单位' });
     expect(ended.status).toBe(200);
+    expect(ended.body).toMatchObject({ status: 'terminated', terminatedOn: '2022-01-01' });
     expect(
       (await t.http().get(`/api/v1/elevators/${other.elevators.e1}`).auth(otherFirm, { type: 'bearer' }))
         .status,

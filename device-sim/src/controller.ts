@@ -170,6 +170,27 @@ export class SimulatedController extends EventEmitter {
     this.timers.push(t);
   }
 
+  /**
+   * A maintenance visit: the technician puts the car in inspection mode (service mode 2, event 43)
+   * for `seconds`, with a status sample at the start and the end, then back to normal (event 40).
+   * Resolves when the visit is over.
+   */
+  async maintenanceVisit(seconds: number): Promise<void> {
+    this.model.setInspection(true);
+    if (this.o.reportEvents) this.event('43', 'set');
+    this.sampleStatus();
+    await new Promise((r) => {
+      this.timers.push(setTimeout(r, seconds * 1000));
+    });
+    this.sampleStatus();
+    this.model.setInspection(false);
+    if (this.o.reportEvents) {
+      this.event('43', 'clear');
+      this.event('40', 'pulse');
+    }
+    this.sampleStatus();
+  }
+
   injectDoorFault(seconds: number): void {
     this.model.setDoorStuck(true);
     if (this.o.reportEvents) this.event('02', 'set');

@@ -49,6 +49,7 @@ export class ElevatorModel {
   private legs: Leg[] = [];
   private loadKg = 0;
   private overspeedFactor = 1;
+  private inspection = false;
   private doorStuck = false;
   private stuckLeft = 0;
   private kwh: number;
@@ -106,6 +107,11 @@ export class ElevatorModel {
     this.phase = on ? 'no_power' : 'idle';
   }
 
+  /** A technician switches the car to inspection (service mode 2); the model reports it until switched back. */
+  setInspection(on: boolean): void {
+    this.inspection = on;
+  }
+
   setOverspeed(factor: number): void {
     this.overspeedFactor = factor;
   }
@@ -127,7 +133,7 @@ export class ElevatorModel {
       doorZone: inZone,
       doorClosed: !(this.phase === 'opening' || this.phase === 'open' || this.phase === 'closing'),
       passenger: this.loadKg > 0,
-      mode: this.phase === 'no_power' ? 5 : 1,
+      mode: this.phase === 'no_power' ? 5 : this.inspection ? 2 : 1,
       speed: moving ? Math.round(this.speed * this.overspeedFactor * 100) / 100 : 0,
       load: this.loadKg,
     };

@@ -34,6 +34,7 @@ export interface Fleet {
   owners: { o1: string; o2: string; o3: string };
   elevators: { e1: string; e2: string; e3: string };
   devices: { d1: string; d3: string };
+  contracts: { a: string; b: string };
   /** Username of a user for each scoping role. */
   users: Record<FleetUser, string>;
 }
@@ -48,7 +49,8 @@ export type FleetUser =
  *                              unit u2 (flat f2 of owner o2, elevator e2, no firm, no insurer)
  *   Hangzhou Xihu building:    unit u3 (flat f3 of owner o3, elevator e3 + device d3)
  *
- *   firm A maintains e1, firm B maintains e3; insurer A insures e1, insurer B insures e3.
+ *   firm A maintains e1, firm B maintains e3 (standard TSG T5002 contracts from 2021-06-18);
+ *   insurer A insures e1, insurer B insures e3.
  *   Users: firm A/B staff, owner of f1, agent of u2, insurer A/B staff, regulators of
  *   Guangzhou (440100) and Hangzhou (330100).
  */
@@ -132,16 +134,8 @@ export async function createFleet(t: TestApp): Promise<Fleet> {
   const e1 = await elevator(u1.id, 7, '440106');
   const e2 = await elevator(u2.id, 9, '440106');
   const e3 = await elevator(u3.id, 6, '330106');
-  await post(`/elevators/${e1.id}/assignments`, {
-    organisationId: firmA.id,
-    kind: 'maintenance',
-    validFrom: '2021-06-18',
-  });
-  await post(`/elevators/${e3.id}/assignments`, {
-    organisationId: firmB.id,
-    kind: 'maintenance',
-    validFrom: '2021-06-18',
-  });
+  const contractA = await post('/maintenance/contracts', maintenanceContract(u1.id, firmA.id, [e1.id]));
+  const contractB = await post('/maintenance/contracts', maintenanceContract(u3.id, firmB.id, [e3.id]));
   await post(`/elevators/${e1.id}/assignments`, {
     organisationId: insurerA.id,
     kind: 'insurance',
@@ -200,6 +194,48 @@ export async function createFleet(t: TestApp): Promise<Fleet> {
     owners: { o1: o1.id, o2: o2.id, o3: o3.id },
     elevators: { e1: e1.id, e2: e2.id, e3: e3.id },
     devices: { d1: d1.device.id, d3: d3.device.id },
+    contracts: { a: contractA.id, b: contractB.id },
     users,
   };
+}
+
+/** The body of a standard maintenance contract for some elevators of one unit, running to 2030. */
+export function maintenanceContract(
+  unitId: string,
+  firmId: string,
+  elevatorIds: string[],
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    contractNumber: `WB-${uniq()}`,
+    unitId,
+    firmId,
+    elevatorIds,
+    ownersRepresentative: '业主代表',
+    signedOn: '2021-06-01',
+    startsOn: '2021-06-18',
+    endsOn: '2030-12-31',
+    annualFeeFen: 360000,
+    policyCode: 'tsg-t5002',
+    ...overrides,
+  };
+}
+
+/** Puts elevators (of any units) under standard contracts with a firm, one contract per unit. */
+export async function contractElevators(t: TestApp, firmId: string, elevatorIds: string[]): Promise<void> {
+  const token = await t.adminToken();
+  const byUnit = new Map<string, string[]>();
+  for (const id of elevatorIds) {
+    const res = await t.http().get(`/api/v1/elevators/${id}`).auth(token, { type: 'bearer' });
+    const unitId = (res.body as { unitId: string }).unitId;
+    byUnit.set(unitId, [...(byUnit.get(unitId) ?? []), id]);
+  }
+  for (const [unitId, ids] of byUnit) {
+    const res = await t
+      .http()
+      .post('/api/v1/maintenance/contracts')
+      .auth(token, { type: 'bearer' })
+      .send(maintenanceContract(unitId, firmId, ids, { startsOn: '2024-01-01', signedOn: '2024-01-01' }));
+    if (res.status !== 201) throw new Error(`contract: ${res.status} ${JSON.stringify(res.body)}`);
+  }
 }

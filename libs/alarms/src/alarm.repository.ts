@@ -167,7 +167,7 @@ export class AlarmRepository {
                   'reportCount', a.report_count, 'conditionClearedTs', a.condition_cleared_ts,
                   'rescueDeadline', a.rescue_deadline, 'escalationLevel', a.escalation_level))
          FROM alarms a
-         JOIN elevator_assignments ea ON ea.elevator_id = a.elevator_id
+         JOIN elevator_coverage ea ON ea.elevator_id = a.elevator_id
               AND ea.valid_from <= (now() AT TIME ZONE 'Asia/Shanghai')::date
               AND (ea.valid_to IS NULL OR ea.valid_to > (now() AT TIME ZONE 'Asia/Shanghai')::date)
          JOIN webhooks w ON w.organisation_id = ea.organisation_id AND w.active

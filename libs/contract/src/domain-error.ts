@@ -1,6 +1,6 @@
 /** What kind of failure a domain error is; each transport maps kinds to its own codes. */
 export type DomainErrorKind =
-  'not_found' | 'forbidden' | 'conflict' | 'invalid' | 'unauthenticated' | 'unavailable';
+  'not_found' | 'forbidden' | 'conflict' | 'invalid' | 'unprocessable' | 'unauthenticated' | 'unavailable';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `owners.1.sharePercent`. */
@@ -52,5 +52,15 @@ export class InvalidInputError extends DomainError {
 export class UnauthenticatedError extends DomainError {
   constructor(message = 'Authentication required') {
     super('unauthenticated', 'UNAUTHENTICATED', message);
+  }
+}
+
+/**
+ * Well-formed input that a business rule refuses (an on-demand contract whose entry conditions do
+ * not hold, a claim on an expired policy). `fields` names each rule that failed.
+ */
+export class RuleViolationError extends DomainError {
+  constructor(code: string, message: string, fields: FieldProblem[] = []) {
+    super('unprocessable', code, message, fields);
   }
 }

@@ -4,3 +4,4 @@ export * from './http-exception.filter';
 export * from './page.dto';
 export * from './id-param.decorator';
 export * from './time-range.dto';
+export * from './calendar-validators';

@@ -2,6 +2,8 @@ import { type INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { type Role, SYSTEM_PRINCIPAL, UsersService } from '@liftwatch/access';
+import { addMonthsToMonth, Clock } from '@liftwatch/calendar';
+import { ContractsService, InspectionsService, obligationKind } from '@liftwatch/maintenance';
 import {
   BuildingsService,
   ElevatorsService,
@@ -200,6 +202,9 @@ export interface DemoLog {
   info(msg: string): void;
 }
 
+/** The national periodic-inspection schedule (TSG T7001-2023), as seeded in inspection_policies. */
+const TSG_T7001_2023 = { inspectYears: [1, 4, 7, 9, 11, 13, 15], annualAfterYear: 15 };
+
 /**
  * Loads a small realistic fleet (two provinces, four buildings, six units of 6–9 floors with two
  * flats a floor, owners, firms, insurers, makers) and a user for every role. Idempotent.
@@ -218,6 +223,9 @@ export async function seedDemoFleet(app: INestApplication, log: DemoLog): Promis
   const flats = app.get(FlatsService);
   const elevators = app.get(ElevatorsService);
   const users = app.get(UsersService);
+  const contracts = app.get(ContractsService);
+  const inspections = app.get(InspectionsService);
+  const clock = app.get(Clock);
   const rnd = lcg(20260101);
 
   for (const r of REGIONS) {
@@ -312,11 +320,42 @@ export async function seedDemoFleet(app: INestApplication, log: DemoLog): Promis
       ratedLoadKg: u.maker === 'hope' ? 450 : 630,
       ratedSpeedMps: 1.0,
     });
-    await elevators.assign(actor, elevator.id, {
-      organisationId: firmId[u.firm],
-      kind: 'maintenance',
-      validFrom: u.commissionedOn,
+    await contracts.create(actor, {
+      contractNumber: `WB-${u.registrationCode.slice(-8)}`,
+      unitId: unit.id,
+      firmId: firmId[u.firm],
+      elevatorIds: [elevator.id],
+      ownersRepresentative: `${u.unit}业主代表`,
+      signedOn: u.commissionedOn,
+      startsOn: u.commissionedOn,
+      endsOn: '2027-12-31',
+      annualFeeFen: 360000,
+      includesCallouts: true,
+      policyCode: 'tsg-t5002',
     });
+    // Inspection history under TSG T7001-2023; the first unit's latest one was never done (overdue).
+    const today = clock.today();
+    const base = u.commissionedOn.slice(0, 7);
+    const due: string[] = [];
+    for (let year = 1; addMonthsToMonth(base, 12 * year) <= today.slice(0, 7); year++) {
+      due.push(addMonthsToMonth(base, 12 * year));
+    }
+    const skipLast = u === UNITS[0];
+    for (const [i, month] of due.entries()) {
+      if (skipLast && i === due.length - 1) break;
+      const year = i + 1;
+      const inspectedOn = `${month}-10` <= today ? `${month}-10` : today;
+      await inspections.create(actor, elevator.id, {
+        kind: obligationKind(TSG_T7001_2023, year),
+        inspectedOn,
+        result: 'pass',
+        reportNumber: `JY-${u.registrationCode.slice(-6)}-${year}`,
+        inspectorOrganisation: u.regionCode.startsWith('44')
+          ? '广州市特种设备检测研究院'
+          : '杭州市特种设备检测研究院',
+        feeFen: 38000,
+      });
+    }
     await elevators.assign(actor, elevator.id, {
       organisationId: insurerId[u.insurer],
       kind: 'insurance',

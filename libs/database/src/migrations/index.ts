@@ -2,6 +2,7 @@ import { Foundation1764000000000 } from './1764000000000-foundation';
 import { Telemetry1764100000000 } from './1764100000000-telemetry';
 import { Alarms1764200000000 } from './1764200000000-alarms';
 import { Webhooks1764300000000 } from './1764300000000-webhooks';
+import { Maintenance1764400000000 } from './1764400000000-maintenance';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Telemetry1764100000000,
   Alarms1764200000000,
   Webhooks1764300000000,
+  Maintenance1764400000000,
 ];

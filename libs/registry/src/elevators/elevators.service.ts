@@ -111,8 +111,9 @@ export class ElevatorsService {
   }
 
   /**
-   * Assigns a maintenance firm or insurer from `validFrom`. A current assignment of the same kind
-   * ends on that date — one firm maintains an elevator at a time (handover).
+   * Assigns an insurer from `validFrom`; a current assignment of the same kind ends on that date.
+   * Maintenance firms are not assigned here: their maintenance contracts say which elevators they
+   * cover (see `elevator_coverage`).
    */
   async assign(
     actor: Principal,
@@ -120,6 +121,13 @@ export class ElevatorsService {
     dto: CreateAssignmentDto,
   ): Promise<ElevatorAssignmentEntity> {
     await this.find(actor, elevatorId);
+    if (dto.kind === 'maintenance') {
+      throw InvalidInputError.field(
+        'kind',
+        'maintenance firms cover elevators through maintenance contracts (POST /api/v1/maintenance/contracts)',
+        'USE_MAINTENANCE_CONTRACT',
+      );
+    }
     await this.organisations.requireKind(dto.organisationId, ASSIGNEE_KIND[dto.kind], 'organisationId');
     const validFrom = dto.validFrom ?? this.clock.today();
     return this.ds.transaction(async (em) => {

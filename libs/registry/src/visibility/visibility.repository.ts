@@ -16,7 +16,8 @@ export interface IdFilter {
  * `null` means unrestricted (admin). A record outside the filter is answered with 404.
  *
  * - regulator: everything whose building lies in its region or below (GB/T 2260 prefix);
- * - firm / insurer: elevators with an active maintenance / insurance assignment, and their units;
+ * - firm: elevators under its active maintenance contracts, and their units;
+ * - insurer: elevators it insures (coverage), and their units;
  * - owner: the units where the owner currently owns a flat;
  * - agent: the one unit it acts for.
  */
@@ -131,7 +132,7 @@ export class VisibilityRepository {
   }
 
   private assignedSql(): string {
-    return `SELECT a.elevator_id FROM elevator_assignments a
+    return `SELECT a.elevator_id FROM elevator_coverage a
             WHERE a.organisation_id = :vis_org AND a.kind = :vis_kind
               AND a.valid_from <= :vis_today AND (a.valid_to IS NULL OR a.valid_to > :vis_today)`;
   }

@@ -17,7 +17,7 @@ import {
   Min,
 } from 'class-validator';
 import { PageQueryDto } from '@liftwatch/contract';
-import { IsCalendarDate } from '../../validation/calendar-date.validator';
+import { IsCalendarDate } from '@liftwatch/contract';
 import {
   ASSIGNMENT_KINDS,
   type AssignmentKind,

@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '@liftwatch/contract';
-import { IsCalendarDate } from '../../validation/calendar-date.validator';
+import { IsCalendarDate } from '@liftwatch/contract';
 
 export class CreateFlatDto {
   @ApiProperty({ format: 'uuid' })

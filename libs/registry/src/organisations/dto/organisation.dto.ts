@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { IsCalendarDate } from '../../validation/calendar-date.validator';
+import { IsCalendarDate } from '@liftwatch/contract';
 import {
   CREDIT_RATINGS,
   type CreditRating,

@@ -13,3 +13,18 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
     });
   };
 }
+
+export const CALENDAR_MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** A calendar month written YYYY-MM. */
+export function IsCalendarMonth(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isCalendarMonth',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: `${String(propertyName)} must be a month YYYY-MM`, ...options },
+      validator: { validate: (value: unknown) => typeof value === 'string' && CALENDAR_MONTH.test(value) },
+    });
+  };
+}

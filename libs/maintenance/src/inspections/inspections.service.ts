@@ -1,0 +1,183 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Injectable } from '@nestjs/common';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Min } from 'class-validator';
+import { AuditService, type Principal } from '@liftwatch/access';
+import {
+  ForbiddenError,
+  InvalidInputError,
+  IsCalendarDate,
+  IsCalendarMonth,
+  NotFoundError,
+} from '@liftwatch/contract';
+import { MaintenanceRepository } from '../maintenance.repository';
+import { type InspectionKind, type InspectionResult, type InspectionStatus } from './inspection-schedule';
+
+export class CreateInspectionDto {
+  @ApiProperty({ enum: ['installation', 'periodic', 'self_test'] })
+  @IsIn(['installation', 'periodic', 'self_test'])
+  kind!: InspectionKind;
+
+  @ApiProperty({ example: '2026-03-11' })
+  @IsCalendarDate()
+  inspectedOn!: string;
+
+  @ApiProperty({ enum: ['pass', 'pass_after_rectification', 'fail'] })
+  @IsIn(['pass', 'pass_after_rectification', 'fail'])
+  result!: InspectionResult;
+
+  @ApiPropertyOptional({
+    example: '2027-03',
+    description: 'next inspection month printed on the certificate',
+  })
+  @IsOptional()
+  @IsCalendarMonth()
+  nextDueMonth?: string;
+
+  @ApiProperty({ example: 'DJ-2026-440106-00321' })
+  @IsString()
+  @Length(1, 60)
+  reportNumber!: string;
+
+  @ApiPropertyOptional({ example: '梯11粤A12345(21)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 60)
+  certificateNumber?: string;
+
+  @ApiProperty({ example: '广州市特种设备检测研究院' })
+  @IsString()
+  @Length(1, 120)
+  inspectorOrganisation!: string;
+
+  @ApiPropertyOptional({ example: 38000, description: 'fee in fen' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  feeFen?: number;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'the report this one corrects' })
+  @IsOptional()
+  @IsUUID()
+  supersedesId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  remarks?: string;
+}
+
+export interface InspectionView {
+  id: string;
+  elevatorId: string;
+  kind: InspectionKind;
+  inspectedOn: string;
+  result: InspectionResult;
+  nextDueMonth: string | null;
+  reportNumber: string;
+  certificateNumber: string | null;
+  inspectorOrganisation: string;
+  feeFen: number | null;
+  supersedesId: string | null;
+  remarks: string | null;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+export type ElevatorInspectionStatus = InspectionStatus & { elevatorId: string; policyCode: string | null };
+
+const SELECT = `
+  SELECT id, elevator_id AS "elevatorId", kind, to_char(inspected_on, 'YYYY-MM-DD') AS "inspectedOn", result,
+         next_due_month AS "nextDueMonth", report_number AS "reportNumber", certificate_number AS "certificateNumber",
+         inspector_organisation AS "inspectorOrganisation", fee_fen::float8 AS "feeFen", supersedes_id AS "supersedesId",
+         remarks, recorded_at AS "recordedAt", recorded_by AS "recordedBy"
+    FROM inspection_records`;
+
+/**
+ * Periodic inspections and self-tests (TSG T7001-2023): append-only reports, and each elevator's
+ * schedule under its region's policy. Reports are entered by the owners' side (agent), the firm
+ * that maintains the elevator, or an admin.
+ */
+@Injectable()
+export class InspectionsService {
+  constructor(
+    private readonly repo: MaintenanceRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(p: Principal, elevatorId: string): Promise<InspectionView[]> {
+    await this.visible(p, elevatorId);
+    const rows = await this.repo.query<InspectionView & { recordedAt: Date }>(
+      `${SELECT} WHERE elevator_id = :elevatorId ORDER BY inspected_on DESC, recorded_at DESC`,
+      { elevatorId },
+    );
+    return rows.map((r) => ({ ...r, recordedAt: r.recordedAt.toISOString() }));
+  }
+
+  async create(p: Principal, elevatorId: string, dto: CreateInspectionDto): Promise<InspectionView> {
+    await this.visible(p, elevatorId);
+    if (!['admin', 'agent', 'firm'].includes(p.role)) {
+      throw new ForbiddenError(
+        'inspection reports are filed by the owners, their agent or the maintenance firm',
+        'NOT_ALLOWED',
+      );
+    }
+    if (dto.inspectedOn > this.repo.today())
+      throw InvalidInputError.field('inspectedOn', 'inspectedOn must not be in the future');
+    if (dto.nextDueMonth && dto.nextDueMonth <= dto.inspectedOn.slice(0, 7)) {
+      throw InvalidInputError.field('nextDueMonth', 'nextDueMonth must be after the inspection month');
+    }
+    if (dto.supersedesId) {
+      const [target] = await this.repo.query<{ elevator_id: string }>(
+        `SELECT elevator_id FROM inspection_records WHERE id = :id`,
+        { id: dto.supersedesId },
+      );
+      if (target?.elevator_id !== elevatorId) {
+        throw InvalidInputError.field('supersedesId', 'supersedesId must be a report of this elevator');
+      }
+    }
+    return this.repo.ds.transaction(async (em) => {
+      const [row] = await em.query<Array<{ id: string }>>(
+        `INSERT INTO inspection_records (elevator_id, kind, inspected_on, result, next_due_month, report_number,
+           certificate_number, inspector_organisation, fee_fen, supersedes_id, remarks, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+        [
+          elevatorId,
+          dto.kind,
+          dto.inspectedOn,
+          dto.result,
+          dto.nextDueMonth ?? null,
+          dto.reportNumber,
+          dto.certificateNumber ?? null,
+          dto.inspectorOrganisation,
+          dto.feeFen ?? null,
+          dto.supersedesId ?? null,
+          dto.remarks ?? null,
+          p.username,
+        ],
+      );
+      await this.audit.record(em, p, 'inspection.create', 'inspection_record', row.id, {
+        elevatorId,
+        ...dto,
+      });
+      const [saved] = await this.repo.query<InspectionView & { recordedAt: Date }>(
+        `${SELECT} WHERE id = :id`,
+        { id: row.id },
+        em,
+      );
+      return { ...saved, recordedAt: saved.recordedAt.toISOString() };
+    });
+  }
+
+  async status(p: Principal, elevatorId: string): Promise<ElevatorInspectionStatus> {
+    await this.visible(p, elevatorId);
+    const elevators = await this.repo.elevators([elevatorId]);
+    const status = (await this.repo.inspectionStatuses(elevators)).get(elevatorId);
+    if (!status) throw new NotFoundError('Elevator', elevatorId);
+    return { elevatorId, ...status };
+  }
+
+  private async visible(p: Principal, elevatorId: string): Promise<void> {
+    if (!(await this.repo.canSeeElevator(p, elevatorId))) throw new NotFoundError('Elevator', elevatorId);
+  }
+}

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { RegistryModule } from '@liftwatch/registry';
+import { ContractsService } from './contracts/contracts.service';
+import { InspectionsService } from './inspections/inspections.service';
+import { MaintenanceController } from './maintenance.controller';
+import { MaintenanceJobs } from './maintenance.jobs';
+import { MaintenanceRepository } from './maintenance.repository';
+import { NotificationsGateway } from './notifications/notifications.gateway';
+import { NotificationBus, NotificationsService } from './notifications/notifications.service';
+import { OversightService } from './oversight/oversight.service';
+import { PlanService } from './plan/plan.service';
+import { RecordsService } from './records/records.service';
+import { WarrantiesService } from './warranties/warranties.service';
+
+/**
+ * Maintenance contracts and plans (TSG T5002), hash-chained records verified against telemetry,
+ * inspections (TSG T7001-2023), warranties, the regulator's overdue view and daily reminders.
+ * Runs where the api runs.
+ */
+@Module({
+  imports: [RegistryModule],
+  controllers: [MaintenanceController],
+  providers: [
+    MaintenanceRepository,
+    ContractsService,
+    PlanService,
+    RecordsService,
+    InspectionsService,
+    OversightService,
+    NotificationBus,
+    NotificationsService,
+    NotificationsGateway,
+    WarrantiesService,
+    MaintenanceJobs,
+  ],
+  exports: [MaintenanceRepository, RecordsService, InspectionsService, PlanService, ContractsService],
+})
+export class MaintenanceModule {}

@@ -1,0 +1,211 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { TimeRangeQueryDto } from '@liftwatch/contract';
+import { type Level, LEVELS } from '../plan/levels';
+
+export const ITEM_RESULTS = ['ok', 'adjusted', 'replaced', 'defect', 'not_applicable'] as const;
+export type ItemResult = (typeof ITEM_RESULTS)[number];
+export const RECORD_KINDS = ['routine', 'repair', 'correction'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+export class TechnicianDto {
+  @ApiProperty({ example: '李工' })
+  @IsString()
+  @Length(1, 50)
+  name!: string;
+
+  @ApiProperty({ example: 'T1-440100-2019-0001', description: 'special-equipment operator certificate' })
+  @IsString()
+  @Length(1, 50)
+  certificateNumber!: string;
+}
+
+export class ItemDto {
+  @ApiProperty({ example: 'A01' })
+  @Matches(/^[A-Za-z0-9-]{1,20}$/, { message: 'code must be a checklist item code' })
+  code!: string;
+
+  @ApiProperty({ enum: ITEM_RESULTS })
+  @IsIn(ITEM_RESULTS)
+  result!: ItemResult;
+
+  @ApiPropertyOptional({ example: '制动器间隙调整至 0.5 mm' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  note?: string;
+}
+
+export class PartDto {
+  @ApiProperty({ example: '门机皮带' })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @ApiProperty({ example: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  quantity!: number;
+
+  @ApiPropertyOptional({ example: 18000, description: 'cost in fen, when charged outside the contract' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  costFen?: number;
+}
+
+export class CreateRecordDto {
+  @ApiProperty({ enum: RECORD_KINDS })
+  @IsIn(RECORD_KINDS)
+  kind!: RecordKind;
+
+  @ApiPropertyOptional({ enum: LEVELS, description: 'required for routine maintenance' })
+  @IsOptional()
+  @IsIn(LEVELS)
+  level?: Level;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'the record a correction replaces' })
+  @IsOptional()
+  @IsUUID()
+  correctsId?: string;
+
+  @ApiProperty({ example: '2026-11-20T09:00:00+08:00', description: 'arrival on site' })
+  @IsISO8601({ strict: true })
+  arrivedAt!: string;
+
+  @ApiProperty({ example: '2026-11-20T10:10:00+08:00', description: 'departure from site' })
+  @IsISO8601({ strict: true })
+  departedAt!: string;
+
+  @ApiProperty({ type: [TechnicianDto] })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(6)
+  @ValidateNested({ each: true })
+  @Type(() => TechnicianDto)
+  technicians!: TechnicianDto[];
+
+  @ApiProperty({ type: [ItemDto], description: 'every checklist item of the level and the levels below' })
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => ItemDto)
+  items!: ItemDto[];
+
+  @ApiPropertyOptional({ example: '调整层门门锁啮合长度' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  adjustments?: string;
+
+  @ApiPropertyOptional({ type: [PartDto] })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => PartDto)
+  parts?: PartDto[];
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  remarks?: string;
+}
+
+export class CountersignDto {
+  @ApiProperty({ example: '王五', description: "the owners' elevator safety manager" })
+  @IsString()
+  @Length(1, 50)
+  signerName!: string;
+
+  @ApiPropertyOptional({ example: '安全管理员', default: '安全管理员' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 50)
+  signerTitle?: string;
+
+  @ApiPropertyOptional({ example: '已确认维保完成' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  comment?: string;
+}
+
+export class RecordQueryDto extends TimeRangeQueryDto {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset: number = 0;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  elevatorId?: string;
+
+  @ApiPropertyOptional({ enum: ['verified', 'unverified'], description: 'IoT verification of the visit' })
+  @IsOptional()
+  @IsIn(['verified', 'unverified'])
+  iot?: 'verified' | 'unverified';
+}
+
+export interface IotVerification {
+  status: 'verified' | 'unverified';
+  inspectionModeSamples: number;
+  samplesOnSite: number;
+  reason: string;
+}
+
+export interface RecordView {
+  id: string;
+  elevatorId: string;
+  seq: number;
+  kind: RecordKind;
+  level: Level | null;
+  correctsId: string | null;
+  correctedById: string | null;
+  contractId: string | null;
+  firmId: string;
+  arrivedAt: string;
+  departedAt: string;
+  elevatorSnapshot: Record<string, unknown>;
+  technicians: TechnicianDto[];
+  items: ItemDto[];
+  adjustments: string | null;
+  parts: PartDto[];
+  remarks: string | null;
+  recordedAt: string;
+  recordedBy: string;
+  prevHash: string | null;
+  hash: string;
+  countersignature: {
+    signerName: string;
+    signerTitle: string;
+    comment: string | null;
+    signedAt: string;
+  } | null;
+  iot: IotVerification;
+}
