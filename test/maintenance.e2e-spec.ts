@@ -1,6 +1,12 @@
 import { addMonthsToMonth, businessDate, daysBetween } from '@liftwatch/calendar';
 import { type DeviceCredentials, type SimulatedController } from '../device-sim/src';
-import { contractElevators, createFleet, type Fleet, maintenanceContract } from './support/fleet.fixture';
+import {
+  contractElevators,
+  createFleet,
+  type Fleet,
+  insurancePolicy,
+  maintenanceContract,
+} from './support/fleet.fixture';
 import { provisionSimDevices, quietController } from './support/sim';
 import { newRegistrationCode, startTestApp, type TestApp, uniq } from './support/test-app';
 import { waitFor } from './support/wait';
@@ -295,11 +301,11 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
         10_000,
         'live state',
       );
-      const cover = await post(admin, `/elevators/${elevatorId}/assignments`, {
-        organisationId: fleet.orgs.insurerA,
-        kind: 'insurance',
-        validFrom: `${base}-01`,
-      }).expect(201);
+      const cover = await post(
+        admin,
+        '/insurance/policies',
+        insurancePolicy(fleet.orgs.insurerA, unitId, [elevatorId], { startsOn: `${base}-01` }),
+      ).expect(201);
       const contract = await post(
         admin,
         '/maintenance/contracts',
@@ -312,8 +318,9 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
       expect(plan.policyCode).toBe('shenzhen-on-demand');
 
       // Insurance lapses today: the daily re-check suspends on-demand and the standard policy applies.
-      await post(admin, `/elevators/${elevatorId}/assignments/${cover.body.id}/end`, {
-        validTo: today(),
+      await post(admin, `/insurance/policies/${cover.body.id}/cancel`, {
+        cancelledOn: today(),
+        reason: '退保',
       }).expect(200);
       const run = await post(admin, '/jobs/maintenance-daily/run', {}).expect(200);
       expect(run.body.ran).toBe(true);

@@ -219,7 +219,7 @@ describe('registry CRUD', () => {
       expect(patched.body).toMatchObject({ status: 'out_of_service', rescueCode: '123456' });
     });
 
-    it('should hand an elevator over from one firm to another', async () => {
+    it('should refuse explicit assignments: coverage comes from contracts and policies', async () => {
       const { unitId } = await newUnit();
       const e = await t
         .http()
@@ -236,37 +236,6 @@ describe('registry CRUD', () => {
             .send({ kind: 'maintenance_firm', name: `${name} ${uniq()}`, licenceNumber: `TS-${uniq()}` })
             .expect(201)
         ).body.id as string;
-      const insurer = async (name: string): Promise<string> =>
-        (
-          await t
-            .http()
-            .post('/api/v1/organisations')
-            .auth(token, auth)
-            .send({ kind: 'insurer', name: `${name} ${uniq()}` })
-            .expect(201)
-        ).body.id as string;
-      const [a, b] = [await insurer('A'), await insurer('B')];
-      await t
-        .http()
-        .post(`/api/v1/elevators/${e.body.id}/assignments`)
-        .auth(token, auth)
-        .send({ organisationId: a, kind: 'insurance', validFrom: '2024-01-01' })
-        .expect(201);
-      await t
-        .http()
-        .post(`/api/v1/elevators/${e.body.id}/assignments`)
-        .auth(token, auth)
-        .send({ organisationId: b, kind: 'insurance', validFrom: '2025-07-01' })
-        .expect(201);
-      const list = await t
-        .http()
-        .get(`/api/v1/elevators/${e.body.id}/assignments`)
-        .auth(token, auth)
-        .expect(200);
-      expect(list.body).toEqual([
-        expect.objectContaining({ organisationId: b, validFrom: '2025-07-01', validTo: null }),
-        expect.objectContaining({ organisationId: a, validFrom: '2024-01-01', validTo: '2025-07-01' }),
-      ]);
       const maintenanceFirm = await firm('C');
       const byAssignment = await t
         .http()
@@ -275,16 +244,14 @@ describe('registry CRUD', () => {
         .send({ organisationId: maintenanceFirm, kind: 'maintenance' });
       expect(byAssignment.status).toBe(400);
       expect(byAssignment.body.code).toBe('USE_MAINTENANCE_CONTRACT');
-      const insurerAsFirm = await t
+      const insurerAsAssignment = await t
         .http()
         .post(`/api/v1/elevators/${e.body.id}/assignments`)
         .auth(token, auth)
         .send({ organisationId: maintenanceFirm, kind: 'insurance' });
-      expect(insurerAsFirm.status).toBe(400);
-      expect(insurerAsFirm.body.fields[0]).toEqual({
-        field: 'organisationId',
-        messages: ['organisation is a maintenance_firm, expected a insurer'],
-      });
+      expect(insurerAsAssignment.status).toBe(400);
+      expect(insurerAsAssignment.body.code).toBe('USE_INSURANCE_POLICY');
+      await t.http().get(`/api/v1/elevators/${e.body.id}/assignments`).auth(token, auth).expect(200, []);
     });
 
     it('should show a device secret once, store only its hash, rotate and revoke', async () => {

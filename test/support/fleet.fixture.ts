@@ -35,6 +35,7 @@ export interface Fleet {
   elevators: { e1: string; e2: string; e3: string };
   devices: { d1: string; d3: string };
   contracts: { a: string; b: string };
+  policies: { a: string; b: string };
   /** Username of a user for each scoping role. */
   users: Record<FleetUser, string>;
 }
@@ -50,7 +51,8 @@ export type FleetUser =
  *   Hangzhou Xihu building:    unit u3 (flat f3 of owner o3, elevator e3 + device d3)
  *
  *   firm A maintains e1, firm B maintains e3 (standard TSG T5002 contracts from 2021-06-18);
- *   insurer A insures e1, insurer B insures e3.
+ *   insurer A insures e1, insurer B insures e3 (owners' policies 2021-06-18 to 2030, with
+ *   entrapment tiers ≥ 15 min CNY 200 and ≥ 30 min CNY 500 per person).
  *   Users: firm A/B staff, owner of f1, agent of u2, insurer A/B staff, regulators of
  *   Guangzhou (440100) and Hangzhou (330100).
  */
@@ -136,16 +138,8 @@ export async function createFleet(t: TestApp): Promise<Fleet> {
   const e3 = await elevator(u3.id, 6, '330106');
   const contractA = await post('/maintenance/contracts', maintenanceContract(u1.id, firmA.id, [e1.id]));
   const contractB = await post('/maintenance/contracts', maintenanceContract(u3.id, firmB.id, [e3.id]));
-  await post(`/elevators/${e1.id}/assignments`, {
-    organisationId: insurerA.id,
-    kind: 'insurance',
-    validFrom: '2021-06-18',
-  });
-  await post(`/elevators/${e3.id}/assignments`, {
-    organisationId: insurerB.id,
-    kind: 'insurance',
-    validFrom: '2021-06-18',
-  });
+  const policyA = await post('/insurance/policies', insurancePolicy(insurerA.id, u1.id, [e1.id]));
+  const policyB = await post('/insurance/policies', insurancePolicy(insurerB.id, u3.id, [e3.id]));
 
   const d1 = (await post('/devices', { serial: `LW-${s}-1`, elevatorId: e1.id })) as unknown as {
     device: Created;
@@ -195,6 +189,7 @@ export async function createFleet(t: TestApp): Promise<Fleet> {
     elevators: { e1: e1.id, e2: e2.id, e3: e3.id },
     devices: { d1: d1.device.id, d3: d3.device.id },
     contracts: { a: contractA.id, b: contractB.id },
+    policies: { a: policyA.id, b: policyB.id },
     users,
   };
 }
@@ -238,4 +233,32 @@ export async function contractElevators(t: TestApp, firmId: string, elevatorIds:
       .send(maintenanceContract(unitId, firmId, ids, { startsOn: '2024-01-01', signedOn: '2024-01-01' }));
     if (res.status !== 201) throw new Error(`contract: ${res.status} ${JSON.stringify(res.body)}`);
   }
+}
+
+/** The body of an owners' elevator policy with entrapment payout tiers, running to 2030. */
+export function insurancePolicy(
+  insurerId: string,
+  unitId: string,
+  elevatorIds: string[],
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    policyNumber: `PL-${uniq()}`,
+    insurerId,
+    policyholderKind: 'owners',
+    policyholderUnitId: unitId,
+    policyholderName: '全体业主',
+    elevatorIds,
+    startsOn: '2021-06-18',
+    endsOn: '2030-12-31',
+    premiumFen: 120000,
+    coverTypes: ['third_party_liability', 'maintenance_repair', 'inspection_fees'],
+    limits: { perIncidentFen: 100000000, perPersonFen: 50000000 },
+    deductibleFen: 0,
+    entrapmentTiers: [
+      { minMinutes: 15, payoutFenPerPerson: 20000 },
+      { minMinutes: 30, payoutFenPerPerson: 50000 },
+    ],
+    ...overrides,
+  };
 }

@@ -121,11 +121,14 @@ export class AlarmEngine implements OnApplicationBootstrap {
     const byElevator = new Map<string, StatusRow[]>();
     let overspeed: StatusRow[] = [];
     await this.loadRatedSpeeds();
+    // Only elevators where something can happen: a passenger aboard somewhere in the batch, or a
+    // condition held. All of such an elevator's samples count (the release has no passenger).
+    const aboard = new Set<string>();
+    for (const s of status) if (s.passenger === true) aboard.add(s.elevatorId);
     for (const s of status) {
       const rated = this.ratedSpeed.get(s.elevatorId);
       if (rated && s.speedMps !== null && s.speedMps > rated * OVERSPEED_RATIO) overspeed.push(s);
-      // Only elevators where something can happen: a passenger aboard, or a condition held.
-      if (s.passenger !== true && !this.holding.has(s.elevatorId) && !this.pending.has(s.elevatorId))
+      if (!aboard.has(s.elevatorId) && !this.holding.has(s.elevatorId) && !this.pending.has(s.elevatorId))
         continue;
       let list = byElevator.get(s.elevatorId);
       if (!list) byElevator.set(s.elevatorId, (list = []));
@@ -133,9 +136,36 @@ export class AlarmEngine implements OnApplicationBootstrap {
     }
     for (const [elevatorId, samples] of [...byElevator].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const run = scanCondition(samples, this.holding.has(elevatorId) || this.pending.has(elevatorId));
-      if (run.endedAt !== null) {
+      for (const ended of run.ended) {
+        // The run may have crossed the threshold inside this batch (a replayed buffer, or the
+        // remainder of a held condition): raise the alarm before recording the release.
+        const since = ended.since ?? this.pending.get(elevatorId) ?? null;
         this.pending.delete(elevatorId);
-        if (this.holding.has(elevatorId)) await this.endEntrapment(q, elevatorId, run.endedAt, changed, true);
+        const wasHeld = this.holding.has(elevatorId);
+        if (ended.lastTs !== null && (since !== null || wasHeld)) {
+          const held = await this.repo.holdCondition(
+            q,
+            elevatorId,
+            'entrapment',
+            since ?? ended.lastTs,
+            ended.lastTs,
+          );
+          this.holding.add(elevatorId);
+          if (held.last - held.since >= this.config.alarms.entrapmentSeconds * 1000) {
+            const { alarm, created } = await this.repo.report(
+              q,
+              elevatorId,
+              ENTRAPMENT,
+              'rule',
+              held.since,
+              held.last,
+              1,
+            );
+            if (created) changed.push(alarm);
+          }
+        }
+        if (this.holding.has(elevatorId))
+          await this.endEntrapment(q, elevatorId, ended.endedAt, changed, true);
       }
       if (run.holdingSince !== null && run.lastTs !== null) {
         const since = Math.min(run.holdingSince, this.pending.get(elevatorId) ?? run.holdingSince);

@@ -39,12 +39,18 @@ describe(scanCondition.name, () => {
       holdingSince: 1000,
       lastTs: 3000,
       endedAt: null,
+      ended: [],
     });
   });
 
   it('should see a held condition end, and a new one begin after it', () => {
     const run = scanCondition([s(1000), s(2000, { running: true }), s(5000), s(6000)], true);
-    expect(run).toEqual({ holdingSince: 5000, lastTs: 6000, endedAt: 2000 });
+    expect(run).toEqual({
+      holdingSince: 5000,
+      lastTs: 6000,
+      endedAt: 2000,
+      ended: [{ since: null, lastTs: 1000, endedAt: 2000 }],
+    });
   });
 
   it('should report nothing for normal traffic', () => {
@@ -52,6 +58,21 @@ describe(scanCondition.name, () => {
       holdingSince: null,
       lastTs: null,
       endedAt: null,
+      ended: [],
+    });
+  });
+
+  it('should report a whole entrapment replayed in one batch as a run with its start and end', () => {
+    const replay = [
+      s(0, { passenger: false }),
+      ...[1, 2, 3].map((m) => s(m * 60_000)),
+      s(200_000, { passenger: false }),
+    ];
+    expect(scanCondition(replay, false)).toEqual({
+      holdingSince: null,
+      lastTs: null,
+      endedAt: 200_000,
+      ended: [{ since: 60_000, lastTs: 180_000, endedAt: 200_000 }],
     });
   });
 });

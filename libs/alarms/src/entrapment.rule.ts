@@ -18,6 +18,12 @@ export interface ConditionRun {
   lastTs: number | null;
   /** device time at which a condition (begun here or earlier) was seen to end, if it did */
   endedAt: number | null;
+  /**
+   * Every run that ended within these samples, in order: when it began (null if before these
+   * samples), its last sample holding the condition (null if none here) and when it ended. A whole
+   * entrapment replayed from a device's buffer arrives as one such run.
+   */
+  ended: Array<{ since: number | null; lastTs: number | null; endedAt: number }>;
 }
 
 /**
@@ -30,6 +36,8 @@ export function scanCondition(samples: readonly StatusRow[], wasHolding: boolean
   let lastTs: number | null = null;
   let endedAt: number | null = null;
   let holding = wasHolding;
+  let startSeen = !wasHolding;
+  const ended: ConditionRun['ended'] = [];
   for (const s of sorted) {
     if (entrapmentCondition(s)) {
       if (holdingSince === null) holdingSince = s.ts;
@@ -37,10 +45,12 @@ export function scanCondition(samples: readonly StatusRow[], wasHolding: boolean
       holding = true;
     } else if (holding) {
       endedAt = s.ts;
+      ended.push({ since: startSeen ? holdingSince : null, lastTs, endedAt: s.ts });
       holdingSince = null;
       lastTs = null;
       holding = false;
+      startSeen = true;
     }
   }
-  return { holdingSince, lastTs, endedAt };
+  return { holdingSince, lastTs, endedAt, ended };
 }

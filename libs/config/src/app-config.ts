@@ -45,6 +45,13 @@ export const envSchema = z.object({
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().min(1).default('./.data'),
+  DOCUMENTS_DIR: z.string().min(1).optional(),
+  DOCUMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(200 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   EMBEDDED_PG_PORT: port.default(54329),
   STORAGE_MODE: z.enum(STORAGE_MODE_REQUESTS).default('auto'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -160,6 +167,11 @@ export interface AppConfig {
     /** first escalation this long before the rescue deadline */
     escalateBeforeDeadlineS: number;
   };
+  documents: {
+    /** claim documents (photos, invoices, reports) in the embedded/local mode */
+    dir: string;
+    maxBytes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -241,6 +253,14 @@ export function loadConfig(
       offlineAfterS: e.ALARM_OFFLINE_AFTER_S,
       sweepMs: e.ALARM_SWEEP_MS,
       escalateBeforeDeadlineS: e.ALARM_ESCALATE_BEFORE_DEADLINE_S,
+    },
+    documents: {
+      dir: e.DOCUMENTS_DIR
+        ? isAbsolute(e.DOCUMENTS_DIR)
+          ? e.DOCUMENTS_DIR
+          : resolve(cwd, e.DOCUMENTS_DIR)
+        : resolve(isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(cwd, e.DATA_DIR), 'documents'),
+      maxBytes: e.DOCUMENT_MAX_BYTES,
     },
   };
 }

@@ -221,9 +221,11 @@ export class MaintenanceRepository {
     return out;
   }
 
+  /** Reports per elevator; with `until`, only those inspected on or before that day (status as it was then). */
   async inspectionReports(
     ids: readonly string[],
     db: Db = this.ds,
+    until: string | null = null,
   ): Promise<Map<string, InspectionReport[]>> {
     const out = new Map<string, InspectionReport[]>(ids.map((id) => [id, []]));
     if (ids.length === 0) return out;
@@ -231,10 +233,10 @@ export class MaintenanceRepository {
       `SELECT r.elevator_id AS "elevatorId", r.id, r.kind, to_char(r.inspected_on, 'YYYY-MM-DD') AS "inspectedOn",
               r.result, r.next_due_month AS "nextDueMonth"
          FROM inspection_records r
-        WHERE r.elevator_id IN (:...ids)
+        WHERE r.elevator_id IN (:...ids) AND (CAST(:until AS date) IS NULL OR r.inspected_on <= CAST(:until AS date))
           AND NOT EXISTS (SELECT 1 FROM inspection_records s WHERE s.supersedes_id = r.id)
         ORDER BY r.inspected_on`,
-      { ids },
+      { ids, until },
       db,
     );
     for (const { elevatorId, ...r } of rows) out.get(elevatorId)?.push(r);
@@ -246,11 +248,13 @@ export class MaintenanceRepository {
     elevators: readonly ElevatorRow[],
     today: string = this.clock.today(),
     db: Db = this.ds,
+    reportsUntil: string | null = null,
   ): Promise<Map<string, InspectionStatus & { policyCode: string | null }>> {
     const policies = await this.inspectionPolicies();
     const reports = await this.inspectionReports(
       elevators.map((e) => e.id),
       db,
+      reportsUntil,
     );
     const out = new Map<string, InspectionStatus & { policyCode: string | null }>();
     for (const e of elevators) {

@@ -3,6 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { type Role, SYSTEM_PRINCIPAL, UsersService } from '@liftwatch/access';
 import { addMonthsToMonth, Clock } from '@liftwatch/calendar';
+import { PoliciesService } from '@liftwatch/insurance';
 import { ContractsService, InspectionsService, obligationKind } from '@liftwatch/maintenance';
 import {
   BuildingsService,
@@ -225,6 +226,7 @@ export async function seedDemoFleet(app: INestApplication, log: DemoLog): Promis
   const users = app.get(UsersService);
   const contracts = app.get(ContractsService);
   const inspections = app.get(InspectionsService);
+  const policies = app.get(PoliciesService);
   const clock = app.get(Clock);
   const rnd = lcg(20260101);
 
@@ -356,10 +358,23 @@ export async function seedDemoFleet(app: INestApplication, log: DemoLog): Promis
         feeFen: 38000,
       });
     }
-    await elevators.assign(actor, elevator.id, {
-      organisationId: insurerId[u.insurer],
-      kind: 'insurance',
-      validFrom: u.commissionedOn,
+    await policies.create(actor, {
+      policyNumber: `BD-${u.registrationCode.slice(-8)}`,
+      insurerId: insurerId[u.insurer],
+      policyholderKind: 'owners',
+      policyholderUnitId: unit.id,
+      policyholderName: `${u.unit}全体业主`,
+      elevatorIds: [elevator.id],
+      startsOn: u.commissionedOn,
+      endsOn: '2027-12-31',
+      premiumFen: 120000,
+      coverTypes: ['third_party_liability', 'maintenance_repair', 'inspection_fees'],
+      limits: { perIncidentFen: 100000000, perPersonFen: 50000000 },
+      deductibleFen: 0,
+      entrapmentTiers: [
+        { minMinutes: 15, payoutFenPerPerson: 20000 },
+        { minMinutes: 30, payoutFenPerPerson: 50000 },
+      ],
     });
   }
 

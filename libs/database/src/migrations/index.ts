@@ -3,6 +3,7 @@ import { Telemetry1764100000000 } from './1764100000000-telemetry';
 import { Alarms1764200000000 } from './1764200000000-alarms';
 import { Webhooks1764300000000 } from './1764300000000-webhooks';
 import { Maintenance1764400000000 } from './1764400000000-maintenance';
+import { Insurance1764500000000 } from './1764500000000-insurance';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Alarms1764200000000,
   Webhooks1764300000000,
   Maintenance1764400000000,
+  Insurance1764500000000,
 ];

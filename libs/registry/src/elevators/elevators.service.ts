@@ -20,8 +20,6 @@ import {
 } from './dto/elevator.dto';
 import { ElevatorAssignmentEntity, ElevatorEntity } from './elevator.entity';
 
-const ASSIGNEE_KIND = { maintenance: 'maintenance_firm', insurance: 'insurer' } as const;
-
 @Injectable()
 export class ElevatorsService {
   private readonly rescueCodePattern: RegExp;
@@ -111,15 +109,11 @@ export class ElevatorsService {
   }
 
   /**
-   * Assigns an insurer from `validFrom`; a current assignment of the same kind ends on that date.
-   * Maintenance firms are not assigned here: their maintenance contracts say which elevators they
-   * cover (see `elevator_coverage`).
+   * Explicit assignments are history from before contracts and policies existed: maintenance firms
+   * now cover elevators through maintenance contracts, insurers through policies (both feed
+   * `elevator_coverage`). A new assignment is refused with a pointer to the right endpoint.
    */
-  async assign(
-    actor: Principal,
-    elevatorId: string,
-    dto: CreateAssignmentDto,
-  ): Promise<ElevatorAssignmentEntity> {
+  async assign(actor: Principal, elevatorId: string, dto: CreateAssignmentDto): Promise<never> {
     await this.find(actor, elevatorId);
     if (dto.kind === 'maintenance') {
       throw InvalidInputError.field(
@@ -128,37 +122,11 @@ export class ElevatorsService {
         'USE_MAINTENANCE_CONTRACT',
       );
     }
-    await this.organisations.requireKind(dto.organisationId, ASSIGNEE_KIND[dto.kind], 'organisationId');
-    const validFrom = dto.validFrom ?? this.clock.today();
-    return this.ds.transaction(async (em) => {
-      await em.query('SELECT 1 FROM elevators WHERE id = $1 FOR UPDATE', [elevatorId]);
-      const current = await em
-        .getRepository(ElevatorAssignmentEntity)
-        .createQueryBuilder('a')
-        .where('a.elevator_id = :elevatorId AND a.kind = :kind AND a.valid_to IS NULL', {
-          elevatorId,
-          kind: dto.kind,
-        })
-        .getMany();
-      for (const c of current) {
-        if (c.validFrom >= validFrom) {
-          throw new ConflictError(
-            'ASSIGNMENT_DATE_CONFLICT',
-            `the current ${dto.kind} assignment began on ${c.validFrom}; a new one must start after that`,
-          );
-        }
-        await em.getRepository(ElevatorAssignmentEntity).update({ id: c.id }, { validTo: validFrom });
-      }
-      const repo = em.getRepository(ElevatorAssignmentEntity);
-      const saved = await repo.save(
-        repo.create({ elevatorId, organisationId: dto.organisationId, kind: dto.kind, validFrom }),
-      );
-      await this.audit.record(em, actor, 'elevator.assignment.create', 'elevator', elevatorId, {
-        ended: current.map((c) => c.id),
-        after: { assignmentId: saved.id, organisationId: dto.organisationId, kind: dto.kind, validFrom },
-      });
-      return repo.findOneByOrFail({ id: saved.id });
-    });
+    throw InvalidInputError.field(
+      'kind',
+      'insurers cover elevators through insurance policies (POST /api/v1/insurance/policies)',
+      'USE_INSURANCE_POLICY',
+    );
   }
 
   async endAssignment(

@@ -1,0 +1,197 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
+import { PageQueryDto } from '@liftwatch/contract';
+import { CLAIM_STATUSES, type ClaimStatus, type StageAge } from './claim-workflow';
+import { type EvidenceBundle } from './evidence';
+import { type SuggestedPayout } from './payout';
+
+export const INCIDENT_TYPES = [
+  'entrapment',
+  'injury',
+  'property_damage',
+  'equipment_damage',
+  'other',
+] as const;
+export type IncidentType = (typeof INCIDENT_TYPES)[number];
+export const DOCUMENT_KINDS = [
+  'photo',
+  'invoice',
+  'medical_report',
+  'incident_report',
+  'video',
+  'other',
+] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+export class FileClaimDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  policyId!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  elevatorId!: string;
+
+  @ApiProperty({ example: '2026-11-20T08:15:00+08:00' })
+  @IsISO8601({ strict: true })
+  incidentAt!: string;
+
+  @ApiProperty({ enum: INCIDENT_TYPES })
+  @IsIn(INCIDENT_TYPES)
+  incidentType!: IncidentType;
+
+  @ApiProperty({ example: '两名住户被困轿厢约半小时，一人轻微擦伤' })
+  @IsString()
+  @Length(1, 4000)
+  description!: string;
+
+  @ApiPropertyOptional({ example: 2, default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  peopleAffected?: number;
+
+  @ApiPropertyOptional({ example: 100000, description: 'amount claimed, fen' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  claimedAmountFen?: number;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description:
+      "the elevator's alarms about the incident; default: its alarms within two hours of incidentAt",
+  })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  alarmIds?: string[];
+}
+
+export class ClaimActionDto {
+  @ApiPropertyOptional({ example: '已远程视频查勘' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  note?: string;
+
+  @ApiPropertyOptional({ enum: ['accepted', 'partial'], description: 'decide_liability (deny by reject)' })
+  @IsOptional()
+  @IsIn(['accepted', 'partial'])
+  liability?: 'accepted' | 'partial';
+
+  @ApiPropertyOptional({ example: 100000, description: 'assess / pay: amount in fen' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  amountFen?: number;
+
+  @ApiPropertyOptional({ example: '事故不在保险责任范围内', description: 'reject: required' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  reason?: string;
+}
+
+export class ClaimQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: CLAIM_STATUSES })
+  @IsOptional()
+  @IsIn(CLAIM_STATUSES)
+  status?: ClaimStatus;
+
+  @ApiPropertyOptional({ description: 'only claims not yet closed or rejected' })
+  @IsOptional()
+  @Type(() => Boolean)
+  @IsBoolean()
+  open?: boolean;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  elevatorId?: string;
+}
+
+export class UploadDocumentDto {
+  @ApiProperty({ enum: DOCUMENT_KINDS })
+  @IsIn(DOCUMENT_KINDS)
+  kind!: DocumentKind;
+}
+
+export interface DocumentView {
+  id: string;
+  kind: DocumentKind;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  uploadedBy: string;
+  uploadedAt: string;
+}
+
+export interface ClaimView {
+  id: string;
+  claimNumber: string;
+  policyId: string;
+  policyNumber: string;
+  insurerId: string;
+  elevatorId: string;
+  claimantKind: string;
+  filedBy: string;
+  incidentAt: string;
+  incidentType: IncidentType;
+  description: string;
+  peopleAffected: number;
+  claimedAmountFen: number | null;
+  alarmIds: string[];
+  status: ClaimStatus;
+  statusChangedAt: string;
+  /** hours in the current stage */
+  ageHours: number;
+  slaOverdue: boolean;
+  liability: string | null;
+  assessedAmountFen: number | null;
+  paidAmountFen: number | null;
+  paidAt: string | null;
+  rejectionReason: string | null;
+  evidenceHash: string;
+  suggestedPayout: SuggestedPayout | null;
+  createdAt: string;
+}
+
+export interface ClaimDetail extends ClaimView {
+  events: Array<{
+    at: string;
+    fromStatus: string | null;
+    toStatus: string;
+    actor: string;
+    role: string;
+    note: string | null;
+  }>;
+  stages: StageAge[];
+  documents: DocumentView[];
+}
+
+export interface EvidenceView {
+  claimId: string;
+  hash: string;
+  frozenAt: string;
+  /** the stored bundle still hashes to the hash recorded when it was frozen */
+  intact: boolean;
+  bundle: EvidenceBundle;
+}

@@ -1,0 +1,4 @@
+export * from './insurance.module';
+export * from './policies.service';
+export * from './payout';
+export * from './claim-workflow';

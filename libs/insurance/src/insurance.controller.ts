@@ -1,0 +1,161 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseEnumPipe,
+  Post,
+  Query,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { type Response } from 'express';
+import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { InvalidInputError, type Page, pageOf, TimeRangeQueryDto, UuidParam } from '@liftwatch/contract';
+import { CLAIM_ACTIONS, type ClaimAction } from './claim-workflow';
+import {
+  ClaimActionDto,
+  type ClaimDetail,
+  ClaimQueryDto,
+  type ClaimView,
+  type DocumentView,
+  type EvidenceView,
+  FileClaimDto,
+  UploadDocumentDto,
+} from './claim.dto';
+import { type ClaimTotals, ClaimsService, type UploadedFile as Upload } from './claims.service';
+import { CancelPolicyDto, CreatePolicyDto, PolicyQueryDto, type PolicyView } from './policy.dto';
+import { PoliciesService } from './policies.service';
+
+@ApiTags('insurance')
+@ApiBearerAuth()
+@Controller()
+export class InsuranceController {
+  constructor(
+    private readonly policies: PoliciesService,
+    private readonly claims: ClaimsService,
+  ) {}
+
+  @Get('insurance/policies')
+  async listPolicies(
+    @CurrentPrincipal() p: Principal,
+    @Query() q: PolicyQueryDto,
+  ): Promise<Page<PolicyView>> {
+    const [items, total] = await this.policies.list(p, q);
+    return pageOf(items, total, q);
+  }
+
+  /** Issue a policy (the insurer for itself, or an admin). */
+  @Post('insurance/policies')
+  @Roles('admin', 'insurer')
+  createPolicy(@CurrentPrincipal() p: Principal, @Body() dto: CreatePolicyDto): Promise<PolicyView> {
+    return this.policies.create(p, dto);
+  }
+
+  @Get('insurance/policies/:id')
+  getPolicy(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<PolicyView> {
+    return this.policies.get(p, id);
+  }
+
+  @Post('insurance/policies/:id/cancel')
+  @HttpCode(200)
+  @Roles('admin', 'insurer')
+  cancelPolicy(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Body() dto: CancelPolicyDto,
+  ): Promise<PolicyView> {
+    return this.policies.cancel(p, id, dto);
+  }
+
+  /** The claims queue: open claims oldest-in-stage first, with their stage age and SLA flag. */
+  @Get('claims')
+  async listClaims(@CurrentPrincipal() p: Principal, @Query() q: ClaimQueryDto): Promise<Page<ClaimView>> {
+    const [items, total] = await this.claims.list(p, q);
+    return pageOf(items, total, q);
+  }
+
+  /** File a claim (owners, agent, maintenance firm). Freezes the evidence bundle. */
+  @Post('claims')
+  @Roles('admin', 'owner', 'agent', 'firm')
+  fileClaim(@CurrentPrincipal() p: Principal, @Body() dto: FileClaimDto): Promise<ClaimDetail> {
+    return this.claims.file(p, dto);
+  }
+
+  /** Totals per business month of filing: filed, open, rejected, paid, assessed and paid amounts. */
+  @Get('reports/claim-totals')
+  claimTotals(@CurrentPrincipal() p: Principal, @Query() q: TimeRangeQueryDto): Promise<ClaimTotals[]> {
+    const to = q.to ? new Date(q.to) : new Date();
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 365 * 86_400_000);
+    if (from >= to) throw InvalidInputError.field('from', 'from must be before to');
+    return this.claims.totals(p, from, to);
+  }
+
+  @Get('claims/:id')
+  getClaim(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<ClaimDetail> {
+    return this.claims.get(p, id);
+  }
+
+  /** The evidence bundle frozen at filing, its SHA-256, and whether it still matches. */
+  @Get('claims/:id/evidence')
+  evidence(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<EvidenceView> {
+    return this.claims.evidenceOf(p, id);
+  }
+
+  /** Upload a photo, invoice, medical or incident report (multipart field `file`, plus `kind`). */
+  @Post('claims/:id/documents')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: { kind: { type: 'string' }, file: { type: 'string', format: 'binary' } },
+      required: ['kind', 'file'],
+    },
+  })
+  @UseInterceptors(FileInterceptor('file'))
+  upload(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Body() dto: UploadDocumentDto,
+    @UploadedFile() file: Upload | undefined,
+  ): Promise<DocumentView> {
+    return this.claims.upload(p, id, dto.kind, file);
+  }
+
+  @Get('claims/:id/documents/:documentId')
+  async download(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @UuidParam('documentId') documentId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { doc, content } = await this.claims.download(p, id, documentId);
+    res.setHeader('Content-Type', doc.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(doc.filename)}`);
+    res.setHeader('X-Content-SHA256', doc.sha256);
+    res.send(content);
+  }
+
+  /** survey, request_documents, receive_documents, decide_liability, assess, pay, close or reject. */
+  @Post('claims/:id/:action')
+  @HttpCode(200)
+  act(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Param(
+      'action',
+      new ParseEnumPipe(Object.fromEntries(CLAIM_ACTIONS.map((a) => [a, a])), {
+        exceptionFactory: () =>
+          InvalidInputError.field('action', `action must be one of ${CLAIM_ACTIONS.join(', ')}`),
+      }),
+    )
+    action: ClaimAction,
+    @Body() dto: ClaimActionDto,
+  ): Promise<ClaimDetail> {
+    return this.claims.act(p, id, action, dto);
+  }
+}

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { MaintenanceModule } from '@liftwatch/maintenance';
+import { ClaimsService } from './claims.service';
+import { LocalDocumentStore } from './document-store';
+import { EvidenceBuilder } from './evidence';
+import { InsuranceController } from './insurance.controller';
+import { PoliciesService } from './policies.service';
+
+/** Insurance policies, claims with frozen evidence bundles, documents. Runs where the api runs. */
+@Module({
+  imports: [
+    MaintenanceModule,
+    // In memory and bounded: a file over the limit is refused (413) before anything is written.
+    MulterModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        limits: { fileSize: config.documents.maxBytes, files: 1, fields: 10 },
+      }),
+    }),
+  ],
+  controllers: [InsuranceController],
+  providers: [PoliciesService, ClaimsService, EvidenceBuilder, LocalDocumentStore],
+  exports: [PoliciesService],
+})
+export class InsuranceModule {}
