@@ -4,6 +4,7 @@ import { AlarmsModule } from '@liftwatch/alarms';
 import { CalendarModule } from '@liftwatch/calendar';
 import { type AppConfig, ConfigModule } from '@liftwatch/config';
 import { DatabaseModule, type DatabaseRuntime } from '@liftwatch/database';
+import { CostsModule } from '@liftwatch/costs';
 import { InsuranceModule } from '@liftwatch/insurance';
 import { MaintenanceModule } from '@liftwatch/maintenance';
 import { ObservabilityModule } from '@liftwatch/observability';
@@ -41,7 +42,7 @@ export class PlatformModule {
         ...(api ? [RegistryModule] : []),
         telemetry,
         AlarmsModule.forRoot({ api, ingest, telemetry }),
-        ...(api ? [MaintenanceModule, InsuranceModule] : []),
+        ...(api ? [MaintenanceModule, InsuranceModule, CostsModule.forRoot({ telemetry })] : []),
       ],
     };
   }

@@ -5,3 +5,4 @@ export * from './page.dto';
 export * from './id-param.decorator';
 export * from './time-range.dto';
 export * from './calendar-validators';
+export * from './csv';

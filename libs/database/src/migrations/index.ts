@@ -4,6 +4,7 @@ import { Alarms1764200000000 } from './1764200000000-alarms';
 import { Webhooks1764300000000 } from './1764300000000-webhooks';
 import { Maintenance1764400000000 } from './1764400000000-maintenance';
 import { Insurance1764500000000 } from './1764500000000-insurance';
+import { Costs1764600000000 } from './1764600000000-costs';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Webhooks1764300000000,
   Maintenance1764400000000,
   Insurance1764500000000,
+  Costs1764600000000,
 ];

@@ -6,7 +6,7 @@ import { regionScopePrefix } from '@liftwatch/registry';
 import { MaintenanceRepository } from '../maintenance.repository';
 import { type Level } from '../plan/levels';
 import { PlanService } from '../plan/plan.service';
-import { type CsvValue, toCsv } from './csv';
+import { type CsvValue, toCsv } from '@liftwatch/contract';
 
 interface ElevatorRef {
   elevatorId: string;

@@ -1,0 +1,227 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsCalendarDate, IsCalendarMonth } from '@liftwatch/contract';
+import { type SplitScheme } from './rules/split-scheme';
+import { type Tariff } from './rules/tariff';
+
+export const PHASES = [
+  'preparation',
+  'consent_vote',
+  'agreement_published',
+  'joint_review',
+  'construction',
+  'acceptance',
+  'in_operation',
+] as const;
+export type Phase = (typeof PHASES)[number];
+export const OPERATING_MODELS = ['owner_run', 'leased', 'shared'] as const;
+export type OperatingModel = (typeof OPERATING_MODELS)[number];
+
+export class CreateProjectDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  unitId!: string;
+
+  @ApiProperty({ example: '华景新城12栋1单元加装电梯' })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'flats taking part; default all flats of the unit' })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @IsUUID('all', { each: true })
+  flatIds?: string[];
+}
+
+export class AdvancePhaseDto {
+  @ApiProperty({ enum: PHASES, description: 'the next phase' })
+  @IsIn(PHASES)
+  phase!: Phase;
+
+  @ApiProperty({ example: '2026-03-01', description: 'date of the document or event that opens the phase' })
+  @IsCalendarDate()
+  on!: string;
+}
+
+export class BallotDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  flatId!: string;
+
+  @ApiProperty({
+    enum: ['agree', 'disagree', 'abstain', 'none'],
+    description: 'none: did not take part (removes a ballot)',
+  })
+  @IsIn(['agree', 'disagree', 'abstain', 'none'])
+  answer!: 'agree' | 'disagree' | 'abstain' | 'none';
+}
+
+export class BallotsDto {
+  @ApiProperty({ type: [BallotDto] })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => BallotDto)
+  ballots!: BallotDto[];
+}
+
+export class SchemeDto implements SplitScheme {
+  @ApiProperty({ enum: ['floor_coefficient', 'area', 'coefficient_area', 'custom_percent'] })
+  @IsIn(['floor_coefficient', 'area', 'coefficient_area', 'custom_percent'])
+  kind!: SplitScheme['kind'];
+
+  @ApiPropertyOptional({ enum: ['guangzhou'], description: 'fill floorCoefficients from a reference table' })
+  @IsOptional()
+  @IsIn(['guangzhou'])
+  preset?: 'guangzhou';
+
+  @ApiPropertyOptional({ example: { 1: 0, 2: 500, 3: 1000 }, description: 'per floor, in thousandths' })
+  @IsOptional()
+  @IsObject()
+  floorCoefficients?: Record<string, number>;
+
+  @ApiPropertyOptional({ description: 'flat id → basis points (sum 10 000)' })
+  @IsOptional()
+  @IsObject()
+  customBasisPoints?: Record<string, number>;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsUUID('all', { each: true })
+  exemptFlatIds?: string[];
+
+  @ApiPropertyOptional({
+    example: 300000,
+    description: 'construction only: paid to each ground-floor flat, fen',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  groundFloorCompensationFen?: number;
+}
+
+export class AgreementDto {
+  @ApiProperty({ example: '2026-04-01' })
+  @IsCalendarDate()
+  signedOn!: string;
+
+  @ApiProperty({ example: 60000000, description: 'construction budget, fen' })
+  @IsInt()
+  @Min(0)
+  constructionBudgetFen!: number;
+
+  @ApiPropertyOptional({ example: 15000000, description: 'government subsidy, fen' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  subsidyFen?: number;
+
+  @ApiProperty({ type: SchemeDto })
+  @ValidateNested()
+  @Type(() => SchemeDto)
+  constructionScheme!: SchemeDto;
+
+  @ApiProperty({ type: SchemeDto })
+  @ValidateNested()
+  @Type(() => SchemeDto)
+  runningScheme!: SchemeDto;
+
+  @ApiProperty({ enum: OPERATING_MODELS })
+  @IsIn(OPERATING_MODELS)
+  operatingModel!: OperatingModel;
+
+  @ApiPropertyOptional({ example: 80000, description: 'leased: fixed monthly fee to the investor, fen' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  leaseMonthlyFeeFen?: number;
+
+  @ApiPropertyOptional({ example: 50, description: 'shared: price per ride, fen' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  ridePriceFen?: number;
+
+  @ApiPropertyOptional({
+    example: { kind: 'flat', priceCentifen: 6000 },
+    description: 'electricity tariff: flat, or time_of_use periods; prices in 1/100 fen per kWh',
+  })
+  @IsOptional()
+  @IsObject()
+  tariff?: Tariff;
+}
+
+export class FundingRequestDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  ownerId!: string;
+
+  @ApiPropertyOptional({ example: 5000000 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  providentFundRequestFen?: number;
+
+  @ApiPropertyOptional({ example: 1000000 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  maintenanceFundFen?: number;
+}
+
+export class CostEntryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  elevatorId?: string;
+
+  @ApiProperty({ example: '2026-11-12' })
+  @IsCalendarDate()
+  occurredOn!: string;
+
+  @ApiProperty({ enum: ['repair', 'parts', 'other'] })
+  @IsIn(['repair', 'parts', 'other'])
+  category!: 'repair' | 'parts' | 'other';
+
+  @ApiProperty({ example: 45000, description: 'fen; negative to correct an earlier entry' })
+  @IsInt()
+  amountFen!: number;
+
+  @ApiProperty({ example: '更换门机变频器（保外）' })
+  @IsString()
+  @Length(1, 500)
+  description!: string;
+}
+
+export class MonthDto {
+  @ApiProperty({ example: '2026-10' })
+  @IsCalendarMonth()
+  month!: string;
+}
+
+export class StatementQueryDto {
+  @ApiPropertyOptional({ example: '2026-10' })
+  @IsOptional()
+  @IsCalendarMonth()
+  month?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  unitId?: string;
+}
