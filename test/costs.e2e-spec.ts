@@ -1,7 +1,7 @@
 import { SimulatedController } from '../device-sim/src';
 import { ensureTestRegions } from './support/fleet.fixture';
 import { newRegistrationCode, startTestApp, type TestApp, uniq, USER_PASSWORD } from './support/test-app';
-import { waitFor } from './support/wait';
+import { binaryBody, waitFor } from './support/wait';
 
 const auth = { type: 'bearer' as const };
 /** A 7-floor unit, two flats a floor, mixed areas (m²). */
@@ -337,6 +337,14 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
       const csv = await get(sellerToken, `/statements/${statement.id}/csv`).expect(200);
       expect(csv.text).toContain('maintenance');
       expect(csv.text).not.toContain(buyerId);
+      const pdf = await get(sellerToken, `/statements/${statement.id}/pdf`)
+        .buffer(true)
+        .parse(binaryBody)
+        .expect(200);
+      expect(pdf.headers['content-type']).toBe('application/pdf');
+      const pdfText = (pdf.body as Buffer).toString('latin1');
+      expect(pdfText.startsWith('%PDF-')).toBe(true);
+      expect(pdfText).toContain('7EF4'); // 维 (维保费) in the UCS-2 text
 
       const again = await post(unit.agent, `/projects/${projectId}/statements`, { month: '2026-09' });
       expect(again.status).toBe(409);

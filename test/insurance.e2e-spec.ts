@@ -4,7 +4,7 @@ import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
 import { contractElevators, createFleet, type Fleet, insurancePolicy } from './support/fleet.fixture';
 import { provisionSimDevices } from './support/sim';
 import { startTestApp, type TestApp, uniq, USER_PASSWORD } from './support/test-app';
-import { waitFor } from './support/wait';
+import { binaryBody, waitFor } from './support/wait';
 
 const auth = { type: 'bearer' as const };
 const MAX_BYTES = 4096;
@@ -254,11 +254,7 @@ describe('insurance policies and claims with the elevator’s own evidence', () 
       .get(`/api/v1/claims/${claimId}/documents/${upload.body.id}`)
       .auth(insurerA, auth)
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     expect(Buffer.compare(download.body as Buffer, PDF)).toBe(0);
     expect((await step(agent, 'receive_documents')).status).toBe('documents_received');

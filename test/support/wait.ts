@@ -1,3 +1,4 @@
+import { type Response } from 'superagent';
 /** Polls `probe` until it returns a value that is not undefined/false, or fails after `timeoutMs`. */
 export async function waitFor<T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
@@ -30,4 +31,11 @@ export function metricValue(text: string, name: string, labels: Record<string, s
     if (wanted.every((w) => line.includes(w))) return Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return 0;
+}
+
+/** A supertest body parser that keeps a binary response as one Buffer. */
+export function binaryBody(res: Response, cb: (err: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => cb(null, Buffer.concat(chunks)));
 }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { type Response } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuditService, CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
 import { InvalidInputError, UuidParam } from '@liftwatch/contract';
@@ -169,6 +170,18 @@ export class CostsController {
   @Roles('admin')
   runMonthly(@Body() dto: MonthDto): Promise<{ month: string; issued: number; failed: number }> {
     return this.jobs.run(dto.month, true);
+  }
+
+  @Get('statements/:id/pdf')
+  async statementPdf(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const pdf = await this.statements.pdf(p, id);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', 'attachment; filename="statement.pdf"');
+    res.send(pdf);
   }
 
   @Get('statements/:id/csv')

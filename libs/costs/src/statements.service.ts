@@ -12,6 +12,7 @@ import {
   toCsv,
 } from '@liftwatch/contract';
 import { ProjectsService } from './projects.service';
+import { type PdfLine, renderPdf } from './simple-pdf';
 import { splitFlatMonth } from './rules/month-shares';
 import { splitByScheme } from './rules/split-scheme';
 import { electricityCost } from './rules/tariff';
@@ -570,6 +571,65 @@ export class StatementsService {
       ['row', 'item', 'detail', 'period', 'days', 'share_percent', 'flat_cny', 'amount_cny'],
       rows,
     );
+  }
+
+  /** The statement as a printable PDF (Chinese labels, amounts in CNY). */
+  async pdf(p: Principal, id: string): Promise<Buffer> {
+    const s = await this.get(p, id);
+    const [where] = await this.repo.query<{
+      community: string;
+      building: string;
+      unit: string;
+      address: string;
+    }>(
+      `SELECT b.community, b.name AS building, u.name AS unit, b.address FROM units u JOIN buildings b ON b.id = u.building_id WHERE u.id = :id`,
+      { id: s.unitId },
+    );
+    const names = new Map(
+      (
+        await this.repo.query<{ id: string; name: string }>(
+          `SELECT id, name FROM owners WHERE id IN (:...ids)`,
+          {
+            ids:
+              s.allocations.length > 0
+                ? s.allocations.map((a) => a.ownerId)
+                : ['00000000-0000-0000-0000-000000000000'],
+          },
+        )
+      ).map((o) => [o.id, o.name]),
+    );
+    const cny = (fen: number): string => `¥${(fen / 100).toFixed(2)}`;
+    const label: Record<string, string> = {
+      electricity: '电费',
+      maintenance: '维保费',
+      insurance: '保险费',
+      inspection: '检验检测费',
+      parts: '配件',
+      repair: '维修',
+      other: '其他',
+      lease: '租赁费',
+      rides: '乘梯费',
+      adjustment: '调整',
+    };
+    const lines: PdfLine[] = [
+      { text: `电梯运行费用月结单  Monthly running-cost statement  ${s.month}`, size: 14 },
+      {
+        text: `${where?.community ?? ''} ${where?.building ?? ''} ${where?.unit ?? ''}  ${where?.address ?? ''}`,
+      },
+      {
+        text: `运营模式 ${s.operatingModel}  分摊方案 ${String(s.runningScheme.kind)}  出具 ${s.issuedAt.slice(0, 10)}`,
+      },
+      { text: '费用明细 Costs', size: 12, gap: 8 },
+      ...s.lines.map((l) => ({
+        text: `${label[l.category] ?? l.category}${l.adjustsMonth ? `(${l.adjustsMonth})` : ''}  ${l.description}  ${cny(l.amountFen)}`,
+      })),
+      { text: `合计 Total  ${cny(s.totalFen)}`, size: 12, gap: 4 },
+      { text: '分摊 Shares', size: 12, gap: 8 },
+      ...s.allocations.map((a) => ({
+        text: `${a.flatNumber}室  ${names.get(a.ownerId) ?? a.ownerId}  ${a.periodFrom}~${a.periodTo} ${a.days}天 ${a.sharePercent}%  本户 ${cny(a.flatFen)}  应缴 ${cny(a.ownerFen)}`,
+      })),
+    ];
+    return renderPdf(`${s.month} 电梯运行费用`, lines);
   }
 
   /** Owners: statements of units where they held a flat that month. Agent: its unit. Admin: all. */
