@@ -75,4 +75,18 @@ describe('demo fleet', () => {
       expect((flats.body as Page).total).toBe(floors * 2);
     }
   });
+
+  it("should give owners last month's statement with only their own share, and the regulator one overdue inspection", async () => {
+    const owner = await t.login('owner.hj12', DEMO_PASSWORD);
+    const statements = (await t.http().get('/api/v1/statements').auth(owner, { type: 'bearer' }).expect(200))
+      .body as Array<{ totalFen: number; allocations: Array<{ ownerId: string }> }>;
+    expect(statements.length).toBeGreaterThanOrEqual(1);
+    expect(statements[0].totalFen).toBeGreaterThan(0);
+    expect(new Set(statements[0].allocations.map((a) => a.ownerId)).size).toBe(1);
+    const regulator = await t.login('regulator.gz', DEMO_PASSWORD);
+    const overdue = (
+      await t.http().get('/api/v1/oversight/overdue').auth(regulator, { type: 'bearer' }).expect(200)
+    ).body as { inspections: Array<{ registrationCode: string }> };
+    expect(overdue.inspections.map((i) => i.registrationCode)).toContain(DEMO_REGISTRATION_CODES[0]);
+  });
 });

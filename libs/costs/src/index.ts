@@ -5,3 +5,5 @@ export * from './rules/split-scheme';
 export * from './rules/month-shares';
 export * from './rules/funding';
 export * from './rules/tariff';
+export * from './projects.service';
+export * from './statements.service';

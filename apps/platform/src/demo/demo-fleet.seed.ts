@@ -2,7 +2,8 @@ import { type INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { type Role, SYSTEM_PRINCIPAL, UsersService } from '@liftwatch/access';
-import { addMonthsToMonth, Clock } from '@liftwatch/calendar';
+import { addDays, addMonthsToMonth, Clock } from '@liftwatch/calendar';
+import { ProjectsService, StatementsService } from '@liftwatch/costs';
 import { PoliciesService } from '@liftwatch/insurance';
 import { ContractsService, InspectionsService, obligationKind } from '@liftwatch/maintenance';
 import {
@@ -376,6 +377,43 @@ export async function seedDemoFleet(app: INestApplication, log: DemoLog): Promis
         { minMinutes: 30, payoutFenPerPerson: 50000 },
       ],
     });
+  }
+
+  // Each unit's retrofit project, voted and agreed on the Guangzhou preset, in operation since
+  // commissioning; last month's running-cost statement issued, so owners have one to open.
+  const projects = app.get(ProjectsService, { strict: false });
+  const statements = app.get(StatementsService, { strict: false });
+  const lastMonth = addMonthsToMonth(clock.today().slice(0, 7), -1);
+  for (const u of UNITS) {
+    const id = unitId.get(u.key) ?? '';
+    const project = await projects.create(actor, { unitId: id, name: `${u.unit}加装电梯` });
+    const on = (days: number): string => addDays(u.commissionedOn, days);
+    await projects.advance(actor, project.id, { phase: 'consent_vote', on: on(-300) });
+    await projects.recordBallots(actor, project.id, {
+      ballots: project.flats.map((f, i) => ({
+        flatId: f.flatId,
+        answer: f.floor === 1 && i % 2 === 0 ? 'disagree' : 'agree',
+      })),
+    });
+    await projects.recordAgreement(actor, project.id, {
+      signedOn: on(-250),
+      constructionBudgetFen: 60_000_000,
+      subsidyFen: 15_000_000,
+      constructionScheme: { kind: 'floor_coefficient', preset: 'guangzhou' },
+      runningScheme: { kind: 'floor_coefficient', preset: 'guangzhou' },
+      operatingModel: 'owner_run',
+      tariff: { kind: 'flat', priceCentifen: 6000 },
+    });
+    for (const [phase, days] of [
+      ['agreement_published', -240],
+      ['joint_review', -200],
+      ['construction', -150],
+      ['acceptance', 0],
+      ['in_operation', 0],
+    ] as const) {
+      await projects.advance(actor, project.id, { phase, on: on(days) });
+    }
+    if (u.commissionedOn.slice(0, 7) <= lastMonth) await statements.issue(actor, project.id, lastMonth);
   }
 
   const demoUsers: Array<{ username: string; displayName: string; role: Role } & Record<string, string>> = [
