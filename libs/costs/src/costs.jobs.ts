@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { SYSTEM_PRINCIPAL } from '@liftwatch/access';
 import { addMonthsToMonth } from '@liftwatch/calendar';
+import { claimJobRun, finishJobRun, scheduleEvery } from '@liftwatch/database';
 import { MaintenanceRepository } from '@liftwatch/maintenance';
 import { StatementsService } from './statements.service';
 
@@ -14,7 +15,7 @@ const JOB = 'monthly-statements';
 @Injectable()
 export class CostsJobs implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CostsJobs.name);
-  private busy = false;
+  private stop: (() => void) | null = null;
 
   constructor(
     private readonly registry: SchedulerRegistry,
@@ -23,35 +24,19 @@ export class CostsJobs implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    const handle = setInterval(() => void this.tick(), 3_600_000);
-    handle.unref();
-    this.registry.addInterval(JOB, handle);
+    this.stop = scheduleEvery(this.registry, JOB, 3_600_000, this.logger, () =>
+      this.run(addMonthsToMonth(this.repo.today().slice(0, 7), -1)),
+    );
   }
 
   onModuleDestroy(): void {
-    if (this.registry.doesExist('interval', JOB)) this.registry.deleteInterval(JOB);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      await this.run(addMonthsToMonth(this.repo.today().slice(0, 7), -1));
-    } catch (err) {
-      this.logger.warn(`${JOB} failed: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      this.busy = false;
-    }
+    this.stop?.();
   }
 
   /** Issues `month` for every pending project; unless forced, only if no replica claimed it yet. */
   async run(month: string, force = false): Promise<{ month: string; issued: number; failed: number }> {
     const runKey = force ? `${month}#manual-${Date.now()}` : month;
-    const claimed = await this.repo.query(
-      `INSERT INTO job_runs (job, run_key) VALUES (:job, :runKey) ON CONFLICT DO NOTHING RETURNING job`,
-      { job: JOB, runKey },
-    );
-    if (claimed.length === 0) return { month, issued: 0, failed: 0 };
+    if (!(await claimJobRun(this.repo.ds, JOB, runKey))) return { month, issued: 0, failed: 0 };
     let issued = 0;
     let failed = 0;
     for (const id of await this.statements.pendingProjects(month)) {
@@ -65,10 +50,7 @@ export class CostsJobs implements OnApplicationBootstrap, OnModuleDestroy {
         );
       }
     }
-    await this.repo.query(
-      `UPDATE job_runs SET finished_at = now(), result = CAST(:result AS jsonb) WHERE job = :job AND run_key = :runKey`,
-      { job: JOB, runKey, result: JSON.stringify({ issued, failed }) },
-    );
+    await finishJobRun(this.repo.ds, JOB, runKey, { issued, failed });
     if (issued > 0) this.logger.log(`issued ${issued} statement(s) for ${month}`);
     return { month, issued, failed };
   }

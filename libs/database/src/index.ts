@@ -3,3 +3,4 @@ export * from './database.module';
 export * from './embedded-postgres.runtime';
 export * from './migrations';
 export * from './numeric.transformer';
+export * from './job-runs';

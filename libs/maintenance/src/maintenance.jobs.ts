@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { SYSTEM_PRINCIPAL } from '@liftwatch/access';
+import { claimJobRun, finishJobRun, scheduleEvery } from '@liftwatch/database';
 import { ContractsService } from './contracts/contracts.service';
 import { MaintenanceRepository } from './maintenance.repository';
 import { NotificationsService } from './notifications/notifications.service';
@@ -23,7 +24,7 @@ const JOB = 'maintenance-daily';
 @Injectable()
 export class MaintenanceJobs implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(MaintenanceJobs.name);
-  private busy = false;
+  private stop: (() => void) | null = null;
 
   constructor(
     private readonly registry: SchedulerRegistry,
@@ -33,36 +34,18 @@ export class MaintenanceJobs implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   onApplicationBootstrap(): void {
-    const handle = setInterval(() => void this.tick(), TICK_MS);
-    handle.unref();
-    this.registry.addInterval(JOB, handle);
+    this.stop = scheduleEvery(this.registry, JOB, TICK_MS, this.logger, () => this.runDaily(false));
   }
 
   onModuleDestroy(): void {
-    if (this.registry.doesExist('interval', JOB)) this.registry.deleteInterval(JOB);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      await this.runDaily(false);
-    } catch (err) {
-      this.logger.warn(`${JOB} failed: ${err instanceof Error ? err.message : String(err)}`);
-    } finally {
-      this.busy = false;
-    }
+    this.stop?.();
   }
 
   /** Runs today's job; unless forced, only if no replica has claimed today yet. */
   async runDaily(force: boolean): Promise<DailyRunResult> {
     const day = this.repo.today();
     const runKey = force ? `${day}#manual-${Date.now()}` : day;
-    const claimed = await this.repo.query<{ job: string }>(
-      `INSERT INTO job_runs (job, run_key) VALUES (:job, :runKey) ON CONFLICT DO NOTHING RETURNING job`,
-      { job: JOB, runKey },
-    );
-    if (claimed.length === 0) {
+    if (!(await claimJobRun(this.repo.ds, JOB, runKey))) {
       return {
         day,
         ran: false,
@@ -80,10 +63,7 @@ export class MaintenanceJobs implements OnApplicationBootstrap, OnModuleDestroy 
       onDemandFailing: checks.filter((c) => !c.passed).length,
       reminders,
     };
-    await this.repo.query(
-      `UPDATE job_runs SET finished_at = now(), result = CAST(:result AS jsonb) WHERE job = :job AND run_key = :runKey`,
-      { job: JOB, runKey, result: JSON.stringify(result) },
-    );
+    await finishJobRun(this.repo.ds, JOB, runKey, result);
     return result;
   }
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -15,7 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { TimeRangeQueryDto } from '@liftwatch/contract';
+import { PageQueryDto, TimeRangeQueryDto } from '@liftwatch/contract';
 import { type Level, LEVELS } from '../plan/levels';
 
 export const ITEM_RESULTS = ['ok', 'adjusted', 'replaced', 'defect', 'not_applicable'] as const;
@@ -145,22 +145,7 @@ export class CountersignDto {
   comment?: string;
 }
 
-export class RecordQueryDto extends TimeRangeQueryDto {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  offset: number = 0;
-
+export class RecordQueryDto extends IntersectionType(PageQueryDto, TimeRangeQueryDto) {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { scheduleEvery } from '@liftwatch/database';
 import { TelemetryJobsService } from './telemetry-jobs.service';
 
 /**
@@ -16,7 +17,7 @@ import { TelemetryJobsService } from './telemetry-jobs.service';
 @Injectable()
 export class TelemetryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(TelemetryScheduler.name);
-  private busy = new Set<string>();
+  private readonly stops: Array<() => void> = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -25,30 +26,21 @@ export class TelemetryScheduler implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   onApplicationBootstrap(): void {
-    this.every('telemetry-rollups', this.config.telemetry.rollupIntervalS * 1000, () =>
-      this.jobs.refreshRollups(),
+    this.stops.push(
+      scheduleEvery(
+        this.registry,
+        'telemetry-rollups',
+        this.config.telemetry.rollupIntervalS * 1000,
+        this.logger,
+        () => this.jobs.refreshRollups(),
+      ),
+      scheduleEvery(this.registry, 'telemetry-partitions', 3_600_000, this.logger, () =>
+        this.jobs.maintainPartitions(),
+      ),
     );
-    this.every('telemetry-partitions', 3_600_000, () => this.jobs.maintainPartitions());
   }
 
   onModuleDestroy(): void {
-    for (const name of ['telemetry-rollups', 'telemetry-partitions']) {
-      if (this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
-    }
-  }
-
-  private every(name: string, ms: number, job: () => Promise<unknown>): void {
-    const run = (): void => {
-      if (this.busy.has(name)) return;
-      this.busy.add(name);
-      job()
-        .catch((err: unknown) =>
-          this.logger.warn(`${name} failed: ${err instanceof Error ? err.message : String(err)}`),
-        )
-        .finally(() => this.busy.delete(name));
-    };
-    const handle = setInterval(run, ms);
-    handle.unref();
-    this.registry.addInterval(name, handle);
+    for (const stop of this.stops) stop();
   }
 }
