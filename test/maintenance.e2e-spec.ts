@@ -456,6 +456,38 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
       ]);
     });
 
+    it('should keep the checklist as editable data: a new item is required until it is retired', async () => {
+      const firmA = await t.login(fleet.users.firmA);
+      const code = `X${uniq().slice(-6)}`.toUpperCase();
+      const item = await post(admin, '/maintenance/checklist-items', {
+        level: 'half_month',
+        code,
+        titleZh: '加装电梯连廊结构检查',
+        titleEn: 'Walkway structure check',
+        requirement: '无开裂、无渗水',
+      }).expect(201);
+      expect((await post(firmA, '/maintenance/checklist-items', { ...item.body, code: 'Y1' })).status).toBe(
+        403,
+      );
+      const missing = await post(
+        firmA,
+        `/elevators/${fleet.elevators.e1}/maintenance-records`,
+        visit('half_month', new Date(Date.now() - 2 * 3_600_000)),
+      );
+      expect(missing.status).toBe(400);
+      expect(missing.body.fields[0].messages[0]).toContain(`missing: ${code}`);
+      await t
+        .http()
+        .patch(`/api/v1/maintenance/checklist-items/${item.body.id}`)
+        .auth(admin, auth)
+        .send({ active: false })
+        .expect(200);
+      const list = (await get(admin, '/maintenance/checklist?level=half_month').expect(200))
+        .body as ChecklistItem[];
+      expect(list.map((i) => i.code)).not.toContain(code);
+      expect(list).toHaveLength(31);
+    });
+
     it('should verify a visit against inspection-mode telemetry and flag one without it', async () => {
       const [device] = (await provisionSimDevices(t, baseUrl, 1)) as [DeviceCredentials];
       await contractElevators(t, fleet.orgs.firmA, [device.elevatorId]);

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { AuditService, CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
 import {
   InvalidInputError,
+  NotFoundError,
   type Page,
   pageOf,
   PageQueryDto,
@@ -67,6 +68,56 @@ class ChecklistQueryDto {
   level?: Level;
 }
 
+class ChecklistItemDto {
+  @ApiProperty({ enum: LEVELS })
+  @IsIn(LEVELS)
+  level!: Level;
+
+  @ApiProperty({ example: 'X01' })
+  @Matches(/^[A-Za-z0-9-]{1,20}$/, { message: 'code must be 1-20 letters, digits or -' })
+  code!: string;
+
+  @ApiProperty({ example: '轿厢称重装置校验' })
+  @IsString()
+  @Length(1, 200)
+  titleZh!: string;
+
+  @ApiProperty({ example: 'Load weighing check' })
+  @IsString()
+  @Length(1, 200)
+  titleEn!: string;
+
+  @ApiProperty({ example: '准确有效' })
+  @IsString()
+  @Length(1, 500)
+  requirement!: string;
+}
+
+class UpdateChecklistItemDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  titleZh?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  titleEn?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  requirement?: string;
+
+  @ApiPropertyOptional({ description: 'inactive items are no longer required or listed' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
 class OverdueQueryDto {
   @ApiPropertyOptional({ example: '440106', description: "a region within the regulator's own" })
   @IsOptional()
@@ -98,6 +149,7 @@ export class MaintenanceController {
     private readonly notifications: NotificationsService,
     private readonly warranties: WarrantiesService,
     private readonly jobs: MaintenanceJobs,
+    private readonly audit: AuditService,
   ) {}
 
   // ---- reference data ----
@@ -125,6 +177,49 @@ export class MaintenanceController {
         ORDER BY position`,
       { levels: LEVELS.slice(0, rank + 1) },
     );
+  }
+
+  /** Add an item to the checklist (admin). Routine records must report it from now on. */
+  @Post('maintenance/checklist-items')
+  @Roles('admin')
+  async addChecklistItem(
+    @CurrentPrincipal() p: Principal,
+    @Body() dto: ChecklistItemDto,
+  ): Promise<ChecklistItem> {
+    return this.repo.ds.transaction(async (em) => {
+      const [row] = await em.query<ChecklistItem[]>(
+        `INSERT INTO maintenance_checklist_items (level, code, title_zh, title_en, requirement, position)
+         VALUES ($1, $2, $3, $4, $5, (SELECT coalesce(max(position), 0) + 1 FROM maintenance_checklist_items))
+         RETURNING id, code, level, title_zh AS "titleZh", title_en AS "titleEn", requirement, position`,
+        [dto.level, dto.code, dto.titleZh, dto.titleEn, dto.requirement],
+      );
+      await this.audit.record(em, p, 'checklist_item.create', 'checklist_item', row.id, { after: dto });
+      return row;
+    });
+  }
+
+  /** Edit or retire a checklist item (admin); records already stored keep what they reported. */
+  @Patch('maintenance/checklist-items/:id')
+  @Roles('admin')
+  async updateChecklistItem(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Body() dto: UpdateChecklistItemDto,
+  ): Promise<ChecklistItem & { active: boolean }> {
+    return this.repo.ds.transaction(async (em) => {
+      const rows = await em.query<Array<ChecklistItem & { active: boolean }>>(
+        `WITH u AS (
+           UPDATE maintenance_checklist_items SET title_zh = coalesce($2, title_zh), title_en = coalesce($3, title_en),
+                  requirement = coalesce($4, requirement), active = coalesce($5, active), updated_at = now()
+            WHERE id = $1
+           RETURNING id, code, level, title_zh AS "titleZh", title_en AS "titleEn", requirement, position, active)
+         SELECT * FROM u`,
+        [id, dto.titleZh ?? null, dto.titleEn ?? null, dto.requirement ?? null, dto.active ?? null],
+      );
+      if (rows.length === 0) throw new NotFoundError('Checklist item', id);
+      await this.audit.record(em, p, 'checklist_item.update', 'checklist_item', id, { ...dto });
+      return rows[0];
+    });
   }
 
   // ---- contracts ----
