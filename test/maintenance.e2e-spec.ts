@@ -522,6 +522,17 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
         visit('half_month', new Date(Date.now() - 26 * 3_600_000)),
       ).expect(201);
       expect(fake.body.iot).toMatchObject({ status: 'unverified', inspectionModeSamples: 0 });
+      // Once settled, the verification is written down: it survives the raw samples' retention.
+      const frozen = await t.db.query<Array<{ n: number }>>(
+        `SELECT freeze_record_iot(now() + interval '1 day') AS n`,
+      );
+      expect(frozen[0]?.n).toBeGreaterThanOrEqual(2);
+      await t.db.query(`DELETE FROM telemetry_status WHERE elevator_id = $1`, [device.elevatorId]);
+      const kept = await get(firmA, `/maintenance/records/${verified.body.id}`).expect(200);
+      expect(kept.body.iot).toMatchObject({
+        status: 'verified',
+        inspectionModeSamples: verified.body.iot.inspectionModeSamples,
+      });
       const owner = await t.login(fleet.users.regulatorGz);
       const unverified = (
         await get(owner, `/maintenance/records?elevatorId=${device.elevatorId}&iot=unverified`).expect(200)

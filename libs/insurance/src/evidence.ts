@@ -123,9 +123,10 @@ export class EvidenceBuilder {
     const since = addMonths(incidentDay, -6);
     const records = await this.repo.query<Record<string, unknown>>(
       `SELECT r.id, r.seq, r.kind, r.level, r.arrived_at AS "arrivedAt", r.departed_at AS "departedAt", r.firm_id AS "firmId",
-              r.hash, (SELECT count(*) FROM telemetry_status t WHERE t.elevator_id = r.elevator_id AND t.mode = 2
-                        AND t.ts >= r.arrived_at AND t.ts <= r.departed_at)::int AS "inspectionModeSamples"
-         FROM maintenance_records r
+              r.hash, coalesce(fz.inspection_samples,
+                (SELECT count(*) FROM telemetry_status t WHERE t.elevator_id = r.elevator_id AND t.mode = 2
+                    AND t.ts >= r.arrived_at AND t.ts <= r.departed_at))::int AS "inspectionModeSamples"
+         FROM maintenance_records r LEFT JOIN maintenance_record_iot fz ON fz.record_id = r.id
         WHERE r.elevator_id = :elevatorId AND r.arrived_at >= CAST(:since AS date) AND r.arrived_at <= :incidentAt
         ORDER BY r.seq`,
       { elevatorId, since, incidentAt: input.incidentAt },

@@ -1,6 +1,13 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { SYSTEM_PRINCIPAL } from '@liftwatch/access';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { claimJobRun, finishJobRun, scheduleEvery } from '@liftwatch/database';
 import { ContractsService } from './contracts/contracts.service';
 import { MaintenanceRepository } from './maintenance.repository';
@@ -12,6 +19,8 @@ export interface DailyRunResult {
   onDemandChecked: number;
   onDemandFailing: number;
   reminders: { created: number; considered: number };
+  /** maintenance visits whose IoT verification was written down for good today */
+  iotFrozen: number;
 }
 
 const TICK_MS = 10 * 60_000;
@@ -31,6 +40,7 @@ export class MaintenanceJobs implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly repo: MaintenanceRepository,
     private readonly contracts: ContractsService,
     private readonly notifications: NotificationsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -52,16 +62,23 @@ export class MaintenanceJobs implements OnApplicationBootstrap, OnModuleDestroy 
         onDemandChecked: 0,
         onDemandFailing: 0,
         reminders: { created: 0, considered: 0 },
+        iotFrozen: 0,
       };
     }
     const checks = await this.contracts.recheckOnDemand(SYSTEM_PRINCIPAL, day);
     const reminders = await this.notifications.remind(day);
+    // No device data older than TELEMETRY_MAX_AGE_DAYS is accepted, so such visits are settled.
+    const [frozen] = await this.repo.query<{ n: number }>(
+      `SELECT freeze_record_iot(now() - make_interval(days => CAST(:days AS int))) AS n`,
+      { days: this.config.telemetry.maxAgeDays },
+    );
     const result: DailyRunResult = {
       day,
       ran: true,
       onDemandChecked: checks.length,
       onDemandFailing: checks.filter((c) => !c.passed).length,
       reminders,
+      iotFrozen: frozen?.n ?? 0,
     };
     await finishJobRun(this.repo.ds, JOB, runKey, result);
     return result;

@@ -5,6 +5,7 @@ import { Webhooks1764300000000 } from './1764300000000-webhooks';
 import { Maintenance1764400000000 } from './1764400000000-maintenance';
 import { Insurance1764500000000 } from './1764500000000-insurance';
 import { Costs1764600000000 } from './1764600000000-costs';
+import { RecordIot1764700000000 } from './1764700000000-record-iot';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Maintenance1764400000000,
   Insurance1764500000000,
   Costs1764600000000,
+  RecordIot1764700000000,
 ];

@@ -53,17 +53,22 @@ interface RecordRow {
   samples: string;
 }
 
+// IoT counts: frozen ones once the visit is settled (see freeze_record_iot), live ones until then.
 const SELECT_RECORD = `
-  SELECT r.*, (SELECT c.id FROM maintenance_records c WHERE c.corrects_id = r.id LIMIT 1) AS corrected_by_id,
-         s.signer_name AS cs_signer_name, s.signer_title AS cs_signer_title, s.comment AS cs_comment,
-         s.signed_at AS cs_signed_at, v.insp_samples, v.samples
-    FROM maintenance_records r
-    LEFT JOIN maintenance_countersignatures s ON s.record_id = r.id
-    LEFT JOIN LATERAL (
-      SELECT count(*) FILTER (WHERE t.mode = 2) AS insp_samples, count(*) AS samples
-        FROM telemetry_status t
-       WHERE t.elevator_id = r.elevator_id AND t.ts >= r.arrived_at AND t.ts <= r.departed_at
-    ) v ON true`;
+  SELECT * FROM (
+    SELECT r.*, (SELECT c.id FROM maintenance_records c WHERE c.corrects_id = r.id LIMIT 1) AS corrected_by_id,
+           s.signer_name AS cs_signer_name, s.signer_title AS cs_signer_title, s.comment AS cs_comment,
+           s.signed_at AS cs_signed_at,
+           coalesce(fz.inspection_samples, live.insp) AS insp_samples, coalesce(fz.samples, live.total) AS samples
+      FROM maintenance_records r
+      LEFT JOIN maintenance_countersignatures s ON s.record_id = r.id
+      LEFT JOIN maintenance_record_iot fz ON fz.record_id = r.id
+      LEFT JOIN LATERAL (
+        SELECT count(*) FILTER (WHERE t.mode = 2) AS insp, count(*) AS total
+          FROM telemetry_status t
+         WHERE fz.record_id IS NULL AND t.elevator_id = r.elevator_id AND t.ts >= r.arrived_at AND t.ts <= r.departed_at
+      ) live ON true
+  ) r`;
 
 /** The content a record's hash covers: everything stored except the hash itself. */
 function hashedContent(r: {
@@ -155,8 +160,8 @@ export class RecordsService {
       where.push('r.arrived_at < :to');
       params.to = new Date(q.to);
     }
-    if (q.iot === 'verified') where.push('v.insp_samples > 0');
-    if (q.iot === 'unverified') where.push('v.insp_samples = 0');
+    if (q.iot === 'verified') where.push('r.insp_samples > 0');
+    if (q.iot === 'unverified') where.push('r.insp_samples = 0');
     const filter = `WHERE ${where.join(' AND ')}${scope.sql}`;
     const [count] = await this.repo.query<{ n: string }>(
       `SELECT count(*) AS n FROM (${SELECT_RECORD} ${filter}) x`,
