@@ -29,9 +29,8 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
   let mqttUrl: string;
   const open: SimulatedController[] = [];
 
-  const post = (token: string, path: string, body: object) =>
-    t.http().post(`/api/v1${path}`).auth(token, auth).send(body);
-  const get = (token: string, path: string) => t.http().get(`/api/v1${path}`).auth(token, auth);
+  const post: TestApp['post'] = (...a) => t.post(...a);
+  const get: TestApp['get'] = (...a) => t.get(...a);
 
   /** A unit with flats of the given areas per floor, one owner each, and an agent user. */
   const newUnit = async (areas: Array<[number, number] | [number]>) => {

@@ -32,9 +32,8 @@ describe('insurance policies and claims with the elevator’s own evidence', () 
   let claimId: string;
   const open: SimulatedController[] = [];
 
-  const post = (token: string, path: string, body: object) =>
-    t.http().post(`/api/v1${path}`).auth(token, auth).send(body);
-  const get = (token: string, path: string) => t.http().get(`/api/v1${path}`).auth(token, auth);
+  const post: TestApp['post'] = (...a) => t.post(...a);
+  const get: TestApp['get'] = (...a) => t.get(...a);
 
   beforeAll(async () => {
     t = await startTestApp({ DOCUMENT_MAX_BYTES: String(MAX_BYTES) });

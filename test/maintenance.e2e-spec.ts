@@ -43,9 +43,8 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
   let checklist: ChecklistItem[];
   const controllers: SimulatedController[] = [];
 
-  const post = (token: string, path: string, body: object) =>
-    t.http().post(`/api/v1${path}`).auth(token, auth).send(body);
-  const get = (token: string, path: string) => t.http().get(`/api/v1${path}`).auth(token, auth);
+  const post: TestApp['post'] = (...a) => t.post(...a);
+  const get: TestApp['get'] = (...a) => t.get(...a);
 
   /** A new unit with one elevator in the given region; returns ids. */
   const newElevator = async (

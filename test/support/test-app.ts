@@ -21,6 +21,10 @@ export interface TestApp {
   /** A plain DataSource on the test database, for checks behind the API's back. */
   db: DataSource;
   http(): ReturnType<typeof request>;
+  /** GET /api/v1{path} with a bearer token. */
+  get(token: string, path: string): request.Test;
+  /** POST /api/v1{path} with a bearer token and a JSON body. */
+  post(token: string, path: string, body: object): request.Test;
   login(username: string, password?: string): Promise<string>;
   adminToken(): Promise<string>;
   /** Opens the embedded broker on a free port (TCP, and WebSocket when asked); returns the ports. */
@@ -72,6 +76,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     db,
     http,
+    get: (token, path) => http().get(`/api/v1${path}`).auth(token, { type: 'bearer' }),
+    post: (token, path, body) => http().post(`/api/v1${path}`).auth(token, { type: 'bearer' }).send(body),
     login,
     adminToken: async () => (admin ??= await login('admin', ADMIN_PASSWORD)),
     startBroker: async (withWebSocket = false) => {

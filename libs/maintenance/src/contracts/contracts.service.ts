@@ -292,8 +292,9 @@ export class ContractsService {
       { day },
     );
     const results: ConditionCheck[] = [];
+    const policies = new Map((await this.repo.intervalPolicies()).map((pl) => [pl.code, pl]));
     for (const c of contracts) {
-      const policy = await this.repo.intervalPolicy(c.policy_code);
+      const policy = policies.get(c.policy_code);
       if (!policy?.conditions) continue;
       const conditions = policy.conditions;
       const result = await this.repo.ds.transaction(async (em) => {

@@ -111,6 +111,7 @@ export class NotificationsService {
     const plans = await this.plans.plans(ids);
     const inspections = await this.repo.inspectionStatuses(elevators, day);
     const unitOf = new Map(elevators.map((e) => [e.id, e]));
+    const firmOf = new Map(plans.map((pl) => [pl.elevatorId, pl.contract?.firmId]));
     const drafts: Draft[] = [];
     for (const plan of plans) {
       const e = unitOf.get(plan.elevatorId);
@@ -168,7 +169,7 @@ export class NotificationsService {
         title,
         data,
       });
-      const firm = plans.find((pl) => pl.elevatorId === e.id)?.contract?.firmId;
+      const firm = firmOf.get(e.id);
       if (firm)
         drafts.push({
           kind,
