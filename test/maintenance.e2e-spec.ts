@@ -1,4 +1,7 @@
-import { addMonthsToMonth, businessDate, daysBetween } from '@liftwatch/calendar';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { io } from 'socket.io-client';
+import { signWebhook } from '@liftwatch/alarms';
+import { addDays, addMonthsToMonth, businessDate, daysBetween } from '@liftwatch/calendar';
 import { type DeviceCredentials, type SimulatedController } from '../device-sim/src';
 import {
   contractElevators,
@@ -686,6 +689,79 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
       );
       const warranties = (await get(admin, `/elevators/${device.elevatorId}/warranties`).expect(200)).body;
       expect(warranties).toEqual([expect.objectContaining({ kind: 'installation', activeToday: true })]);
+    });
+
+    it('should push a new reminder over socket.io and as a signed webhook to the firm', async () => {
+      const firm = await post(admin, '/organisations', {
+        kind: 'maintenance_firm',
+        name: `提醒测试维保${uniq()}`,
+        licenceNumber: `TS-R-${uniq()}`,
+        creditRating: 'A',
+      }).expect(201);
+      const received: Array<{ headers: IncomingMessage['headers']; body: string }> = [];
+      const server: Server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c: Buffer) => (body += c.toString()));
+        req.on('end', () => {
+          received.push({ headers: req.headers, body });
+          res.writeHead(200).end();
+        });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      try {
+        const port = (server.address() as { port: number }).port;
+        await post(admin, '/webhooks', {
+          url: `http://127.0.0.1:${port}/hook`,
+          organisationId: firm.body.id,
+          secret: 'reminder-secret-0123456789',
+        }).expect(201);
+        const { unitId, elevatorId } = await newElevator('440106', '2024-05-01');
+        const started = addDays(today(), -20);
+        await post(
+          admin,
+          '/maintenance/contracts',
+          maintenanceContract(unitId, firm.body.id as string, [elevatorId], {
+            signedOn: started,
+            startsOn: started,
+          }),
+        ).expect(201);
+        const socket = io(`${baseUrl}/live`, { auth: { token: admin }, transports: ['websocket'] });
+        const pushed: Array<{ kind: string; elevatorId: string }> = [];
+        socket.on('notification', (n: { kind: string; elevatorId: string }) => pushed.push(n));
+        try {
+          const ack = (await socket.emitWithAck('join', { elevatorId })) as { ok: boolean };
+          expect(ack.ok).toBe(true);
+          await post(admin, '/jobs/maintenance-daily/run', {}).expect(200);
+          await waitFor(
+            () => pushed.some((n) => n.elevatorId === elevatorId && n.kind === 'maintenance_overdue'),
+            5_000,
+            'socket reminder',
+          );
+          const hook = await waitFor(
+            () =>
+              received.find((r) => {
+                const body = JSON.parse(r.body) as { event: string; notification: { elevatorId: string } };
+                return (
+                  body.event === 'notification.maintenance_overdue' &&
+                  body.notification.elevatorId === elevatorId
+                );
+              }),
+            10_000,
+            'webhook reminder',
+          );
+          expect(hook.headers['x-liftwatch-signature']).toBe(
+            signWebhook(
+              'reminder-secret-0123456789',
+              String(hook.headers['x-liftwatch-timestamp']),
+              hook.body,
+            ),
+          );
+        } finally {
+          socket.close();
+        }
+      } finally {
+        await new Promise((r) => server.close(() => r(undefined)));
+      }
     });
 
     it('should remind the firm and the owners once per due date', async () => {
