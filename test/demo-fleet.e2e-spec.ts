@@ -88,5 +88,15 @@ describe('demo fleet', () => {
       await t.http().get('/api/v1/oversight/overdue').auth(regulator, { type: 'bearer' }).expect(200)
     ).body as { inspections: Array<{ registrationCode: string }> };
     expect(overdue.inspections.map((i) => i.registrationCode)).toContain(DEMO_REGISTRATION_CODES[0]);
+    const late = (
+      overdue as unknown as { maintenance: Array<{ registrationCode: string; overdueLevels: string[] }> }
+    ).maintenance;
+    // only the first unit's firm stopped visiting; the others came every two weeks
+    expect(late.map((m) => m.registrationCode).filter((c) => DEMO_REGISTRATION_CODES.includes(c))).toEqual([
+      DEMO_REGISTRATION_CODES[0],
+    ]);
+    expect(late.find((m) => m.registrationCode === DEMO_REGISTRATION_CODES[0])?.overdueLevels).toContain(
+      'half_month',
+    );
   });
 });

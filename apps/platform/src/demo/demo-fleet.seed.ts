@@ -5,7 +5,14 @@ import { type Role, SYSTEM_PRINCIPAL, UsersService } from '@liftwatch/access';
 import { addDays, addMonthsToMonth, Clock } from '@liftwatch/calendar';
 import { ProjectsService, StatementsService } from '@liftwatch/costs';
 import { PoliciesService } from '@liftwatch/insurance';
-import { ContractsService, InspectionsService, obligationKind } from '@liftwatch/maintenance';
+import {
+  ContractsService,
+  InspectionsService,
+  type Level,
+  LEVELS,
+  obligationKind,
+  RecordsService,
+} from '@liftwatch/maintenance';
 import {
   BuildingsService,
   ElevatorsService,
@@ -228,6 +235,7 @@ export async function seedDemoFleet(app: INestApplication, log: DemoLog): Promis
   const contracts = app.get(ContractsService);
   const inspections = app.get(InspectionsService);
   const policies = app.get(PoliciesService);
+  const records = app.get(RecordsService);
   const clock = app.get(Clock);
   const rnd = lcg(20260101);
 
@@ -377,6 +385,38 @@ export async function seedDemoFleet(app: INestApplication, log: DemoLog): Promis
         { minMinutes: 30, payoutFenPerPerson: 50000 },
       ],
     });
+  }
+
+  // Maintenance visits of the last three months, about every two weeks, signed by two
+  // technicians; the first unit's firm stopped coming a month ago (overdue on the regulator's list).
+  const checklist = await ds.query<Array<{ code: string; level: string }>>(
+    `SELECT code, level FROM maintenance_checklist_items WHERE active ORDER BY position`,
+  );
+  const itemsUpTo = (level: Level): Array<{ code: string; result: 'ok' }> =>
+    checklist
+      .filter((i) => LEVELS.indexOf(i.level as Level) <= LEVELS.indexOf(level))
+      .map((i) => ({ code: i.code, result: 'ok' as const }));
+  const demoElevators = await ds.query<Array<{ id: string; registration_code: string }>>(
+    `SELECT id, registration_code FROM elevators WHERE registration_code = ANY($1::text[]) ORDER BY registration_code`,
+    [DEMO_REGISTRATION_CODES],
+  );
+  for (const e of demoElevators) {
+    const lastDaysAgo = e.registration_code === UNITS[0]?.registrationCode ? 25 : 4;
+    for (let daysAgo = 88, n = 0; daysAgo >= lastDaysAgo; daysAgo -= 14, n++) {
+      const level: Level = n === 0 ? 'annual' : 'half_month';
+      const arrived = new Date(`${addDays(clock.today(), -daysAgo)}T09:30:00+08:00`);
+      await records.create(actor, e.id, {
+        kind: 'routine',
+        level,
+        arrivedAt: arrived.toISOString(),
+        departedAt: new Date(arrived.getTime() + 70 * 60_000).toISOString(),
+        technicians: [
+          { name: '李建国', certificateNumber: 'T1-4401-2018-0312' },
+          { name: '陈志强', certificateNumber: 'T1-4401-2020-0877' },
+        ],
+        items: itemsUpTo(level),
+      });
+    }
   }
 
   // Each unit's retrofit project, voted and agreed on the Guangzhou preset, in operation since
