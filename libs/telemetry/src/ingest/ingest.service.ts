@@ -319,6 +319,12 @@ export class IngestService implements OnModuleDestroy {
           for (const w of batch.waiters) w();
           return;
         }
+        if (this.closing) {
+          // Shutting down with the database gone: leave the messages unacknowledged (devices
+          // resend them to the next process) instead of retrying against a closed pool.
+          this.logger.warn(`shutting down: ${batch.messages} message(s) left unacknowledged (${message})`);
+          return;
+        }
         this.errorLog.warn('flush', `batch write failed (attempt ${attempt}), retrying: ${message}`);
         await new Promise((r) => setTimeout(r, Math.min(10_000, 200 * 2 ** Math.min(attempt, 6))));
       } finally {
