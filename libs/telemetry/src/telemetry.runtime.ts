@@ -10,6 +10,7 @@ import { DeviceChanges } from '@liftwatch/registry';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { HealthRegistry } from '@liftwatch/observability';
 import { EmbeddedBrokerService } from './broker/embedded-broker.service';
+import { IngestService } from './ingest/ingest.service';
 import { ExternalBrokerConsumer } from './broker/external-broker.consumer';
 import { DeviceDirectory } from './ingest/device-directory';
 import { TelemetryJobsService } from './rollups/telemetry-jobs.service';
@@ -38,6 +39,7 @@ export class TelemetryRuntime implements OnApplicationBootstrap, BeforeApplicati
     private readonly jobs: TelemetryJobsService,
     private readonly broker: EmbeddedBrokerService,
     private readonly consumer: ExternalBrokerConsumer,
+    private readonly ingest: IngestService,
     health: HealthRegistry,
     @Optional() changes?: DeviceChanges,
   ) {
@@ -97,5 +99,7 @@ export class TelemetryRuntime implements OnApplicationBootstrap, BeforeApplicati
     } catch (err) {
       this.logger.warn(`stopping MQTT: ${err instanceof Error ? err.message : String(err)}`);
     }
+    // Messages taken while the broker was closing are committed before the database pool closes.
+    await Promise.race([this.ingest.drain(), new Promise((r) => setTimeout(r, 10_000).unref())]);
   }
 }
