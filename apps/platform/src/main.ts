@@ -40,10 +40,12 @@ async function main(): Promise<void> {
   const log = pino({ level: config.log.level, base: { service: 'liftwatch', role: config.role } });
   log.info({ config: redactConfig(config) }, 'starting');
 
-  const database = await prepareDatabase(config, {
-    info: (m) => log.info(m),
-    debug: (m) => log.debug(m),
-  });
+  // This process handles SIGINT/SIGTERM itself (below) and stops the database last.
+  const database = await prepareDatabase(
+    config,
+    { info: (m) => log.info(m), debug: (m) => log.debug(m) },
+    { callerHandlesSignals: true },
+  );
   log.info(
     { database: database.kind, serverVersion: database.serverVersion, storageMode: database.storageMode },
     `database: ${database.kind} PostgreSQL ${database.serverVersion}; storage mode: ${

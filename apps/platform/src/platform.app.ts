@@ -24,7 +24,9 @@ export async function createPlatformApp(options: PlatformModuleOptions): Promise
     }),
   );
   app.useGlobalFilters(new HttpErrorFilter());
-  app.enableShutdownHooks();
+  // No app.enableShutdownHooks(): main.ts owns SIGINT/SIGTERM and shuts down in order (demo
+  // devices, app.close() — drains ingest into a live database —, then the embedded PostgreSQL).
+  // Nest's own hook would re-raise the signal after app.close() and kill the process first.
 
   const document = SwaggerModule.createDocument(
     app,

@@ -62,7 +62,11 @@ export interface DatabaseLog {
   debug(msg: string): void;
 }
 
-export async function prepareDatabase(config: AppConfig, log: DatabaseLog): Promise<DatabaseRuntime> {
+export async function prepareDatabase(
+  config: AppConfig,
+  log: DatabaseLog,
+  opts: { callerHandlesSignals?: boolean } = {},
+): Promise<DatabaseRuntime> {
   let url: string;
   let kind: DatabaseRuntime['kind'];
   let stop: () => Promise<void> = () => Promise.resolve();
@@ -75,6 +79,7 @@ export async function prepareDatabase(config: AppConfig, log: DatabaseLog): Prom
       port: config.database.embeddedPort,
       database: 'liftwatch',
       log: { info: (m) => log.info(m), debug: (m) => log.debug(`[embedded-postgres] ${m}`) },
+      callerHandlesSignals: opts.callerHandlesSignals,
     });
     url = embedded.url;
     kind = 'embedded';

