@@ -52,6 +52,12 @@ export const envSchema = z.object({
     .min(1024)
     .max(200 * 1024 * 1024)
     .default(10 * 1024 * 1024),
+  DOCUMENT_STORE: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   EMBEDDED_PG_PORT: port.default(54329),
   STORAGE_MODE: z.enum(STORAGE_MODE_REQUESTS).default('auto'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -171,6 +177,15 @@ export interface AppConfig {
     /** claim documents (photos, invoices, reports) in the embedded/local mode */
     dir: string;
     maxBytes: number;
+    store: 'local' | 's3';
+    /** S3-compatible object store (path-style URLs: MinIO, Ceph, OSS, COS, AWS) */
+    s3: {
+      endpoint: string;
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+    } | null;
   };
 }
 
@@ -205,6 +220,11 @@ export function loadConfig(
   }
   if (e.ROLE === 'ingest' && !e.MQTT_URL) {
     problems.push('MQTT_URL: required for ROLE=ingest (the ingest role alone consumes an external broker)');
+  }
+  if (e.DOCUMENT_STORE === 's3') {
+    for (const key of ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+      if (!e[key]) problems.push(`${key}: required for DOCUMENT_STORE=s3`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -261,6 +281,17 @@ export function loadConfig(
           : resolve(cwd, e.DOCUMENTS_DIR)
         : resolve(isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(cwd, e.DATA_DIR), 'documents'),
       maxBytes: e.DOCUMENT_MAX_BYTES,
+      store: e.DOCUMENT_STORE,
+      s3:
+        e.DOCUMENT_STORE === 's3'
+          ? {
+              endpoint: e.S3_ENDPOINT ?? '',
+              bucket: e.S3_BUCKET ?? '',
+              region: e.S3_REGION,
+              accessKeyId: e.S3_ACCESS_KEY_ID ?? '',
+              secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? '',
+            }
+          : null,
     },
   };
 }
@@ -283,6 +314,10 @@ export function redactConfig(config: AppConfig): Record<string, unknown> {
       url: config.mqtt.url ? config.mqtt.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : undefined,
       password: config.mqtt.password ? '***' : undefined,
       hookSecret: config.mqtt.hookSecret ? '***' : undefined,
+    },
+    documents: {
+      ...config.documents,
+      s3: config.documents.s3 ? { ...config.documents.s3, secretAccessKey: '***' } : null,
     },
   };
 }

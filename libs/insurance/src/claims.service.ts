@@ -30,7 +30,7 @@ import {
   type EvidenceView,
   type FileClaimDto,
 } from './claim.dto';
-import { LocalDocumentStore, sha256Hex, sniffContentType } from './document-store';
+import { DOCUMENT_STORE, type DocumentStore, sha256Hex, sniffContentType } from './document-store';
 import { type EvidenceBundle, EvidenceBuilder, evidenceHash } from './evidence';
 import { type SuggestedPayout } from './payout';
 import { type PolicyRow, policyActiveOn, SELECT_POLICY } from './policies.service';
@@ -100,7 +100,7 @@ export class ClaimsService {
   constructor(
     private readonly repo: MaintenanceRepository,
     private readonly evidence: EvidenceBuilder,
-    private readonly store: LocalDocumentStore,
+    @Inject(DOCUMENT_STORE) private readonly store: DocumentStore,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
+import { type Provider } from '@nestjs/common';
+import { AwsClient } from 'aws4fetch';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 
 /** Where claim documents live. Local files in the embedded mode; an S3-compatible store can implement the same. */
@@ -11,18 +12,20 @@ export interface DocumentStore {
   remove(key: string): Promise<void>;
 }
 
-/** Files under DOCUMENTS_DIR (default DATA_DIR/documents), written to a temp name and renamed. */
-@Injectable()
-export class LocalDocumentStore implements DocumentStore {
-  private readonly root: string;
+export const DOCUMENT_STORE = Symbol('DOCUMENT_STORE');
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.root = config.documents.dir;
-  }
+/** Keys are `<claim id>/<sha256>`: nothing else reaches the file system or the object store. */
+function checkKey(key: string): string {
+  if (!/^[0-9a-f-]{36}\/[0-9a-f]{64}$/.test(key)) throw new Error(`bad document key ${key}`);
+  return key;
+}
+
+/** Files under DOCUMENTS_DIR (default DATA_DIR/documents), written to a temp name and renamed. */
+export class LocalDocumentStore implements DocumentStore {
+  constructor(private readonly root: string) {}
 
   private path(key: string): string {
-    if (!/^[0-9a-f-]{36}\/[0-9a-f]{64}$/.test(key)) throw new Error(`bad document key ${key}`);
-    return join(this.root, key);
+    return join(this.root, checkKey(key));
   }
 
   async put(key: string, content: Buffer): Promise<void> {
@@ -41,6 +44,57 @@ export class LocalDocumentStore implements DocumentStore {
     await rm(this.path(key), { force: true });
   }
 }
+
+/**
+ * An S3-compatible object store (MinIO, Ceph, Alibaba OSS, Tencent COS, AWS) with path-style URLs
+ * `<endpoint>/<bucket>/<key>`, requests signed with AWS Signature V4.
+ */
+export class S3DocumentStore implements DocumentStore {
+  private readonly client: AwsClient;
+
+  constructor(private readonly s3: NonNullable<AppConfig['documents']['s3']>) {
+    this.client = new AwsClient({
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
+      region: s3.region,
+      service: 's3',
+    });
+  }
+
+  private url(key: string): string {
+    return `${this.s3.endpoint.replace(/\/+$/, '')}/${this.s3.bucket}/${checkKey(key)}`;
+  }
+
+  private async call(method: 'PUT' | 'GET' | 'DELETE', key: string, body?: Buffer): Promise<Response> {
+    const res = await this.client.fetch(this.url(key), { method, ...(body ? { body } : {}) });
+    if (!res.ok && !(method === 'DELETE' && res.status === 404)) {
+      throw new Error(`object store ${method} ${key}: ${res.status} ${(await res.text()).slice(0, 200)}`);
+    }
+    return res;
+  }
+
+  async put(key: string, content: Buffer): Promise<void> {
+    await this.call('PUT', key, content);
+  }
+
+  async get(key: string): Promise<Buffer> {
+    return Buffer.from(await (await this.call('GET', key)).arrayBuffer());
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.call('DELETE', key);
+  }
+}
+
+/** The configured store: local files (default) or S3 (`DOCUMENT_STORE=s3`). */
+export const documentStoreProvider: Provider = {
+  provide: DOCUMENT_STORE,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig): DocumentStore =>
+    config.documents.store === 's3' && config.documents.s3
+      ? new S3DocumentStore(config.documents.s3)
+      : new LocalDocumentStore(config.documents.dir),
+};
 
 export const ALLOWED_TYPES = [
   'image/jpeg',

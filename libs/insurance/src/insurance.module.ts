@@ -3,7 +3,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { MaintenanceModule } from '@liftwatch/maintenance';
 import { ClaimsService } from './claims.service';
-import { LocalDocumentStore } from './document-store';
+import { documentStoreProvider } from './document-store';
 import { EvidenceBuilder } from './evidence';
 import { InsuranceController } from './insurance.controller';
 import { PoliciesService } from './policies.service';
@@ -21,7 +21,7 @@ import { PoliciesService } from './policies.service';
     }),
   ],
   controllers: [InsuranceController],
-  providers: [PoliciesService, ClaimsService, EvidenceBuilder, LocalDocumentStore],
+  providers: [PoliciesService, ClaimsService, EvidenceBuilder, documentStoreProvider],
   exports: [PoliciesService],
 })
 export class InsuranceModule {}
