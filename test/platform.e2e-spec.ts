@@ -22,7 +22,7 @@ describe('platform surface', () => {
     });
   });
 
-  it('should serve OpenAPI listing the registry endpoints', async () => {
+  it('should serve OpenAPI listing the endpoints of every capability', async () => {
     const res = await t.http().get('/api/openapi.json').expect(200);
     const paths = Object.keys((res.body as { paths: Record<string, unknown> }).paths);
     for (const p of [
@@ -40,6 +40,20 @@ describe('platform surface', () => {
       '/api/v1/devices/{id}/rotate-secret',
       '/api/v1/users',
       '/api/v1/audit-log',
+      '/api/v1/maintenance/contracts',
+      '/api/v1/elevators/{id}/maintenance-plan',
+      '/api/v1/elevators/{id}/maintenance-records',
+      '/api/v1/elevators/{id}/maintenance-records/verification',
+      '/api/v1/elevators/{id}/inspection-status',
+      '/api/v1/oversight/overdue',
+      '/api/v1/oversight/overdue.csv',
+      '/api/v1/insurance/policies',
+      '/api/v1/claims',
+      '/api/v1/claims/{id}/evidence',
+      '/api/v1/claims/{id}/documents',
+      '/api/v1/projects',
+      '/api/v1/projects/{id}/vote',
+      '/api/v1/statements/{id}/pdf',
       '/health',
     ]) {
       expect(paths).toContain(p);
