@@ -237,6 +237,12 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
       expect(line.providentFundFen).toBe(line.netFen);
       expect(line.cashFen).toBe(0);
       expect(line.providentFundRefusedFen).toBe(99_000_000 - line.netFen);
+      // an owner sees their own funding line only
+      const ownerToken = await ownerLogin(owner.ownerId);
+      const own = (await get(ownerToken, `/projects/${projectId}/funding`).expect(200)).body as Array<{
+        ownerId: string;
+      }>;
+      expect(own.map((l) => l.ownerId)).toEqual([owner.ownerId]);
     });
 
     it('should refuse statements before the elevator is in operation', async () => {

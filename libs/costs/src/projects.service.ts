@@ -360,7 +360,7 @@ export class ProjectsService {
     );
     const req = new Map(requests.map((r) => [r.owner_id, r]));
     const owners = [...byOwner.keys()].sort();
-    return fundingStatement(
+    const lines = fundingStatement(
       Number(agreement.subsidy_fen),
       owners.map((o) => ({
         ownerId: o,
@@ -369,6 +369,8 @@ export class ProjectsService {
         maintenanceFundFen: Number(req.get(o)?.mf ?? 0),
       })),
     );
+    // The subsidy is allocated over everyone, but an owner sees only their own funding.
+    return p.role === 'owner' ? lines.filter((l) => l.ownerId === p.ownerId) : lines;
   }
 
   // ---- shared helpers ----
