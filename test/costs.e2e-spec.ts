@@ -245,6 +245,46 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
       expect(own.map((l) => l.ownerId)).toEqual([owner.ownerId]);
     });
 
+    it('should refuse a malformed agreement with field-level errors and keep the agreement on file', async () => {
+      const base = {
+        signedOn: '2026-01-26',
+        constructionBudgetFen: BUDGET,
+        runningScheme: { kind: 'area' },
+        operatingModel: 'owner_run',
+      };
+      const cases: Array<[object, string, string]> = [
+        [
+          { ...base, constructionScheme: { kind: 'floor_coefficient', floorCoefficients: { 1: 0 } } },
+          'constructionScheme',
+          'no coefficient for floor 2',
+        ],
+        [
+          { ...base, constructionScheme: { kind: 'custom_percent', customBasisPoints: { x: 100 } } },
+          'constructionScheme',
+          'add up to 100 %',
+        ],
+        [
+          { ...base, constructionScheme: { kind: 'area' }, tariff: { kind: 'time_of_use', periods: [] } },
+          'tariff',
+          'each hour',
+        ],
+        [
+          { ...base, constructionScheme: { kind: 'area' }, operatingModel: 'leased' },
+          'leaseMonthlyFeeFen',
+          'monthly fee',
+        ],
+        [{ ...base, constructionScheme: { kind: 'pyramid' } }, 'constructionScheme.kind', 'must be one of'],
+      ];
+      for (const [body, field, message] of cases) {
+        const res = await post(unit.agent, `/projects/${projectId}/agreement`, body);
+        expect(res.status).toBe(400);
+        expect(res.body.fields[0].field).toBe(field);
+        expect(res.body.fields[0].messages.join(' ')).toContain(message);
+      }
+      const project = (await get(unit.agent, `/projects/${projectId}`).expect(200)).body;
+      expect(project.agreement).toMatchObject({ version: 1, constructionBudgetFen: BUDGET });
+    });
+
     it('should refuse statements before the elevator is in operation', async () => {
       const res = await post(unit.agent, `/projects/${projectId}/statements`, { month: '2026-09' });
       expect(res.status).toBe(422);
