@@ -27,8 +27,9 @@ Simulation
   --qos 0|1              QoS of status samples (default 1)
   --duration S           stop after S seconds (default 0: run until Ctrl-C)
   --fault SPEC           inject a fault, repeatable: kind:device@at+duration (seconds), kind one of
-                         entrapment, door, power, overspeed, drop (connection loss); device * = all
-                         e.g. --fault entrapment:0@10+120 --fault drop:*@30+20
+                         entrapment, door, power, overspeed, drop (connection loss), visit (a
+                         maintenance visit: inspection mode, service mode 2); device * = all
+                         e.g. --fault entrapment:0@10+120 --fault drop:*@30+20 --fault visit:1@5+600
   --help                 this text
 
 Prints progress every 5 s and a JSON summary at the end.`;

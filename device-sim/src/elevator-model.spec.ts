@@ -72,6 +72,20 @@ describe(parseFault.name, () => {
       durationS: 120,
     });
     expect(parseFault('drop:*@30+20')).toEqual({ kind: 'drop', device: 'all', atS: 30, durationS: 20 });
+    expect(parseFault('visit:1@5+600')).toEqual({ kind: 'visit', device: 1, atS: 5, durationS: 600 });
     expect(() => parseFault('fire:1@1+1')).toThrow(/bad fault/);
+  });
+});
+
+describe('inspection mode', () => {
+  it('should report service mode 2 while a technician has the car in inspection', () => {
+    const model = new ElevatorModel({ floors: 6 });
+    model.advance(0);
+    expect(model.snapshot().mode).toBe(1);
+    model.setInspection(true);
+    model.advance(1000);
+    expect(model.snapshot().mode).toBe(2);
+    model.setInspection(false);
+    expect(model.snapshot().mode).toBe(1);
   });
 });

@@ -6,7 +6,8 @@ import {
 } from './controller';
 import { type DeviceCredentials } from './provision';
 
-export type FaultKind = 'entrapment' | 'door' | 'power' | 'overspeed' | 'drop';
+/** `visit` is not a fault: a technician's maintenance visit (inspection mode for the duration). */
+export type FaultKind = 'entrapment' | 'door' | 'power' | 'overspeed' | 'drop' | 'visit';
 
 /** `kind:device@atSeconds+durationSeconds`, e.g. `entrapment:0@10+120`; device `*` = all. */
 export interface FaultPlan {
@@ -17,7 +18,9 @@ export interface FaultPlan {
 }
 
 export function parseFault(spec: string): FaultPlan {
-  const m = /^(entrapment|door|power|overspeed|drop):(\d+|\*)@(\d+(?:\.\d+)?)\+(\d+(?:\.\d+)?)$/.exec(spec);
+  const m = /^(entrapment|door|power|overspeed|drop|visit):(\d+|\*)@(\d+(?:\.\d+)?)\+(\d+(?:\.\d+)?)$/.exec(
+    spec,
+  );
   if (!m) throw new Error(`bad fault "${spec}": use kind:device@at+duration, e.g. entrapment:0@10+120`);
   return {
     kind: m[1] as FaultKind,
@@ -120,6 +123,9 @@ export class Fleet {
             break;
           case 'drop':
             void c.dropConnection(f.durationS * 1000);
+            break;
+          case 'visit':
+            void c.maintenanceVisit(f.durationS);
             break;
         }
       }
