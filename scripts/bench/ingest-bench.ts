@@ -54,6 +54,8 @@ const { values } = parseArgs({
     'skip-raw': { type: 'boolean', default: false },
     'skip-max': { type: 'boolean', default: false },
     kill: { type: 'boolean', default: false },
+    // without the in-process dashboard client (it shares the platform process's core)
+    'no-socket': { type: 'boolean', default: false },
   },
 });
 const DEVICES = Number(values.devices);
@@ -238,14 +240,16 @@ async function pipelinePhase(
       body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }),
     })
   ).json()) as { accessToken: string };
-  const socket = io(`http://127.0.0.1:${config.http.port}/live`, {
-    auth: { token: login.accessToken },
-    transports: ['websocket'],
-  });
-  await socket.timeout(30_000).emitWithAck('join', { all: true });
+  const socket = values['no-socket']
+    ? null
+    : io(`http://127.0.0.1:${config.http.port}/live`, {
+        auth: { token: login.accessToken },
+        transports: ['websocket'],
+      });
+  await socket?.timeout(30_000).emitWithAck('join', { all: true });
   const socketLatencies: number[] = [];
   let measuring = false;
-  socket.on('state', (s: { ts: string | null }) => {
+  socket?.on('state', (s: { ts: string | null }) => {
     if (measuring && s.ts) socketLatencies.push(Date.now() - Date.parse(s.ts));
   });
 
@@ -270,7 +274,7 @@ async function pipelinePhase(
   clearInterval(rssTimer);
   await app.get(IngestService).drain();
   const check = await readBack(database.url, load.sent);
-  socket.close();
+  socket?.close();
   await app.close();
   await database.stop();
   rmSync(dataDir, { recursive: true, force: true });
