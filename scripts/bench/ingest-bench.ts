@@ -255,11 +255,19 @@ async function pipelinePhase(
 
   const meter = new RateMeter();
   const commitLatencies: number[] = [];
+  // p50 of publish → commit per 10 s of the run: a standing queue shows as a slope over time
+  const bySlice = new Map<number, number[]>();
   let loadStart = 0;
   app.get(IngestService).events.on('committed', (r: CommitReport) => {
     meter.count += r.inserted.status;
     if (!measuring) return;
-    for (const s of r.status) commitLatencies.push(r.committedAt - s.ts);
+    const slice = Math.floor((r.committedAt - loadStart) / 10_000);
+    let list = bySlice.get(slice);
+    if (!list) bySlice.set(slice, (list = []));
+    for (const s of r.status) {
+      commitLatencies.push(r.committedAt - s.ts);
+      list.push(r.committedAt - s.ts);
+    }
   });
   let peakRss = 0;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
@@ -286,6 +294,9 @@ async function pipelinePhase(
         : `paced ${rate} msg/s per device`,
     sustainedCommittedMsgPerS: meter.sustained(loadStart + WARMUP_MS, loadStart + SECONDS * 1000 - 500),
     publishToCommitMs: summarise(commitLatencies),
+    publishToCommitP50By10s: [...bySlice.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([slice, l]) => ({ fromS: slice * 10, p50: summarise(l).p50 })),
     publishToSocketMs: summarise(socketLatencies),
     peakRssMiB: Math.round(peakRss / 1048576),
     load: load.totals,
