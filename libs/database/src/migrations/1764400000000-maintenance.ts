@@ -1,16 +1,8 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
+import { makeAppendOnly } from './append-only';
 import { TRACTION_CHECKLIST } from './data/tsg-t5002-traction-checklist';
 
 const LEVEL_CHECK = `CHECK (level IN ('half_month', 'quarterly', 'half_year', 'annual'))`;
-
-function appendOnly(table: string): string[] {
-  return [
-    `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table}
-       FOR EACH ROW EXECUTE FUNCTION forbid_mutation()`,
-    `CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
-       FOR EACH STATEMENT EXECUTE FUNCTION forbid_mutation()`,
-  ];
-}
 
 /**
  * Maintenance contracts (which replace explicit maintenance assignments), interval policies,
@@ -204,7 +196,7 @@ export class Maintenance1764400000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX maintenance_records_firm_idx ON maintenance_records (firm_id, arrived_at DESC)`,
     );
-    for (const sql of appendOnly('maintenance_records')) await q.query(sql);
+    await makeAppendOnly(q, 'maintenance_records');
     await q.query(`
       CREATE TABLE maintenance_countersignatures (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -216,7 +208,7 @@ export class Maintenance1764400000000 implements MigrationInterface {
         signed_by text NOT NULL,
         hash text NOT NULL
       )`);
-    for (const sql of appendOnly('maintenance_countersignatures')) await q.query(sql);
+    await makeAppendOnly(q, 'maintenance_countersignatures');
 
     await q.query(`
       CREATE TABLE inspection_policies (
@@ -256,7 +248,7 @@ export class Maintenance1764400000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX inspection_records_elevator_idx ON inspection_records (elevator_id, inspected_on DESC)`,
     );
-    for (const sql of appendOnly('inspection_records')) await q.query(sql);
+    await makeAppendOnly(q, 'inspection_records');
 
     await q.query(`
       CREATE TABLE elevator_warranties (

@@ -1,4 +1,5 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
+import { makeAppendOnly } from './append-only';
 
 const COVERAGE_MAINTENANCE = `
   SELECT ce.elevator_id, c.firm_id AS organisation_id, 'maintenance'::text AS kind,
@@ -124,12 +125,7 @@ export class Insurance1764500000000 implements MigrationInterface {
         uploaded_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX claim_documents_claim_idx ON claim_documents (claim_id, uploaded_at)`);
-    for (const table of ['claim_events', 'claim_evidence', 'claim_documents']) {
-      await q.query(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table}
-                     FOR EACH ROW EXECUTE FUNCTION forbid_mutation()`);
-      await q.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
-                     FOR EACH STATEMENT EXECUTE FUNCTION forbid_mutation()`);
-    }
+    await makeAppendOnly(q, 'claim_events', 'claim_evidence', 'claim_documents');
   }
 
   async down(q: QueryRunner): Promise<void> {

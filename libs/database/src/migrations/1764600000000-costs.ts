@@ -1,4 +1,5 @@
 import { type MigrationInterface, type QueryRunner } from 'typeorm';
+import { makeAppendOnly } from './append-only';
 
 const APPEND_ONLY = [
   'project_agreements',
@@ -130,12 +131,7 @@ export class Costs1764600000000 implements MigrationInterface {
     await q.query(
       `CREATE INDEX cost_statement_allocations_statement_idx ON cost_statement_allocations (statement_id)`,
     );
-    for (const table of APPEND_ONLY) {
-      await q.query(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table}
-                     FOR EACH ROW EXECUTE FUNCTION forbid_mutation()`);
-      await q.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ${table}
-                     FOR EACH STATEMENT EXECUTE FUNCTION forbid_mutation()`);
-    }
+    await makeAppendOnly(q, ...APPEND_ONLY);
   }
 
   async down(q: QueryRunner): Promise<void> {
