@@ -203,7 +203,15 @@ describe('telemetry pipeline (embedded broker, simulator, real PostgreSQL)', () 
     const d = device(5);
     const c = controller(5);
     await c.start();
-    const reasons = ['bad_json', 'schema', 'oversize', 'future_timestamp', 'too_old'] as const;
+    const reasons = [
+      'bad_json',
+      'schema',
+      'oversize',
+      'future_timestamp',
+      'too_old',
+      'bad_text',
+      'unknown_channel',
+    ] as const;
     const before = await metrics();
     const rowsBefore = await countRows('telemetry_status', d.elevatorId);
     const topic = `lw/v1/${d.serial}/status`;
@@ -217,6 +225,13 @@ describe('telemetry pipeline (embedded broker, simulator, real PostgreSQL)', () 
     );
     await c.publishRaw(topic, good(4, Date.now() + 3_600_000));
     await c.publishRaw(topic, good(5, Date.now() - 40 * 86_400_000));
+    await c.publishRaw(
+      `lw/v1/${d.serial}/meter`,
+      JSON.stringify({ seq: 8, ts: Date.now(), kwh: 1, meterId: 'M\u0000' }),
+    );
+    // A channel the protocol does not know, under the device's own prefix: counted, not a reason
+    // to cut the device off.
+    await c.publishRaw(`lw/v1/${d.serial}/firmware`, '{}');
     await c.publishRaw(topic, good(6));
     await c.publishRaw(topic, good(7));
     await t.app.get(IngestService).drain();

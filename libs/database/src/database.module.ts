@@ -18,7 +18,10 @@ export class DatabaseModule {
           autoLoadEntities: true,
           synchronize: false,
           migrationsRun: false,
-          logging: ['error'],
+          // Failed queries surface as errors where they matter (the HTTP error filter logs a 500 with
+          // its cause, ingest logs a refused batch); TypeORM's own logging would print expected
+          // failures (a unique violation mapped to 409) as well.
+          logging: false,
           extra: { max: config.database.poolSize },
         }),
       ],

@@ -35,7 +35,9 @@ describe(DeviceAuthService.name, () => {
     ['lw/v1/LW-0001/online', true],
     ['lw/v1/LW-0001/cmd', false],
     ['lw/v1/LW-0002/status', false],
-    ['lw/v1/LW-0001/firmware', false],
+    ['lw/v1/LW-0001/firmware', true], // ingest counts it as unknown_channel
+    ['lw/v1/LW-0001/status/extra', false],
+    ['lw/v1/LW-0001', false],
     ['$SYS/broker/load', false],
   ])('a device publishing to %s should be allowed: %s', (topic, ok) => {
     expect(sut.mayPublish(device, topic)).toBe(ok);

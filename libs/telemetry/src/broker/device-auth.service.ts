@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { verifyDeviceSecret } from '@liftwatch/access';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { DeviceDirectory } from '../ingest/device-directory';
-import { COMMAND_CHANNEL, isDeviceChannel, parseDeviceTopic, TOPIC_ROOT } from '../protocol/topics';
+import { COMMAND_CHANNEL, parseDeviceTopic, TOPIC_ROOT } from '../protocol/topics';
 
 /** Who is on the other end of an MQTT connection. */
 export type BrokerIdentity = { kind: 'device'; serial: string } | { kind: 'platform' };
@@ -22,8 +22,10 @@ function sameSecret(a: string, b: string): boolean {
  * of BrokerHooksController.
  *
  * - A device connects with client id = username = its serial and password = its secret.
- * - It may publish only on `lw/v1/{serial}/{channel}` for the protocol's channels, and subscribe
- *   only to `lw/v1/{serial}/cmd`.
+ * - It may publish only under its own prefix `lw/v1/{serial}/{channel}` (not on its command
+ *   channel), and subscribe only to `lw/v1/{serial}/cmd`. A channel the protocol does not know is
+ *   let through to ingest, which counts it as `unknown_channel` (newer firmware may add channels;
+ *   the device is not cut off for it).
  * - The platform's own account (MQTT_USERNAME/MQTT_PASSWORD, for the ingest role on an external
  *   broker) may subscribe to all device topics and publish commands.
  */
@@ -57,7 +59,7 @@ export class DeviceAuthService {
     const t = parseDeviceTopic(topic);
     if (!t) return false;
     if (identity.kind === 'platform') return t.channel === COMMAND_CHANNEL;
-    return t.serial === identity.serial && isDeviceChannel(t.channel);
+    return t.serial === identity.serial && t.channel !== COMMAND_CHANNEL;
   }
 
   maySubscribe(identity: BrokerIdentity, filter: string): boolean {

@@ -125,4 +125,52 @@ describe(decodeDeviceMessage.name, () => {
     const batch = sut('batch', Buffer.alloc(limits.maxPayloadBytes + 1, 0x20));
     expect((batch as Rejected).reason).toBe('bad_json'); // batches may be larger
   });
+
+  describe('text PostgreSQL cannot store', () => {
+    const ev = (detail: unknown): string =>
+      JSON.stringify({ seq: 1, ts: NOW, code: '11', state: 'set', detail });
+    it.each([
+      ['a NUL in a meter id', 'meter', JSON.stringify({ seq: 1, ts: NOW, kwh: 1, meterId: 'M\u0000' })],
+      ['a NUL in a detail value', 'event', ev({ note: 'a\u0000b' })],
+      ['a NUL in a detail key', 'event', ev({ ['k\u0000']: 1 })],
+      ['a lone high surrogate', 'event', ev({ note: '\ud800' })],
+      ['a lone low surrogate', 'event', ev({ note: 'x\udc00y' })],
+      ['a lone surrogate deep in an array', 'event', ev({ a: [1, { b: ['\udbff'] }] })],
+      [
+        'a NUL in a heartbeat firmware string',
+        'heartbeat',
+        JSON.stringify({ seq: 1, ts: NOW, fw: '\u0000' }),
+      ],
+      [
+        'nesting deeper than any protocol message needs',
+        'event',
+        ev(JSON.parse('{"a":'.repeat(40) + '1' + '}'.repeat(40))),
+      ],
+    ])('should refuse %s with bad_text', (_name, channel, payload) => {
+      const r = sut(channel, payload);
+      expect(r.ok).toBe(false);
+      expect((r as Rejected).reason).toBe('bad_text');
+    });
+
+    it('should accept paired surrogates (an emoji) and other escapes', () => {
+      const r = accepted(sut('event', ev({ note: '\ud83d\ude00 \u00e9 \\u0000 as text' })));
+      expect(r.events[0].detail).toEqual({ note: '\ud83d\ude00 \u00e9 \\u0000 as text' });
+    });
+
+    it('should refuse only the bad item of a batch and keep the rest', () => {
+      const payload = JSON.stringify({
+        items: [
+          { ch: 'status', seq: 1, ts: NOW, running: false, dir: 0, mode: 1 },
+          { ch: 'meter', seq: 2, ts: NOW, kwh: 1, meterId: 'M\u0000' },
+          { ch: 'event', seq: 3, ts: NOW, code: '90', state: 'pulse', detail: { n: '\ud800' } },
+          { ch: 'meter', seq: 4, ts: NOW, kwh: 2, meterId: 'M' },
+        ],
+      });
+      const r = accepted(sut('batch', payload));
+      expect(r.status).toHaveLength(1);
+      expect(r.meters.map((m) => m.seq)).toEqual([4]);
+      expect(r.events).toHaveLength(0);
+      expect(r.itemRejections).toEqual({ bad_text: 2 });
+    });
+  });
 });

@@ -5,6 +5,7 @@ import { type EventMessage, type MeterMessage, type StatusMessage, validators } 
 export const REJECT_REASONS = [
   'oversize',
   'bad_json',
+  'bad_text',
   'schema',
   'unknown_channel',
   'unknown_device',
@@ -12,6 +13,7 @@ export const REJECT_REASONS = [
   'too_old',
   'acl_denied',
   'auth_failed',
+  'db_refused',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
@@ -155,17 +157,27 @@ export function decodeDeviceMessage(
   const max = channel === 'batch' ? limits.maxBatchPayloadBytes : limits.maxPayloadBytes;
   if (payload.length > max) return reject('oversize', `${payload.length} bytes > ${max}`);
   let body: unknown;
+  const text = payload.toString('utf8');
   try {
-    body = JSON.parse(payload.toString('utf8'));
+    body = JSON.parse(text);
   } catch {
     return reject('bad_json', 'payload is not JSON');
+  }
+  // A NUL or an unpaired surrogate can only arrive as a \u escape (raw ones are not valid JSON
+  // or UTF-8), so the walk runs only for payloads that contain one. PostgreSQL refuses both in
+  // text and jsonb, and must never see them.
+  // (In a batch, each item is checked on its own so one bad item costs only itself.)
+  const checkText = text.includes('\\u');
+  if (checkText && channel !== 'batch') {
+    const bad = findBadText(body, MAX_JSON_DEPTH);
+    if (bad) return reject('bad_text', bad);
   }
   const out: Decoded = { ok: true, channel, status: [], events: [], meters: [], itemRejections: {} };
   switch (channel) {
     case 'status':
     case 'event':
     case 'meter': {
-      const refused = addRecord(out, channel, body, device, now, limits);
+      const refused = addRecord(out, channel, body, device, now, limits, false);
       return refused ?? out;
     }
     case 'heartbeat': {
@@ -180,7 +192,7 @@ export function decodeDeviceMessage(
     case 'batch': {
       if (!validators.batch(body)) return reject('schema', ajvMessage(validators.batch.errors));
       for (const item of body.items) {
-        const refused = addRecord(out, item.ch, item, device, now, limits);
+        const refused = addRecord(out, item.ch, item, device, now, limits, checkText);
         if (refused) out.itemRejections[refused.reason] = (out.itemRejections[refused.reason] ?? 0) + 1;
       }
       return out;
@@ -196,14 +208,57 @@ function addRecord(
   device: DeviceRef,
   now: number,
   limits: DecodeLimits,
+  checkText: boolean,
 ): Rejected | null {
+  if (checkText) {
+    const bad = findBadText(body, MAX_JSON_DEPTH - 1);
+    if (bad) return reject('bad_text', bad);
+  }
   const validate = validators[ch];
+  if (ch === 'event' && !checkText) {
+    // `detail` is the protocol's one free-form object: bound its depth even without escapes.
+    const detail = (body as { detail?: unknown } | null)?.detail;
+    const bad =
+      detail && typeof detail === 'object' ? findBadText(detail, MAX_JSON_DEPTH - 2, '/detail') : null;
+    if (bad) return reject('bad_text', bad);
+  }
   if (!validate(body)) return reject('schema', ajvMessage(validate.errors));
   const late = checkTime((body as { ts: number }).ts, now, limits);
   if (late) return late;
   if (ch === 'status') out.status.push(statusRow(body as StatusMessage, device, now));
   else if (ch === 'event') out.events.push(eventRow(body as EventMessage, device, now));
   else out.meters.push(meterRow(body as MeterMessage, device, now));
+  return null;
+}
+
+/** Nesting deeper than this is refused; no protocol message needs more than a few levels. */
+const MAX_JSON_DEPTH = 16;
+// eslint-disable-next-line no-control-regex
+const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** True when `s` holds a NUL or a lone UTF-16 surrogate (text PostgreSQL cannot store). */
+export function hasBadText(s: string): boolean {
+  return BAD_TEXT.test(s);
+}
+
+/** Names the first string (key or value) that PostgreSQL could not store, or excessive nesting. */
+function findBadText(value: unknown, depthLeft: number, path = ''): string | null {
+  if (typeof value === 'string')
+    return hasBadText(value) ? `${path || '/'} holds a NUL or a lone surrogate` : null;
+  if (value === null || typeof value !== 'object') return null;
+  if (depthLeft <= 0) return `${path || '/'} is nested too deeply`;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const bad = findBadText(value[i], depthLeft - 1, `${path}/${i}`);
+      if (bad) return bad;
+    }
+    return null;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (hasBadText(k)) return `${path}/ has a key with a NUL or a lone surrogate`;
+    const bad = findBadText(v, depthLeft - 1, `${path}/${k.slice(0, 32)}`);
+    if (bad) return bad;
+  }
   return null;
 }
 

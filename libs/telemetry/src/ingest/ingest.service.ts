@@ -47,39 +47,126 @@ export interface CommitReport {
   inserted: { status: number; events: number; meters: number };
 }
 
-interface PendingBatch {
+/** One accepted message waiting for its batch to commit. */
+interface PendingMessage {
+  serial: string;
+  device: DeviceRef;
   status: StatusRow[];
   events: EventRow[];
   meters: MeterRow[];
-  touches: Map<string, LiveTouch>;
-  dirty: Map<string, { elevatorId: string; hourMs: number }>;
-  waiters: Array<() => void>;
+  online: boolean | undefined;
+  receivedAt: number;
   rows: number;
-  messages: number;
+  /** Resolves the broker's hold on the message (it is acknowledged then). */
+  done: () => void;
+}
+
+interface PendingBatch {
+  messages: PendingMessage[];
+  rows: number;
+}
+
+/** The rows of a set of messages, as one transaction writes them. */
+interface BatchRows {
+  status: StatusRow[];
+  events: EventRow[];
+  meters: MeterRow[];
+  touches: LiveTouch[];
+  dirty: Array<{ elevatorId: string; hourMs: number }>;
 }
 
 function newBatch(): PendingBatch {
-  return {
-    status: [],
-    events: [],
-    meters: [],
-    touches: new Map(),
-    dirty: new Map(),
-    waiters: [],
-    rows: 0,
-    messages: 0,
-  };
+  return { messages: [], rows: 0 };
 }
 
 const HOUR_MS = 3_600_000;
 const MAX_CONCURRENT_FLUSHES = 2;
 
-/** SQLSTATE classes that will not succeed on retry (data exceptions, integrity violations). */
-function isPermanent(err: unknown): boolean {
+/** Back-off between retries of a batch the database could not take: exponential, capped, jittered. */
+function retryDelayMs(attempt: number): number {
+  const base = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
+  return base / 2 + Math.random() * (base / 2);
+}
+
+function sqlState(err: unknown): string | undefined {
   const code = err instanceof QueryFailedError ? (err.driverError as { code?: string }).code : undefined;
-  return (
-    typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code.startsWith('42'))
-  );
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * SQLSTATE classes that will not succeed on retry because of what was sent: data exceptions (22),
+ * integrity violations (23), syntax/access rules (42), program limits (54: e.g. too deeply
+ * nested). Everything else (connection lost, server shutting down, out of resources,
+ * serialisation failures) is the database's own trouble: retried, nothing acknowledged meanwhile.
+ * A missing time partition (23514, "no partition of relation … found for row") is not the
+ * message's fault either: the partitions are created and the batch retried.
+ */
+export function isRefusedContent(err: unknown): boolean {
+  const code = sqlState(err);
+  if (!code || isMissingPartition(err)) return false;
+  return code.startsWith('22') || code.startsWith('23') || code.startsWith('42') || code.startsWith('54');
+}
+
+function isMissingPartition(err: unknown): boolean {
+  return sqlState(err) === '23514' && err instanceof Error && /no partition of relation/.test(err.message);
+}
+
+/** Builds one transaction's rows from its messages: all rows, and one live-state touch per elevator. */
+function assembleRows(messages: readonly PendingMessage[]): BatchRows {
+  const status: StatusRow[] = [];
+  const events: EventRow[] = [];
+  const meters: MeterRow[] = [];
+  const touches = new Map<string, LiveTouch>();
+  const dirty = new Map<string, { elevatorId: string; hourMs: number }>();
+  const markDirty = (elevatorId: string, ts: number): void => {
+    const hourMs = ts - (ts % HOUR_MS);
+    const key = `${elevatorId}|${hourMs}`;
+    if (!dirty.has(key)) dirty.set(key, { elevatorId, hourMs });
+  };
+  for (const m of messages) {
+    const { device, online, receivedAt } = m;
+    let touch = touches.get(device.elevatorId);
+    if (!touch) {
+      touch = {
+        elevatorId: device.elevatorId,
+        deviceId: device.deviceId,
+        status: null,
+        meter: null,
+        online: true,
+        lastSeenAt: null,
+      };
+      touches.set(device.elevatorId, touch);
+    }
+    touch.deviceId = device.deviceId;
+    if (online === undefined) {
+      touch.online = true;
+      touch.lastSeenAt = Math.max(touch.lastSeenAt ?? 0, receivedAt);
+    } else {
+      touch.online = online;
+      if (online) touch.lastSeenAt = Math.max(touch.lastSeenAt ?? 0, receivedAt);
+    }
+    for (const s of m.status) {
+      status.push(s);
+      if (!touch.status || s.ts > touch.status.ts || (s.ts === touch.status.ts && s.seq > touch.status.seq))
+        touch.status = s;
+      markDirty(s.elevatorId, s.ts);
+    }
+    for (const r of m.meters) {
+      meters.push(r);
+      if (!touch.meter || r.ts > touch.meter.ts) touch.meter = r;
+      markDirty(r.elevatorId, r.ts);
+    }
+    for (const e of m.events) {
+      events.push(e);
+      markDirty(e.elevatorId, e.ts);
+    }
+  }
+  return { status, events, meters, touches: [...touches.values()], dirty: [...dirty.values()] };
+}
+
+/** The first record of a message, for naming it in a log line. */
+function firstSeq(m: PendingMessage): number | string {
+  return m.status[0]?.seq ?? m.events[0]?.seq ?? m.meters[0]?.seq ?? '-';
 }
 
 /**
@@ -158,14 +245,14 @@ export class IngestService implements OnModuleDestroy {
     while (this.pendingRows >= this.config.ingest.maxPendingRows && !this.closing) {
       await new Promise<void>((resolve) => this.capacityWaiters.push(resolve));
     }
-    await this.enqueue(device, decoded.status, decoded.events, decoded.meters, decoded.online, receivedAt);
-    return { stored: true };
+    const outcome = await this.enqueue(serial, device, decoded, receivedAt);
+    return outcome;
   }
 
   /** Waits until everything received so far is committed (shutdown, tests). */
   async drain(): Promise<void> {
-    while (this.current.messages > 0 || this.inFlight > 0) {
-      if (this.current.messages > 0 && this.inFlight < MAX_CONCURRENT_FLUSHES) this.flushNow();
+    while (this.current.messages.length > 0 || this.inFlight > 0) {
+      if (this.current.messages.length > 0 && this.inFlight < MAX_CONCURRENT_FLUSHES) this.flushNow();
       await new Promise((r) => setTimeout(r, 5));
     }
   }
@@ -184,69 +271,37 @@ export class IngestService implements OnModuleDestroy {
   }
 
   private enqueue(
+    serial: string,
     device: DeviceRef,
-    status: StatusRow[],
-    events: EventRow[],
-    meters: MeterRow[],
-    online: boolean | undefined,
+    decoded: { status: StatusRow[]; events: EventRow[]; meters: MeterRow[]; online?: boolean },
     receivedAt: number,
-  ): Promise<void> {
+  ): Promise<IngestOutcome> {
     const b = this.current;
-    let touch = b.touches.get(device.elevatorId);
-    if (!touch) {
-      touch = {
-        elevatorId: device.elevatorId,
-        deviceId: device.deviceId,
-        status: null,
-        meter: null,
-        online: true,
-        lastSeenAt: null,
-      };
-      b.touches.set(device.elevatorId, touch);
-    }
-    touch.deviceId = device.deviceId;
-    if (online === undefined) {
-      touch.online = true;
-      touch.lastSeenAt = Math.max(touch.lastSeenAt ?? 0, receivedAt);
-    } else {
-      touch.online = online;
-      if (online) touch.lastSeenAt = Math.max(touch.lastSeenAt ?? 0, receivedAt);
-    }
-    for (const s of status) {
-      b.status.push(s);
-      if (!touch.status || s.ts > touch.status.ts || (s.ts === touch.status.ts && s.seq > touch.status.seq))
-        touch.status = s;
-      this.markDirty(b, s.elevatorId, s.ts);
-    }
-    for (const m of meters) {
-      b.meters.push(m);
-      if (!touch.meter || m.ts > touch.meter.ts) touch.meter = m;
-      this.markDirty(b, m.elevatorId, m.ts);
-    }
-    for (const e of events) {
-      b.events.push(e);
-      this.markDirty(b, e.elevatorId, e.ts);
-    }
-    const rows = status.length + events.length + meters.length;
+    const rows = decoded.status.length + decoded.events.length + decoded.meters.length;
+    const outcome = new Promise<IngestOutcome>((resolve) => {
+      b.messages.push({
+        serial,
+        device,
+        status: decoded.status,
+        events: decoded.events,
+        meters: decoded.meters,
+        online: decoded.online,
+        receivedAt,
+        rows,
+        done: () => resolve({ stored: true }),
+      });
+    });
     b.rows += rows;
-    b.messages++;
     this.pendingRows += rows;
     this.metrics.pendingRows.set(this.pendingRows);
-    const done = new Promise<void>((resolve) => b.waiters.push(resolve));
     if (b.rows >= this.config.ingest.batchRows && this.inFlight < MAX_CONCURRENT_FLUSHES) this.flushNow();
     else if (!this.timer) this.timer = setTimeout(() => this.onTimer(), this.config.ingest.flushMs);
-    return done;
-  }
-
-  private markDirty(b: PendingBatch, elevatorId: string, ts: number): void {
-    const hourMs = ts - (ts % HOUR_MS);
-    const key = `${elevatorId}|${hourMs}`;
-    if (!b.dirty.has(key)) b.dirty.set(key, { elevatorId, hourMs });
+    return outcome;
   }
 
   private onTimer(): void {
     this.timer = null;
-    if (this.current.messages === 0) return;
+    if (this.current.messages.length === 0) return;
     if (this.inFlight < MAX_CONCURRENT_FLUSHES) this.flushNow();
     // else: the flush in progress picks the batch up when it finishes.
   }
@@ -266,15 +321,48 @@ export class IngestService implements OnModuleDestroy {
       if (this.pendingRows < this.config.ingest.maxPendingRows) {
         for (const w of this.capacityWaiters.splice(0)) w();
       }
-      if (this.current.messages > 0 && !this.timer) {
+      if (this.current.messages.length > 0 && !this.timer) {
         if (this.current.rows >= this.config.ingest.batchRows) this.flushNow();
         else this.timer = setTimeout(() => this.onTimer(), this.config.ingest.flushMs);
       }
     });
   }
 
-  /** Commits a batch, retrying transient failures (database down) for as long as it takes. */
+  /**
+   * Commits a batch. The database's own failures (connection lost, server down) are retried for as
+   * long as it takes, acknowledging nothing meanwhile. When the database refuses the batch for
+   * its content, the batch is split in halves and each half written on its own, down to single
+   * messages: every message it accepts is stored, and only the ones it refuses by themselves are
+   * counted (`db_refused`) and acknowledged unstored — one device's bad data never costs another
+   * device's acknowledged messages.
+   */
   private async write(batch: PendingBatch): Promise<void> {
+    await this.writeSplitting(batch.messages);
+  }
+
+  private async writeSplitting(messages: PendingMessage[]): Promise<void> {
+    const result = await this.commitWithRetry(messages);
+    if (result.kind !== 'refused') return;
+    if (messages.length > 1) {
+      const mid = Math.ceil(messages.length / 2);
+      await this.writeSplitting(messages.slice(0, mid));
+      await this.writeSplitting(messages.slice(mid));
+      return;
+    }
+    const [m] = messages;
+    this.metrics.rejected.inc({ reason: 'db_refused' });
+    this.rejectLog.warn(
+      `${m.serial}:db_refused`,
+      `device ${m.serial.slice(0, 64)}: message seq ${firstSeq(m)} refused by the database, not stored: ${result.why}`,
+    );
+    m.done();
+  }
+
+  /** One transaction for `messages`; 'refused' when the database refuses their content. */
+  private async commitWithRetry(
+    messages: PendingMessage[],
+  ): Promise<{ kind: 'committed' | 'abandoned' } | { kind: 'refused'; why: string }> {
+    const rows = assembleRows(messages);
     let attempt = 0;
     for (;;) {
       attempt++;
@@ -283,17 +371,15 @@ export class IngestService implements OnModuleDestroy {
       try {
         await q.connect();
         await q.startTransaction();
-        const status = await this.repo.insertStatus(q, batch.status);
-        const newEvents = await this.repo.insertEvents(q, batch.events);
+        const status = await this.repo.insertStatus(q, rows.status);
+        const newEvents = await this.repo.insertEvents(q, rows.events);
         const events = newEvents.length;
-        const meters = await this.repo.insertMeters(q, batch.meters);
-        const live = (await this.repo.upsertLiveState(q, [...batch.touches.values()])).map((r) =>
-          LiveState.of(r),
-        );
-        await this.repo.markDirty(q, [...batch.dirty.values()]);
+        const meters = await this.repo.insertMeters(q, rows.meters);
+        const live = (await this.repo.upsertLiveState(q, rows.touches)).map((r) => LiveState.of(r));
+        await this.repo.markDirty(q, rows.dirty);
         const afterCommit: Array<() => void> = [];
         for (const hook of this.hooks) {
-          const after = await hook(q, { status: batch.status, newEvents, live });
+          const after = await hook(q, { status: rows.status, newEvents, live });
           if (after) afterCommit.push(after);
         }
         // An ingest-only process has no gateway of its own: api processes get the states by NOTIFY,
@@ -301,39 +387,54 @@ export class IngestService implements OnModuleDestroy {
         if (this.config.role === 'ingest') await notifyLiveStates(q, live);
         await q.commitTransaction();
         stop();
-        this.afterCommit(batch, live, { status, events, meters });
+        this.afterCommit(messages, rows, live, { status, events, meters });
         for (const after of afterCommit) after();
-        return;
+        return { kind: 'committed' };
       } catch (err) {
         stop();
         if (q.isTransactionActive) await q.rollbackTransaction().catch(() => undefined);
         this.metrics.flushFailures.inc();
         const message = err instanceof Error ? err.message : String(err);
-        if (isPermanent(err) && attempt >= 2) {
-          // A batch the database refuses twice for its content would block the pipeline forever.
-          // Its messages are acknowledged and counted, never silently: see the metric and the log.
-          this.metrics.rejected.inc({ reason: 'schema' }, batch.messages);
-          this.logger.error(
-            `batch of ${batch.messages} messages refused by the database, dropped: ${message}`,
-          );
-          for (const w of batch.waiters) w();
-          return;
+        if (isRefusedContent(err)) {
+          return { kind: 'refused', why: `${sqlState(err)} ${message.slice(0, 200)}` };
         }
         if (this.closing) {
           // Shutting down with the database gone: leave the messages unacknowledged (devices
           // resend them to the next process) instead of retrying against a closed pool.
-          this.logger.warn(`shutting down: ${batch.messages} message(s) left unacknowledged (${message})`);
-          return;
+          this.logger.warn(`shutting down: ${messages.length} message(s) left unacknowledged (${message})`);
+          return { kind: 'abandoned' };
         }
         this.errorLog.warn('flush', `batch write failed (attempt ${attempt}), retrying: ${message}`);
-        await new Promise((r) => setTimeout(r, Math.min(10_000, 200 * 2 ** Math.min(attempt, 6))));
+        if (isMissingPartition(err)) await this.ensurePartitions(rows.status).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, retryDelayMs(attempt)));
       } finally {
         await q.release().catch(() => undefined);
       }
     }
   }
 
-  private afterCommit(batch: PendingBatch, live: LiveState[], inserted: CommitReport['inserted']): void {
+  /** Creates the daily partitions the given samples fall into (plain PostgreSQL mode). */
+  private async ensurePartitions(status: readonly StatusRow[]): Promise<void> {
+    if (status.length === 0) return;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const s of status) {
+      if (s.ts < min) min = s.ts;
+      if (s.ts > max) max = s.ts;
+    }
+    await this.ds.query(
+      `SELECT ensure_telemetry_partitions(
+         (to_timestamp($1 / 1000.0) AT TIME ZONE $3)::date, (to_timestamp($2 / 1000.0) AT TIME ZONE $3)::date)`,
+      [min, max, this.config.businessTimeZone],
+    );
+  }
+
+  private afterCommit(
+    messages: readonly PendingMessage[],
+    batch: BatchRows,
+    live: LiveState[],
+    inserted: CommitReport['inserted'],
+  ): void {
     const committedAt = Date.now();
     this.metrics.rowsCommitted.inc({ table: 'telemetry_status' }, inserted.status);
     this.metrics.rowsCommitted.inc({ table: 'device_events' }, inserted.events);
@@ -341,13 +442,13 @@ export class IngestService implements OnModuleDestroy {
     this.metrics.duplicates.inc({ table: 'telemetry_status' }, batch.status.length - inserted.status);
     this.metrics.duplicates.inc({ table: 'device_events' }, batch.events.length - inserted.events);
     this.metrics.duplicates.inc({ table: 'meter_readings' }, batch.meters.length - inserted.meters);
-    for (const t of batch.touches.values()) {
+    for (const t of batch.touches) {
       // Latency of live data only; replayed history would swamp the figure.
       if (t.status && committedAt - t.status.ts < 60_000) {
         this.metrics.deviceToCommitSeconds.observe((committedAt - t.status.ts) / 1000);
       }
     }
-    for (const w of batch.waiters) w();
+    for (const m of messages) m.done();
     this.live.publish(live);
     if (this.events.listenerCount('committed') > 0) {
       const report: CommitReport = {
