@@ -94,9 +94,14 @@ async function main(): Promise<void> {
     faults: (values.fault ?? []).map(parseFault),
   });
   const started = Date.now();
-  await fleet.start((c) => {
+  const report = await fleet.start((c) => {
     if (c % 500 === 0 || c === devices.length) process.stdout.write(`connected ${c}/${devices.length}\n`);
   });
+  for (const f of report.failed.slice(0, 20)) process.stderr.write(`${f.serial}: refused (${f.error})\n`);
+  if (report.failed.length > 0) {
+    process.stderr.write(`${report.failed.length} of ${devices.length} controllers could not connect\n`);
+  }
+  if (report.connected === 0) process.exit(1);
   let last = fleet.summary().totals.published;
   const progress = setInterval(() => {
     const s = fleet.summary();

@@ -43,6 +43,12 @@ export interface FleetOptions {
   controller?: Partial<ControllerOptions>;
 }
 
+export interface FleetStartReport {
+  connected: number;
+  /** Controllers the broker refused, with its reason; they stay off. */
+  failed: Array<{ serial: string; error: string }>;
+}
+
 export interface FleetSummary {
   devices: number;
   connected: number;
@@ -71,19 +77,30 @@ export class Fleet {
     );
   }
 
-  async start(onProgress?: (connected: number) => void): Promise<void> {
+  /**
+   * Connects every controller. Never rejects: a controller the broker refuses (a rotated secret,
+   * a revoked device) stays off and is listed in the result, the others run.
+   */
+  async start(onProgress?: (connected: number) => void): Promise<FleetStartReport> {
     const concurrency = this.o.connectConcurrency ?? 200;
     let next = 0;
     let connected = 0;
+    const failed: FleetStartReport['failed'] = [];
     const worker = async (): Promise<void> => {
       while (next < this.controllers.length) {
         const c = this.controllers[next++];
-        await c.start();
-        onProgress?.(++connected);
+        try {
+          await c.start();
+          connected++;
+          onProgress?.(connected);
+        } catch (err) {
+          failed.push({ serial: c.serial, error: err instanceof Error ? err.message : String(err) });
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, this.controllers.length) }, worker));
     for (const f of this.o.faults ?? []) this.schedule(f);
+    return { connected, failed };
   }
 
   summary(): FleetSummary {

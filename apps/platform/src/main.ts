@@ -39,11 +39,16 @@ async function main(): Promise<void> {
   }
   const log = pino({ level: config.log.level, base: { service: 'liftwatch', role: config.role } });
   log.info({ config: redactConfig(config) }, 'starting');
+  // A promise rejected with nobody listening is a bug to fix, not a reason to stop serving every
+  // elevator: log it loudly and keep running. (A synchronous throw still ends the process.)
+  process.on('unhandledRejection', (reason) => {
+    log.error({ err: reason }, 'unhandled promise rejection (bug): the platform keeps running');
+  });
 
   // This process handles SIGINT/SIGTERM itself (below) and stops the database last.
   const database = await prepareDatabase(
     config,
-    { info: (m) => log.info(m), debug: (m) => log.debug(m) },
+    { info: (m) => log.info(m), debug: (m) => log.debug(m), warn: (m) => log.warn(m) },
     { callerHandlesSignals: true },
   );
   log.info(

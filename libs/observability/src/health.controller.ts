@@ -14,6 +14,15 @@ class DatabaseHealth {
   @ApiProperty({ enum: ['embedded', 'external'] }) kind!: 'embedded' | 'external';
   @ApiProperty() serverVersion!: string;
   @ApiProperty({ required: false }) error?: string;
+  @ApiProperty({
+    required: false,
+    description: 'embedded server only: up, or restarting after it died (with how often it was restarted)',
+  })
+  supervisor?: {
+    state: string;
+    restarts: number;
+    lastExit?: { at: string; code: number | null; signal: string | null };
+  };
 }
 
 export class HealthReport {
@@ -44,16 +53,17 @@ export class HealthController {
   @ApiOkResponse({ type: HealthReport, description: '200 when every dependency is up, 503 otherwise' })
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
     let database: DatabaseHealth;
+    const supervisor = this.runtime.supervision?.();
+    const base = {
+      kind: this.runtime.kind,
+      serverVersion: this.runtime.serverVersion,
+      ...(supervisor ? { supervisor } : {}),
+    };
     try {
       await this.ds.query('SELECT 1');
-      database = { status: 'up', kind: this.runtime.kind, serverVersion: this.runtime.serverVersion };
+      database = { status: 'up', ...base };
     } catch (err) {
-      database = {
-        status: 'down',
-        kind: this.runtime.kind,
-        serverVersion: this.runtime.serverVersion,
-        error: err instanceof Error ? err.message : String(err),
-      };
+      database = { status: 'down', ...base, error: err instanceof Error ? err.message : String(err) };
     }
     const { broker = { status: 'not_configured' as const }, ...components } = this.components.report();
     const ok = database.status === 'up' && broker.status !== 'down';

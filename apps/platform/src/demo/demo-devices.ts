@@ -11,6 +11,7 @@ import { DEMO_REGISTRATION_CODES } from './demo-fleet.seed';
 
 export interface DemoLog {
   info(msg: string): void;
+  warn(msg: string): void;
 }
 
 /**
@@ -55,7 +56,17 @@ export async function startDemoDevices(
     heartbeatIntervalMs: 30_000,
     meterIntervalMs: 60_000,
   });
-  await fleet.start();
-  log.info(`demo: ${credentials.length} simulated controllers connected to ${mqttUrl}`);
+  // A simulated controller the broker refuses (its secret was rotated through the API, or the
+  // device revoked) stays off, as a real one would; the platform carries on.
+  const report = await fleet.start();
+  for (const f of report.failed) {
+    log.warn(
+      `demo: simulated controller ${f.serial} could not connect (${f.error}); its secret was probably ` +
+        `changed through the API or the device revoked — it stays off`,
+    );
+  }
+  log.info(
+    `demo: ${report.connected} of ${credentials.length} simulated controllers connected to ${mqttUrl}`,
+  );
   return fleet;
 }

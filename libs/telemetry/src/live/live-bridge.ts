@@ -72,13 +72,40 @@ export class LiveStateListener implements OnApplicationBootstrap, OnModuleDestro
         this.logger.warn(`bad live-state notification: ${err instanceof Error ? err.message : String(err)}`);
       }
     });
-    client.on('error', (err) => {
-      this.logger.warn(`live-state listener lost its connection (${err.message}); reconnecting`);
-      this.client = null;
-      if (!this.stopped) setTimeout(() => void this.connect().catch(() => undefined), 1000);
-    });
-    await client.connect();
-    await client.query(`LISTEN ${LIVE_CHANNEL}`);
+    let lost = false;
+    const onLost = (why: string): void => {
+      if (lost) return;
+      lost = true;
+      if (this.client === client) this.client = null;
+      if (this.stopped) return;
+      this.logger.warn(`live-state listener lost its connection (${why}); reconnecting`);
+      void this.reconnect();
+    };
+    client.on('error', (err) => onLost(err.message));
+    client.on('end', () => onLost('connection closed'));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${LIVE_CHANNEL}`);
+    } catch (err) {
+      lost = true; // the caller retries; this client's own end must not start another loop
+      await client.end().catch(() => undefined);
+      throw err;
+    }
     this.client = client;
+  }
+
+  /** Reconnects with back-off (capped at 10 s) for as long as the process runs. */
+  private async reconnect(): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** Math.min(attempt - 1, 5))));
+      if (this.stopped) return;
+      try {
+        await this.connect();
+        this.logger.log(`live-state listener reconnected (attempt ${attempt})`);
+        return;
+      } catch {
+        // still down; the next attempt waits longer
+      }
+    }
   }
 }

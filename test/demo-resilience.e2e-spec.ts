@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loginTo, PROCESS_ADMIN_PASSWORD, startPlatformProcess } from './support/platform-process';
+import { waitFor } from './support/wait';
+
+/**
+ * Nothing a simulated controller does may stop the platform: a demo device whose secret was
+ * rotated through the API is refused by the broker after a restart, and the platform carries on.
+ */
+describe('demo controllers that can no longer log in', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'liftwatch-demo-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('should keep the platform running when a demo device is refused after its secret was rotated', async () => {
+    const first = await startPlatformProcess({ args: ['--demo'], dataDir });
+    let serial: string;
+    try {
+      await waitFor(
+        () => /demo: \d+ of \d+ simulated controllers connected/.test(first.output()),
+        60_000,
+        'demo',
+      );
+      const token = await loginTo(first.baseUrl, 'admin', PROCESS_ADMIN_PASSWORD);
+      const list = (await (
+        await fetch(`${first.baseUrl}/api/v1/devices?limit=1`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json()) as { items: Array<{ id: string; serial: string }> };
+      const device = list.items[0];
+      serial = device.serial;
+      const rotated = await fetch(`${first.baseUrl}/api/v1/devices/${device.id}/rotate-secret`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(rotated.status).toBe(200);
+    } finally {
+      await first.stop();
+    }
+
+    const second = await startPlatformProcess({ args: ['--demo'], dataDir });
+    try {
+      const line = await waitFor(
+        () => /demo: (\d+) of (\d+) simulated controllers connected/.exec(second.output()) ?? undefined,
+        60_000,
+        'the demo fleet to start',
+      );
+      if (Number(line[1]) !== Number(line[2]) - 1) process.stdout.write(second.output());
+      expect(Number(line[1])).toBe(Number(line[2]) - 1);
+      expect(second.output()).toContain(`simulated controller ${serial} could not connect`);
+      // Well past the moment the refused controller gave up (it used to take the process down).
+      await new Promise((r) => setTimeout(r, 5000));
+      expect(second.exited()).toBeNull();
+      expect((await fetch(`${second.baseUrl}/health`)).status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+  }, 240_000);
+});
