@@ -1,3 +1,5 @@
+import { JwtService } from '@nestjs/jwt';
+import { hashPassword } from '@liftwatch/access';
 import { startTestApp, type TestApp, USER_PASSWORD, uniq } from './support/test-app';
 
 describe('platform surface', () => {
@@ -135,6 +137,51 @@ describe('platform surface', () => {
         .send({ username: 'admin', password: USER_PASSWORD, displayName: 'x', role: 'admin' });
       expect(res.status).toBe(409);
       expect(res.body.code).toBe('USERNAME_TAKEN');
+    });
+
+    it('should refuse tokens that would never expire, lack iat or use another algorithm', async () => {
+      const jwt = t.app.get(JwtService);
+      const [admin] = await t.db.query<Array<{ id: string }>>(
+        `SELECT id FROM users WHERE username = 'admin'`,
+      );
+      const claims = { sub: admin.id, role: 'admin' };
+      const good = await jwt.signAsync(claims, { expiresIn: 600 });
+      await t.http().get('/api/v1/auth/me').auth(good, { type: 'bearer' }).expect(200);
+      const noExp = await jwt.signAsync(claims);
+      const noIat = await jwt.signAsync(claims, { expiresIn: 600, noTimestamp: true });
+      const [header, payload] = good.split('.');
+      const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
+      const hs512 = await jwt.signAsync(claims, { expiresIn: 600, algorithm: 'HS512' });
+      for (const token of [noExp, noIat, unsigned, hs512, `${header}.${payload}.`]) {
+        const res = await t.http().get('/api/v1/auth/me').auth(token, { type: 'bearer' });
+        expect(res.status).toBe(401);
+      }
+    });
+
+    it('should upgrade a weaker password hash at the next successful login', async () => {
+      const admin = await t.adminToken();
+      const username = `old-${uniq()}`;
+      const created = await t
+        .http()
+        .post('/api/v1/users')
+        .auth(admin, { type: 'bearer' })
+        .send({ username, password: USER_PASSWORD, displayName: 'o', role: 'admin' })
+        .expect(201);
+      const id = (created.body as { id: string }).id;
+      // As stored by an older release, with a cost below today's.
+      await t.db.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [
+        id,
+        await hashPassword(USER_PASSWORD, { N: 4096, r: 8, p: 1 }),
+      ]);
+      const stored = async (): Promise<string> =>
+        (
+          await t.db.query<Array<{ h: string }>>(`SELECT password_hash AS h FROM users WHERE id = $1`, [id])
+        )[0].h;
+      await t.http().post('/api/v1/auth/login').send({ username, password: 'wrong-password' }).expect(401);
+      expect((await stored()).split('$')[1]).toBe('4096');
+      await t.login(username);
+      expect((await stored()).split('$')[1]).toBe(String(t.config.auth.passwordScryptN));
+      await t.login(username); // and the new hash verifies
     });
   });
 });

@@ -48,6 +48,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DATABASE_URL: url,
     LOG_LEVEL: 'silent',
     JWT_SECRET,
+    // The suite creates and logs in hundreds of users: a cheaper scrypt keeps it fast. The
+    // platform's default (OWASP's 2^17) is covered by the password and rehash tests.
+    PASSWORD_SCRYPT_N: '16384',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'liftwatch-app-')),
     ...env,
   });

@@ -2,7 +2,7 @@ import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { HttpErrorFilter, validationExceptionFactory } from '@liftwatch/contract';
+import { HttpErrorFilter, SafeInputPipe, validationExceptionFactory } from '@liftwatch/contract';
 import { HttpMetricsMiddleware } from '@liftwatch/observability';
 import { PlatformModule, type PlatformModuleOptions } from './platform.module';
 
@@ -16,6 +16,7 @@ export async function createPlatformApp(options: PlatformModuleOptions): Promise
   app.use(httpMetrics.use.bind(httpMetrics));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
   app.useGlobalPipes(
+    new SafeInputPipe(),
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,

@@ -38,7 +38,14 @@ export class PlatformModule {
         CalendarModule,
         ObservabilityModule.forRoot(o.config),
         DatabaseModule.forRoot(o.config, o.database),
-        AccessModule.forRoot({ jwtSecret: o.jwtSecret, jwtTtlSeconds: o.config.auth.jwtTtlSeconds }, api),
+        AccessModule.forRoot(
+          {
+            jwtSecret: o.jwtSecret,
+            jwtTtlSeconds: o.config.auth.jwtTtlSeconds,
+            passwordHash: { N: o.config.auth.passwordScryptN, r: 8, p: 1 },
+          },
+          api,
+        ),
         ...(api ? [RegistryModule] : []),
         telemetry,
         AlarmsModule.forRoot({ api, ingest, telemetry }),

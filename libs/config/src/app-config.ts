@@ -68,6 +68,15 @@ export const envSchema = z.object({
     .max(30 * 24 * 3600)
     .default(12 * 3600),
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  // scrypt cost for user passwords; OWASP's 2^17 by default. Lower only for tests.
+  PASSWORD_SCRYPT_N: z.coerce
+    .number()
+    .int()
+    .refine(
+      (n) => n >= 2 ** 14 && n <= 2 ** 20 && (n & (n - 1)) === 0,
+      'must be a power of two from 16384 to 1048576',
+    )
+    .default(2 ** 17),
   BUSINESS_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone').default('Asia/Shanghai'),
   RESCUE_CODE_PATTERN: z
     .string()
@@ -138,6 +147,8 @@ export interface AppConfig {
     jwtSecret: string | undefined;
     jwtTtlSeconds: number;
     adminPassword: string | undefined;
+    /** scrypt N for new password hashes (r=8, p=1); older, cheaper hashes are upgraded at login. */
+    passwordScryptN: number;
   };
   businessTimeZone: string;
   rescueCodePattern: string;
@@ -238,7 +249,12 @@ export function loadConfig(
       storageMode: e.STORAGE_MODE,
     },
     dataDir: isAbsolute(e.DATA_DIR) ? e.DATA_DIR : resolve(cwd, e.DATA_DIR),
-    auth: { jwtSecret: e.JWT_SECRET, jwtTtlSeconds: e.JWT_TTL_SECONDS, adminPassword: e.ADMIN_PASSWORD },
+    auth: {
+      jwtSecret: e.JWT_SECRET,
+      jwtTtlSeconds: e.JWT_TTL_SECONDS,
+      adminPassword: e.ADMIN_PASSWORD,
+      passwordScryptN: e.PASSWORD_SCRYPT_N,
+    },
     businessTimeZone: e.BUSINESS_TIMEZONE,
     rescueCodePattern: e.RESCUE_CODE_PATTERN,
     log: { level: e.LOG_LEVEL },

@@ -6,3 +6,4 @@ export * from './id-param.decorator';
 export * from './time-range.dto';
 export * from './calendar-validators';
 export * from './csv';
+export * from './safe-input';

@@ -1,37 +1,48 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { UnauthenticatedError } from '@liftwatch/contract';
 import { MetricsService } from '@liftwatch/observability';
 import { UserView, type LoginResult } from '../users/dto/user.dto';
 import { UsersRepository } from '../users/users.repository';
-import { verifyPassword } from './password.util';
+import { ACCESS_OPTIONS, type AccessOptions } from '../access.options';
+import { hashPassword, needsRehash, verifyPassword } from './password.util';
 import { type Principal } from './principal';
 
 interface TokenClaims {
   sub: string;
   role: string;
+  iat?: number;
+  exp?: number;
 }
 
-// Verifying against a dummy hash when the user does not exist keeps the response time the same,
-// so login timing does not reveal which usernames exist.
-const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+/** The longest lifetime JWT_TTL_SECONDS allows (30 days). */
+const MAX_TOKEN_LIFETIME_S = 30 * 24 * 3600;
 
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+  /**
+   * Verifying against a dummy hash of the current cost when the user does not exist keeps the
+   * response time the same, so login timing does not reveal which usernames exist.
+   */
+  private dummyHash: Promise<string> | null = null;
+
   constructor(
     private readonly users: UsersRepository,
     private readonly jwt: JwtService,
     private readonly metrics: MetricsService,
+    @Inject(ACCESS_OPTIONS) private readonly options: AccessOptions,
   ) {}
 
   async login(username: string, password: string, ttlSeconds: number): Promise<LoginResult> {
     const user = await this.users.findByUsernameWithHash(username);
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await this.dummy()));
     if (!user || !ok || user.disabledAt) {
       this.metrics.loginAttempts.inc({ outcome: 'refused' });
       throw new UnauthenticatedError('Wrong username or password');
     }
     this.metrics.loginAttempts.inc({ outcome: 'ok' });
+    if (needsRehash(user.passwordHash, this.options.passwordHash)) await this.upgradeHash(user.id, password);
     const claims: TokenClaims = { sub: user.id, role: user.role };
     const accessToken = await this.jwt.signAsync(claims, { expiresIn: ttlSeconds });
     return { accessToken, tokenType: 'Bearer', expiresIn: ttlSeconds, user: UserView.of(user) };
@@ -44,8 +55,18 @@ export class AuthService {
   async principalFromToken(token: string, requestId?: string): Promise<Principal> {
     let claims: TokenClaims;
     try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token);
+      claims = await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
     } catch {
+      throw new UnauthenticatedError('Invalid or expired token');
+    }
+    // Every token this platform issues carries iat and exp; one without them never expires and
+    // did not come from here (or came from a leaked secret): refuse it.
+    if (
+      typeof claims.exp !== 'number' ||
+      typeof claims.iat !== 'number' ||
+      claims.exp - claims.iat > MAX_TOKEN_LIFETIME_S ||
+      typeof claims.sub !== 'string'
+    ) {
       throw new UnauthenticatedError('Invalid or expired token');
     }
     const user = await this.users.findById(claims.sub);
@@ -60,5 +81,22 @@ export class AuthService {
       regionCode: user.regionCode,
       requestId,
     };
+  }
+
+  private dummy(): Promise<string> {
+    this.dummyHash ??= hashPassword('not a password of anyone', this.options.passwordHash);
+    return this.dummyHash;
+  }
+
+  /** Replaces a hash weaker than today's parameters, now that the password is known. */
+  private async upgradeHash(userId: string, password: string): Promise<void> {
+    try {
+      await this.users.setPasswordHash(userId, await hashPassword(password, this.options.passwordHash));
+    } catch (err) {
+      // The login itself succeeded; the upgrade is tried again next time.
+      this.logger.warn(
+        `password hash upgrade for ${userId} failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
   }
 }

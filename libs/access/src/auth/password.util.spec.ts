@@ -1,7 +1,9 @@
 import {
   hashDeviceSecret,
   hashPassword,
+  needsRehash,
   newDeviceSecret,
+  OWASP_SCRYPT,
   verifyDeviceSecret,
   verifyPassword,
 } from './password.util';
@@ -21,6 +23,32 @@ describe('password hashing', () => {
 
   it('should refuse a malformed stored hash', async () => {
     await expect(verifyPassword('x', 'md5$abc')).resolves.toBe(false);
+  });
+
+  it('should hash with the OWASP scrypt parameters by default', async () => {
+    expect(OWASP_SCRYPT).toEqual({ N: 131072, r: 8, p: 1 });
+    const stored = await hashPassword('correct horse battery');
+    expect(stored.split('$').slice(0, 4)).toEqual(['scrypt', '131072', '8', '1']);
+    expect(needsRehash(stored)).toBe(false);
+  });
+
+  it.each([
+    ['a hash made with the old N=2^14', 'scrypt$16384$8$1$AAAA$AAAA', true],
+    ['a hash at the current cost', 'scrypt$131072$8$1$AAAA$AAAA', false],
+    ['an equal-cost OWASP alternative (N=2^16, p=2)', 'scrypt$65536$8$2$AAAA$AAAA', false],
+    ['a smaller block size', 'scrypt$131072$4$1$AAAA$AAAA', true],
+    ['something that is not scrypt', 'md5$abc', true],
+  ])('should say whether %s needs rehashing', (_name, stored, expected) => {
+    expect(needsRehash(stored)).toBe(expected);
+  });
+
+  it('should still verify an old, cheaper hash (so it can be upgraded at login)', async () => {
+    const old = await hashPassword('pw-123456', { N: 16384, r: 8, p: 1 });
+    await expect(verifyPassword('pw-123456', old)).resolves.toBe(true);
+  });
+
+  it('should refuse a stored hash whose cost would exhaust memory', async () => {
+    await expect(verifyPassword('x', 'scrypt$1073741824$8$1$AAAA$AAAA')).resolves.toBe(false);
   });
 });
 

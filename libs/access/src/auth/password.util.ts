@@ -1,7 +1,20 @@
 import { createHash, randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
 
 const KEY_LENGTH = 32;
-const PARAMS: ScryptOptions = { N: 16384, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+/** scrypt cost parameters of a password hash. */
+export interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** OWASP Password Storage Cheat Sheet (2025): scrypt N=2^17 (128 MiB), r=8, p=1. */
+export const OWASP_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 };
+/** Refuse to evaluate stored hashes costlier than this (a tampered row must not exhaust memory). */
+const MAX_N = 2 ** 20;
+/** scrypt needs 128·N·r bytes; leave headroom over the largest N this code accepts. */
+const maxmemFor = (q: ScryptParams): number => 128 * q.N * q.r + 32 * 1024 * 1024;
 
 function scryptAsync(secret: string, salt: Buffer, opts: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -10,23 +23,36 @@ function scryptAsync(secret: string, salt: Buffer, opts: ScryptOptions): Promise
 }
 
 /** Hashes a human-chosen password with scrypt (memory-hard); format `scrypt$N$r$p$salt$hash`. */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, params: ScryptParams = OWASP_SCRYPT): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scryptAsync(password, salt, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), key.toString('base64')].join('$');
+  const key = await scryptAsync(password, salt, { ...params, maxmem: maxmemFor(params) });
+  return ['scrypt', params.N, params.r, params.p, salt.toString('base64'), key.toString('base64')].join('$');
+}
+
+function parseHash(stored: string): (ScryptParams & { salt: Buffer; hash: Buffer }) | null {
+  const [alg, n, r, p, salt, hash] = stored.split('$');
+  const q = { N: Number(n), r: Number(r), p: Number(p) };
+  if (alg !== 'scrypt' || !salt || !hash) return null;
+  if (![q.N, q.r, q.p].every(Number.isSafeInteger) || q.N < 2 || q.N > MAX_N || q.r < 1 || q.r > 32)
+    return null;
+  if (q.p < 1 || q.p > 16) return null;
+  return { ...q, salt: Buffer.from(salt, 'base64'), hash: Buffer.from(hash, 'base64') };
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [alg, n, r, p, salt, hash] = stored.split('$');
-  if (alg !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const key = await scryptAsync(password, Buffer.from(salt, 'base64'), {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: PARAMS.maxmem,
-  });
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  const h = parseHash(stored);
+  if (!h) return false;
+  const key = await scryptAsync(password, h.salt, { N: h.N, r: h.r, p: h.p, maxmem: maxmemFor(h) });
+  return key.length === h.hash.length && timingSafeEqual(key, h.hash);
+}
+
+/**
+ * True when a stored hash is weaker than `params` (or not scrypt): it is replaced by a new hash
+ * at the user's next successful login, the only moment the password is known.
+ */
+export function needsRehash(stored: string, params: ScryptParams = OWASP_SCRYPT): boolean {
+  const h = parseHash(stored);
+  return !h || h.N * h.p < params.N * params.p || h.r < params.r;
 }
 
 /**

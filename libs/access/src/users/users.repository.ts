@@ -74,4 +74,8 @@ export class UsersRepository {
     await em.getRepository(UserEntity).update({ id }, patch);
     return em.getRepository(UserEntity).findOneByOrFail({ id });
   }
+
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.ds.getRepository(UserEntity).update({ id }, { passwordHash });
+  }
 }

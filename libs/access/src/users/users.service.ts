@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ConflictError, type FieldProblem, InvalidInputError, NotFoundError } from '@liftwatch/contract';
+import { ACCESS_OPTIONS, type AccessOptions } from '../access.options';
 import { AuditService } from '../audit/audit.service';
 import { hashPassword } from '../auth/password.util';
 import { type Principal, SYSTEM_PRINCIPAL } from '../auth/principal';
@@ -24,6 +25,7 @@ export class UsersService {
     @InjectDataSource() private readonly ds: DataSource,
     private readonly users: UsersRepository,
     private readonly audit: AuditService,
+    @Inject(ACCESS_OPTIONS) private readonly options: AccessOptions,
   ) {}
 
   async get(id: string): Promise<UserEntity> {
@@ -63,7 +65,7 @@ export class UsersService {
     if (await this.users.usernameTaken(dto.username)) {
       throw new ConflictError('USERNAME_TAKEN', `username ${dto.username} is taken`);
     }
-    const passwordHash = await hashPassword(dto.password);
+    const passwordHash = await hashPassword(dto.password, this.options.passwordHash);
     return this.ds.transaction(async (em) => {
       const user = await this.users.insert(em, {
         username: dto.username,
@@ -90,7 +92,8 @@ export class UsersService {
     const patch: Partial<UserEntity> = {};
     if (dto.displayName !== undefined) patch.displayName = dto.displayName;
     if (dto.locale !== undefined) patch.locale = dto.locale;
-    if (dto.password !== undefined) patch.passwordHash = await hashPassword(dto.password);
+    if (dto.password !== undefined)
+      patch.passwordHash = await hashPassword(dto.password, this.options.passwordHash);
     if (dto.disabled !== undefined) patch.disabledAt = dto.disabled ? new Date() : null;
     return this.ds.transaction(async (em) => {
       const after = await this.users.update(em, id, patch);
@@ -118,7 +121,7 @@ export class UsersService {
   async ensureFirstAdmin(configuredPassword: string | undefined): Promise<void> {
     if ((await this.users.countAdmins()) > 0) return;
     const password = configuredPassword ?? randomBytes(12).toString('base64url');
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await hashPassword(password, this.options.passwordHash);
     await this.ds.transaction(async (em) => {
       const user = await this.users.insert(em, {
         username: 'admin',

@@ -10,12 +10,28 @@ import { DeviceAuthService } from './device-auth.service';
 
 export class BrokerAuthenticateDto {
   @ApiProperty() @IsString() @MaxLength(256) clientid!: string;
+  @ApiProperty({
+    required: false,
+    description: "the device's address, as the broker saw it (EMQX ${peerhost})",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  peerhost?: string;
   @ApiProperty() @IsString() @MaxLength(256) username!: string;
   @ApiProperty() @IsString() @MaxLength(1024) password!: string;
 }
 
 export class BrokerAuthorizeDto {
   @ApiProperty() @IsString() @MaxLength(256) clientid!: string;
+  @ApiProperty({
+    required: false,
+    description: "the device's address, as the broker saw it (EMQX ${peerhost})",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  peerhost?: string;
   @ApiProperty() @IsString() @MaxLength(256) username!: string;
   @ApiProperty() @IsString() @MaxLength(1024) topic!: string;
   @ApiProperty({ enum: ['publish', 'subscribe'] }) @IsIn(['publish', 'subscribe']) action!:
@@ -52,7 +68,13 @@ export class BrokerHooksController {
   ): Promise<BrokerDecision> {
     this.checkSecret(secret);
     const d = await this.auth.authenticate(dto.clientid, dto.username, dto.password);
-    if (!d.ok) this.ingest.countRejection(dto.clientid, 'auth_failed', d.reason);
+    if (!d.ok) {
+      this.ingest.countConnectionRejection(
+        'auth_failed',
+        { clientId: dto.clientid, remoteAddress: dto.peerhost },
+        d.reason,
+      );
+    }
     return { result: d.ok ? 'allow' : 'deny' };
   }
 
@@ -73,7 +95,13 @@ export class BrokerHooksController {
       (dto.action === 'publish'
         ? this.auth.mayPublish(identity, dto.topic)
         : this.auth.maySubscribe(identity, dto.topic));
-    if (!ok) this.ingest.countRejection(dto.clientid, 'acl_denied', `${dto.action} ${dto.topic}`);
+    if (!ok) {
+      this.ingest.countConnectionRejection(
+        'acl_denied',
+        { clientId: dto.clientid, remoteAddress: dto.peerhost },
+        `${dto.action} ${dto.topic}`,
+      );
+    }
     return { result: ok ? 'allow' : 'deny' };
   }
 

@@ -75,7 +75,7 @@ export class EmbeddedBrokerService {
               done(null, true);
               return;
             }
-            this.ingest.countRejection(client.id || '?', 'auth_failed', d.reason);
+            this.ingest.countConnectionRejection('auth_failed', peer(client), d.reason);
             const err = new Error(d.reason) as AuthenticateError;
             err.returnCode = 4; // bad user name or password
             done(err, null);
@@ -156,7 +156,7 @@ export class EmbeddedBrokerService {
     if (!client) return done(null); // the broker's own publications (Last Will)
     const identity = identities.get(client);
     if (!identity || !this.auth.mayPublish(identity, packet.topic)) {
-      this.ingest.countRejection(client.id, 'acl_denied', `publish to ${packet.topic}`);
+      this.ingest.countConnectionRejection('acl_denied', peer(client), `publish to ${packet.topic}`);
       return done(new Error('not authorized')); // MQTT 3.1.1 has no PUBACK error: aedes disconnects
     }
     const topic = parseDeviceTopic(packet.topic);
@@ -187,6 +187,12 @@ export class EmbeddedBrokerService {
     if (registered && registered !== client) return;
     void this.ingest.ingest(identity.serial, 'online', Buffer.from('{"online":false}'));
   }
+}
+
+/** The client id and remote address of a connection, for refusal logs. */
+function peer(client: Client): { clientId: string; remoteAddress?: string } {
+  const socket = client.req?.socket ?? (client.conn as { remoteAddress?: string });
+  return { clientId: client.id || '', remoteAddress: socket.remoteAddress };
 }
 
 function listen(server: Server | HttpServer, port: number, host: string): Promise<number> {

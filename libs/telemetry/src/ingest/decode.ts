@@ -1,3 +1,4 @@
+import { hasBadText } from '@liftwatch/contract';
 import { type DeviceChannel, isDeviceChannel } from '../protocol/topics';
 import { type EventMessage, type MeterMessage, type StatusMessage, validators } from '../protocol/messages';
 
@@ -233,14 +234,6 @@ function addRecord(
 
 /** Nesting deeper than this is refused; no protocol message needs more than a few levels. */
 const MAX_JSON_DEPTH = 16;
-// eslint-disable-next-line no-control-regex
-const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** True when `s` holds a NUL or a lone UTF-16 surrogate (text PostgreSQL cannot store). */
-export function hasBadText(s: string): boolean {
-  return BAD_TEXT.test(s);
-}
-
 /** Names the first string (key or value) that PostgreSQL could not store, or excessive nesting. */
 function findBadText(value: unknown, depthLeft: number, path = ''): string | null {
   if (typeof value === 'string')

@@ -18,7 +18,7 @@ import {
 } from './decode';
 import { DeviceDirectory } from './device-directory';
 import { IngestMetrics } from './ingest-metrics';
-import { RateLimitedLog } from './rate-limited-log';
+import { RateLimitedLog, shown } from './rate-limited-log';
 import { type InsertedEvent, type LiveTouch, TelemetryWriteRepository } from './telemetry-write.repository';
 import { type QueryRunner } from 'typeorm';
 
@@ -215,10 +215,31 @@ export class IngestService implements OnModuleDestroy {
     this.hooks.push(hook);
   }
 
-  /** Counts a refusal decided elsewhere (broker authentication, ACL). */
+  /** Counts a refusal of an authenticated device's message; logged once a minute per device and reason. */
   countRejection(serial: string, reason: RejectReason, detail: string): void {
     this.metrics.rejected.inc({ reason });
-    this.rejectLog.warn(`${serial}:${reason}`, `device ${serial}: message refused (${reason}): ${detail}`);
+    this.rejectLog.warn(
+      `${serial}:${reason}`,
+      `device ${shown(serial)}: message refused (${reason}): ${shown(detail, 200)}`,
+    );
+  }
+
+  /**
+   * Counts a refusal decided at the connection (authentication, ACL). The client id and topic are
+   * the client's own choice, so the log is rate-limited by reason and remote address (varying
+   * the id does not get past it) and logs them cut short.
+   */
+  countConnectionRejection(
+    reason: RejectReason,
+    client: { clientId: string; remoteAddress?: string },
+    detail: string,
+  ): void {
+    this.metrics.rejected.inc({ reason });
+    const from = client.remoteAddress ?? 'unknown address';
+    this.rejectLog.warn(
+      `${reason}@${from}`,
+      `connection from ${shown(from, 64)} (client id ${shown(client.clientId)}) refused (${reason}): ${shown(detail, 200)}`,
+    );
   }
 
   /**
