@@ -51,6 +51,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     // The suite creates and logs in hundreds of users: a cheaper scrypt keeps it fast. The
     // platform's default (OWASP's 2^17) is covered by the password and rehash tests.
     PASSWORD_SCRYPT_N: '16384',
+    // Test receivers listen on 127.0.0.1; the refusal of internal targets has its own test.
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'liftwatch-app-')),
     ...env,
   });

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   Body,
   Controller,
@@ -15,23 +15,52 @@ import {
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { AuditService, CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { ForbiddenError, InvalidInputError, NotFoundError, UuidParam } from '@liftwatch/contract';
+import { postJson, webhookUrlProblem } from './webhook-target';
 
-/** `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">` — what a receiver recomputes to verify. */
-export function signWebhook(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+/**
+ * The Standard Webhooks headers (https://www.standardwebhooks.com): `webhook-id`, `webhook-timestamp`
+ * (seconds) and `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`), so a
+ * receiver can verify with any Standard Webhooks library. A `whsec_…` secret is base64 key bytes;
+ * older secrets (registered before this format) are used as raw bytes.
+ */
+export function standardWebhookHeaders(
+  secret: string,
+  id: string,
+  at: Date,
+  body: string,
+): { 'webhook-id': string; 'webhook-timestamp': string; 'webhook-signature': string } {
+  const signer = secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(secret, { format: 'raw' });
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': signer.sign(id, at, body),
+  };
 }
 
-/** Seconds to wait before attempt n+1 (n ≥ 1): 2, 4, 8 … capped at one hour. */
-export function retryDelaySeconds(attempts: number): number {
-  return Math.min(3600, 2 ** attempts);
+/** A new signing secret in the Standard Webhooks format. */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+/**
+ * Seconds to wait before attempt n+1 (n ≥ 1): 2, 4, 8 … capped at one hour, with "equal jitter"
+ * (half fixed, half random) so deliveries that failed together do not retry together.
+ */
+export function retryDelaySeconds(attempts: number, random: () => number = Math.random): number {
+  const base = Math.min(3600, 2 ** attempts);
+  return Math.max(1, Math.round(base / 2 + random() * (base / 2)));
 }
 
 export const MAX_ATTEMPTS = 10;
+/** How long a claimed delivery is reserved for the process sending it; after that anyone may retry. */
+const DELIVERY_LEASE_S = 60;
+const SEND_TIMEOUT_MS = 5000;
 
 export class CreateWebhookDto {
   @ApiProperty({ example: 'https://dispatch.example.com/liftwatch' })
@@ -43,10 +72,16 @@ export class CreateWebhookDto {
   @IsUUID()
   organisationId?: string;
 
-  @ApiPropertyOptional({ description: 'shared secret for the signature; generated when absent' })
+  @ApiPropertyOptional({
+    description:
+      'Standard Webhooks signing secret (`whsec_` + base64 of 24–64 random bytes); generated when absent',
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  })
   @IsOptional()
   @IsString()
-  @Length(16, 200)
+  @Matches(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, {
+    message: 'secret must be whsec_ followed by the base64 of 24 to 64 random bytes',
+  })
   secret?: string;
 }
 
@@ -63,6 +98,7 @@ export class WebhooksService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async create(
@@ -75,11 +111,13 @@ export class WebhooksService {
     if (p.role !== 'admin' && dto.organisationId && dto.organisationId !== p.organisationId) {
       throw new ForbiddenError('you can add webhooks for your own organisation only', 'NOT_YOUR_RECORD');
     }
+    const urlProblem = webhookUrlProblem(dto.url, this.config.webhooks.allowPrivateTargets);
+    if (urlProblem) throw InvalidInputError.field('url', urlProblem);
     const exists: unknown[] = await this.ds.query('SELECT 1 FROM organisations WHERE id = $1', [
       organisationId,
     ]);
     if (exists.length === 0) throw InvalidInputError.field('organisationId', 'organisation does not exist');
-    const secret = dto.secret ?? randomBytes(24).toString('base64url');
+    const secret = dto.secret ?? newWebhookSecret();
     return this.ds.transaction(async (em) => {
       const [row] = await em.query<Array<{ id: string }>>(
         `INSERT INTO webhooks (organisation_id, url, secret) VALUES ($1, $2, $3) RETURNING id`,
@@ -173,9 +211,20 @@ export class WebhooksController {
   }
 }
 
+interface ClaimedDelivery {
+  id: string;
+  url: string;
+  secret: string;
+  payload: unknown;
+  attempts: number;
+}
+
 /**
- * Sends pending deliveries (SKIP LOCKED, so several api replicas share the work without sending one
- * twice), signed with the webhook's secret, retried with exponential back-off.
+ * Sends pending deliveries. A batch is claimed in one short statement (SKIP LOCKED, so api
+ * replicas share the work) that pushes each claimed delivery's next attempt a lease ahead; the HTTP
+ * calls happen after that commit, outside any transaction; each outcome is recorded on its own.
+ * A process that dies mid-send leaves its claims to expire, and they are sent again — receivers
+ * de-duplicate by `webhook-id`, as Standard Webhooks prescribes.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -211,57 +260,56 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
+  /** Claims, sends and records one batch of due deliveries; returns how many were attempted. */
   async dispatch(): Promise<number> {
-    return this.ds.transaction(async (em) => {
-      const due: Array<{ id: string; url: string; secret: string; payload: unknown; attempts: number }> =
-        await em.query(
-          `SELECT d.id, w.url, w.secret, d.payload, d.attempts FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-          WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-          ORDER BY d.next_attempt_at LIMIT 50 FOR UPDATE OF d SKIP LOCKED`,
-        );
-      await Promise.all(
-        due.map(async (d) => {
-          const body = JSON.stringify(d.payload);
-          const timestamp = String(Date.now());
-          let code: number | null = null;
-          let error: string | null = null;
-          try {
-            const res = await fetch(d.url, {
-              method: 'POST',
-              headers: {
-                'content-type': 'application/json',
-                'x-liftwatch-delivery': d.id,
-                'x-liftwatch-timestamp': timestamp,
-                'x-liftwatch-signature': signWebhook(d.secret, timestamp, body),
-              },
-              body,
-              signal: AbortSignal.timeout(5000),
-            });
-            code = res.status;
-          } catch (err) {
-            error = err instanceof Error ? err.message : String(err);
-          }
-          const ok = code !== null && code >= 200 && code < 300;
-          const attempts = d.attempts + 1;
-          await em.query(
-            `UPDATE webhook_deliveries SET attempts = $2::int, last_status_code = $3::int, last_error = $4::text,
-                    status = CASE WHEN $5::boolean THEN 'delivered' WHEN $2::int >= $6::int THEN 'failed' ELSE 'pending' END,
-                    delivered_at = CASE WHEN $5::boolean THEN now() END,
-                    next_attempt_at = now() + make_interval(secs => $7::int)
-              WHERE id = $1`,
-            [
-              d.id,
-              attempts,
-              code,
-              error ?? (ok ? null : `HTTP ${code}`),
-              ok,
-              MAX_ATTEMPTS,
-              retryDelaySeconds(attempts),
-            ],
-          );
-        }),
-      );
-      return due.length;
+    const due = await this.claim(50);
+    await Promise.all(due.map((d) => this.deliver(d)));
+    return due.length;
+  }
+
+  private claim(limit: number): Promise<ClaimedDelivery[]> {
+    return this.ds.query<ClaimedDelivery[]>(
+      `WITH claimed AS (
+         UPDATE webhook_deliveries d
+            SET next_attempt_at = now() + make_interval(secs => $2::int)
+           FROM (SELECT d2.id FROM webhook_deliveries d2
+                  WHERE d2.status = 'pending' AND d2.next_attempt_at <= now()
+                  ORDER BY d2.next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due,
+                webhooks w
+          WHERE d.id = due.id AND w.id = d.webhook_id
+         RETURNING d.id, w.url, w.secret, d.payload, d.attempts)
+       SELECT * FROM claimed`,
+      [limit, DELIVERY_LEASE_S],
+    );
+  }
+
+  private async deliver(d: ClaimedDelivery): Promise<void> {
+    const body = JSON.stringify(d.payload);
+    const headers = standardWebhookHeaders(d.secret, d.id, new Date(), body);
+    const { status, error } = await postJson(d.url, headers, body, {
+      timeoutMs: SEND_TIMEOUT_MS,
+      allowInternal: this.config.webhooks.allowPrivateTargets,
     });
+    const ok = status !== null && status >= 200 && status < 300;
+    const attempts = d.attempts + 1;
+    // Guarded by the attempt count seen at the claim: if the lease ran out and another process
+    // took the delivery meanwhile, its record wins and this late one is dropped.
+    await this.ds.query(
+      `UPDATE webhook_deliveries SET attempts = $2::int, last_status_code = $3::int, last_error = $4::text,
+              status = CASE WHEN $5::boolean THEN 'delivered' WHEN $2::int >= $6::int THEN 'failed' ELSE 'pending' END,
+              delivered_at = CASE WHEN $5::boolean THEN now() END,
+              next_attempt_at = now() + make_interval(secs => $7::int)
+        WHERE id = $1 AND attempts = $8::int AND status = 'pending'`,
+      [
+        d.id,
+        attempts,
+        status,
+        error ?? (ok ? null : `HTTP ${status}`),
+        ok,
+        MAX_ATTEMPTS,
+        retryDelaySeconds(attempts),
+        d.attempts,
+      ],
+    );
   }
 }

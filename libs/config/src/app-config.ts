@@ -126,6 +126,9 @@ export const envSchema = z.object({
   ALARM_OFFLINE_AFTER_S: z.coerce.number().int().min(5).max(86_400).default(90),
   ALARM_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(500),
   ALARM_ESCALATE_BEFORE_DEADLINE_S: z.coerce.number().int().min(0).max(3600).default(300),
+  // Webhook targets on loopback, private, link-local or other internal addresses are refused
+  // (the platform must not be a way into its own network) unless this is set.
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: boolish.default(false),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -183,6 +186,10 @@ export interface AppConfig {
     sweepMs: number;
     /** first escalation this long before the rescue deadline */
     escalateBeforeDeadlineS: number;
+  };
+  webhooks: {
+    /** deliver to loopback/private/link-local addresses (off: refused at creation and at sending) */
+    allowPrivateTargets: boolean;
   };
   documents: {
     /** claim documents (photos, invoices, reports) in the embedded/local mode */
@@ -290,6 +297,7 @@ export function loadConfig(
       sweepMs: e.ALARM_SWEEP_MS,
       escalateBeforeDeadlineS: e.ALARM_ESCALATE_BEFORE_DEADLINE_S,
     },
+    webhooks: { allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS },
     documents: {
       dir: e.DOCUMENTS_DIR
         ? isAbsolute(e.DOCUMENTS_DIR)

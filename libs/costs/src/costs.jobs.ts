@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { SYSTEM_PRINCIPAL } from '@liftwatch/access';
 import { addMonthsToMonth } from '@liftwatch/calendar';
-import { claimJobRun, finishJobRun, scheduleEvery } from '@liftwatch/database';
+import { runJobOnce, scheduleEvery } from '@liftwatch/database';
 import { MaintenanceRepository } from '@liftwatch/maintenance';
 import { StatementsService } from './statements.service';
 
@@ -10,7 +10,8 @@ const JOB = 'monthly-statements';
 
 /**
  * Issues last month's statements for every project in operation, once per business month: each
- * replica ticks hourly and the first to claim the month in `job_runs` does it.
+ * replica ticks hourly and the first to claim the month in `job_runs` does it (under a lease: if
+ * that process dies, another takes the month over at its next tick).
  */
 @Injectable()
 export class CostsJobs implements OnApplicationBootstrap, OnModuleDestroy {
@@ -36,22 +37,24 @@ export class CostsJobs implements OnApplicationBootstrap, OnModuleDestroy {
   /** Issues `month` for every pending project; unless forced, only if no replica claimed it yet. */
   async run(month: string, force = false): Promise<{ month: string; issued: number; failed: number }> {
     const runKey = force ? `${month}#manual-${Date.now()}` : month;
-    if (!(await claimJobRun(this.repo.ds, JOB, runKey))) return { month, issued: 0, failed: 0 };
-    let issued = 0;
-    let failed = 0;
-    for (const id of await this.statements.pendingProjects(month)) {
-      try {
-        await this.statements.issue(SYSTEM_PRINCIPAL, id, month);
-        issued++;
-      } catch (err) {
-        failed++;
-        this.logger.warn(
-          `statement ${month} for project ${id}: ${err instanceof Error ? err.message : String(err)}`,
-        );
+    const done = await runJobOnce(this.repo.ds, JOB, runKey, async () => {
+      let issued = 0;
+      let failed = 0;
+      for (const id of await this.statements.pendingProjects(month)) {
+        try {
+          await this.statements.issue(SYSTEM_PRINCIPAL, id, month);
+          issued++;
+        } catch (err) {
+          failed++;
+          this.logger.warn(
+            `statement ${month} for project ${id}: ${err instanceof Error ? err.message : String(err)}`,
+          );
+        }
       }
-    }
-    await finishJobRun(this.repo.ds, JOB, runKey, { issued, failed });
-    if (issued > 0) this.logger.log(`issued ${issued} statement(s) for ${month}`);
-    return { month, issued, failed };
+      return { issued, failed };
+    });
+    if (!done) return { month, issued: 0, failed: 0 };
+    if (done.issued > 0) this.logger.log(`issued ${done.issued} statement(s) for ${month}`);
+    return { month, ...done };
   }
 }

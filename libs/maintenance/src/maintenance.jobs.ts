@@ -8,7 +8,7 @@ import {
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { SYSTEM_PRINCIPAL } from '@liftwatch/access';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
-import { claimJobRun, finishJobRun, scheduleEvery } from '@liftwatch/database';
+import { runJobOnce, scheduleEvery } from '@liftwatch/database';
 import { ContractsService } from './contracts/contracts.service';
 import { MaintenanceRepository } from './maintenance.repository';
 import { NotificationsService } from './notifications/notifications.service';
@@ -55,32 +55,32 @@ export class MaintenanceJobs implements OnApplicationBootstrap, OnModuleDestroy 
   async runDaily(force: boolean): Promise<DailyRunResult> {
     const day = this.repo.today();
     const runKey = force ? `${day}#manual-${Date.now()}` : day;
-    if (!(await claimJobRun(this.repo.ds, JOB, runKey))) {
+    const result = await runJobOnce(this.repo.ds, JOB, runKey, async (): Promise<DailyRunResult> => {
+      const checks = await this.contracts.recheckOnDemand(SYSTEM_PRINCIPAL, day);
+      const reminders = await this.notifications.remind(day);
+      // No device data older than TELEMETRY_MAX_AGE_DAYS is accepted, so such visits are settled.
+      const [frozen] = await this.repo.query<{ n: number }>(
+        `SELECT freeze_record_iot(now() - make_interval(days => CAST(:days AS int))) AS n`,
+        { days: this.config.telemetry.maxAgeDays },
+      );
       return {
+        day,
+        ran: true,
+        onDemandChecked: checks.length,
+        onDemandFailing: checks.filter((c) => !c.passed).length,
+        reminders,
+        iotFrozen: frozen?.n ?? 0,
+      };
+    });
+    return (
+      result ?? {
         day,
         ran: false,
         onDemandChecked: 0,
         onDemandFailing: 0,
         reminders: { created: 0, considered: 0 },
         iotFrozen: 0,
-      };
-    }
-    const checks = await this.contracts.recheckOnDemand(SYSTEM_PRINCIPAL, day);
-    const reminders = await this.notifications.remind(day);
-    // No device data older than TELEMETRY_MAX_AGE_DAYS is accepted, so such visits are settled.
-    const [frozen] = await this.repo.query<{ n: number }>(
-      `SELECT freeze_record_iot(now() - make_interval(days => CAST(:days AS int))) AS n`,
-      { days: this.config.telemetry.maxAgeDays },
+      }
     );
-    const result: DailyRunResult = {
-      day,
-      ran: true,
-      onDemandChecked: checks.length,
-      onDemandFailing: checks.filter((c) => !c.passed).length,
-      reminders,
-      iotFrozen: frozen?.n ?? 0,
-    };
-    await finishJobRun(this.repo.ds, JOB, runKey, result);
-    return result;
   }
 }

@@ -6,6 +6,7 @@ import { Maintenance1764400000000 } from './1764400000000-maintenance';
 import { Insurance1764500000000 } from './1764500000000-insurance';
 import { Costs1764600000000 } from './1764600000000-costs';
 import { RecordIot1764700000000 } from './1764700000000-record-iot';
+import { JobLeases1764800000000 } from './1764800000000-job-leases';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Insurance1764500000000,
   Costs1764600000000,
   RecordIot1764700000000,
+  JobLeases1764800000000,
 ];
