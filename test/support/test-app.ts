@@ -59,7 +59,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const db = new DataSource({ type: 'postgres', url, extra: { max: 2 } });
   await db.initialize();
   const database: DatabaseRuntime = {
-    url,
+    // the application's own connections go where its configuration says (a test may put a proxy
+    // in between); `db` above stays on the real server for checks behind its back
+    url: config.database.url ?? url,
     kind: 'external',
     storageMode: await readStorageMode(db),
     serverVersion: 'test',
