@@ -30,18 +30,14 @@ describe('job runs under a lease', () => {
 
   it('should never run a finished run again, and retry a failed one at once', async () => {
     const job = `test-${uniq()}`;
-    await expect(
-      runJobOnce(ds, job, 'k', async () => {
-        throw new Error('boom');
-      }),
-    ).rejects.toThrow('boom');
+    await expect(runJobOnce(ds, job, 'k', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     const [failed] = await ds.query<Array<{ last_error: string; finished_at: Date | null }>>(
       `SELECT last_error, finished_at FROM job_runs WHERE job = $1`,
       [job],
     );
     expect(failed).toMatchObject({ last_error: 'boom', finished_at: null });
-    expect(await runJobOnce(ds, job, 'k', async () => ({ ok: 1 }))).toEqual({ ok: 1 });
-    expect(await runJobOnce(ds, job, 'k', async () => ({ ok: 2 }))).toBeNull();
+    expect(await runJobOnce(ds, job, 'k', () => Promise.resolve({ ok: 1 }))).toEqual({ ok: 1 });
+    expect(await runJobOnce(ds, job, 'k', () => Promise.resolve({ ok: 2 }))).toBeNull();
   });
 
   it('should keep renewing the lease of a long run so nobody else takes it', async () => {

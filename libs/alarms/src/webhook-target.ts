@@ -45,7 +45,7 @@ export function isInternalAddress(address: string): boolean {
   if (family === 4) return INTERNAL.check(address, 'ipv4');
   if (family !== 6) return true; // not an address at all: refuse
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return INTERNAL.check(mapped[1] as string, 'ipv4');
+  if (mapped?.[1]) return INTERNAL.check(mapped[1], 'ipv4');
   return INTERNAL.check(address, 'ipv6');
 }
 
