@@ -151,17 +151,13 @@ export class AlarmEngine implements OnApplicationBootstrap {
             ended.lastTs,
           );
           this.holding.add(elevatorId);
-          if (held.last - held.since >= this.config.alarms.entrapmentSeconds * 1000) {
-            const { alarm, created } = await this.repo.report(
-              q,
-              elevatorId,
-              ENTRAPMENT,
-              'rule',
-              held.since,
-              held.last,
-              1,
-            );
-            if (created) changed.push(alarm);
+          const raised = await this.raiseEntrapment(q, elevatorId, held, changed);
+          if (raised) {
+            // Already over when it reached the platform (replayed from the device's buffer): it
+            // is recorded with its outcome below and, released, never escalates.
+            await this.repo.append(q, raised.id, 'reported_after_release', null, 'system', null, {
+              releasedTs: new Date(ended.endedAt).toISOString(),
+            });
           }
         }
         if (this.holding.has(elevatorId))
@@ -176,18 +172,7 @@ export class AlarmEngine implements OnApplicationBootstrap {
         this.pending.delete(elevatorId);
         const held = await this.repo.holdCondition(q, elevatorId, 'entrapment', since, run.lastTs);
         this.holding.add(elevatorId);
-        if (held.last - held.since >= this.config.alarms.entrapmentSeconds * 1000) {
-          const { alarm, created } = await this.repo.report(
-            q,
-            elevatorId,
-            ENTRAPMENT,
-            'rule',
-            held.since,
-            held.last,
-            1,
-          );
-          if (created) changed.push(alarm);
-        }
+        await this.raiseEntrapment(q, elevatorId, held, changed);
       }
     }
     overspeed = overspeed.sort((a, b) =>
@@ -197,6 +182,34 @@ export class AlarmEngine implements OnApplicationBootstrap {
       const { alarm, created } = await this.repo.report(q, s.elevatorId, OVERSPEED, 'rule', s.ts, s.ts, 1);
       if (created) changed.push(alarm);
     }
+  }
+
+  /**
+   * Opens the entrapment alarm once the condition has held for the threshold. The platform counts
+   * itself notified at that moment in device time (start + threshold), and the rescue deadline
+   * runs from there. Returns the alarm when this call created it.
+   */
+  private async raiseEntrapment(
+    q: QueryRunner,
+    elevatorId: string,
+    held: { since: number; last: number },
+    changed: AlarmRow[],
+  ): Promise<AlarmRow | null> {
+    const thresholdMs = this.config.alarms.entrapmentSeconds * 1000;
+    if (held.last - held.since < thresholdMs) return null;
+    const { alarm, created } = await this.repo.report(
+      q,
+      elevatorId,
+      ENTRAPMENT,
+      'rule',
+      held.since,
+      held.last,
+      1,
+      held.since + thresholdMs,
+    );
+    if (!created) return null;
+    changed.push(alarm);
+    return alarm;
   }
 
   /** Several door faults within the window: a worn door operator, worth a visit of its own. */

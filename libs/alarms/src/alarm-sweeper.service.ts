@@ -16,6 +16,8 @@ import { AlarmBus, AlarmView } from './alarm-view';
 const LOCK_ALARM_SWEEP = 7_301_003;
 const ENTRAPMENT = alarmTypeInfo('entrapment') as AlarmTypeInfo;
 const OFFLINE = alarmTypeInfo('offline') as AlarmTypeInfo;
+/** How long after an entrapment began the elevator's data is searched for rescuers' traces. */
+const DEVICE_ARRIVAL_WINDOW_MS = 6 * 3_600_000;
 
 /**
  * Time-driven alarm work, every ALARM_SWEEP_MS under a database advisory lock (one replica at a
@@ -61,8 +63,11 @@ export class AlarmSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** One sweep; returns the alarms it changed. Safe to run concurrently (advisory lock). */
-  async sweep(): Promise<AlarmView[]> {
+  /**
+   * One sweep; returns the alarms it changed. Safe to run concurrently (advisory lock). `full`
+   * runs the slower scans (deadlines, arrival evidence, offline) whatever their own pace.
+   */
+  async sweep(full = false): Promise<AlarmView[]> {
     const changed = await this.ds.transaction(async (em) => {
       const [lock] = await em.query<Array<{ ok: boolean }>>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
         LOCK_ALARM_SWEEP,
@@ -73,9 +78,10 @@ export class AlarmSweeper implements OnApplicationBootstrap, OnModuleDestroy {
       // Deadlines and offline scans read every elevator's state: a few seconds' granularity is
       // plenty for them, and scanning a hot table twice a second costs the ingest path latency.
       const slowEveryMs = Math.min(5000, (this.config.alarms.offlineAfterS * 1000) / 2);
-      if (Date.now() - this.lastSlowSweep >= slowEveryMs) {
+      if (full || Date.now() - this.lastSlowSweep >= slowEveryMs) {
         this.lastSlowSweep = Date.now();
         await this.escalations(em, out);
+        await this.deviceArrivals(em, out);
         await this.offline(em, out);
       }
       return out;
@@ -101,16 +107,20 @@ export class AlarmSweeper implements OnApplicationBootstrap, OnModuleDestroy {
         d.since,
         d.last,
         1,
+        d.since + this.config.alarms.entrapmentSeconds * 1000,
       );
       if (created) out.push(alarm);
     }
   }
 
   private async escalations(em: EntityManager, out: AlarmRow[]): Promise<void> {
+    // Only while people may still be trapped and nobody has arrived: a released entrapment (also
+    // one replayed from a buffer after the fact) or one with rescuers on site never escalates.
     const rows: Array<AlarmRow & { due_level: number }> = await em.query(
       `SELECT a.*, CASE WHEN now() >= a.rescue_deadline THEN 2 ELSE 1 END AS due_level
          FROM alarms a
         WHERE a.rescue_deadline IS NOT NULL AND a.status IN ('open', 'acknowledged', 'dispatched')
+          AND a.condition_cleared_ts IS NULL AND a.arrived_at IS NULL
           AND a.escalation_level < CASE WHEN now() >= a.rescue_deadline THEN 2
                                         WHEN now() >= a.rescue_deadline - make_interval(secs => $1) THEN 1 ELSE 0 END`,
       [this.config.alarms.escalateBeforeDeadlineS],
@@ -123,6 +133,33 @@ export class AlarmSweeper implements OnApplicationBootstrap, OnModuleDestroy {
         level,
         level === 2 ? 'deadline_passed' : 'deadline_near',
       );
+      if (after) out.push(after);
+    }
+  }
+
+  /**
+   * Looks in the elevator's own data for evidence that rescuers arrived (inspection mode switched
+   * on, the car door opened after the release) for entrapments opened in the last day.
+   */
+  private async deviceArrivals(em: EntityManager, out: AlarmRow[]): Promise<void> {
+    for (const alarm of await this.repo.awaitingDeviceArrival(em, 24)) {
+      const found = await this.repo.deviceArrivalEvidence(em, alarm, DEVICE_ARRIVAL_WINDOW_MS);
+      let after: AlarmRow | null = null;
+      for (const e of found) {
+        after = await this.repo.addArrival(em, alarm.id, {
+          at: e.at,
+          source: 'device',
+          kind: e.kind,
+          userId: null,
+          username: 'system',
+          reason: null,
+        });
+        await this.repo.append(em, alarm.id, 'arrival_evidence', null, 'system', null, {
+          source: 'device',
+          kind: e.kind,
+          at: e.at.toISOString(),
+        });
+      }
       if (after) out.push(after);
     }
   }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { type AlarmRow, type TimelineRow } from './alarm.repository';
+import { type AlarmRow, type ArrivalRow, type TimelineRow } from './alarm.repository';
 import { alarmTypeInfo } from './alarm-types';
 
 export class AlarmView {
@@ -30,7 +30,38 @@ export class AlarmView {
     description: 'entrapment: release − start, from device timestamps',
   })
   trappedSeconds!: number | null;
-  @ApiProperty({ nullable: true, type: String }) rescueDeadline!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'rescue alarms: the device-time moment the platform counts as notified (condition held for the detection threshold, or the controller reported the entrapment); the rescue deadline counts from it',
+  })
+  notifiedTs!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'notifiedTs + the region’s rescue arrival limit',
+  })
+  rescueDeadline!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'when rescuers arrived, by the evidence that counts',
+  })
+  arrivedAt!: string | null;
+  @ApiProperty({
+    nullable: true,
+    enum: ['check_in', 'device', 'manual', 'status'],
+    description:
+      'check_in: technician checked in at the car; device: the elevator’s own data; manual: back-dated entry with a reason; status: time the alarm was set on site',
+  })
+  arrivalSource!: 'check_in' | 'device' | 'manual' | 'status' | null;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'arrivedAt − rescueDeadline in seconds: negative = before the deadline, positive = late',
+  })
+  arrivalVsDeadlineSeconds!: number | null;
   @ApiProperty({ description: '0 none, 1 deadline near, 2 deadline passed' }) escalationLevel!: number;
   @ApiProperty({ nullable: true, type: String }) closedAt!: string | null;
 
@@ -55,7 +86,14 @@ export class AlarmView {
         r.type === 'entrapment' && r.condition_cleared_ts
           ? (r.condition_cleared_ts.getTime() - r.first_seen_ts.getTime()) / 1000
           : null,
+      notifiedTs: iso(r.notified_ts),
       rescueDeadline: iso(r.rescue_deadline),
+      arrivedAt: iso(r.arrived_at),
+      arrivalSource: r.arrival_source,
+      arrivalVsDeadlineSeconds:
+        r.arrived_at && r.rescue_deadline
+          ? Math.round((r.arrived_at.getTime() - r.rescue_deadline.getTime()) / 1000)
+          : null,
       escalationLevel: r.escalation_level,
       closedAt: iso(r.closed_at),
     };
@@ -74,8 +112,35 @@ export class TimelineEntry {
   }
 }
 
+export class ArrivalEvidence {
+  @ApiProperty() at!: string;
+  @ApiProperty({ enum: ['check_in', 'device', 'manual', 'status'] }) source!: string;
+  @ApiProperty({
+    example: 'inspection_mode',
+    description: 'check_in, inspection_mode, door_opened_after_release, backdated, on_site',
+  })
+  kind!: string;
+  @ApiProperty({ description: 'who recorded it (system for the elevator’s own data)' }) recordedBy!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'back-dated entries: why' }) reason!:
+    string | null;
+  @ApiProperty() recordedAt!: string;
+
+  static of(r: ArrivalRow): ArrivalEvidence {
+    return {
+      at: r.at.toISOString(),
+      source: r.source,
+      kind: r.kind,
+      recordedBy: r.recorded_by_name,
+      reason: r.reason,
+      recordedAt: r.recorded_at.toISOString(),
+    };
+  }
+}
+
 export class AlarmDetail extends AlarmView {
   @ApiProperty({ type: [TimelineEntry] }) timeline!: TimelineEntry[];
+  @ApiProperty({ type: [ArrivalEvidence], description: 'every piece of arrival evidence, earliest first' })
+  arrivals!: ArrivalEvidence[];
 }
 
 /** Committed alarm changes, for dashboards (socket.io) and other subscribers, in process. */

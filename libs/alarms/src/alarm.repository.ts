@@ -17,6 +17,9 @@ export interface AlarmRow {
   report_count: number;
   condition_cleared_ts: Date | null;
   rescue_deadline: Date | null;
+  notified_ts: Date | null;
+  arrived_at: Date | null;
+  arrival_source: ArrivalSource | null;
   escalation_level: number;
   closed_at: Date | null;
   updated_at: Date;
@@ -33,6 +36,19 @@ export interface TimelineRow {
 
 const OPEN = `status NOT IN ('resolved', 'false_alarm')`;
 
+/** Where an arrival time comes from; see the rescue-evidence migration. */
+export type ArrivalSource = 'check_in' | 'device' | 'manual' | 'status';
+
+export interface ArrivalRow {
+  id: string;
+  at: Date;
+  source: ArrivalSource;
+  kind: string;
+  recorded_by_name: string;
+  reason: string | null;
+  recorded_at: Date;
+}
+
 /**
  * Alarm SQL. Every write that changes an alarm appends to its timeline in the same transaction.
  * UPDATE/DELETE … RETURNING are wrapped in a CTE: TypeORM answers a bare one with [rows, count].
@@ -42,7 +58,9 @@ export class AlarmRepository {
   /**
    * Opens the alarm or, when one of this type is open for the elevator, adds `count` reports to
    * it — one statement, so concurrent reports of the same condition cannot open two alarms.
-   * The rescue deadline comes from the elevator's region.
+   *
+   * For alarms that need a rescue, `notifiedTs` (device time) is when the platform counts itself
+   * notified: the rescue deadline is that plus the region's limit, whenever the data arrives.
    */
   async report(
     db: Db,
@@ -52,11 +70,14 @@ export class AlarmRepository {
     firstTs: number,
     lastTs: number,
     count: number,
+    notifiedTs: number = firstTs,
   ): Promise<{ alarm: AlarmRow; created: boolean }> {
     const rows = (await db.query(
-      `INSERT INTO alarms AS a (elevator_id, type, severity, source, first_seen_ts, last_seen_ts, report_count, rescue_deadline)
+      `INSERT INTO alarms AS a (elevator_id, type, severity, source, first_seen_ts, last_seen_ts, report_count,
+                                notified_ts, rescue_deadline)
        SELECT $1, $2, $3, $4, to_timestamp($5 / 1000.0), to_timestamp($6 / 1000.0), $7,
-              CASE WHEN $8 THEN now() + make_interval(mins => r.rescue_arrival_limit_min) END
+              CASE WHEN $8 THEN to_timestamp($9 / 1000.0) END,
+              CASE WHEN $8 THEN to_timestamp($9 / 1000.0) + make_interval(mins => r.rescue_arrival_limit_min) END
          FROM elevators e JOIN units u ON u.id = e.unit_id JOIN buildings b ON b.id = u.building_id
          JOIN regions r ON r.code = b.region_code
         WHERE e.id = $1
@@ -64,9 +85,11 @@ export class AlarmRepository {
          report_count = a.report_count + excluded.report_count,
          first_seen_ts = least(a.first_seen_ts, excluded.first_seen_ts),
          last_seen_ts = greatest(a.last_seen_ts, excluded.last_seen_ts),
+         notified_ts = least(a.notified_ts, excluded.notified_ts),
+         rescue_deadline = least(a.rescue_deadline, excluded.rescue_deadline),
          updated_at = now()
        RETURNING a.*, (xmax = 0) AS created`,
-      [elevatorId, t.type, t.severity, source, firstTs, lastTs, count, t.needsRescue],
+      [elevatorId, t.type, t.severity, source, firstTs, lastTs, count, t.needsRescue, notifiedTs],
     )) as Array<AlarmRow & { created: boolean }>;
     const row = rows[0];
     if (!row) throw new Error(`elevator ${elevatorId} not found for alarm`);
@@ -174,6 +197,97 @@ export class AlarmRepository {
         WHERE a.id = $1`,
       [alarmId, event, actor, note],
     );
+  }
+
+  // ---- arrival on site (rescue evidence) ----
+
+  /** Records one piece of arrival evidence (append-only) and settles the arrival that counts. */
+  async addArrival(
+    db: Db,
+    alarmId: string,
+    a: {
+      at: Date;
+      source: ArrivalSource;
+      kind: string;
+      userId: string | null;
+      username: string;
+      reason: string | null;
+    },
+  ): Promise<AlarmRow> {
+    await db.query(
+      `INSERT INTO alarm_arrivals (alarm_id, at, source, kind, recorded_by, recorded_by_name, reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT DO NOTHING`,
+      [alarmId, a.at, a.source, a.kind, a.userId, a.username, a.reason],
+    );
+    return this.settleArrival(db, alarmId);
+  }
+
+  /**
+   * The arrival that counts: the earliest of the direct evidence (a check-in at the car, the
+   * elevator's own data); failing that the earliest back-dated entry; failing that the time someone
+   * set the alarm on site.
+   */
+  async settleArrival(db: Db, alarmId: string): Promise<AlarmRow> {
+    const rows = (await db.query(
+      `WITH best AS (
+         SELECT at, source FROM alarm_arrivals WHERE alarm_id = $1
+          ORDER BY CASE source WHEN 'check_in' THEN 0 WHEN 'device' THEN 0 WHEN 'manual' THEN 1 ELSE 2 END, at
+          LIMIT 1),
+       u AS (
+         UPDATE alarms a SET arrived_at = best.at, arrival_source = best.source, updated_at = now()
+           FROM best WHERE a.id = $1
+         RETURNING a.*)
+       SELECT * FROM u`,
+      [alarmId],
+    )) as AlarmRow[];
+    const row = rows[0];
+    if (!row) throw new Error(`alarm ${alarmId} has no arrival evidence`);
+    return row;
+  }
+
+  async arrivals(db: Db, alarmIds: string[]): Promise<Array<ArrivalRow & { alarm_id: string }>> {
+    if (alarmIds.length === 0) return [];
+    return (await db.query(
+      `SELECT id, alarm_id, at, source, kind, recorded_by_name, reason, recorded_at
+         FROM alarm_arrivals WHERE alarm_id = ANY($1::uuid[]) ORDER BY at, id`,
+      [alarmIds],
+    )) as Array<ArrivalRow & { alarm_id: string }>;
+  }
+
+  /** Rescue alarms opened recently that have no arrival evidence from the elevator's data yet. */
+  async awaitingDeviceArrival(db: Db, withinHours: number): Promise<AlarmRow[]> {
+    return (await db.query(
+      `SELECT a.* FROM alarms a
+        WHERE a.type = 'entrapment' AND a.notified_ts IS NOT NULL
+          AND a.opened_at > now() - make_interval(hours => $1)
+          AND NOT EXISTS (SELECT 1 FROM alarm_arrivals x WHERE x.alarm_id = a.id AND x.source = 'device')`,
+      [withinHours],
+    )) as AlarmRow[];
+  }
+
+  /**
+   * The elevator's own evidence that someone arrived, within `windowMs` of the start: the car put
+   * into inspection mode (service mode 2: only a technician does that), or the car door opened at
+   * a stopped car after the release.
+   */
+  async deviceArrivalEvidence(
+    db: Db,
+    alarm: AlarmRow,
+    windowMs: number,
+  ): Promise<Array<{ kind: 'inspection_mode' | 'door_opened_after_release'; at: Date }>> {
+    const from = alarm.first_seen_ts;
+    const until = new Date(from.getTime() + windowMs);
+    const rows = (await db.query(
+      `SELECT 'inspection_mode' AS kind, min(ts) AS at FROM telemetry_status
+        WHERE elevator_id = $1 AND ts >= $2 AND ts <= $3 AND mode = 2
+       UNION ALL
+       SELECT 'door_opened_after_release', min(ts) FROM telemetry_status
+        WHERE $4::timestamptz IS NOT NULL AND elevator_id = $1 AND ts > $4::timestamptz AND ts <= $3
+          AND running = false AND door_closed = false`,
+      [alarm.elevator_id, from, until, alarm.condition_cleared_ts],
+    )) as Array<{ kind: 'inspection_mode' | 'door_opened_after_release'; at: Date | null }>;
+    return rows.filter((r): r is { kind: typeof r.kind; at: Date } => r.at !== null);
   }
 
   async timeline(db: Db, alarmId: string): Promise<TimelineRow[]> {

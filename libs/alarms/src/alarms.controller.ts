@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { CurrentPrincipal, type Principal } from '@liftwatch/access';
 import {
   InvalidInputError,
@@ -12,7 +12,8 @@ import {
 } from '@liftwatch/contract';
 import { ALARM_ACTIONS, ALARM_STATUSES, type AlarmAction } from './alarm-lifecycle';
 import { AlarmDetail, type AlarmView } from './alarm-view';
-import { AlarmsService, type FaultRateRow } from './alarms.service';
+import { AlarmsService, type FaultRateRow, type RescuePerformance } from './alarms.service';
+import { RescuePerformanceView } from './rescue-performance.view';
 
 class AlarmQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['open', 'closed', ...ALARM_STATUSES] })
@@ -39,6 +40,33 @@ class AlarmActionDto {
   note?: string;
 }
 
+class CheckInDto {
+  @ApiPropertyOptional({
+    example: '31104401062021060001',
+    description: 'the registration code scanned from the car’s QR code; must be this alarm’s elevator',
+  })
+  @IsOptional()
+  @Matches(/^[0-9A-Za-z]{20}$/, { message: 'registrationCode must be 20 letters or digits' })
+  registrationCode?: string;
+
+  @ApiPropertyOptional({ example: '已到达现场，正在盘车放人' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  note?: string;
+}
+
+class ArrivalDto {
+  @ApiProperty({ example: '2026-11-25T09:41:00+08:00', description: 'when the technician really arrived' })
+  @IsISO8601({ strict: true }, { message: 'at must be an ISO 8601 date-time' })
+  at!: string;
+
+  @ApiProperty({ example: '现场无网络，到达后 20 分钟才补录' })
+  @IsString()
+  @Length(5, 500)
+  reason!: string;
+}
+
 /** Fault rates: `from` defaults to 365 days before `to`. */
 class FaultRateQueryDto extends TimeRangeQueryDto {}
 
@@ -61,6 +89,33 @@ export class AlarmsController {
     return this.alarms.get(p, id);
   }
 
+  /**
+   * The technician checks in at the car: arrival evidence at the platform's time of the request
+   * (the phone flow calls this after scanning the car's code); the alarm goes on site.
+   */
+  @Post('alarms/:id/check-in')
+  @HttpCode(200)
+  @ApiOkResponse({ type: AlarmDetail })
+  checkIn(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Body() dto: CheckInDto,
+  ): Promise<AlarmDetail> {
+    return this.alarms.checkIn(p, id, dto);
+  }
+
+  /** A back-dated arrival with its reason (audited), when nobody could check in at the time. */
+  @Post('alarms/:id/arrival')
+  @HttpCode(200)
+  @ApiOkResponse({ type: AlarmDetail })
+  recordArrival(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Body() dto: ArrivalDto,
+  ): Promise<AlarmDetail> {
+    return this.alarms.recordArrival(p, id, dto);
+  }
+
   /** acknowledge, dispatch, on-site, resolve or false-alarm (maintenance firm or admin). */
   @Post('alarms/:id/:action')
   @HttpCode(200)
@@ -79,6 +134,23 @@ export class AlarmsController {
     @Body() dto: AlarmActionDto,
   ): Promise<AlarmDetail> {
     return this.alarms.act(p, id, action, dto.note);
+  }
+
+  /**
+   * Rescue performance over the entrapments the caller sees (a regulator: its region and below):
+   * share reached within the legal limit, median arrival, by maintenance firm. `from` defaults to
+   * 90 days before `to`.
+   */
+  @Get('reports/rescue-performance')
+  @ApiOkResponse({ type: RescuePerformanceView })
+  rescuePerformance(
+    @CurrentPrincipal() p: Principal,
+    @Query() q: TimeRangeQueryDto,
+  ): Promise<RescuePerformance> {
+    const to = q.to ? new Date(q.to) : new Date();
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 90 * 86_400_000);
+    if (from >= to) throw InvalidInputError.field('from', 'from must be before to');
+    return this.alarms.rescuePerformance(p, from, to);
   }
 
   /** Device-reported faults per manufacturer and model (lifetime quality responsibility). */

@@ -1,13 +1,20 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AuditService, type Principal } from '@liftwatch/access';
-import { ConflictError, ForbiddenError, NotFoundError } from '@liftwatch/contract';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  RuleViolationError,
+} from '@liftwatch/contract';
 import { VisibilityRepository } from '@liftwatch/registry';
 import { FAULT_CODES } from '@liftwatch/telemetry';
-import { type AlarmAction, type AlarmStatus, transition } from './alarm-lifecycle';
+import { type AlarmAction, type AlarmStatus, isClosed, transition } from './alarm-lifecycle';
 import { AlarmRepository, type AlarmRow } from './alarm.repository';
-import { AlarmBus, type AlarmDetail, AlarmView, TimelineEntry } from './alarm-view';
+import { AlarmBus, type AlarmDetail, AlarmView, ArrivalEvidence, TimelineEntry } from './alarm-view';
 
 export interface AlarmQuery {
   status?: 'open' | 'closed' | AlarmStatus;
@@ -26,18 +33,46 @@ export interface FaultRateRow {
   faultsPerElevator: number;
 }
 
+export interface RescueGroup {
+  /** entrapments in the period (by the moment the platform was notified) */
+  entrapments: number;
+  /** with any arrival evidence */
+  arrived: number;
+  /** arrival at or before the rescue deadline */
+  withinLimit: number;
+  /** withinLimit / entrapments (0–1), null without entrapments */
+  withinLimitShare: number | null;
+  /** released (the car moved) before anyone was recorded arriving */
+  releasedBeforeArrival: number;
+  /** median of arrival − notification, seconds */
+  medianArrivalSeconds: number | null;
+  /** how the arrivals that count were recorded */
+  arrivalSources: Record<'check_in' | 'device' | 'manual' | 'status', number>;
+}
+
+export interface RescuePerformance extends RescueGroup {
+  from: string;
+  to: string;
+  byFirm: Array<RescueGroup & { firmId: string | null; firm: string | null }>;
+}
+
 /** Roles that act on alarms: the maintenance firm (on elevators it maintains) and admins. */
 const RESPONDERS = new Set(['admin', 'firm']);
 
 @Injectable()
 export class AlarmsService {
+  private readonly timeZone: string;
+
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly repo: AlarmRepository,
     private readonly visibility: VisibilityRepository,
     private readonly audit: AuditService,
     private readonly bus: AlarmBus,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.timeZone = config.businessTimeZone;
+  }
 
   async list(p: Principal, q: AlarmQuery): Promise<[AlarmView[], number]> {
     const where: string[] = [];
@@ -76,7 +111,97 @@ export class AlarmsService {
   async get(p: Principal, id: string): Promise<AlarmDetail> {
     const alarm = await this.find(p, id);
     const timeline = await this.repo.timeline(this.ds.manager, id);
-    return { ...AlarmView.of(alarm), timeline: timeline.map((t) => TimelineEntry.of(t)) };
+    const arrivals = await this.repo.arrivals(this.ds.manager, [id]);
+    return {
+      ...AlarmView.of(alarm),
+      timeline: timeline.map((t) => TimelineEntry.of(t)),
+      arrivals: arrivals.map((a) => ArrivalEvidence.of(a)),
+    };
+  }
+
+  /**
+   * The technician checks in at the car (the phone flow after scanning the elevator's code): the
+   * arrival is recorded at the platform's time of the request, and the alarm goes on site. A
+   * scanned registration code must be this elevator's.
+   */
+  async checkIn(
+    p: Principal,
+    id: string,
+    dto: { registrationCode?: string; note?: string },
+  ): Promise<AlarmDetail> {
+    const alarm = await this.findForResponder(p, id);
+    if (dto.registrationCode) {
+      const [e] = await this.ds.query<Array<{ registration_code: string }>>(
+        `SELECT registration_code FROM elevators WHERE id = $1`,
+        [alarm.elevator_id],
+      );
+      if (e?.registration_code !== dto.registrationCode) {
+        throw new RuleViolationError('WRONG_ELEVATOR', 'the scanned code is not this alarm’s elevator', [
+          { field: 'registrationCode', messages: ['does not match the alarm’s elevator'] },
+        ]);
+      }
+    }
+    return this.arrive(p, alarm, {
+      at: new Date(),
+      source: 'check_in',
+      kind: 'check_in',
+      reason: null,
+      note: dto.note,
+    });
+  }
+
+  /**
+   * A back-dated arrival (the technician arrived before anyone could record it), with the reason;
+   * audited. Never before the condition began, never in the future.
+   */
+  async recordArrival(p: Principal, id: string, dto: { at: string; reason: string }): Promise<AlarmDetail> {
+    const alarm = await this.findForResponder(p, id);
+    const at = new Date(dto.at);
+    if (at.getTime() < alarm.first_seen_ts.getTime())
+      throw InvalidInputError.field('at', 'arrival cannot be before the alarm’s condition began');
+    if (at.getTime() > Date.now() + 60_000)
+      throw InvalidInputError.field('at', 'arrival cannot be in the future');
+    return this.arrive(p, alarm, {
+      at,
+      source: 'manual',
+      kind: 'backdated',
+      reason: dto.reason,
+      note: dto.reason,
+    });
+  }
+
+  private async arrive(
+    p: Principal,
+    alarm: AlarmRow,
+    a: { at: Date; source: 'check_in' | 'manual'; kind: string; reason: string | null; note?: string },
+  ): Promise<AlarmDetail> {
+    if (isClosed(alarm.status as AlarmStatus))
+      throw new ConflictError('ALARM_CLOSED', `the alarm is ${alarm.status} already`);
+    const updated = await this.ds.transaction(async (em) => {
+      let after = await this.repo.addArrival(em, alarm.id, { ...a, userId: p.userId, username: p.username });
+      await this.repo.append(em, alarm.id, 'arrival_evidence', p.userId, p.username, a.note ?? null, {
+        source: a.source,
+        kind: a.kind,
+        at: a.at.toISOString(),
+      });
+      const step = transition(after.status as AlarmStatus, 'on-site');
+      if (step.ok) {
+        after = (await this.repo.setStatus(em, alarm.id, after.status, step.to)) ?? after;
+        await this.repo.append(em, alarm.id, step.to, p.userId, p.username, null, {
+          from: alarm.status,
+          by: a.source,
+        });
+      }
+      await this.audit.record(em, p, `alarm.arrival.${a.source}`, 'alarm', alarm.id, {
+        before: { status: alarm.status, arrivedAt: alarm.arrived_at },
+        after: { status: after.status, arrivedAt: after.arrived_at, arrivalSource: after.arrival_source },
+        at: a.at.toISOString(),
+        reason: a.reason,
+      });
+      return after;
+    });
+    this.bus.publish([AlarmView.of(updated)]);
+    return this.get(p, alarm.id);
   }
 
   /** A step of the alarm's handling, timestamped with who did it (timeline and audit log). */
@@ -87,9 +212,20 @@ export class AlarmsService {
     const step = transition(alarm.status as AlarmStatus, action);
     if (!step.ok) throw new ConflictError('ALARM_TRANSITION_REFUSED', step.reason);
     const updated = await this.ds.transaction(async (em) => {
-      const after = await this.repo.setStatus(em, id, alarm.status, step.to);
+      let after = await this.repo.setStatus(em, id, alarm.status, step.to);
       if (!after) throw new ConflictError('ALARM_CHANGED', 'the alarm was changed meanwhile; reload it');
       await this.repo.append(em, id, step.to, p.userId, p.username, note ?? null, { from: alarm.status });
+      // Setting a rescue alarm on site is the weakest evidence of arrival: the time of the click.
+      if (step.to === 'on_site' && alarm.rescue_deadline) {
+        after = await this.repo.addArrival(em, id, {
+          at: new Date(),
+          source: 'status',
+          kind: 'on_site',
+          userId: p.userId,
+          username: p.username,
+          reason: null,
+        });
+      }
       await this.audit.record(em, p, `alarm.${action}`, 'alarm', id, {
         before: { status: alarm.status },
         after: { status: step.to },
@@ -137,6 +273,51 @@ export class AlarmsService {
     }));
   }
 
+  /**
+   * How fast rescuers reached trapped passengers (TSG T5002 art. 5), over the entrapments the
+   * caller sees whose notification fell in [from, to): share reached within the limit, median
+   * arrival time, by maintenance firm (the firm under contract on the day).
+   */
+  async rescuePerformance(p: Principal, from: Date, to: Date): Promise<RescuePerformance> {
+    const filter = this.visibility.elevators(p);
+    const [sql, values] = this.ds.driver.escapeQueryWithParameters(
+      `SELECT a.notified_ts, a.rescue_deadline, a.arrived_at, a.arrival_source, a.condition_cleared_ts,
+              f.id AS firm_id, f.name AS firm
+         FROM alarms a
+         LEFT JOIN LATERAL (
+           SELECT o.id, o.name FROM elevator_coverage c JOIN organisations o ON o.id = c.organisation_id
+            WHERE c.elevator_id = a.elevator_id AND c.kind = 'maintenance'
+              AND c.valid_from <= (a.notified_ts AT TIME ZONE :tz)::date
+              AND (c.valid_to IS NULL OR c.valid_to > (a.notified_ts AT TIME ZONE :tz)::date)
+            LIMIT 1) f ON true
+        WHERE a.type = 'entrapment' AND a.status <> 'false_alarm' AND a.notified_ts >= :from AND a.notified_ts < :to
+          ${filter ? `AND a.elevator_id IN (${filter.sql})` : ''}`,
+      { ...(filter?.params ?? {}), from, to, tz: this.timeZone },
+      {},
+    );
+    const rows: RescueRow[] = await this.ds.query(sql, values);
+    const byFirm = new Map<string, RescueRow[]>();
+    for (const r of rows) {
+      const key = r.firm_id ?? '';
+      byFirm.set(key, [...(byFirm.get(key) ?? []), r]);
+    }
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      ...rescueGroup(rows),
+      byFirm: [...byFirm.values()]
+        .map((g) => ({ firmId: g[0]?.firm_id ?? null, firm: g[0]?.firm ?? null, ...rescueGroup(g) }))
+        .sort((a, b) => (a.withinLimitShare ?? 1) - (b.withinLimitShare ?? 1)),
+    };
+  }
+
+  private async findForResponder(p: Principal, id: string): Promise<AlarmRow> {
+    const alarm = await this.find(p, id);
+    if (!RESPONDERS.has(p.role))
+      throw new ForbiddenError(`role ${p.role} may not act on alarms`, 'ROLE_NOT_ALLOWED');
+    return alarm;
+  }
+
   private async find(p: Principal, id: string): Promise<AlarmRow> {
     const rows: AlarmRow[] = await this.ds.query(`SELECT * FROM alarms WHERE id = $1`, [id]);
     const alarm = rows[0];
@@ -144,4 +325,46 @@ export class AlarmsService {
       throw new NotFoundError('Alarm', id);
     return alarm;
   }
+}
+
+interface RescueRow {
+  notified_ts: Date;
+  rescue_deadline: Date | null;
+  arrived_at: Date | null;
+  arrival_source: 'check_in' | 'device' | 'manual' | 'status' | null;
+  condition_cleared_ts: Date | null;
+  firm_id: string | null;
+  firm: string | null;
+}
+
+/** The rescue figures of a set of entrapments. Pure. */
+export function rescueGroup(rows: readonly RescueRow[]): RescueGroup {
+  const arrivals = rows
+    .filter((r) => r.arrived_at !== null)
+    .map((r) => ((r.arrived_at as Date).getTime() - r.notified_ts.getTime()) / 1000)
+    .sort((a, b) => a - b);
+  const within = rows.filter(
+    (r) => r.arrived_at !== null && r.rescue_deadline !== null && r.arrived_at <= r.rescue_deadline,
+  ).length;
+  const sources = { check_in: 0, device: 0, manual: 0, status: 0 };
+  for (const r of rows) if (r.arrival_source) sources[r.arrival_source]++;
+  const mid = arrivals.length / 2;
+  const median =
+    arrivals.length === 0
+      ? null
+      : arrivals.length % 2
+        ? arrivals[Math.floor(mid)]
+        : (arrivals[mid - 1] + arrivals[mid]) / 2;
+  return {
+    entrapments: rows.length,
+    arrived: arrivals.length,
+    withinLimit: within,
+    withinLimitShare: rows.length ? Math.round((within / rows.length) * 1000) / 1000 : null,
+    releasedBeforeArrival: rows.filter(
+      (r) =>
+        r.condition_cleared_ts !== null && (r.arrived_at === null || r.condition_cleared_ts < r.arrived_at),
+    ).length,
+    medianArrivalSeconds: median === null ? null : Math.round(median),
+    arrivalSources: sources,
+  };
 }

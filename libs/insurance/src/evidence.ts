@@ -14,7 +14,15 @@ export interface EvidenceAlarm {
   lastSeenTs: string;
   conditionClearedTs: string | null;
   trappedSeconds: number | null;
+  /** device-time moment the platform counts as notified; the rescue deadline runs from it */
+  notifiedTs: string | null;
   rescueDeadline: string | null;
+  /** when rescuers arrived, by the evidence that counts, and where that time comes from */
+  arrivedAt: string | null;
+  arrivalSource: string | null;
+  /** arrivedAt − rescueDeadline, seconds: negative = in time */
+  arrivalVsDeadlineSeconds: number | null;
+  arrivals: Array<{ at: string; source: string; kind: string; recordedBy: string; reason: string | null }>;
   closedAt: string | null;
   timeline: Array<{ at: string; kind: string; actor: string | null; note: string | null }>;
 }
@@ -233,10 +241,26 @@ export class EvidenceBuilder {
       last_seen_ts: Date;
       condition_cleared_ts: Date | null;
       rescue_deadline: Date | null;
+      notified_ts: Date | null;
+      arrived_at: Date | null;
+      arrival_source: string | null;
       closed_at: Date | null;
     }>(
-      `SELECT id, type, severity, status, first_seen_ts, last_seen_ts, condition_cleared_ts, rescue_deadline, closed_at
+      `SELECT id, type, severity, status, first_seen_ts, last_seen_ts, condition_cleared_ts, rescue_deadline,
+              notified_ts, arrived_at, arrival_source, closed_at
          FROM alarms WHERE id IN (:...ids) ORDER BY first_seen_ts`,
+      { ids },
+    );
+    const arrivals = await this.repo.query<{
+      alarm_id: string;
+      at: Date;
+      source: string;
+      kind: string;
+      recorded_by_name: string;
+      reason: string | null;
+    }>(
+      `SELECT alarm_id, at, source, kind, recorded_by_name, reason FROM alarm_arrivals
+        WHERE alarm_id IN (:...ids) ORDER BY at, id`,
       { ids },
     );
     const timeline = await this.repo.query<{
@@ -264,7 +288,23 @@ export class EvidenceBuilder {
         r.type === 'entrapment' && r.condition_cleared_ts
           ? (r.condition_cleared_ts.getTime() - r.first_seen_ts.getTime()) / 1000
           : null,
+      notifiedTs: iso(r.notified_ts),
       rescueDeadline: iso(r.rescue_deadline),
+      arrivedAt: iso(r.arrived_at),
+      arrivalSource: r.arrival_source,
+      arrivalVsDeadlineSeconds:
+        r.arrived_at && r.rescue_deadline
+          ? Math.round((r.arrived_at.getTime() - r.rescue_deadline.getTime()) / 1000)
+          : null,
+      arrivals: arrivals
+        .filter((a) => a.alarm_id === r.id)
+        .map((a) => ({
+          at: a.at.toISOString(),
+          source: a.source,
+          kind: a.kind,
+          recordedBy: a.recorded_by_name,
+          reason: a.reason,
+        })),
       closedAt: iso(r.closed_at),
       timeline: timeline
         .filter((t) => t.alarm_id === r.id)

@@ -7,6 +7,7 @@ import { Insurance1764500000000 } from './1764500000000-insurance';
 import { Costs1764600000000 } from './1764600000000-costs';
 import { RecordIot1764700000000 } from './1764700000000-record-iot';
 import { JobLeases1764800000000 } from './1764800000000-job-leases';
+import { RescueEvidence1764900000000 } from './1764900000000-rescue-evidence';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Costs1764600000000,
   RecordIot1764700000000,
   JobLeases1764800000000,
+  RescueEvidence1764900000000,
 ];
