@@ -2,6 +2,12 @@ import { SimulatedController } from '../device-sim/src';
 import { ensureTestRegions } from './support/fleet.fixture';
 import { newRegistrationCode, startTestApp, type TestApp, uniq, USER_PASSWORD } from './support/test-app';
 import { binaryBody, waitFor } from './support/wait';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { pdfFonts, pdfToPngs, pdfToText } from './support/pdf';
+
+const ARTIFACTS = join(__dirname, '..', 'test-artifacts', 'pdf');
 
 const auth = { type: 'bearer' as const };
 /** A 7-floor unit, two flats a floor, mixed areas (m²). */
@@ -366,7 +372,7 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
 
       // what each sees: the seller only their own rows; the agent all; a stranger nothing
       const sellerToken = await ownerLogin(seller.ownerId);
-      const mine = (await get(sellerToken, `/statements?month=2026-09`).expect(200)).body as Array<{
+      const mine = (await get(sellerToken, `/statements?month=2026-09`).expect(200)).body.items as Array<{
         allocations: Array<{ ownerId: string }>;
       }>;
       expect(mine).toHaveLength(1);
@@ -380,16 +386,39 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
         ),
       ).toEqual([unit.flats[0].ownerId]);
       const csv = await get(sellerToken, `/statements/${statement.id}/csv`).expect(200);
-      expect(csv.text).toContain('maintenance');
+      expect(csv.text).toContain('维保费'); // Chinese by default
+      expect(csv.text).toContain(statement.statementNumber);
       expect(csv.text).not.toContain(buyerId);
+      const csvEn = await get(sellerToken, `/statements/${statement.id}/csv?lang=en`).expect(200);
+      expect(csvEn.text).toContain('Maintenance contract');
       const pdf = await get(sellerToken, `/statements/${statement.id}/pdf`)
         .buffer(true)
         .parse(binaryBody)
         .expect(200);
       expect(pdf.headers['content-type']).toBe('application/pdf');
-      const pdfText = (pdf.body as Buffer).toString('latin1');
-      expect(pdfText.startsWith('%PDF-')).toBe(true);
-      expect(pdfText).toContain('7EF4'); // 维 (维保费) in the UCS-2 text
+      const pdfText = await pdfToText(pdf.body as Buffer);
+      expect(pdfText).toContain('电梯运行费用月结单');
+      expect(pdfText).toContain('维保费');
+      expect(pdfText).toContain(statement.statementNumber);
+      // The Chinese font travels inside the file, subsetted.
+      expect(await pdfFonts(pdf.body as Buffer)).toMatch(/NotoSansSC.*yes\s+yes/);
+      // Pages as images, to look at (test-artifacts/, kept by CI).
+      await mkdir(ARTIFACTS, { recursive: true });
+      await pdfToPngs(pdf.body as Buffer, ARTIFACTS, 'statement-owner-zh');
+      const agentPdf = await get(unit.agent, `/statements/${statement.id}/pdf?lang=en`)
+        .buffer(true)
+        .parse(binaryBody)
+        .expect(200);
+      await pdfToPngs(agentPdf.body as Buffer, ARTIFACTS, 'statement-agent-en');
+      const xlsx = await get(unit.agent, `/statements/${statement.id}/xlsx`)
+        .buffer(true)
+        .parse(binaryBody)
+        .expect(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load((xlsx.body as Buffer).buffer as ArrayBuffer);
+      expect(wb.worksheets.map((w) => w.name)).toEqual(['费用明细', '分摊明细']);
+      const shares = wb.getWorksheet('分摊明细');
+      expect(shares?.rowCount).toBe(1 + 15);
 
       const again = await post(unit.agent, `/projects/${projectId}/statements`, { month: '2026-09' });
       expect(again.status).toBe(409);
@@ -472,7 +501,7 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
       const first = (await post(admin, '/jobs/monthly-statements/run', { month: '2026-08' }).expect(200))
         .body;
       expect(first.issued).toBeGreaterThanOrEqual(1);
-      const august = (await get(unit.agent, `/statements?month=2026-08`).expect(200)).body as Array<{
+      const august = (await get(unit.agent, `/statements?month=2026-08`).expect(200)).body.items as Array<{
         totalFen: number;
       }>;
       expect(august).toHaveLength(1);

@@ -79,7 +79,7 @@ describe('demo fleet', () => {
   it("should give owners last month's statement with only their own share, and the regulator one overdue inspection", async () => {
     const owner = await t.login('owner.hj12', DEMO_PASSWORD);
     const statements = (await t.http().get('/api/v1/statements').auth(owner, { type: 'bearer' }).expect(200))
-      .body as Array<{ totalFen: number; allocations: Array<{ ownerId: string }> }>;
+      .body.items as Array<{ totalFen: number; allocations: Array<{ ownerId: string }> }>;
     expect(statements.length).toBeGreaterThanOrEqual(1);
     expect(statements[0].totalFen).toBeGreaterThan(0);
     expect(new Set(statements[0].allocations.map((a) => a.ownerId)).size).toBe(1);

@@ -7,6 +7,11 @@ import { businessDate } from './business-calendar';
 export class Clock {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
+  /** The business time zone (BUSINESS_TIMEZONE, Asia/Shanghai by default). */
+  get timeZone(): string {
+    return this.config.businessTimeZone;
+  }
+
   now(): Date {
     return new Date();
   }

@@ -7,3 +7,5 @@ export * from './time-range.dto';
 export * from './calendar-validators';
 export * from './csv';
 export * from './safe-input';
+export * from './table-export';
+export * from './lang-query.dto';

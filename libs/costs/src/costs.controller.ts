@@ -1,8 +1,16 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { type Response } from 'express';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { AuditService, CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
-import { InvalidInputError, UuidParam } from '@liftwatch/contract';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import {
+  CONTENT_TYPES,
+  LangQueryDto,
+  type Page,
+  pageOf,
+  sendDownload,
+  sendSheets,
+  UuidParam,
+} from '@liftwatch/contract';
 import {
   AdvancePhaseDto,
   AgreementDto,
@@ -14,10 +22,11 @@ import {
   StatementQueryDto,
 } from './costs.dto';
 import { CostsJobs } from './costs.jobs';
-import { type ProjectView, ProjectsService } from './projects.service';
+import { type FundingView, type ProjectView, ProjectsService } from './projects.service';
 import { type VoteResult } from './rules/consent-vote';
-import { type FundingLine } from './rules/funding';
-import { type StatementView, StatementsService } from './statements.service';
+import { statementCsvSheet, statementPdf, statementSheets } from './statements/statement-documents';
+import { type StatementView, StatementsService } from './statements/statements.service';
+import { CreatedId, StatementDto, StatementPageDto } from './statements/statement.dto';
 
 @ApiTags('owners: project and costs')
 @ApiBearerAuth()
@@ -26,7 +35,6 @@ export class CostsController {
   constructor(
     private readonly projects: ProjectsService,
     private readonly statements: StatementsService,
-    private readonly audit: AuditService,
     private readonly jobs: CostsJobs,
   ) {}
 
@@ -90,7 +98,7 @@ export class CostsController {
 
   /** Per-owner construction funding: share, subsidy, provident fund (capped), maintenance fund, cash. */
   @Get('projects/:id/funding')
-  funding(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<FundingLine[]> {
+  funding(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<FundingView[]> {
     return this.projects.funding(p, id);
   }
 
@@ -101,45 +109,19 @@ export class CostsController {
     @CurrentPrincipal() p: Principal,
     @UuidParam() id: string,
     @Body() dto: FundingRequestDto,
-  ): Promise<FundingLine[]> {
+  ): Promise<FundingView[]> {
     return this.projects.setFunding(p, id, dto);
   }
 
   /** A repair or other cost not covered by contract or insurance, charged in the month it occurred. */
   @Post('projects/:id/cost-entries')
   @Roles('admin', 'agent')
-  async costEntry(
+  costEntry(
     @CurrentPrincipal() p: Principal,
     @UuidParam() id: string,
     @Body() dto: CostEntryDto,
-  ): Promise<{ id: string }> {
-    this.projects.requireManager(p);
-    const project = await this.projects.find(p, id);
-    if (dto.elevatorId) {
-      const e = await this.projects.repo.query(`SELECT 1 FROM elevators WHERE id = :id AND unit_id = :u`, {
-        id: dto.elevatorId,
-        u: project.unit_id,
-      });
-      if (e.length === 0)
-        throw InvalidInputError.field('elevatorId', "not an elevator of the project's unit");
-    }
-    return this.projects.repo.ds.transaction(async (em) => {
-      const [row] = await em.query<Array<{ id: string }>>(
-        `INSERT INTO cost_entries (unit_id, elevator_id, occurred_on, category, amount_fen, description, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [
-          project.unit_id,
-          dto.elevatorId ?? null,
-          dto.occurredOn,
-          dto.category,
-          dto.amountFen,
-          dto.description,
-          p.username,
-        ],
-      );
-      await this.audit.record(em, p, 'cost_entry.create', 'retrofit_project', id, { ...dto });
-      return { id: row.id };
-    });
+  ): Promise<CreatedId> {
+    return this.projects.addCostEntry(p, id, dto);
   }
 
   /** Issue the running-cost statement of an ended month (on demand; the monthly job does it too). */
@@ -155,13 +137,23 @@ export class CostsController {
 
   /** Statements: an owner sees the units they held a flat in, and only their own rows. */
   @Get('statements')
-  listStatements(@CurrentPrincipal() p: Principal, @Query() q: StatementQueryDto): Promise<StatementView[]> {
-    return this.statements.list(p, q.unitId, q.month);
+  @ApiOkResponse({ type: StatementPageDto })
+  async listStatements(
+    @CurrentPrincipal() p: Principal,
+    @Query() q: StatementQueryDto,
+  ): Promise<Page<StatementView>> {
+    const { items, total } = await this.statements.list(p, q, q.limit, q.offset, q.lang);
+    return pageOf(items, total, q);
   }
 
   @Get('statements/:id')
-  statement(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<StatementView> {
-    return this.statements.get(p, id);
+  @ApiOkResponse({ type: StatementDto })
+  statement(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: LangQueryDto,
+  ): Promise<StatementView> {
+    return this.statements.get(p, id, q.lang);
   }
 
   /** Run the monthly statement job now for an ended month (admin). */
@@ -172,22 +164,49 @@ export class CostsController {
     return this.jobs.run(dto.month, true);
   }
 
+  /** The statement to read and print (Chinese font embedded; `?lang=en` for English). */
   @Get('statements/:id/pdf')
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
   async statementPdf(
     @CurrentPrincipal() p: Principal,
     @UuidParam() id: string,
+    @Query() q: LangQueryDto,
     @Res() res: Response,
   ): Promise<void> {
-    const pdf = await this.statements.pdf(p, id);
-    res.setHeader('Content-Type', 'application/pdf');
-    res.setHeader('Content-Disposition', 'attachment; filename="statement.pdf"');
-    res.send(pdf);
+    const lang = q.lang ?? 'zh-CN';
+    const s = await this.statements.get(p, id, lang);
+    const body = await statementPdf(s, lang, p.role === 'owner' ? (p.ownerId ?? null) : null);
+    sendDownload(res, { name: `${s.statementNumber}.pdf`, contentType: CONTENT_TYPES.pdf, body });
   }
 
+  /** Costs and shares as CSV (UTF-8 with BOM). */
   @Get('statements/:id/csv')
-  @Header('Content-Type', 'text/csv; charset=utf-8')
-  @Header('Content-Disposition', 'attachment; filename="statement.csv"')
-  statementCsv(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<string> {
-    return this.statements.csv(p, id);
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ schema: { type: 'string' } })
+  async statementCsv(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: LangQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const lang = q.lang ?? 'zh-CN';
+    const s = await this.statements.get(p, id, lang);
+    await sendSheets(res, 'csv', s.statementNumber, [statementCsvSheet(s, lang)]);
+  }
+
+  /** Costs and shares as an Excel/WPS workbook (two sheets). */
+  @Get('statements/:id/xlsx')
+  @ApiProduces(CONTENT_TYPES.xlsx)
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  async statementXlsx(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: LangQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const lang = q.lang ?? 'zh-CN';
+    const s = await this.statements.get(p, id, lang);
+    await sendSheets(res, 'xlsx', s.statementNumber, statementSheets(s, lang));
   }
 }

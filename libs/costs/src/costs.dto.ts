@@ -10,10 +10,11 @@ import {
   IsString,
   IsUUID,
   Length,
+  Max,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsCalendarDate, IsCalendarMonth } from '@liftwatch/contract';
+import { IsCalendarDate, IsCalendarMonth, type Lang, LANGS, PageQueryDto } from '@liftwatch/contract';
 import { type SplitScheme } from './rules/split-scheme';
 import { type Tariff } from './rules/tariff';
 
@@ -164,6 +165,26 @@ export class AgreementDto {
   @IsOptional()
   @IsObject()
   tariff?: Tariff;
+
+  @ApiPropertyOptional({
+    example: '幸福里小区 3 栋 2 单元加装电梯业主委员会（收款账户见公告栏）',
+    description: 'who collects the running costs; shown on every statement',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(2, 200)
+  payee?: string;
+
+  @ApiPropertyOptional({
+    example: 15,
+    default: 15,
+    description: 'statements are due on this day of the following month',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(28)
+  paymentDueDay?: number;
 }
 
 export class FundingRequestDto {
@@ -214,7 +235,12 @@ export class MonthDto {
   month!: string;
 }
 
-export class StatementQueryDto {
+export class StatementQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: LANGS, default: 'zh-CN', description: 'language of labels and descriptions' })
+  @IsOptional()
+  @IsIn(LANGS)
+  lang?: Lang;
+
   @ApiPropertyOptional({ example: '2026-10' })
   @IsOptional()
   @IsCalendarMonth()

@@ -4,7 +4,7 @@ import { SYSTEM_PRINCIPAL } from '@liftwatch/access';
 import { addMonthsToMonth } from '@liftwatch/calendar';
 import { runJobOnce, scheduleEvery } from '@liftwatch/database';
 import { MaintenanceRepository } from '@liftwatch/maintenance';
-import { StatementsService } from './statements.service';
+import { StatementsService } from './statements/statements.service';
 
 const JOB = 'monthly-statements';
 

@@ -3,7 +3,8 @@ import { MaintenanceModule } from '@liftwatch/maintenance';
 import { CostsController } from './costs.controller';
 import { CostsJobs } from './costs.jobs';
 import { ProjectsService } from './projects.service';
-import { StatementsService } from './statements.service';
+import { StatementRepository } from './statements/statement.repository';
+import { StatementsService } from './statements/statements.service';
 
 /**
  * The owners' side: retrofit project, consent vote, agreement and split schemes, construction
@@ -16,7 +17,7 @@ export class CostsModule {
       module: CostsModule,
       imports: [MaintenanceModule, o.telemetry],
       controllers: [CostsController],
-      providers: [ProjectsService, StatementsService, CostsJobs],
+      providers: [ProjectsService, StatementsService, StatementRepository, CostsJobs],
     };
   }
 }

@@ -6,4 +6,5 @@ export * from './rules/month-shares';
 export * from './rules/funding';
 export * from './rules/tariff';
 export * from './projects.service';
-export * from './statements.service';
+export * from './statements/statements.service';
+export * from './statements/statement-text';

@@ -13,6 +13,7 @@ import {
   type AdvancePhaseDto,
   type AgreementDto,
   type BallotsDto,
+  type CostEntryDto,
   type CreateProjectDto,
   type FundingRequestDto,
   type OperatingModel,
@@ -22,6 +23,7 @@ import {
 } from './costs.dto';
 import { tallyVote, type VoteResult } from './rules/consent-vote';
 import { type FundingLine, fundingStatement } from './rules/funding';
+import { maskName } from './statements/statement-text';
 import { splitFlatMonth } from './rules/month-shares';
 import { guangzhouCoefficients, SchemeError, splitByScheme, type SplitScheme } from './rules/split-scheme';
 import { type Tariff, TariffError, validateTariff } from './rules/tariff';
@@ -58,6 +60,12 @@ export interface AgreementView {
 }
 
 export const DEFAULT_TARIFF: Tariff = { kind: 'flat', priceCentifen: 6000 };
+
+/** An owner's construction funding, named by flat and (masked unless it is the viewer's) name. */
+export interface FundingView extends FundingLine {
+  ownerName: string;
+  flatNumbers: string[];
+}
 
 interface AgreementRow {
   id: string;
@@ -279,8 +287,9 @@ export class ProjectsService {
       );
       await em.query(
         `INSERT INTO project_agreements (project_id, version, signed_on, construction_budget_fen, subsidy_fen,
-           construction_scheme, running_scheme, operating_model, lease_monthly_fee_fen, ride_price_fen, tariff, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11::jsonb, $12)`,
+           construction_scheme, running_scheme, operating_model, lease_monthly_fee_fen, ride_price_fen, tariff, created_by,
+           payee, payment_due_day)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11::jsonb, $12, $13, $14)`,
         [
           id,
           (v?.v ?? 0) + 1,
@@ -294,6 +303,8 @@ export class ProjectsService {
           dto.ridePriceFen ?? null,
           JSON.stringify(tariff),
           p.username,
+          dto.payee ?? null,
+          dto.paymentDueDay ?? 15,
         ],
       );
       await this.audit.record(em, p, 'project.agreement', 'retrofit_project', id, {
@@ -303,7 +314,7 @@ export class ProjectsService {
     return this.view(id);
   }
 
-  async setFunding(p: Principal, id: string, dto: FundingRequestDto): Promise<FundingLine[]> {
+  async setFunding(p: Principal, id: string, dto: FundingRequestDto): Promise<FundingView[]> {
     this.requireManager(p);
     await this.find(p, id);
     await this.repo.ds.transaction(async (em) => {
@@ -322,7 +333,7 @@ export class ProjectsService {
    * Construction shares per flat under the agreement's construction scheme, per current owner
    * (co-owners by share), then subsidy, provident fund, maintenance fund and cash per owner.
    */
-  async funding(p: Principal, id: string): Promise<FundingLine[]> {
+  async funding(p: Principal, id: string): Promise<FundingView[]> {
     await this.find(p, id);
     const agreement = await this.agreementRow(id);
     if (!agreement) throw new RuleViolationError('NO_AGREEMENT', 'the funding follows from the agreement');
@@ -333,9 +344,15 @@ export class ProjectsService {
       Number(agreement.construction_budget_fen),
     );
     const today = this.repo.today();
-    const holdings = await this.repo.query<{ flat_id: string; owner_id: string; share_percent: string }>(
-      `SELECT flat_id, owner_id, share_percent FROM flat_ownerships
-        WHERE flat_id IN (:...ids) AND valid_from <= :d AND (valid_to IS NULL OR valid_to > :d)`,
+    const holdings = await this.repo.query<{
+      flat_id: string;
+      owner_id: string;
+      share_percent: string;
+      owner_name: string;
+    }>(
+      `SELECT fo.flat_id, fo.owner_id, fo.share_percent, o.name AS owner_name
+         FROM flat_ownerships fo JOIN owners o ON o.id = fo.owner_id
+        WHERE fo.flat_id IN (:...ids) AND fo.valid_from <= :d AND (fo.valid_to IS NULL OR fo.valid_to > :d)`,
       { ids: flats.map((f) => f.flatId), d: today },
     );
     const byOwner = new Map<string, number>();
@@ -369,11 +386,53 @@ export class ProjectsService {
         maintenanceFundFen: Number(req.get(o)?.mf ?? 0),
       })),
     );
+    const flatNumber = new Map(flats.map((f) => [f.flatId, f.number]));
+    const views: FundingView[] = lines.map((l) => {
+      const held = holdings.filter((h) => h.owner_id === l.ownerId);
+      const name = held[0]?.owner_name ?? '';
+      return {
+        ...l,
+        ownerName: p.role === 'owner' && p.ownerId === l.ownerId ? name : maskName(name),
+        flatNumbers: held.map((h) => flatNumber.get(h.flat_id) ?? '').filter(Boolean),
+      };
+    });
     // The subsidy is allocated over everyone, but an owner sees only their own funding.
-    return p.role === 'owner' ? lines.filter((l) => l.ownerId === p.ownerId) : lines;
+    return p.role === 'owner' ? views.filter((l) => l.ownerId === p.ownerId) : views;
   }
 
   // ---- shared helpers ----
+
+  /** A repair or other cost not covered by contract or insurance, charged in the month it occurred. */
+  async addCostEntry(p: Principal, id: string, dto: CostEntryDto): Promise<{ id: string }> {
+    this.requireManager(p);
+    const project = await this.find(p, id);
+    if (dto.elevatorId) {
+      const e = await this.repo.query(`SELECT 1 FROM elevators WHERE id = :id AND unit_id = :u`, {
+        id: dto.elevatorId,
+        u: project.unit_id,
+      });
+      if (e.length === 0)
+        throw InvalidInputError.field('elevatorId', "not an elevator of the project's unit");
+    }
+    return this.repo.ds.transaction(async (em) => {
+      const [row] = await this.repo.query<{ id: string }>(
+        `INSERT INTO cost_entries (unit_id, elevator_id, occurred_on, category, amount_fen, description, created_by)
+         VALUES (:unitId, :elevatorId, :occurredOn, :category, :amountFen, :description, :by) RETURNING id`,
+        {
+          unitId: project.unit_id,
+          elevatorId: dto.elevatorId ?? null,
+          occurredOn: dto.occurredOn,
+          category: dto.category,
+          amountFen: dto.amountFen,
+          description: dto.description,
+          by: p.username,
+        },
+        em,
+      );
+      await this.audit.record(em, p, 'cost_entry.create', 'retrofit_project', id, { ...dto });
+      return { id: (row as { id: string }).id };
+    });
+  }
 
   requireManager(p: Principal): void {
     if (p.role !== 'admin' && p.role !== 'agent')

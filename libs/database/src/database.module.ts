@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { type AppConfig } from '@liftwatch/config';
 import { type DatabaseRuntime } from './database-runtime';
+import { Sql } from './sql';
 
 export const DATABASE_RUNTIME = Symbol('DATABASE_RUNTIME');
 
@@ -25,8 +26,8 @@ export class DatabaseModule {
           extra: { max: config.database.poolSize },
         }),
       ],
-      providers: [{ provide: DATABASE_RUNTIME, useValue: runtime }],
-      exports: [DATABASE_RUNTIME],
+      providers: [{ provide: DATABASE_RUNTIME, useValue: runtime }, Sql],
+      exports: [DATABASE_RUNTIME, Sql],
     };
   }
 }

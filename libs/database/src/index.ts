@@ -4,3 +4,4 @@ export * from './embedded-postgres.runtime';
 export * from './migrations';
 export * from './numeric.transformer';
 export * from './job-runs';
+export * from './sql';

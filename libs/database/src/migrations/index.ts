@@ -8,6 +8,7 @@ import { Costs1764600000000 } from './1764600000000-costs';
 import { RecordIot1764700000000 } from './1764700000000-record-iot';
 import { JobLeases1764800000000 } from './1764800000000-job-leases';
 import { RescueEvidence1764900000000 } from './1764900000000-rescue-evidence';
+import { StatementDocuments1765000000000 } from './1765000000000-statement-documents';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   RecordIot1764700000000,
   JobLeases1764800000000,
   RescueEvidence1764900000000,
+  StatementDocuments1765000000000,
 ];

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+
+/** Where a query runs: the pool, or the caller's transaction. */
+export type Db = DataSource | EntityManager;
+
+/**
+ * The one way repositories reach the database (see docs/design.md): explicit SQL with `:named`
+ * parameters (`:...list` expands an array), run on the pool or inside the caller's transaction.
+ * UPDATE/DELETE … RETURNING belong in a CTE (`WITH u AS (UPDATE … RETURNING *) SELECT * FROM u`):
+ * TypeORM answers a bare one with [rows, count].
+ */
+@Injectable()
+export class Sql {
+  constructor(@InjectDataSource() readonly ds: DataSource) {}
+
+  async query<T>(sql: string, params: Record<string, unknown> = {}, db: Db = this.ds): Promise<T[]> {
+    const [text, values] = this.ds.driver.escapeQueryWithParameters(sql, params, {});
+    return await db.query<T[]>(text, values);
+  }
+
+  /** The first row, or undefined. */
+  async one<T>(sql: string, params: Record<string, unknown> = {}, db: Db = this.ds): Promise<T | undefined> {
+    return (await this.query<T>(sql, params, db))[0];
+  }
+
+  /** Runs `work` in one transaction; repositories called with `tx` take part in it. */
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(work);
+  }
+}
