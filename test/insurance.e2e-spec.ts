@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
@@ -338,5 +339,27 @@ describe('insurance policies and claims with the elevator’s own evidence', () 
       description: 'x',
     });
     expect(insurerFiles.status).toBe(403);
+  });
+
+  it('should export the insurer’s claims as a workbook in Chinese, and only its own', async () => {
+    const res = await get(insurerA, '/claims/export').buffer(true).parse(binaryBody).expect(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(new Uint8Array(res.body as Buffer).buffer);
+    const ws = wb.worksheets[0];
+    expect(ws?.name).toBe('理赔案件');
+    expect(ws?.getRow(1).getCell(1).value).toBe('案件号');
+    const numbers: string[] = [];
+    ws?.eachRow((row, n) => n > 1 && numbers.push(String(row.getCell(1).value)));
+    const [mine] = await t.db.query<Array<{ claim_number: string }>>(
+      `SELECT claim_number FROM claims WHERE id = $1`,
+      [claimId],
+    );
+    expect(numbers).toContain(mine.claim_number);
+    const csv = await get(await t.login(fleet.users.insurerB), '/claims/export?format=csv&lang=en').expect(
+      200,
+    );
+    expect(csv.text).toContain('claim_number');
+    expect(csv.text).not.toContain(mine.claim_number);
   });
 });

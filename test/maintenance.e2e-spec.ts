@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { io } from 'socket.io-client';
 import { Webhook } from 'standardwebhooks';
@@ -12,7 +13,7 @@ import {
 } from './support/fleet.fixture';
 import { provisionSimDevices, quietController } from './support/sim';
 import { newRegistrationCode, startTestApp, type TestApp, uniq } from './support/test-app';
-import { waitFor } from './support/wait';
+import { binaryBody, waitFor } from './support/wait';
 
 const auth = { type: 'bearer' as const };
 const today = (): string => businessDate(new Date(), 'Asia/Shanghai');
@@ -602,9 +603,19 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
       expect((await get(hz, '/oversight/overdue?regionCode=440106')).status).toBe(400);
       expect((await get(await t.login(fleet.users.firmA), '/oversight/overdue')).status).toBe(403);
 
-      const csv = await get(gz, '/oversight/overdue.csv').expect(200);
+      const csv = await get(gz, '/oversight/overdue.csv?lang=en').expect(200);
       expect(csv.headers['content-type']).toContain('text/csv');
       expect(csv.text).toContain(`inspection,overdue,${old.registrationCode},440106`);
+      // Chinese by default, and as a workbook with a sheet per list
+      const zh = await get(gz, '/oversight/overdue.csv').expect(200);
+      expect(zh.text).toContain(`检验,逾期,${old.registrationCode},440106`);
+      const xlsx = await get(gz, '/oversight/overdue.xlsx').buffer(true).parse(binaryBody).expect(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(new Uint8Array(xlsx.body as Buffer).buffer);
+      expect(wb.worksheets.map((w) => w.name)).toEqual(['检验逾期', '维保逾期', '按维保单位']);
+      const codes: string[] = [];
+      wb.getWorksheet('检验逾期')?.eachRow((row) => codes.push(String(row.getCell(1).value)));
+      expect(codes).toContain(old.registrationCode);
     });
 
     it('should clear the overdue state once the reports are filed', async () => {

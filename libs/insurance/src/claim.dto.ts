@@ -14,7 +14,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { PageQueryDto } from '@liftwatch/contract';
+import { type ExportFormat, type Lang, LANGS, PageQueryDto } from '@liftwatch/contract';
 import { CLAIM_STATUSES, type ClaimStatus, type StageAge } from './claim-workflow';
 import { type EvidenceBundle } from './evidence';
 import { type SuggestedPayout } from './payout';
@@ -125,6 +125,34 @@ export class ClaimQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   elevatorId?: string;
+}
+
+export class ClaimExportQueryDto {
+  @ApiPropertyOptional({ enum: CLAIM_STATUSES })
+  @IsOptional()
+  @IsIn(CLAIM_STATUSES)
+  status?: ClaimStatus;
+
+  @ApiPropertyOptional({ description: 'only claims not yet closed or rejected' })
+  @IsOptional()
+  @Type(() => Boolean)
+  @IsBoolean()
+  open?: boolean;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  elevatorId?: string;
+
+  @ApiPropertyOptional({ enum: ['csv', 'xlsx'], default: 'xlsx' })
+  @IsOptional()
+  @IsIn(['csv', 'xlsx'])
+  format?: ExportFormat;
+
+  @ApiPropertyOptional({ enum: LANGS, default: 'zh-CN' })
+  @IsOptional()
+  @IsIn(LANGS)
+  lang?: Lang;
 }
 
 export class UploadDocumentDto {

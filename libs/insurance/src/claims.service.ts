@@ -127,7 +127,10 @@ export class ClaimsService {
     }
   }
 
-  async list(p: Principal, q: ClaimQueryDto): Promise<[ClaimView[], number]> {
+  async list(
+    p: Principal,
+    q: Pick<ClaimQueryDto, 'status' | 'open' | 'elevatorId' | 'limit' | 'offset'>,
+  ): Promise<[ClaimView[], number]> {
     const scope = this.scope(p);
     const where: string[] = ['true'];
     const params: Record<string, unknown> = { ...scope.params };
@@ -151,6 +154,16 @@ export class ClaimsService {
       { ...params, limit: q.limit, offset: q.offset },
     );
     return [rows.map((r) => this.view(r)), Number(count?.n ?? 0)];
+  }
+
+  /** Registration codes of elevators, for exports (users read codes, not ids). */
+  async registrationCodes(elevatorIds: string[]): Promise<Map<string, string>> {
+    if (elevatorIds.length === 0) return new Map();
+    const rows = await this.repo.query<{ id: string; registration_code: string }>(
+      `SELECT id, registration_code FROM elevators WHERE id IN (:...ids)`,
+      { ids: [...new Set(elevatorIds)] },
+    );
+    return new Map(rows.map((r) => [r.id, r.registration_code]));
   }
 
   async get(p: Principal, id: string): Promise<ClaimDetail> {

@@ -12,14 +12,27 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { Inject } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
-import { InvalidInputError, type Page, pageOf, TimeRangeQueryDto, UuidParam } from '@liftwatch/contract';
+import { Clock } from '@liftwatch/calendar';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import {
+  CONTENT_TYPES,
+  InvalidInputError,
+  type Page,
+  pageOf,
+  sendSheets,
+  TimeRangeQueryDto,
+  UuidParam,
+} from '@liftwatch/contract';
+import { claimsSheet } from './claims-export';
 import { CLAIM_ACTIONS, type ClaimAction } from './claim-workflow';
 import {
   ClaimActionDto,
   type ClaimDetail,
+  ClaimExportQueryDto,
   ClaimQueryDto,
   type ClaimView,
   type DocumentView,
@@ -38,6 +51,8 @@ export class InsuranceController {
   constructor(
     private readonly policies: PoliciesService,
     private readonly claims: ClaimsService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('insurance/policies')
@@ -77,6 +92,21 @@ export class InsuranceController {
   async listClaims(@CurrentPrincipal() p: Principal, @Query() q: ClaimQueryDto): Promise<Page<ClaimView>> {
     const [items, total] = await this.claims.list(p, q);
     return pageOf(items, total, q);
+  }
+
+  /** The claims of the queue's filters as a spreadsheet (`format=xlsx|csv`, `lang`), up to 5 000. */
+  @Get('claims/export')
+  @ApiProduces(CONTENT_TYPES.xlsx, 'text/csv')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  async exportClaims(
+    @CurrentPrincipal() p: Principal,
+    @Query() q: ClaimExportQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const [items] = await this.claims.list(p, { ...q, limit: 5000, offset: 0 });
+    const codes = await this.claims.registrationCodes(items.map((c) => c.elevatorId));
+    const sheet = claimsSheet(items, codes, q.lang ?? 'zh-CN', this.config.businessTimeZone);
+    await sendSheets(res, q.format ?? 'xlsx', `claims-${this.clock.today()}`, [sheet]);
   }
 
   /** File a claim (owners, agent, maintenance firm). Freezes the evidence bundle. */

@@ -1,11 +1,23 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { type Response } from 'express';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { AuditService, CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
 import {
+  CONTENT_TYPES,
   InvalidInputError,
+  LANGS,
+  type Lang,
   NotFoundError,
+  sendSheets,
   type Page,
   pageOf,
   PageQueryDto,
@@ -28,6 +40,7 @@ import {
 import { type DailyRunResult, MaintenanceJobs } from './maintenance.jobs';
 import { type InspectionPolicy, type IntervalPolicy, MaintenanceRepository } from './maintenance.repository';
 import { type NotificationView, NotificationsService } from './notifications/notifications.service';
+import { overdueSheets } from './oversight/overdue-export';
 import { type OverdueReport, OversightService } from './oversight/oversight.service';
 import { LEVELS, type Level } from './plan/levels';
 import { type ElevatorPlan, PlanService } from './plan/plan.service';
@@ -123,6 +136,13 @@ class OverdueQueryDto {
   @IsOptional()
   @Matches(/^[0-9]{6}$/, { message: 'regionCode must be a 6-digit GB/T 2260 code' })
   regionCode?: string;
+}
+
+class OverdueExportQueryDto extends OverdueQueryDto {
+  @ApiPropertyOptional({ enum: LANGS, default: 'zh-CN' })
+  @IsOptional()
+  @IsIn(LANGS)
+  lang?: Lang;
 }
 
 interface ChecklistItem {
@@ -386,13 +406,32 @@ export class MaintenanceController {
     return this.oversight.overdue(p, q.regionCode);
   }
 
-  /** The same as CSV (UTF-8 with BOM). */
+  /** The same as CSV (UTF-8 with BOM, one table); Chinese headers unless `lang=en`. */
   @Get('oversight/overdue.csv')
   @Roles('admin', 'regulator')
-  @Header('Content-Type', 'text/csv; charset=utf-8')
-  @Header('Content-Disposition', 'attachment; filename="overdue.csv"')
-  overdueCsv(@CurrentPrincipal() p: Principal, @Query() q: OverdueQueryDto): Promise<string> {
-    return this.oversight.overdueCsv(p, q.regionCode);
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ schema: { type: 'string' } })
+  async overdueCsv(
+    @CurrentPrincipal() p: Principal,
+    @Query() q: OverdueExportQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { combined } = overdueSheets(await this.oversight.overdue(p, q.regionCode), q.lang ?? 'zh-CN');
+    await sendSheets(res, 'csv', `overdue-${q.regionCode ?? p.regionCode ?? 'all'}`, [combined]);
+  }
+
+  /** The same as an Excel/WPS workbook: inspections, maintenance and per-firm counts as sheets. */
+  @Get('oversight/overdue.xlsx')
+  @Roles('admin', 'regulator')
+  @ApiProduces(CONTENT_TYPES.xlsx)
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  async overdueXlsx(
+    @CurrentPrincipal() p: Principal,
+    @Query() q: OverdueExportQueryDto,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { sheets } = overdueSheets(await this.oversight.overdue(p, q.regionCode), q.lang ?? 'zh-CN');
+    await sendSheets(res, 'xlsx', `overdue-${q.regionCode ?? p.regionCode ?? 'all'}`, sheets);
   }
 
   // ---- notifications and jobs ----

@@ -6,7 +6,6 @@ import { regionScopePrefix } from '@liftwatch/registry';
 import { MaintenanceRepository } from '../maintenance.repository';
 import { type Level } from '../plan/levels';
 import { PlanService } from '../plan/plan.service';
-import { type CsvValue, toCsv } from '@liftwatch/contract';
 
 interface ElevatorRef {
   elevatorId: string;
@@ -153,54 +152,6 @@ export class OversightService {
         (a, b) => b.overdueMaintenance + b.overdueInspections - (a.overdueMaintenance + a.overdueInspections),
       ),
     };
-  }
-
-  async overdueCsv(p: Principal, regionCode?: string): Promise<string> {
-    const r = await this.overdue(p, regionCode);
-    const rows: CsvValue[][] = [];
-    for (const i of r.inspections) {
-      rows.push([
-        'inspection',
-        i.state,
-        i.registrationCode,
-        i.regionCode,
-        `${i.community} ${i.building} ${i.unit}`,
-        i.address,
-        i.firmName ?? '',
-        i.kind ?? '',
-        i.dueMonth ?? '',
-        '',
-      ]);
-    }
-    for (const m of r.maintenance) {
-      rows.push([
-        'maintenance',
-        m.reason,
-        m.registrationCode,
-        m.regionCode,
-        `${m.community} ${m.building} ${m.unit}`,
-        m.address,
-        m.firmName ?? '',
-        m.overdueLevels.join(' '),
-        m.oldestDueOn ?? '',
-        m.daysOverdue ?? '',
-      ]);
-    }
-    return toCsv(
-      [
-        'category',
-        'status',
-        'registration_code',
-        'region_code',
-        'location',
-        'address',
-        'firm',
-        'detail',
-        'due',
-        'days_overdue',
-      ],
-      rows,
-    );
   }
 
   /** The region to report on: the regulator's own or one below it; any (or all) for admins. */
