@@ -350,7 +350,7 @@ describe('insurance policies and claims with the elevator’s own evidence', () 
     expect(ws?.name).toBe('理赔案件');
     expect(ws?.getRow(1).getCell(1).value).toBe('案件号');
     const numbers: string[] = [];
-    ws?.eachRow((row, n) => n > 1 && numbers.push(String(row.getCell(1).value)));
+    ws?.eachRow((row, n) => n > 1 && numbers.push(row.getCell(1).text));
     const [mine] = await t.db.query<Array<{ claim_number: string }>>(
       `SELECT claim_number FROM claims WHERE id = $1`,
       [claimId],

@@ -614,7 +614,7 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
       await wb.xlsx.load(new Uint8Array(xlsx.body as Buffer).buffer);
       expect(wb.worksheets.map((w) => w.name)).toEqual(['检验逾期', '维保逾期', '按维保单位']);
       const codes: string[] = [];
-      wb.getWorksheet('检验逾期')?.eachRow((row) => codes.push(String(row.getCell(1).value)));
+      wb.getWorksheet('检验逾期')?.eachRow((row) => codes.push(row.getCell(1).text));
       expect(codes).toContain(old.registrationCode);
     });
 

@@ -430,7 +430,7 @@ export class ProjectsService {
         em,
       );
       await this.audit.record(em, p, 'cost_entry.create', 'retrofit_project', id, { ...dto });
-      return { id: (row as { id: string }).id };
+      return { id: row.id };
     });
   }
 

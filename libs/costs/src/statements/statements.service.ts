@@ -440,7 +440,7 @@ export class StatementsService {
     const row = await this.repo.find(scope, id);
     if (!row) throw new NotFoundError('Statement', id);
     const [view] = await this.views(p, scope, [row], lang);
-    return view as StatementView;
+    return view;
   }
 
   private async views(
