@@ -380,7 +380,7 @@ describe('alarms, entrapment rescue and offline detection', () => {
       async () => {
         const rows = (
           await t.http().get(`/api/v1/webhooks/${hook.body.id}/deliveries`).auth(firmA, auth).expect(200)
-        ).body as Array<{ id: string; status: string; attempts: number; lastStatusCode: number }>;
+        ).body.items as Array<{ id: string; status: string; attempts: number; lastStatusCode: number }>;
         return rows.find((r) => r.id === deliveryId && r.status === 'delivered');
       },
       5000,

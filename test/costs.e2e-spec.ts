@@ -207,7 +207,8 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
     });
 
     it('should split construction by floor coefficient and area as by hand, to the fen', async () => {
-      const funding = (await get(unit.agent, `/projects/${projectId}/funding`).expect(200)).body as Array<{
+      const funding = (await get(unit.agent, `/projects/${projectId}/funding?limit=500`).expect(200)).body
+        .items as Array<{
         ownerId: string;
         shareFen: number;
         subsidyFen: number;
@@ -245,7 +246,7 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
       expect(line.providentFundRefusedFen).toBe(99_000_000 - line.netFen);
       // an owner sees their own funding line only
       const ownerToken = await ownerLogin(owner.ownerId);
-      const own = (await get(ownerToken, `/projects/${projectId}/funding`).expect(200)).body as Array<{
+      const own = (await get(ownerToken, `/projects/${projectId}/funding`).expect(200)).body.items as Array<{
         ownerId: string;
       }>;
       expect(own.map((l) => l.ownerId)).toEqual([owner.ownerId]);

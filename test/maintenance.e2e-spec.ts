@@ -101,7 +101,8 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
     expect([201, 409]).toContain(sz.status);
     const sz2 = await post(admin, '/regions', { code: '440305', name: '南山区' });
     expect([201, 409]).toContain(sz2.status);
-    checklist = (await get(admin, '/maintenance/checklist').expect(200)).body as ChecklistItem[];
+    checklist = (await get(admin, '/maintenance/checklist?limit=500').expect(200)).body
+      .items as ChecklistItem[];
   });
 
   afterAll(async () => {
@@ -114,15 +115,17 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
       const counts = await Promise.all(
         ['half_month', 'quarterly', 'half_year', 'annual'].map(
           async (level) =>
-            ((await get(admin, `/maintenance/checklist?level=${level}`).expect(200)).body as unknown[])
-              .length,
+            (
+              (await get(admin, `/maintenance/checklist?level=${level}&limit=500`).expect(200)).body
+                .items as unknown[]
+            ).length,
         ),
       );
       expect(counts).toEqual([31, 44, 59, 76]);
     });
 
     it('should list interval and inspection policies', async () => {
-      const policies = (await get(admin, '/maintenance/interval-policies').expect(200)).body as Array<{
+      const policies = (await get(admin, '/maintenance/interval-policies').expect(200)).body.items as Array<{
         code: string;
         kind: string;
         levels: { half_month: { unit: string; count: number } };
@@ -132,7 +135,7 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
         count: 15,
       });
       expect(policies.find((p) => p.code === 'shenzhen-on-demand')?.kind).toBe('on_demand');
-      const inspection = (await get(admin, '/inspection-policies').expect(200)).body as Array<{
+      const inspection = (await get(admin, '/inspection-policies').expect(200)).body.items as Array<{
         code: string;
       }>;
       expect(inspection.map((p) => p.code)).toContain('tsg-t7001-2023');
@@ -168,7 +171,9 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
       // The firm now sees the elevator (through the contract) and has it on its work list.
       const firmA = await t.login(fleet.users.firmA);
       await get(firmA, `/elevators/${elevatorId}`).expect(200);
-      const work = (await get(firmA, '/maintenance/plan').expect(200)).body as Array<{ elevatorId: string }>;
+      const work = (await get(firmA, '/maintenance/plan?limit=500').expect(200)).body.items as Array<{
+        elevatorId: string;
+      }>;
       expect(work.map((w) => w.elevatorId)).toContain(elevatorId);
       const firmB = await t.login(fleet.users.firmB);
       await get(firmB, `/elevators/${elevatorId}/maintenance-plan`).expect(404);
@@ -333,7 +338,7 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
       expect(after.onDemandSuspensionReason).toContain('insurance_active');
       const checks = (
         await get(admin, `/maintenance/contracts/${contract.body.id}/condition-checks`).expect(200)
-      ).body;
+      ).body.items;
       expect(checks[0]).toMatchObject({ checkedOn: today(), passed: false });
       const replanned = (await get(admin, `/elevators/${elevatorId}/maintenance-plan`).expect(200))
         .body as PlanBody;
@@ -485,8 +490,8 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
         .auth(admin, auth)
         .send({ active: false })
         .expect(200);
-      const list = (await get(admin, '/maintenance/checklist?level=half_month').expect(200))
-        .body as ChecklistItem[];
+      const list = (await get(admin, '/maintenance/checklist?level=half_month&limit=500').expect(200)).body
+        .items as ChecklistItem[];
       expect(list.map((i) => i.code)).not.toContain(code);
       expect(list).toHaveLength(31);
     });
@@ -698,7 +703,8 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
         10_000,
         'warranty fault',
       );
-      const warranties = (await get(admin, `/elevators/${device.elevatorId}/warranties`).expect(200)).body;
+      const warranties = (await get(admin, `/elevators/${device.elevatorId}/warranties`).expect(200)).body
+        .items;
       expect(warranties).toEqual([expect.objectContaining({ kind: 'installation', activeToday: true })]);
     });
 

@@ -175,7 +175,7 @@ describe('registry CRUD', () => {
         .get(`/api/v1/flats/${flat.body.id}/ownerships`)
         .auth(token, auth)
         .expect(200);
-      expect(history.body).toEqual([]);
+      expect(history.body).toEqual({ items: [], total: 0, limit: 50, offset: 0 });
     });
 
     it('should refuse a flat above the unit’s top floor', async () => {
@@ -251,7 +251,11 @@ describe('registry CRUD', () => {
         .send({ organisationId: maintenanceFirm, kind: 'insurance' });
       expect(insurerAsAssignment.status).toBe(400);
       expect(insurerAsAssignment.body.code).toBe('USE_INSURANCE_POLICY');
-      await t.http().get(`/api/v1/elevators/${e.body.id}/assignments`).auth(token, auth).expect(200, []);
+      await t
+        .http()
+        .get(`/api/v1/elevators/${e.body.id}/assignments`)
+        .auth(token, auth)
+        .expect(200, { items: [], total: 0, limit: 50, offset: 0 });
     });
 
     it('should show a device secret once, store only its hash, rotate and revoke', async () => {

@@ -9,16 +9,21 @@ import {
   PageQueryDto,
   TimeRangeQueryDto,
   UuidParam,
+  PageOf,
 } from '@liftwatch/contract';
 import { ALARM_ACTIONS, ALARM_STATUSES, type AlarmAction } from './alarm-lifecycle';
-import { AlarmDetail, type AlarmView } from './alarm-view';
+import { AlarmDetail, AlarmView } from './alarm-view';
 import { AlarmsService, type FaultRateRow, type RescuePerformance } from './alarms.service';
-import { RescuePerformanceView } from './rescue-performance.view';
+import { FaultRateView, RescuePerformanceView } from './alarm-reports.dto';
 
 class AlarmQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: ['open', 'closed', ...ALARM_STATUSES] })
+  @ApiPropertyOptional({
+    enum: ['closed', ...ALARM_STATUSES],
+    description:
+      'a status; or `open` for every status not yet closed, `closed` for resolved and false alarms',
+  })
   @IsOptional()
-  @IsIn(['open', 'closed', ...ALARM_STATUSES])
+  @IsIn(['closed', ...ALARM_STATUSES])
   status?: 'open' | 'closed' | (typeof ALARM_STATUSES)[number];
 
   @ApiPropertyOptional({ example: 'entrapment' })
@@ -78,6 +83,7 @@ export class AlarmsController {
 
   /** Alarms of the elevators the caller sees; open ones first, critical first. */
   @Get('alarms')
+  @ApiOkResponse({ type: PageOf(AlarmView) })
   async list(@CurrentPrincipal() p: Principal, @Query() q: AlarmQueryDto): Promise<Page<AlarmView>> {
     const [items, total] = await this.alarms.list(p, q);
     return pageOf(items, total, q);
@@ -155,6 +161,7 @@ export class AlarmsController {
 
   /** Device-reported faults per manufacturer and model (lifetime quality responsibility). */
   @Get('reports/fault-rates')
+  @ApiOkResponse({ type: [FaultRateView] })
   faultRates(@CurrentPrincipal() p: Principal, @Query() q: FaultRateQueryDto): Promise<FaultRateRow[]> {
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 365 * 86_400_000);

@@ -5,3 +5,4 @@ export * from './alarm-lifecycle';
 export * from './alarm-sweeper.service';
 export * from './alarms.service';
 export * from './webhooks';
+export * from './webhook.dto';

@@ -9,19 +9,29 @@ import {
   Injectable,
   Logger,
   Post,
+  Query,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { AuditService, CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
-import { ForbiddenError, InvalidInputError, NotFoundError, UuidParam } from '@liftwatch/contract';
+import {
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  type Page,
+  pageArray,
+  PageOf,
+  PageQueryDto,
+  UuidParam,
+} from '@liftwatch/contract';
 import { postJson, webhookUrlProblem } from './webhook-target';
+import { CreateWebhookDto, WebhookCreated, WebhookDeliveryView, WebhookView } from './webhook.dto';
 
 /**
  * The Standard Webhooks headers (https://www.standardwebhooks.com): `webhook-id`, `webhook-timestamp`
@@ -62,29 +72,6 @@ export const MAX_ATTEMPTS = 10;
 const DELIVERY_LEASE_S = 60;
 const SEND_TIMEOUT_MS = 5000;
 
-export class CreateWebhookDto {
-  @ApiProperty({ example: 'https://dispatch.example.com/liftwatch' })
-  @Matches(/^https?:\/\/[^\s]{3,2000}$/, { message: 'url must be an http(s) URL' })
-  url!: string;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'admins: the organisation; others: their own' })
-  @IsOptional()
-  @IsUUID()
-  organisationId?: string;
-
-  @ApiPropertyOptional({
-    description:
-      'Standard Webhooks signing secret (`whsec_` + base64 of 24–64 random bytes); generated when absent',
-    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-  })
-  @IsOptional()
-  @IsString()
-  @Matches(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, {
-    message: 'secret must be whsec_ followed by the base64 of 24 to 64 random bytes',
-  })
-  secret?: string;
-}
-
 interface WebhookRow {
   id: string;
   organisation_id: string;
@@ -101,10 +88,7 @@ export class WebhooksService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async create(
-    p: Principal,
-    dto: CreateWebhookDto,
-  ): Promise<{ id: string; url: string; organisationId: string; secret: string }> {
+  async create(p: Principal, dto: CreateWebhookDto): Promise<WebhookCreated> {
     const organisationId = p.role === 'admin' ? dto.organisationId : p.organisationId;
     if (!organisationId)
       throw InvalidInputError.field('organisationId', 'organisationId is required for admins');
@@ -131,9 +115,7 @@ export class WebhooksService {
     });
   }
 
-  async list(
-    p: Principal,
-  ): Promise<Array<{ id: string; organisationId: string; url: string; active: boolean; createdAt: Date }>> {
+  async list(p: Principal): Promise<WebhookView[]> {
     const rows: WebhookRow[] =
       p.role === 'admin'
         ? await this.ds.query('SELECT * FROM webhooks ORDER BY created_at')
@@ -149,7 +131,7 @@ export class WebhooksService {
     }));
   }
 
-  async deliveries(p: Principal, id: string): Promise<unknown[]> {
+  async deliveries(p: Principal, id: string): Promise<WebhookDeliveryView[]> {
     await this.find(p, id);
     return this.ds.query(
       `SELECT id, alarm_id AS "alarmId", event, status, attempts, last_status_code AS "lastStatusCode",
@@ -184,24 +166,26 @@ export class WebhooksController {
 
   /** Registers a URL that receives the organisation's alarm events; the secret is shown once. */
   @Post()
-  create(
-    @CurrentPrincipal() p: Principal,
-    @Body() dto: CreateWebhookDto,
-  ): Promise<{ id: string; url: string; organisationId: string; secret: string }> {
+  @ApiCreatedResponse({ type: WebhookCreated })
+  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateWebhookDto): Promise<WebhookCreated> {
     return this.webhooks.create(p, dto);
   }
 
   @Get()
-  list(
-    @CurrentPrincipal() p: Principal,
-  ): Promise<Array<{ id: string; organisationId: string; url: string; active: boolean; createdAt: Date }>> {
-    return this.webhooks.list(p);
+  @ApiOkResponse({ type: PageOf(WebhookView) })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: PageQueryDto): Promise<Page<WebhookView>> {
+    return pageArray(await this.webhooks.list(p), q);
   }
 
-  /** The delivery log: every attempt's outcome. */
+  /** The delivery log: every attempt's outcome (the latest 200), newest first. */
   @Get(':id/deliveries')
-  deliveries(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<unknown[]> {
-    return this.webhooks.deliveries(p, id);
+  @ApiOkResponse({ type: PageOf(WebhookDeliveryView) })
+  async deliveries(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: PageQueryDto,
+  ): Promise<Page<WebhookDeliveryView>> {
+    return pageArray(await this.webhooks.deliveries(p, id), q);
   }
 
   @Delete(':id')

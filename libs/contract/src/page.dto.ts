@@ -1,4 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { type Type as ClassType } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -29,4 +30,34 @@ export interface Page<T> {
 
 export function pageOf<T>(items: T[], total: number, q: PageQueryDto): Page<T> {
   return { items, total, limit: q.limit, offset: q.offset };
+}
+
+/** A page of a list computed in full (small reference lists, per-elevator lists). */
+export function pageArray<T>(all: readonly T[], q: PageQueryDto): Page<T> {
+  return {
+    items: all.slice(q.offset, q.offset + q.limit),
+    total: all.length,
+    limit: q.limit,
+    offset: q.offset,
+  };
+}
+
+const pageClasses = new Map<ClassType<unknown>, ClassType<unknown>>();
+
+/**
+ * The OpenAPI schema of `Page<item>` (generics are invisible at run time): `@ApiOkResponse({ type:
+ * PageOf(ElevatorView) })`. One class per item type, named `<Item>Page`.
+ */
+export function PageOf<T>(item: ClassType<T>): ClassType<Page<T>> {
+  const known = pageClasses.get(item);
+  if (known) return known as ClassType<Page<T>>;
+  class PageOfItem {
+    @ApiProperty({ type: [item] }) items!: T[];
+    @ApiProperty({ description: 'items matching the filter, all pages' }) total!: number;
+    @ApiProperty() limit!: number;
+    @ApiProperty() offset!: number;
+  }
+  Object.defineProperty(PageOfItem, 'name', { value: `${item.name.replace(/(Dto|Entity)$/, '')}Page` });
+  pageClasses.set(item, PageOfItem);
+  return PageOfItem;
 }

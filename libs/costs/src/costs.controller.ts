@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { type Response } from 'express';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
 import {
   CONTENT_TYPES,
@@ -10,6 +10,9 @@ import {
   sendDownload,
   sendSheets,
   UuidParam,
+  PageOf,
+  PageQueryDto,
+  pageArray,
 } from '@liftwatch/contract';
 import {
   AdvancePhaseDto,
@@ -22,8 +25,8 @@ import {
   StatementQueryDto,
 } from './costs.dto';
 import { CostsJobs } from './costs.jobs';
-import { type FundingView, type ProjectView, ProjectsService } from './projects.service';
-import { type VoteResult } from './rules/consent-vote';
+import { ProjectsService } from './projects.service';
+import { FundingView, MonthlyRunView, ProjectView, VoteResultView } from './costs.dto';
 import { statementCsvSheet, statementPdf, statementSheets } from './statements/statement-documents';
 import { type StatementView, StatementsService } from './statements/statements.service';
 import { CreatedId, StatementDto, StatementPageDto } from './statements/statement.dto';
@@ -39,8 +42,9 @@ export class CostsController {
   ) {}
 
   @Get('projects')
-  list(@CurrentPrincipal() p: Principal): Promise<ProjectView[]> {
-    return this.projects.list(p);
+  @ApiOkResponse({ type: PageOf(ProjectView) })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: PageQueryDto): Promise<Page<ProjectView>> {
+    return pageArray(await this.projects.list(p), q);
   }
 
   /** Start the retrofit project of a unit (its agent, or an admin). */
@@ -75,13 +79,13 @@ export class CostsController {
     @CurrentPrincipal() p: Principal,
     @UuidParam() id: string,
     @Body() dto: BallotsDto,
-  ): Promise<VoteResult> {
+  ): Promise<VoteResultView> {
     return this.projects.recordBallots(p, id, dto);
   }
 
   /** The consent vote: which of the four conditions hold, and by how much the others fall short. */
   @Get('projects/:id/vote')
-  vote(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<VoteResult> {
+  vote(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<VoteResultView> {
     return this.projects.vote(p, id);
   }
 
@@ -98,8 +102,13 @@ export class CostsController {
 
   /** Per-owner construction funding: share, subsidy, provident fund (capped), maintenance fund, cash. */
   @Get('projects/:id/funding')
-  funding(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<FundingView[]> {
-    return this.projects.funding(p, id);
+  @ApiOkResponse({ type: PageOf(FundingView) })
+  async funding(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: PageQueryDto,
+  ): Promise<Page<FundingView>> {
+    return pageArray(await this.projects.funding(p, id), q);
   }
 
   @Post('projects/:id/funding')
@@ -127,6 +136,7 @@ export class CostsController {
   /** Issue the running-cost statement of an ended month (on demand; the monthly job does it too). */
   @Post('projects/:id/statements')
   @Roles('admin', 'agent')
+  @ApiCreatedResponse({ type: StatementDto })
   issue(
     @CurrentPrincipal() p: Principal,
     @UuidParam() id: string,
@@ -160,7 +170,8 @@ export class CostsController {
   @Post('jobs/monthly-statements/run')
   @HttpCode(200)
   @Roles('admin')
-  runMonthly(@Body() dto: MonthDto): Promise<{ month: string; issued: number; failed: number }> {
+  @ApiOkResponse({ type: MonthlyRunView })
+  runMonthly(@Body() dto: MonthDto): Promise<MonthlyRunView> {
     return this.jobs.run(dto.month, true);
   }
 

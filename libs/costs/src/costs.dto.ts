@@ -17,6 +17,9 @@ import {
 import { IsCalendarDate, IsCalendarMonth, type Lang, LANGS, PageQueryDto } from '@liftwatch/contract';
 import { type SplitScheme } from './rules/split-scheme';
 import { type Tariff } from './rules/tariff';
+import { type ProjectFlat } from './projects.service';
+import { type FundingLine } from './rules/funding';
+import { type ConditionName, type VoteCondition, type VoteResult } from './rules/consent-vote';
 
 export const PHASES = [
   'preparation',
@@ -250,4 +253,92 @@ export class StatementQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   unitId?: string;
+}
+
+export class ProjectView {
+  id!: string;
+  unitId!: string;
+  name!: string;
+  phase!: Phase;
+  phaseDates!: Partial<Record<Phase, string>>;
+  flats!: ProjectFlatView[];
+  agreement!: AgreementView | null;
+}
+
+export class ProjectFlatView implements ProjectFlat {
+  flatId!: string;
+  number!: string;
+  floor!: number;
+  areaM2!: number;
+}
+
+export class AgreementView {
+  id!: string;
+  version!: number;
+  signedOn!: string;
+  constructionBudgetFen!: number;
+  subsidyFen!: number;
+  constructionScheme!: SplitScheme;
+  runningScheme!: SplitScheme;
+  operatingModel!: OperatingModel;
+  leaseMonthlyFeeFen!: number | null;
+  ridePriceFen!: number | null;
+  tariff!: Tariff;
+}
+
+/** An owner's construction funding, named by flat and (masked unless it is the viewer's) name. */
+export class FundingView implements FundingLine {
+  ownerId!: string;
+  ownerName!: string;
+  flatNumbers!: string[];
+  shareFen!: number;
+  subsidyFen!: number;
+  netFen!: number;
+  providentFundFen!: number;
+  /** the withdrawal asked for above the cap, refused */
+  providentFundRefusedFen!: number;
+  maintenanceFundFen!: number;
+  cashFen!: number;
+}
+
+export class VoteRequired {
+  numerator!: number;
+  denominator!: number;
+}
+
+export class VoteConditionView implements VoteCondition {
+  name!: ConditionName;
+  /** what was reached, and out of what */
+  reached!: number;
+  of!: number;
+  required!: VoteRequired;
+  met!: boolean;
+  /** how much more (m² or owners) would have been needed; 0 when met */
+  shortBy!: number;
+  unit!: 'm2' | 'owners';
+}
+
+export class VoteTotals {
+  flats!: number;
+  areaM2!: number;
+  participatingFlats!: number;
+  participatingAreaM2!: number;
+  agreeFlats!: number;
+  agreeAreaM2!: number;
+}
+
+/** The consent vote: the four conditions (Civil Code art. 278 double majorities), each with its shortfall. */
+export class VoteResultView implements VoteResult {
+  passed!: boolean;
+  conditions!: VoteConditionView[];
+  failed!: ConditionName[];
+  totals!: VoteTotals;
+}
+
+export class MonthlyRunView {
+  month!: string;
+  /** statements issued by this run */
+  issued!: number;
+  /** projects whose statement could not be issued (see the log) */
+  failed!: number;
 }

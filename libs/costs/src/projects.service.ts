@@ -22,11 +22,12 @@ import {
   type SchemeDto,
 } from './costs.dto';
 import { tallyVote, type VoteResult } from './rules/consent-vote';
-import { type FundingLine, fundingStatement } from './rules/funding';
+import { fundingStatement } from './rules/funding';
 import { maskName } from './statements/statement-text';
 import { splitFlatMonth } from './rules/month-shares';
 import { guangzhouCoefficients, SchemeError, splitByScheme, type SplitScheme } from './rules/split-scheme';
 import { type Tariff, TariffError, validateTariff } from './rules/tariff';
+import { type FundingView, type ProjectView } from './costs.dto';
 
 export interface ProjectFlat {
   flatId: string;
@@ -35,37 +36,7 @@ export interface ProjectFlat {
   areaM2: number;
 }
 
-export interface ProjectView {
-  id: string;
-  unitId: string;
-  name: string;
-  phase: Phase;
-  phaseDates: Partial<Record<Phase, string>>;
-  flats: ProjectFlat[];
-  agreement: AgreementView | null;
-}
-
-export interface AgreementView {
-  id: string;
-  version: number;
-  signedOn: string;
-  constructionBudgetFen: number;
-  subsidyFen: number;
-  constructionScheme: SplitScheme;
-  runningScheme: SplitScheme;
-  operatingModel: OperatingModel;
-  leaseMonthlyFeeFen: number | null;
-  ridePriceFen: number | null;
-  tariff: Tariff;
-}
-
 export const DEFAULT_TARIFF: Tariff = { kind: 'flat', priceCentifen: 6000 };
-
-/** An owner's construction funding, named by flat and (masked unless it is the viewer's) name. */
-export interface FundingView extends FundingLine {
-  ownerName: string;
-  flatNumbers: string[];
-}
 
 interface AgreementRow {
   id: string;

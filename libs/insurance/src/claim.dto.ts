@@ -17,7 +17,7 @@ import {
 import { type ExportFormat, type Lang, LANGS, PageQueryDto } from '@liftwatch/contract';
 import { CLAIM_STATUSES, type ClaimStatus, type StageAge } from './claim-workflow';
 import { type EvidenceBundle } from './evidence';
-import { type SuggestedPayout } from './payout';
+import { type EntrapmentTier, type SuggestedPayout } from './payout';
 
 export const INCIDENT_TYPES = [
   'entrapment',
@@ -161,65 +161,106 @@ export class UploadDocumentDto {
   kind!: DocumentKind;
 }
 
-export interface DocumentView {
-  id: string;
-  kind: DocumentKind;
-  filename: string;
-  contentType: string;
-  sizeBytes: number;
-  sha256: string;
-  uploadedBy: string;
-  uploadedAt: string;
+export class DocumentView {
+  id!: string;
+  kind!: DocumentKind;
+  filename!: string;
+  contentType!: string;
+  sizeBytes!: number;
+  sha256!: string;
+  uploadedBy!: string;
+  uploadedAt!: string;
 }
 
-export interface ClaimView {
-  id: string;
-  claimNumber: string;
-  policyId: string;
-  policyNumber: string;
-  insurerId: string;
-  elevatorId: string;
-  claimantKind: string;
-  filedBy: string;
-  incidentAt: string;
-  incidentType: IncidentType;
-  description: string;
-  peopleAffected: number;
-  claimedAmountFen: number | null;
-  alarmIds: string[];
-  status: ClaimStatus;
-  statusChangedAt: string;
+export class EntrapmentTierView implements EntrapmentTier {
+  /** at least this long trapped */
+  minMinutes!: number;
+  payoutFenPerPerson!: number;
+}
+
+/** The payout the policy's entrapment tiers suggest for the IoT-measured trapped time. */
+export class SuggestedPayoutView implements SuggestedPayout {
+  trappedSeconds!: number;
+  trappedMinutes!: number;
+  tier!: EntrapmentTierView | null;
+  people!: number;
+  perPersonFen!: number;
+  totalFen!: number;
+  /** the bound applied, when a per-incident limit cut the total */
+  cappedByLimitFen!: number | null;
+}
+
+export class ClaimView {
+  id!: string;
+  claimNumber!: string;
+  policyId!: string;
+  policyNumber!: string;
+  insurerId!: string;
+  elevatorId!: string;
+  claimantKind!: string;
+  filedBy!: string;
+  incidentAt!: string;
+  incidentType!: IncidentType;
+  description!: string;
+  peopleAffected!: number;
+  claimedAmountFen!: number | null;
+  alarmIds!: string[];
+  status!: ClaimStatus;
+  statusChangedAt!: string;
   /** hours in the current stage */
-  ageHours: number;
-  slaOverdue: boolean;
-  liability: string | null;
-  assessedAmountFen: number | null;
-  paidAmountFen: number | null;
-  paidAt: string | null;
-  rejectionReason: string | null;
-  evidenceHash: string;
-  suggestedPayout: SuggestedPayout | null;
-  createdAt: string;
+  ageHours!: number;
+  slaOverdue!: boolean;
+  liability!: string | null;
+  assessedAmountFen!: number | null;
+  paidAmountFen!: number | null;
+  paidAt!: string | null;
+  rejectionReason!: string | null;
+  evidenceHash!: string;
+  suggestedPayout!: SuggestedPayoutView | null;
+  createdAt!: string;
 }
 
-export interface ClaimDetail extends ClaimView {
-  events: Array<{
-    at: string;
-    fromStatus: string | null;
-    toStatus: string;
-    actor: string;
-    role: string;
-    note: string | null;
-  }>;
-  stages: StageAge[];
-  documents: DocumentView[];
+export class ClaimEventView {
+  at!: string;
+  fromStatus!: string | null;
+  toStatus!: string;
+  actor!: string;
+  role!: string;
+  note!: string | null;
 }
 
-export interface EvidenceView {
-  claimId: string;
-  hash: string;
-  frozenAt: string;
+export class StageAgeView implements StageAge {
+  status!: ClaimStatus;
+  enteredAt!: string;
+  leftAt!: string | null;
+  hours!: number;
+  slaHours!: number | null;
+  overdue!: boolean;
+}
+
+export class ClaimDetail extends ClaimView {
+  events!: ClaimEventView[];
+  stages!: StageAgeView[];
+  documents!: DocumentView[];
+}
+
+export class EvidenceView {
+  claimId!: string;
+  hash!: string;
+  frozenAt!: string;
   /** the stored bundle still hashes to the hash recorded when it was frozen */
-  intact: boolean;
-  bundle: EvidenceBundle;
+  intact!: boolean;
+  /** the canonical JSON frozen at filing (alarm timelines, telemetry window, maintenance chain, inspection) */
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  bundle!: EvidenceBundle;
+}
+
+export class ClaimTotals {
+  period!: string;
+  filed!: number;
+  open!: number;
+  rejected!: number;
+  paid!: number;
+  assessedFen!: number;
+  paidFen!: number;
 }

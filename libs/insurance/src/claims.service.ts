@@ -34,6 +34,7 @@ import { DOCUMENT_STORE, type DocumentStore, sha256Hex, sniffContentType } from 
 import { type EvidenceBundle, EvidenceBuilder, evidenceHash } from './evidence';
 import { type SuggestedPayout } from './payout';
 import { type PolicyRow, policyActiveOn, SELECT_POLICY } from './policies.service';
+import { type ClaimTotals } from './claim.dto';
 
 interface ClaimRow {
   id: string;
@@ -78,16 +79,6 @@ export interface UploadedFile {
   mimetype: string;
   size: number;
   buffer: Buffer;
-}
-
-export interface ClaimTotals {
-  period: string;
-  filed: number;
-  open: number;
-  rejected: number;
-  paid: number;
-  assessedFen: number;
-  paidFen: number;
 }
 
 /**

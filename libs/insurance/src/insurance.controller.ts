@@ -26,22 +26,24 @@ import {
   sendSheets,
   TimeRangeQueryDto,
   UuidParam,
+  PageOf,
 } from '@liftwatch/contract';
 import { claimsSheet } from './claims-export';
 import { CLAIM_ACTIONS, type ClaimAction } from './claim-workflow';
 import {
   ClaimActionDto,
-  type ClaimDetail,
+  ClaimTotals,
+  ClaimDetail,
   ClaimExportQueryDto,
   ClaimQueryDto,
-  type ClaimView,
+  ClaimView,
   type DocumentView,
   type EvidenceView,
   FileClaimDto,
   UploadDocumentDto,
 } from './claim.dto';
-import { type ClaimTotals, ClaimsService, type UploadedFile as Upload } from './claims.service';
-import { CancelPolicyDto, CreatePolicyDto, PolicyQueryDto, type PolicyView } from './policy.dto';
+import { ClaimsService, type UploadedFile as Upload } from './claims.service';
+import { CancelPolicyDto, CreatePolicyDto, PolicyQueryDto, PolicyView } from './policy.dto';
 import { PoliciesService } from './policies.service';
 
 @ApiTags('insurance')
@@ -56,6 +58,7 @@ export class InsuranceController {
   ) {}
 
   @Get('insurance/policies')
+  @ApiOkResponse({ type: PageOf(PolicyView) })
   async listPolicies(
     @CurrentPrincipal() p: Principal,
     @Query() q: PolicyQueryDto,
@@ -89,6 +92,7 @@ export class InsuranceController {
 
   /** The claims queue: open claims oldest-in-stage first, with their stage age and SLA flag. */
   @Get('claims')
+  @ApiOkResponse({ type: PageOf(ClaimView) })
   async listClaims(@CurrentPrincipal() p: Principal, @Query() q: ClaimQueryDto): Promise<Page<ClaimView>> {
     const [items, total] = await this.claims.list(p, q);
     return pageOf(items, total, q);
@@ -157,6 +161,8 @@ export class InsuranceController {
   }
 
   @Get('claims/:id/documents/:documentId')
+  @ApiProduces('application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'the document as uploaded' })
   async download(
     @CurrentPrincipal() p: Principal,
     @UuidParam() id: string,
@@ -173,6 +179,7 @@ export class InsuranceController {
   /** survey, request_documents, receive_documents, decide_liability, assess, pay, close or reject. */
   @Post('claims/:id/:action')
   @HttpCode(200)
+  @ApiOkResponse({ type: ClaimDetail })
   act(
     @CurrentPrincipal() p: Principal,
     @UuidParam() id: string,

@@ -163,25 +163,25 @@ export class PolicyQueryDto extends PageQueryDto {
   status: 'active' | 'all' = 'all';
 }
 
-export interface PolicyView {
-  id: string;
-  policyNumber: string;
-  insurerId: string;
-  insurerName: string;
-  policyholderKind: PolicyholderKind;
-  policyholderUnitId: string | null;
-  policyholderOrganisationId: string | null;
-  policyholderName: string;
-  elevatorIds: string[];
-  startsOn: string;
-  endsOn: string;
-  premiumFen: number;
-  coverTypes: CoverType[];
-  limits: LimitsDto;
-  deductibleFen: number;
-  entrapmentTiers: EntrapmentTier[];
-  status: 'pending' | 'active' | 'expired' | 'cancelled';
-  cancelledOn: string | null;
-  cancellationReason: string | null;
-  createdAt: string;
+export class PolicyView {
+  id!: string;
+  policyNumber!: string;
+  insurerId!: string;
+  insurerName!: string;
+  policyholderKind!: PolicyholderKind;
+  policyholderUnitId!: string | null;
+  policyholderOrganisationId!: string | null;
+  policyholderName!: string;
+  elevatorIds!: string[];
+  startsOn!: string;
+  endsOn!: string;
+  premiumFen!: number;
+  coverTypes!: CoverType[];
+  limits!: LimitsDto;
+  deductibleFen!: number;
+  entrapmentTiers!: EntrapmentTier[];
+  status!: 'pending' | 'active' | 'expired' | 'cancelled';
+  cancelledOn!: string | null;
+  cancellationReason!: string | null;
+  createdAt!: string;
 }

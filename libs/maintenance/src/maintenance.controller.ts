@@ -1,159 +1,59 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { type Response } from 'express';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiProduces,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { AuditService, CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
 import {
   CONTENT_TYPES,
   InvalidInputError,
-  LANGS,
-  type Lang,
-  NotFoundError,
   sendSheets,
   type Page,
   pageOf,
   PageQueryDto,
   TimeRangeQueryDto,
   UuidParam,
+  PageOf,
+  pageArray,
 } from '@liftwatch/contract';
 import {
-  type ContractView,
+  ContractView,
   ContractQueryDto,
   CreateContractDto,
   TerminateContractDto,
 } from './contracts/contract.dto';
-import { type ConditionCheck, ContractsService } from './contracts/contracts.service';
-import {
-  CreateInspectionDto,
-  type ElevatorInspectionStatus,
-  type InspectionView,
-  InspectionsService,
-} from './inspections/inspections.service';
-import { type DailyRunResult, MaintenanceJobs } from './maintenance.jobs';
-import { type InspectionPolicy, type IntervalPolicy, MaintenanceRepository } from './maintenance.repository';
-import { type NotificationView, NotificationsService } from './notifications/notifications.service';
+import { ChecklistService } from './checklist/checklist.service';
+import { ContractsService } from './contracts/contracts.service';
+import { CreateInspectionDto, InspectionsService } from './inspections/inspections.service';
+import { MaintenanceJobs } from './maintenance.jobs';
+import { MaintenanceRepository } from './maintenance.repository';
+import { NotificationsService } from './notifications/notifications.service';
 import { overdueSheets } from './oversight/overdue-export';
-import { type OverdueReport, OversightService } from './oversight/oversight.service';
-import { LEVELS, type Level } from './plan/levels';
-import { type ElevatorPlan, PlanService } from './plan/plan.service';
-import { type ChainReport, RecordsService } from './records/records.service';
-import { CountersignDto, CreateRecordDto, RecordQueryDto, type RecordView } from './records/record.dto';
+import { OversightService } from './oversight/oversight.service';
+import { LEVELS } from './plan/levels';
+import { PlanService } from './plan/plan.service';
+import { RecordsService } from './records/records.service';
+import { CountersignDto, CreateRecordDto, RecordQueryDto, RecordView } from './records/record.dto';
+import { CreateWarrantyDto, WarrantiesService } from './warranties/warranties.service';
 import {
-  CreateWarrantyDto,
-  type WarrantyFaultRow,
-  type WarrantyView,
-  WarrantiesService,
-} from './warranties/warranties.service';
-
-class PlanQueryDto {
-  @ApiPropertyOptional({
-    default: 90,
-    minimum: 0,
-    maximum: 400,
-    description: 'days of planned visits to list',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(400)
-  horizonDays: number = 90;
-
-  @ApiPropertyOptional({ default: false, description: 'only elevators with an overdue level' })
-  @IsOptional()
-  @Type(() => Boolean)
-  @IsBoolean()
-  overdue: boolean = false;
-}
-
-class ChecklistQueryDto {
-  @ApiPropertyOptional({ enum: LEVELS, description: 'items of this level and below' })
-  @IsOptional()
-  @IsIn(LEVELS)
-  level?: Level;
-}
-
-class ChecklistItemDto {
-  @ApiProperty({ enum: LEVELS })
-  @IsIn(LEVELS)
-  level!: Level;
-
-  @ApiProperty({ example: 'X01' })
-  @Matches(/^[A-Za-z0-9-]{1,20}$/, { message: 'code must be 1-20 letters, digits or -' })
-  code!: string;
-
-  @ApiProperty({ example: '轿厢称重装置校验' })
-  @IsString()
-  @Length(1, 200)
-  titleZh!: string;
-
-  @ApiProperty({ example: 'Load weighing check' })
-  @IsString()
-  @Length(1, 200)
-  titleEn!: string;
-
-  @ApiProperty({ example: '准确有效' })
-  @IsString()
-  @Length(1, 500)
-  requirement!: string;
-}
-
-class UpdateChecklistItemDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  titleZh?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  titleEn?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 500)
-  requirement?: string;
-
-  @ApiPropertyOptional({ description: 'inactive items are no longer required or listed' })
-  @IsOptional()
-  @IsBoolean()
-  active?: boolean;
-}
-
-class OverdueQueryDto {
-  @ApiPropertyOptional({ example: '440106', description: "a region within the regulator's own" })
-  @IsOptional()
-  @Matches(/^[0-9]{6}$/, { message: 'regionCode must be a 6-digit GB/T 2260 code' })
-  regionCode?: string;
-}
-
-class OverdueExportQueryDto extends OverdueQueryDto {
-  @ApiPropertyOptional({ enum: LANGS, default: 'zh-CN' })
-  @IsOptional()
-  @IsIn(LANGS)
-  lang?: Lang;
-}
-
-interface ChecklistItem {
-  id: string;
-  code: string;
-  level: Level;
-  titleZh: string;
-  titleEn: string;
-  requirement: string;
-  position: number;
-}
+  ChecklistItem,
+  ChecklistItemDto,
+  ChecklistItemState,
+  ChecklistQueryDto,
+  ConditionCheckView,
+  InspectionPolicyView,
+  IntervalPolicyView,
+  DailyRunResult,
+  InspectionHorizonDto,
+  OverdueExportQueryDto,
+  OverdueQueryDto,
+  PlanQueryDto,
+  UpdateChecklistItemDto,
+} from './maintenance.dto';
+import { NotificationView } from './notifications/notification.dto';
+import { OverdueReport } from './oversight/oversight.dto';
+import { ElevatorPlan } from './plan/plan.dto';
+import { ChainReport } from './records/record.dto';
+import { InspectionStatusView, InspectionView } from './inspections/inspection.dto';
+import { WarrantyFaultRow, WarrantyView } from './warranties/warranty.dto';
 
 @ApiTags('maintenance')
 @ApiBearerAuth()
@@ -169,82 +69,54 @@ export class MaintenanceController {
     private readonly notifications: NotificationsService,
     private readonly warranties: WarrantiesService,
     private readonly jobs: MaintenanceJobs,
-    private readonly audit: AuditService,
+    private readonly checklists: ChecklistService,
   ) {}
 
   // ---- reference data ----
 
   /** Interval policies: the TSG T5002 standard and the regional on-demand pilots. */
   @Get('maintenance/interval-policies')
-  intervalPolicies(): Promise<IntervalPolicy[]> {
-    return this.repo.intervalPolicies();
+  @ApiOkResponse({ type: PageOf(IntervalPolicyView) })
+  async intervalPolicies(@Query() q: PageQueryDto): Promise<Page<IntervalPolicyView>> {
+    return pageArray(await this.repo.intervalPolicies(), q);
   }
 
   /** Inspection policies: TSG T7001-2023 and province variants (the most specific region wins). */
   @Get('inspection-policies')
-  inspectionPolicies(): Promise<InspectionPolicy[]> {
-    return this.repo.inspectionPolicies();
+  @ApiOkResponse({ type: PageOf(InspectionPolicyView) })
+  async inspectionPolicies(@Query() q: PageQueryDto): Promise<Page<InspectionPolicyView>> {
+    return pageArray(await this.repo.inspectionPolicies(), q);
   }
 
   /** The active checklist for traction elevators, cumulative up to a level. */
   @Get('maintenance/checklist')
-  async checklist(@Query() q: ChecklistQueryDto): Promise<ChecklistItem[]> {
-    const rank = q.level ? LEVELS.indexOf(q.level) : LEVELS.length - 1;
-    return this.repo.query<ChecklistItem>(
-      `SELECT id, code, level, title_zh AS "titleZh", title_en AS "titleEn", requirement, position
-         FROM maintenance_checklist_items
-        WHERE elevator_type = 'traction' AND active AND level IN (:...levels)
-        ORDER BY position`,
-      { levels: LEVELS.slice(0, rank + 1) },
-    );
+  @ApiOkResponse({ type: PageOf(ChecklistItem) })
+  async checklist(@Query() q: ChecklistQueryDto): Promise<Page<ChecklistItem>> {
+    return pageArray(await this.checklists.list(q.level ?? LEVELS[LEVELS.length - 1]), q);
   }
 
   /** Add an item to the checklist (admin). Routine records must report it from now on. */
   @Post('maintenance/checklist-items')
   @Roles('admin')
-  async addChecklistItem(
-    @CurrentPrincipal() p: Principal,
-    @Body() dto: ChecklistItemDto,
-  ): Promise<ChecklistItem> {
-    return this.repo.ds.transaction(async (em) => {
-      const [row] = await em.query<ChecklistItem[]>(
-        `INSERT INTO maintenance_checklist_items (level, code, title_zh, title_en, requirement, position)
-         VALUES ($1, $2, $3, $4, $5, (SELECT coalesce(max(position), 0) + 1 FROM maintenance_checklist_items))
-         RETURNING id, code, level, title_zh AS "titleZh", title_en AS "titleEn", requirement, position`,
-        [dto.level, dto.code, dto.titleZh, dto.titleEn, dto.requirement],
-      );
-      await this.audit.record(em, p, 'checklist_item.create', 'checklist_item', row.id, { after: dto });
-      return row;
-    });
+  addChecklistItem(@CurrentPrincipal() p: Principal, @Body() dto: ChecklistItemDto): Promise<ChecklistItem> {
+    return this.checklists.add(p, dto);
   }
 
   /** Edit or retire a checklist item (admin); records already stored keep what they reported. */
   @Patch('maintenance/checklist-items/:id')
   @Roles('admin')
-  async updateChecklistItem(
+  updateChecklistItem(
     @CurrentPrincipal() p: Principal,
     @UuidParam() id: string,
     @Body() dto: UpdateChecklistItemDto,
-  ): Promise<ChecklistItem & { active: boolean }> {
-    return this.repo.ds.transaction(async (em) => {
-      const rows = await em.query<Array<ChecklistItem & { active: boolean }>>(
-        `WITH u AS (
-           UPDATE maintenance_checklist_items SET title_zh = coalesce($2, title_zh), title_en = coalesce($3, title_en),
-                  requirement = coalesce($4, requirement), active = coalesce($5, active), updated_at = now()
-            WHERE id = $1
-           RETURNING id, code, level, title_zh AS "titleZh", title_en AS "titleEn", requirement, position, active)
-         SELECT * FROM u`,
-        [id, dto.titleZh ?? null, dto.titleEn ?? null, dto.requirement ?? null, dto.active ?? null],
-      );
-      if (rows.length === 0) throw new NotFoundError('Checklist item', id);
-      await this.audit.record(em, p, 'checklist_item.update', 'checklist_item', id, { ...dto });
-      return rows[0];
-    });
+  ): Promise<ChecklistItemState> {
+    return this.checklists.update(p, id, dto);
   }
 
   // ---- contracts ----
 
   @Get('maintenance/contracts')
+  @ApiOkResponse({ type: PageOf(ContractView) })
   async listContracts(
     @CurrentPrincipal() p: Principal,
     @Query() q: ContractQueryDto,
@@ -278,8 +150,13 @@ export class MaintenanceController {
 
   /** The daily on-demand condition checks of a contract (last 90). */
   @Get('maintenance/contracts/:id/condition-checks')
-  checks(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<ConditionCheck[]> {
-    return this.contracts.checks(p, id);
+  @ApiOkResponse({ type: PageOf(ConditionCheckView) })
+  async checks(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: PageQueryDto,
+  ): Promise<Page<ConditionCheckView>> {
+    return pageArray(await this.contracts.checks(p, id), q);
   }
 
   // ---- plan ----
@@ -296,13 +173,18 @@ export class MaintenanceController {
 
   /** Plans of every contracted elevator the caller sees, soonest due first (a firm's work list). */
   @Get('maintenance/plan')
-  plansForCaller(@CurrentPrincipal() p: Principal, @Query() q: PlanQueryDto): Promise<ElevatorPlan[]> {
-    return this.plans.forCaller(p, q.horizonDays, q.overdue);
+  @ApiOkResponse({ type: PageOf(ElevatorPlan) })
+  async plansForCaller(
+    @CurrentPrincipal() p: Principal,
+    @Query() q: PlanQueryDto,
+  ): Promise<Page<ElevatorPlan>> {
+    return pageArray(await this.plans.forCaller(p, q.horizonDays, q.overdue), q);
   }
 
   // ---- records ----
 
   @Get('maintenance/records')
+  @ApiOkResponse({ type: PageOf(RecordView) })
   async listRecords(@CurrentPrincipal() p: Principal, @Query() q: RecordQueryDto): Promise<Page<RecordView>> {
     const [items, total] = await this.records.list(p, q);
     return pageOf(items, total, q);
@@ -345,8 +227,13 @@ export class MaintenanceController {
   // ---- inspections ----
 
   @Get('elevators/:id/inspections')
-  listInspections(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<InspectionView[]> {
-    return this.inspections.list(p, id);
+  @ApiOkResponse({ type: PageOf(InspectionView) })
+  async listInspections(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: PageQueryDto,
+  ): Promise<Page<InspectionView>> {
+    return pageArray(await this.inspections.list(p, id), q);
   }
 
   @Post('elevators/:id/inspections')
@@ -364,15 +251,21 @@ export class MaintenanceController {
   inspectionStatus(
     @CurrentPrincipal() p: Principal,
     @UuidParam() id: string,
-  ): Promise<ElevatorInspectionStatus> {
-    return this.inspections.status(p, id);
+    @Query() q: InspectionHorizonDto,
+  ): Promise<InspectionStatusView> {
+    return this.inspections.status(p, id, q.years ?? 3);
   }
 
   // ---- warranties ----
 
   @Get('elevators/:id/warranties')
-  listWarranties(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<WarrantyView[]> {
-    return this.warranties.list(p, id);
+  @ApiOkResponse({ type: PageOf(WarrantyView) })
+  async listWarranties(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: PageQueryDto,
+  ): Promise<Page<WarrantyView>> {
+    return pageArray(await this.warranties.list(p, id), q);
   }
 
   @Post('elevators/:id/warranties')
@@ -438,6 +331,7 @@ export class MaintenanceController {
 
   /** Reminders addressed to the caller's organisation or units, newest first. */
   @Get('notifications')
+  @ApiOkResponse({ type: PageOf(NotificationView) })
   listNotifications(
     @CurrentPrincipal() p: Principal,
     @Query() q: PageQueryDto,

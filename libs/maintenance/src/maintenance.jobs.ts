@@ -12,16 +12,7 @@ import { runJobOnce, scheduleEvery } from '@liftwatch/database';
 import { ContractsService } from './contracts/contracts.service';
 import { MaintenanceRepository } from './maintenance.repository';
 import { NotificationsService } from './notifications/notifications.service';
-
-export interface DailyRunResult {
-  day: string;
-  ran: boolean;
-  onDemandChecked: number;
-  onDemandFailing: number;
-  reminders: { created: number; considered: number };
-  /** maintenance visits whose IoT verification was written down for good today */
-  iotFrozen: number;
-}
+import { type DailyRunResult } from './maintenance.dto';
 
 const TICK_MS = 10 * 60_000;
 const JOB = 'maintenance-daily';

@@ -3,6 +3,7 @@ import { RegistryModule } from '@liftwatch/registry';
 import { ContractsService } from './contracts/contracts.service';
 import { InspectionsService } from './inspections/inspections.service';
 import { MaintenanceController } from './maintenance.controller';
+import { ChecklistService } from './checklist/checklist.service';
 import { MaintenanceJobs } from './maintenance.jobs';
 import { MaintenanceRepository } from './maintenance.repository';
 import { NotificationsGateway } from './notifications/notifications.gateway';
@@ -32,6 +33,7 @@ import { WarrantiesService } from './warranties/warranties.service';
     NotificationsGateway,
     WarrantiesService,
     MaintenanceJobs,
+    ChecklistService,
   ],
   exports: [MaintenanceRepository, RecordsService, InspectionsService, PlanService, ContractsService],
 })

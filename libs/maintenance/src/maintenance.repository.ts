@@ -249,6 +249,7 @@ export class MaintenanceRepository {
     today: string = this.clock.today(),
     db: Db = this.ds,
     reportsUntil: string | null = null,
+    horizonYears = 3,
   ): Promise<Map<string, InspectionStatus & { policyCode: string | null }>> {
     const policies = await this.inspectionPolicies();
     const reports = await this.inspectionReports(
@@ -261,7 +262,7 @@ export class MaintenanceRepository {
       const policy = MaintenanceRepository.policyFor(policies, e.region_code);
       const base = e.commissioned_on ? e.commissioned_on.slice(0, 7) : null;
       const status = policy
-        ? inspectionStatus(policy.schedule, base, reports.get(e.id) ?? [], today.slice(0, 7))
+        ? inspectionStatus(policy.schedule, base, reports.get(e.id) ?? [], today.slice(0, 7), horizonYears)
         : { baseMonth: base, state: 'unknown' as const, next: null, lastPassing: null, schedule: [] };
       out.set(e.id, { ...status, policyCode: policy?.code ?? null });
     }

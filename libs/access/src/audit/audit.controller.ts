@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { type Page, pageOf, PageQueryDto } from '@liftwatch/contract';
+import { type Page, pageOf, PageQueryDto, PageOf } from '@liftwatch/contract';
 import { Roles } from '../auth/auth.decorators';
-import { type AuditEntryEntity } from './audit-entry.entity';
+import { AuditEntryEntity } from './audit-entry.entity';
 import { AuditService } from './audit.service';
 
 class AuditQueryDto extends PageQueryDto {
@@ -33,6 +33,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
+  @ApiOkResponse({ type: PageOf(AuditEntryEntity) })
   async list(@Query() q: AuditQueryDto): Promise<Page<AuditEntryEntity>> {
     const { items, total } = await this.audit.list(q);
     return pageOf(items, total, q);

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { type Page, pageOf, PageQueryDto, UuidParam } from '@liftwatch/contract';
+import { type Page, pageOf, PageQueryDto, UuidParam, PageOf } from '@liftwatch/contract';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { type Principal, ROLES, type Role } from '../auth/principal';
 import { CreateUserDto, UpdateUserDto, UserView } from './dto/user.dto';
@@ -22,6 +22,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
+  @ApiOkResponse({ type: PageOf(UserView) })
   async list(@Query() q: UserQueryDto): Promise<Page<UserView>> {
     const [items, total] = await this.users.list(q.limit, q.offset, q.role);
     return pageOf(

@@ -105,27 +105,27 @@ export class ContractQueryDto extends PageQueryDto {
   elevatorId?: string;
 }
 
-export interface ContractView {
-  id: string;
-  contractNumber: string;
-  unitId: string;
-  firmId: string;
-  firmName: string;
-  elevatorIds: string[];
-  ownersRepresentative: string;
-  signedOn: string;
-  startsOn: string;
-  endsOn: string;
-  annualFeeFen: number;
-  includesParts: boolean;
-  includesCallouts: boolean;
-  policyCode: string;
+export class ContractView {
+  id!: string;
+  contractNumber!: string;
+  unitId!: string;
+  firmId!: string;
+  firmName!: string;
+  elevatorIds!: string[];
+  ownersRepresentative!: string;
+  signedOn!: string;
+  startsOn!: string;
+  endsOn!: string;
+  annualFeeFen!: number;
+  includesParts!: boolean;
+  includesCallouts!: boolean;
+  policyCode!: string;
   /** the policy in force today: the standard one while on-demand is suspended */
-  effectivePolicyCode: string;
-  status: 'pending' | 'active' | 'ended' | 'terminated';
-  terminatedOn: string | null;
-  terminationReason: string | null;
-  onDemandSuspendedOn: string | null;
-  onDemandSuspensionReason: string | null;
-  createdAt: string;
+  effectivePolicyCode!: string;
+  status!: 'pending' | 'active' | 'ended' | 'terminated';
+  terminatedOn!: string | null;
+  terminationReason!: string | null;
+  onDemandSuspendedOn!: string | null;
+  onDemandSuspensionReason!: string | null;
+  createdAt!: string;
 }

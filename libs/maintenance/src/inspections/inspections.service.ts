@@ -10,7 +10,8 @@ import {
   NotFoundError,
 } from '@liftwatch/contract';
 import { MaintenanceRepository } from '../maintenance.repository';
-import { type InspectionKind, type InspectionResult, type InspectionStatus } from './inspection-schedule';
+import { type InspectionKind, type InspectionResult } from './inspection-schedule';
+import { type InspectionStatusView, type InspectionView } from './inspection.dto';
 
 export class CreateInspectionDto {
   @ApiProperty({ enum: ['installation', 'periodic', 'self_test'] })
@@ -66,25 +67,6 @@ export class CreateInspectionDto {
   @Length(1, 1000)
   remarks?: string;
 }
-
-export interface InspectionView {
-  id: string;
-  elevatorId: string;
-  kind: InspectionKind;
-  inspectedOn: string;
-  result: InspectionResult;
-  nextDueMonth: string | null;
-  reportNumber: string;
-  certificateNumber: string | null;
-  inspectorOrganisation: string;
-  feeFen: number | null;
-  supersedesId: string | null;
-  remarks: string | null;
-  recordedAt: string;
-  recordedBy: string;
-}
-
-export type ElevatorInspectionStatus = InspectionStatus & { elevatorId: string; policyCode: string | null };
 
 const SELECT = `
   SELECT id, elevator_id AS "elevatorId", kind, to_char(inspected_on, 'YYYY-MM-DD') AS "inspectedOn", result,
@@ -169,10 +151,13 @@ export class InspectionsService {
     });
   }
 
-  async status(p: Principal, elevatorId: string): Promise<ElevatorInspectionStatus> {
+  /** Where the elevator stands, with its schedule listed `horizonYears` beyond the next obligation. */
+  async status(p: Principal, elevatorId: string, horizonYears = 3): Promise<InspectionStatusView> {
     await this.visible(p, elevatorId);
     const elevators = await this.repo.elevators([elevatorId]);
-    const status = (await this.repo.inspectionStatuses(elevators)).get(elevatorId);
+    const status = (
+      await this.repo.inspectionStatuses(elevators, undefined, undefined, null, horizonYears)
+    ).get(elevatorId);
     if (!status) throw new NotFoundError('Elevator', elevatorId);
     return { elevatorId, ...status };
   }

@@ -4,20 +4,10 @@ import { addDays } from '@liftwatch/calendar';
 import { type Page, pageOf, type PageQueryDto } from '@liftwatch/contract';
 import { MaintenanceRepository } from '../maintenance.repository';
 import { PlanService } from '../plan/plan.service';
+import { type NotificationView } from './notification.dto';
 
 export type NotificationKind =
   'maintenance_due' | 'maintenance_overdue' | 'inspection_apply_by' | 'inspection_overdue';
-
-export interface NotificationView {
-  id: string;
-  kind: NotificationKind;
-  elevatorId: string | null;
-  recipientOrganisationId: string | null;
-  recipientUnitId: string | null;
-  title: string;
-  data: Record<string, unknown>;
-  createdAt: string;
-}
 
 interface Draft {
   kind: NotificationKind;

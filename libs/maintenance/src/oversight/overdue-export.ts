@@ -1,5 +1,5 @@
 import { type CsvValue, type ExportSheet, type Lang } from '@liftwatch/contract';
-import { type OverdueReport } from './oversight.service';
+import { type OverdueReport } from './oversight.dto';
 
 /** The regulator's overdue list as tables to export; labels in Chinese unless English is asked for. */
 

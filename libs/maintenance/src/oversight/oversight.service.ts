@@ -4,51 +4,14 @@ import { daysBetween } from '@liftwatch/calendar';
 import { ForbiddenError, InvalidInputError } from '@liftwatch/contract';
 import { regionScopePrefix } from '@liftwatch/registry';
 import { MaintenanceRepository } from '../maintenance.repository';
-import { type Level } from '../plan/levels';
 import { PlanService } from '../plan/plan.service';
-
-interface ElevatorRef {
-  elevatorId: string;
-  registrationCode: string;
-  regionCode: string;
-  community: string;
-  building: string;
-  unit: string;
-  address: string;
-  firmId: string | null;
-  firmName: string | null;
-}
-
-export interface OverdueInspection extends ElevatorRef {
-  state: 'overdue' | 'failed';
-  kind: 'periodic' | 'self_test' | null;
-  dueMonth: string | null;
-  lastPassingOn: string | null;
-}
-
-export interface OverdueMaintenance extends ElevatorRef {
-  reason: 'overdue' | 'no_contract';
-  overdueLevels: Level[];
-  oldestDueOn: string | null;
-  daysOverdue: number | null;
-}
-
-export interface FirmCount {
-  firmId: string | null;
-  firmName: string;
-  elevators: number;
-  overdueMaintenance: number;
-  overdueInspections: number;
-}
-
-export interface OverdueReport {
-  regionCode: string | null;
-  asOf: string;
-  elevators: number;
-  inspections: OverdueInspection[];
-  maintenance: OverdueMaintenance[];
-  perFirm: FirmCount[];
-}
+import {
+  type ElevatorRef,
+  type FirmCount,
+  type OverdueInspection,
+  type OverdueMaintenance,
+  type OverdueReport,
+} from './oversight.dto';
 
 /**
  * The regulator's view: elevators in its region and below whose inspection or maintenance is

@@ -3,20 +3,8 @@ import { type Principal } from '@liftwatch/access';
 import { addDays } from '@liftwatch/calendar';
 import { NotFoundError } from '@liftwatch/contract';
 import { type ActiveContractRow, MaintenanceRepository, STANDARD_POLICY } from '../maintenance.repository';
-import { type Level } from './levels';
-import { type LevelDue, levelDues, type PlannedVisit, projectVisits } from './maintenance-plan';
-
-export interface ElevatorPlan {
-  elevatorId: string;
-  registrationCode: string;
-  /** null: no maintenance contract covers the elevator today — itself a finding */
-  contract: { id: string; contractNumber: string; firmId: string; firmName: string } | null;
-  policyCode: string | null;
-  levels: LevelDue[];
-  overdueLevels: Level[];
-  nextDueOn: string | null;
-  planned: PlannedVisit[];
-}
+import { levelDues, projectVisits } from './maintenance-plan';
+import { type ElevatorPlan } from './plan.dto';
 
 /**
  * Due visits per elevator and level under the contract's (effective) interval policy, in the

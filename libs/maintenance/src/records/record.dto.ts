@@ -1,3 +1,4 @@
+import { type ChainProblem } from './record-chain';
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -157,40 +158,56 @@ export class RecordQueryDto extends IntersectionType(PageQueryDto, TimeRangeQuer
   iot?: 'verified' | 'unverified';
 }
 
-export interface IotVerification {
-  status: 'verified' | 'unverified';
-  inspectionModeSamples: number;
-  samplesOnSite: number;
-  reason: string;
+export class IotVerification {
+  status!: 'verified' | 'unverified';
+  inspectionModeSamples!: number;
+  samplesOnSite!: number;
+  reason!: string;
 }
 
-export interface RecordView {
-  id: string;
-  elevatorId: string;
-  seq: number;
-  kind: RecordKind;
-  level: Level | null;
-  correctsId: string | null;
-  correctedById: string | null;
-  contractId: string | null;
-  firmId: string;
-  arrivedAt: string;
-  departedAt: string;
-  elevatorSnapshot: Record<string, unknown>;
-  technicians: TechnicianDto[];
-  items: ItemDto[];
-  adjustments: string | null;
-  parts: PartDto[];
-  remarks: string | null;
-  recordedAt: string;
-  recordedBy: string;
-  prevHash: string | null;
-  hash: string;
-  countersignature: {
-    signerName: string;
-    signerTitle: string;
-    comment: string | null;
-    signedAt: string;
-  } | null;
-  iot: IotVerification;
+export class CountersignatureView {
+  signerName!: string;
+  signerTitle!: string;
+  comment!: string | null;
+  signedAt!: string;
+}
+
+export class RecordView {
+  id!: string;
+  elevatorId!: string;
+  seq!: number;
+  kind!: RecordKind;
+  level!: Level | null;
+  correctsId!: string | null;
+  correctedById!: string | null;
+  contractId!: string | null;
+  firmId!: string;
+  arrivedAt!: string;
+  departedAt!: string;
+  elevatorSnapshot!: Record<string, unknown>;
+  technicians!: TechnicianDto[];
+  items!: ItemDto[];
+  adjustments!: string | null;
+  parts!: PartDto[];
+  remarks!: string | null;
+  recordedAt!: string;
+  recordedBy!: string;
+  prevHash!: string | null;
+  hash!: string;
+  countersignature!: CountersignatureView | null;
+  iot!: IotVerification;
+}
+
+export class ChainProblemView {
+  recordId!: string;
+  seq!: number;
+  problem!: ChainProblem | 'countersignature_changed';
+}
+
+export class ChainReport {
+  elevatorId!: string;
+  valid!: boolean;
+  records!: number;
+  problems!: ChainProblemView[];
+  verifiedAt!: string;
 }

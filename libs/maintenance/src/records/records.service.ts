@@ -21,7 +21,8 @@ import {
   type RecordView,
   type TechnicianDto,
 } from './record.dto';
-import { chainHash, type ChainProblem, verifyChain } from './record-chain';
+import { chainHash, verifyChain } from './record-chain';
+import { type ChainReport } from './record.dto';
 
 interface RecordRow {
   id: string;
@@ -118,14 +119,6 @@ function contentOf(r: RecordRow): Record<string, unknown> {
     recordedAt: r.recorded_at,
     recordedBy: r.recorded_by,
   });
-}
-
-export interface ChainReport {
-  elevatorId: string;
-  valid: boolean;
-  records: number;
-  problems: Array<{ recordId: string; seq: number; problem: ChainProblem | 'countersignature_changed' }>;
-  verifiedAt: string;
 }
 
 /** At most this long on site for one record; longer is a typing error, not a visit. */

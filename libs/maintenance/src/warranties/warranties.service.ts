@@ -4,6 +4,7 @@ import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { AuditService, type Principal } from '@liftwatch/access';
 import { ForbiddenError, InvalidInputError, IsCalendarDate, NotFoundError } from '@liftwatch/contract';
 import { MaintenanceRepository } from '../maintenance.repository';
+import { type WarrantyFaultRow, type WarrantyView } from './warranty.dto';
 
 export const WARRANTY_KINDS = ['design', 'construction', 'installation', 'manufacturer'] as const;
 export type WarrantyKind = (typeof WARRANTY_KINDS)[number];
@@ -39,28 +40,6 @@ export class CreateWarrantyDto {
   @IsString()
   @Length(1, 1000)
   terms?: string;
-}
-
-export interface WarrantyView {
-  id: string;
-  elevatorId: string;
-  kind: WarrantyKind;
-  organisationId: string;
-  organisationName: string;
-  startsOn: string;
-  endsOn: string;
-  terms: string | null;
-  activeToday: boolean;
-}
-
-export interface WarrantyFaultRow {
-  organisationId: string;
-  organisationName: string;
-  kind: WarrantyKind;
-  elevators: number;
-  faults: number;
-  entrapments: number;
-  byType: Record<string, number>;
 }
 
 const SELECT = `

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
-import { type Page, pageOf, UuidParam } from '@liftwatch/contract';
-import { type BuildingEntity, type UnitEntity } from './building.entity';
+import { type Page, pageOf, UuidParam, PageOf } from '@liftwatch/contract';
+import { BuildingEntity, UnitEntity } from './building.entity';
 import { BuildingsService } from './buildings.service';
 import {
   BuildingQueryDto,
@@ -20,6 +20,7 @@ export class BuildingsController {
   constructor(private readonly buildings: BuildingsService) {}
 
   @Get()
+  @ApiOkResponse({ type: PageOf(BuildingEntity) })
   async list(@CurrentPrincipal() p: Principal, @Query() q: BuildingQueryDto): Promise<Page<BuildingEntity>> {
     const [items, total] = await this.buildings.listBuildings(p, q);
     return pageOf(items, total, q);
@@ -61,6 +62,7 @@ export class UnitsController {
   constructor(private readonly buildings: BuildingsService) {}
 
   @Get()
+  @ApiOkResponse({ type: PageOf(UnitEntity) })
   async list(@CurrentPrincipal() p: Principal, @Query() q: UnitQueryDto): Promise<Page<UnitEntity>> {
     const [items, total] = await this.buildings.listUnits(p, q);
     return pageOf(items, total, q);

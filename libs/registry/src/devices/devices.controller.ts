@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
-import { type Page, pageOf, UuidParam } from '@liftwatch/contract';
-import { CreateDeviceDto, type DeviceCredentials, DeviceQueryDto, type DeviceView } from './dto/device.dto';
+import { type Page, pageOf, UuidParam, PageOf } from '@liftwatch/contract';
+import { CreateDeviceDto, type DeviceCredentials, DeviceQueryDto, DeviceView } from './dto/device.dto';
 import { DevicesService } from './devices.service';
 
 @ApiTags('devices')
@@ -12,6 +12,7 @@ export class DevicesController {
   constructor(private readonly devices: DevicesService) {}
 
   @Get()
+  @ApiOkResponse({ type: PageOf(DeviceView) })
   async list(@CurrentPrincipal() p: Principal, @Query() q: DeviceQueryDto): Promise<Page<DeviceView>> {
     const [items, total] = await this.devices.list(p, q);
     return pageOf(items, total, q);

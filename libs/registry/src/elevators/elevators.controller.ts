@@ -1,16 +1,16 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
-import { type Page, pageOf, UuidParam } from '@liftwatch/contract';
+import { type Page, pageOf, UuidParam, PageOf, PageQueryDto, pageArray } from '@liftwatch/contract';
 import {
   CreateAssignmentDto,
   CreateElevatorDto,
   ElevatorQueryDto,
-  type ElevatorView,
+  ElevatorView,
   EndAssignmentDto,
   UpdateElevatorDto,
 } from './dto/elevator.dto';
-import { type ElevatorAssignmentEntity } from './elevator.entity';
+import { ElevatorAssignmentEntity } from './elevator.entity';
 import { ElevatorsService } from './elevators.service';
 
 @ApiTags('elevators')
@@ -20,6 +20,7 @@ export class ElevatorsController {
   constructor(private readonly elevators: ElevatorsService) {}
 
   @Get()
+  @ApiOkResponse({ type: PageOf(ElevatorView) })
   async list(@CurrentPrincipal() p: Principal, @Query() q: ElevatorQueryDto): Promise<Page<ElevatorView>> {
     const [items, total] = await this.elevators.list(p, q);
     return pageOf(items, total, q);
@@ -47,11 +48,13 @@ export class ElevatorsController {
   }
 
   @Get(':id/assignments')
-  assignments(
+  @ApiOkResponse({ type: PageOf(ElevatorAssignmentEntity) })
+  async assignments(
     @CurrentPrincipal() p: Principal,
     @UuidParam() id: string,
-  ): Promise<ElevatorAssignmentEntity[]> {
-    return this.elevators.assignments(p, id);
+    @Query() q: PageQueryDto,
+  ): Promise<Page<ElevatorAssignmentEntity>> {
+    return pageArray(await this.elevators.assignments(p, id), q);
   }
 
   @Post(':id/assignments')

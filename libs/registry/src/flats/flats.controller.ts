@@ -1,20 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
-import { type Page, pageOf, PageQueryDto, UuidParam } from '@liftwatch/contract';
+import { type Page, pageOf, PageQueryDto, UuidParam, PageOf, pageArray } from '@liftwatch/contract';
 import { OwnersService } from '../owners/owners.service';
 import {
   CreateFlatDto,
   CreateOwnerDto,
   FlatQueryDto,
-  type OwnershipView,
-  type OwnerView,
+  OwnershipView,
+  OwnerView,
   TransferOwnershipDto,
   UpdateFlatDto,
   UpdateOwnerDto,
 } from './dto/flat.dto';
-import { type FlatEntity } from './flat.entity';
+import { FlatEntity } from './flat.entity';
 import { FlatsService } from './flats.service';
 
 @ApiTags('flats')
@@ -24,6 +24,7 @@ export class FlatsController {
   constructor(private readonly flats: FlatsService) {}
 
   @Get()
+  @ApiOkResponse({ type: PageOf(FlatEntity) })
   async list(@CurrentPrincipal() p: Principal, @Query() q: FlatQueryDto): Promise<Page<FlatEntity>> {
     const [items, total] = await this.flats.list(p, q);
     return pageOf(items, total, q);
@@ -56,8 +57,13 @@ export class FlatsController {
   }
 
   @Get(':id/ownerships')
-  ownerships(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<OwnershipView[]> {
-    return this.flats.ownershipHistory(p, id);
+  @ApiOkResponse({ type: PageOf(OwnershipView) })
+  async ownerships(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: PageQueryDto,
+  ): Promise<Page<OwnershipView>> {
+    return pageArray(await this.flats.ownershipHistory(p, id), q);
   }
 
   /** Replaces the flat's owners from a date (sale, inheritance); returns the ownership history. */
@@ -85,6 +91,7 @@ export class OwnersController {
   constructor(private readonly owners: OwnersService) {}
 
   @Get()
+  @ApiOkResponse({ type: PageOf(OwnerView) })
   async list(@CurrentPrincipal() p: Principal, @Query() q: OwnerQueryDto): Promise<Page<OwnerView>> {
     const [items, total] = await this.owners.list(p, q);
     return pageOf(items, total, q);

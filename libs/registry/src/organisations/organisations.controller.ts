@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags, IntersectionType as IntersectionOf } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags, IntersectionType as IntersectionOf, ApiOkResponse } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
-import { type Page, pageOf, PageQueryDto, UuidParam } from '@liftwatch/contract';
+import { type Page, pageOf, PageQueryDto, UuidParam, PageOf } from '@liftwatch/contract';
 import { CreateOrganisationDto, OrganisationQueryDto, UpdateOrganisationDto } from './dto/organisation.dto';
-import { type OrganisationEntity } from './organisation.entity';
+import { OrganisationEntity } from './organisation.entity';
 import { OrganisationsService } from './organisations.service';
 
 class OrganisationListQuery extends IntersectionOf(PageQueryDto, OrganisationQueryDto) {}
@@ -15,6 +15,7 @@ export class OrganisationsController {
   constructor(private readonly organisations: OrganisationsService) {}
 
   @Get()
+  @ApiOkResponse({ type: PageOf(OrganisationEntity) })
   async list(@Query() q: OrganisationListQuery): Promise<Page<OrganisationEntity>> {
     const [items, total] = await this.organisations.list(q.kind, q.limit, q.offset);
     return pageOf(items, total, q);

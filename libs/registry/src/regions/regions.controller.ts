@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { type Page, pageArray, PageOf } from '@liftwatch/contract';
 import { CreateRegionDto, RegionQueryDto, UpdateRegionDto } from './dto/region.dto';
 import { RegionEntity } from './region.entity';
 import { RegionsService } from './regions.service';
@@ -12,9 +13,9 @@ export class RegionsController {
   constructor(private readonly regions: RegionsService) {}
 
   @Get()
-  @ApiOkResponse({ type: [RegionEntity] })
-  list(@Query() q: RegionQueryDto): Promise<RegionEntity[]> {
-    return this.regions.list(q);
+  @ApiOkResponse({ type: PageOf(RegionEntity) })
+  async list(@Query() q: RegionQueryDto): Promise<Page<RegionEntity>> {
+    return pageArray(await this.regions.list(q), q);
   }
 
   @Get(':code')

@@ -2,38 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type LiveStateRow } from '../ingest/telemetry-write.repository';
-
-export interface RollupRow {
-  bucket: string;
-  trips: number;
-  runningSeconds: number;
-  doorCycles: number;
-  kwh: number;
-  faultCount: number;
-  samples: number;
-}
-
-export interface SampleRow {
-  ts: string;
-  seq: number;
-  running: boolean;
-  direction: number;
-  floor: number | null;
-  doorZone: boolean | null;
-  doorClosed: boolean | null;
-  passenger: boolean | null;
-  mode: number;
-  speedMps: number | null;
-  loadKg: number | null;
-}
-
-export interface EventView {
-  ts: string;
-  seq: number;
-  code: string;
-  state: string;
-  detail: Record<string, unknown> | null;
-}
+import { type EventView, type RollupRow, type SampleRow } from './dto/telemetry-view.dto';
 
 /** Time-series reads: live state, rollups, raw samples, events. */
 @Injectable()
@@ -66,40 +35,61 @@ export class TelemetryReadRepository {
     return rows.map((r) => toRollup(String(r.day), r));
   }
 
-  async samples(elevatorId: string, from: Date, to: Date, limit: number): Promise<SampleRow[]> {
+  async samples(
+    elevatorId: string,
+    from: Date,
+    to: Date,
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: SampleRow[]; total: number }> {
     const rows: Array<Record<string, unknown>> = await this.ds.query(
-      `SELECT ts, seq, running, direction, floor, door_zone, door_closed, passenger, mode, speed_mps, load_kg
-         FROM telemetry_status WHERE elevator_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, seq LIMIT $4`,
-      [elevatorId, from, to, limit],
+      `SELECT ts, seq, running, direction, floor, door_zone, door_closed, passenger, mode, speed_mps, load_kg,
+              count(*) OVER () AS total
+         FROM telemetry_status WHERE elevator_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, seq LIMIT $4 OFFSET $5`,
+      [elevatorId, from, to, limit, offset],
     );
-    return rows.map((r) => ({
-      ts: (r.ts as Date).toISOString(),
-      seq: Number(r.seq),
-      running: r.running as boolean,
-      direction: r.direction as number,
-      floor: r.floor as number | null,
-      doorZone: r.door_zone as boolean | null,
-      doorClosed: r.door_closed as boolean | null,
-      passenger: r.passenger as boolean | null,
-      mode: r.mode as number,
-      speedMps: r.speed_mps as number | null,
-      loadKg: r.load_kg as number | null,
-    }));
+    const total = Number(rows[0]?.total ?? 0);
+    return {
+      total,
+      rows: rows.map((r) => ({
+        ts: (r.ts as Date).toISOString(),
+        seq: Number(r.seq),
+        running: r.running as boolean,
+        direction: r.direction as number,
+        floor: r.floor as number | null,
+        doorZone: r.door_zone as boolean | null,
+        doorClosed: r.door_closed as boolean | null,
+        passenger: r.passenger as boolean | null,
+        mode: r.mode as number,
+        speedMps: r.speed_mps as number | null,
+        loadKg: r.load_kg as number | null,
+      })),
+    };
   }
 
-  async events(elevatorId: string, from: Date, to: Date, limit: number): Promise<EventView[]> {
+  /** Events in the range, newest first (what a dashboard shows as "recent events"). */
+  async events(
+    elevatorId: string,
+    from: Date,
+    to: Date,
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: Array<Omit<EventView, 'nameZh' | 'nameEn' | 'kind'>>; total: number }> {
     const rows: Array<Record<string, unknown>> = await this.ds.query(
-      `SELECT ts, seq, code, state, detail FROM device_events
-        WHERE elevator_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, seq LIMIT $4`,
-      [elevatorId, from, to, limit],
+      `SELECT ts, seq, code, state, detail, count(*) OVER () AS total FROM device_events
+        WHERE elevator_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts DESC, seq DESC LIMIT $4 OFFSET $5`,
+      [elevatorId, from, to, limit, offset],
     );
-    return rows.map((r) => ({
-      ts: (r.ts as Date).toISOString(),
-      seq: Number(r.seq),
-      code: r.code as string,
-      state: r.state as string,
-      detail: (r.detail as Record<string, unknown> | null) ?? null,
-    }));
+    return {
+      total: Number(rows[0]?.total ?? 0),
+      rows: rows.map((r) => ({
+        ts: (r.ts as Date).toISOString(),
+        seq: Number(r.seq),
+        code: r.code as string,
+        state: r.state as string,
+        detail: (r.detail as Record<string, unknown> | null) ?? null,
+      })),
+    };
   }
 }
 

@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@liftwatch/access';
-import { UuidParam } from '@liftwatch/contract';
+import { type Page, PageOf, UuidParam } from '@liftwatch/contract';
 import { LiveState } from '../live/live-state';
 import { HistoryQueryDto, RangeQueryDto } from './dto/telemetry-query.dto';
-import { type EventView, type RollupRow, type SampleRow } from './telemetry-read.repository';
+import { EventView, RollupRow, SampleRow } from './dto/telemetry-view.dto';
 import { TelemetryService } from './telemetry.service';
 
 @ApiTags('telemetry')
@@ -22,6 +22,7 @@ export class TelemetryController {
 
   /** Hourly or daily rollups: trips, running time, door cycles, kWh, faults. Days are business days. */
   @Get(':id/history')
+  @ApiOkResponse({ type: [RollupRow] })
   history(
     @CurrentPrincipal() p: Principal,
     @UuidParam() id: string,
@@ -32,21 +33,23 @@ export class TelemetryController {
 
   /** Raw status samples in device time (at most 7 days per request). */
   @Get(':id/telemetry')
+  @ApiOkResponse({ type: PageOf(SampleRow) })
   samples(
     @CurrentPrincipal() p: Principal,
     @UuidParam() id: string,
     @Query() q: RangeQueryDto,
-  ): Promise<SampleRow[]> {
+  ): Promise<Page<SampleRow>> {
     return this.telemetry.samples(p, id, q);
   }
 
   /** Device-reported faults and events in device time. */
   @Get(':id/events')
+  @ApiOkResponse({ type: PageOf(EventView) })
   events(
     @CurrentPrincipal() p: Principal,
     @UuidParam() id: string,
     @Query() q: RangeQueryDto,
-  ): Promise<EventView[]> {
+  ): Promise<Page<EventView>> {
     return this.telemetry.events(p, id, q);
   }
 }

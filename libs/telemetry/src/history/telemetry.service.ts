@@ -2,16 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type Principal } from '@liftwatch/access';
 import { businessDate } from '@liftwatch/calendar';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
-import { InvalidInputError } from '@liftwatch/contract';
+import { InvalidInputError, type Page, pageOf } from '@liftwatch/contract';
 import { ElevatorsService } from '@liftwatch/registry';
 import { LiveState } from '../live/live-state';
 import { type HistoryQueryDto, type RangeQueryDto } from './dto/telemetry-query.dto';
-import {
-  type EventView,
-  type RollupRow,
-  type SampleRow,
-  TelemetryReadRepository,
-} from './telemetry-read.repository';
+import { eventCodeInfo } from '../protocol/event-codes';
+import { type EventView, type RollupRow, type SampleRow } from './dto/telemetry-view.dto';
+import { TelemetryReadRepository } from './telemetry-read.repository';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -68,16 +65,31 @@ export class TelemetryService {
     );
   }
 
-  async samples(p: Principal, elevatorId: string, q: RangeQueryDto): Promise<SampleRow[]> {
+  async samples(p: Principal, elevatorId: string, q: RangeQueryDto): Promise<Page<SampleRow>> {
     await this.elevators.find(p, elevatorId);
     const { from, to } = this.range(q, HOUR, 7 * DAY);
-    return this.repo.samples(elevatorId, from, to, q.limit);
+    const { rows, total } = await this.repo.samples(elevatorId, from, to, q.limit, q.offset);
+    return pageOf(rows, total, q);
   }
 
-  async events(p: Principal, elevatorId: string, q: RangeQueryDto): Promise<EventView[]> {
+  /** Device events, newest first, named from the catalogue. */
+  async events(p: Principal, elevatorId: string, q: RangeQueryDto): Promise<Page<EventView>> {
     await this.elevators.find(p, elevatorId);
     const { from, to } = this.range(q, 30 * DAY, 400 * DAY);
-    return this.repo.events(elevatorId, from, to, q.limit);
+    const { rows, total } = await this.repo.events(elevatorId, from, to, q.limit, q.offset);
+    return pageOf(
+      rows.map((e) => {
+        const info = eventCodeInfo(e.code);
+        return {
+          ...e,
+          nameZh: info?.nameZh ?? e.code,
+          nameEn: info?.nameEn ?? e.code,
+          kind: info?.kind ?? null,
+        };
+      }),
+      total,
+      q,
+    );
   }
 
   private range(q: RangeQueryDto, span: number, max: number): { from: Date; to: Date } {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, PickType } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { PageQueryDto } from '@liftwatch/contract';
 
 export class CreateRegionDto {
   @ApiProperty({ example: '440106', description: 'GB/T 2260 six-digit code' })
@@ -32,7 +33,7 @@ export class UpdateRegionDto extends PartialType(
   PickType(CreateRegionDto, ['name', 'nameEn', 'rescueArrivalLimitMin'] as const),
 ) {}
 
-export class RegionQueryDto {
+export class RegionQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: '440100' })
   @IsOptional()
   @Matches(/^[0-9]{6}$/, { message: 'parentCode must be a 6-digit GB/T 2260 code' })

@@ -20,4 +20,11 @@ export class RangeQueryDto extends TimeRangeQueryDto {
   @Min(1)
   @Max(10000)
   limit: number = 1000;
+
+  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset: number = 0;
 }

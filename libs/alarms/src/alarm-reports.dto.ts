@@ -31,3 +31,13 @@ export class RescuePerformanceView extends RescueGroupView {
   @ApiProperty() to!: string;
   @ApiProperty({ type: [RescueFirmView], description: 'worst share first' }) byFirm!: RescueFirmView[];
 }
+
+/** Device-reported faults of one manufacturer and model over the period. */
+export class FaultRateView {
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) manufacturerId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) manufacturer!: string | null;
+  @ApiProperty({ nullable: true, type: String }) model!: string | null;
+  @ApiProperty() elevators!: number;
+  @ApiProperty() faults!: number;
+  @ApiProperty() faultsPerElevator!: number;
+}

@@ -1,0 +1,22 @@
+import { type WarrantyKind } from './warranties.service';
+export class WarrantyView {
+  id!: string;
+  elevatorId!: string;
+  kind!: WarrantyKind;
+  organisationId!: string;
+  organisationName!: string;
+  startsOn!: string;
+  endsOn!: string;
+  terms!: string | null;
+  activeToday!: boolean;
+}
+
+export class WarrantyFaultRow {
+  organisationId!: string;
+  organisationName!: string;
+  kind!: WarrantyKind;
+  elevators!: number;
+  faults!: number;
+  entrapments!: number;
+  byType!: Record<string, number>;
+}
