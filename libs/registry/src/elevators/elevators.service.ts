@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, type Principal } from '@liftwatch/access';
 import { Clock } from '@liftwatch/calendar';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
@@ -52,11 +52,11 @@ export class ElevatorsService {
       .take(q.limit)
       .skip(q.offset)
       .getManyAndCount();
-    return [rows.map((e) => this.view(e)), total];
+    return [await this.views(rows), total];
   }
 
   async get(p: Principal, id: string): Promise<ElevatorView> {
-    return this.view(await this.find(p, id));
+    return (await this.views([await this.find(p, id)]))[0];
   }
 
   async create(actor: Principal, dto: CreateElevatorDto): Promise<ElevatorView> {
@@ -73,7 +73,7 @@ export class ElevatorsService {
       const repo = em.getRepository(ElevatorEntity);
       const saved = await repo.save(repo.create({ ...dto, status: 'in_service' }));
       await this.audit.record(em, actor, 'elevator.create', 'elevator', saved.id, { after: dto });
-      return this.view(await repo.findOneByOrFail({ id: saved.id }));
+      return (await this.views([await repo.findOneByOrFail({ id: saved.id })], em))[0];
     });
   }
 
@@ -97,7 +97,7 @@ export class ElevatorsService {
         before: pick(before, dto),
         after: dto,
       });
-      return this.view(await em.getRepository(ElevatorEntity).findOneByOrFail({ id }));
+      return (await this.views([await em.getRepository(ElevatorEntity).findOneByOrFail({ id })], em))[0];
     });
   }
 
@@ -172,8 +172,21 @@ export class ElevatorsService {
     return elevator;
   }
 
-  private view(e: ElevatorEntity): ElevatorView {
-    return ElevatorView.of(e, Number(this.clock.today().slice(0, 4)));
+  /** Views with the registration-code notes, checked against each building's region. */
+  private async views(
+    elevators: ElevatorEntity[],
+    db: EntityManager = this.ds.manager,
+  ): Promise<ElevatorView[]> {
+    const unitIds = [...new Set(elevators.map((e) => e.unitId))];
+    const regions: Array<{ id: string; region_code: string }> = unitIds.length
+      ? await db.query(
+          `SELECT u.id, b.region_code FROM units u JOIN buildings b ON b.id = u.building_id WHERE u.id = ANY($1::uuid[])`,
+          [unitIds],
+        )
+      : [];
+    const regionOf = new Map(regions.map((r) => [r.id, r.region_code]));
+    const year = Number(this.clock.today().slice(0, 4));
+    return elevators.map((e) => ElevatorView.of(e, year, regionOf.get(e.unitId)));
   }
 
   private async check(dto: Partial<CreateElevatorDto>, floorCount: number): Promise<void> {

@@ -42,4 +42,19 @@ describe('registration code (注册代码)', () => {
   it('should note a code with letters as non-standard', () => {
     expect(registrationCodeNotes('3110640105201408002A', 2026)).toHaveLength(1);
   });
+
+  it.each([
+    ['the building’s own county', '31104401062021060025', '440106', 0],
+    ['the city above it', '31104401002021060025', '440106', 0],
+    ['the province above it', '31104400002021060025', '440106', 0],
+    ['another city of the province', '31104403002021060025', '440106', 1],
+    ['another province', '31103301062021060025', '440106', 1],
+  ])(
+    'should note a code registered in %s only when it is not the building’s region or above',
+    (_n, code, region, n) => {
+      const notes = registrationCodeNotes(code, 2026, region);
+      expect(notes).toHaveLength(n);
+      if (n) expect(notes[0]).toContain(`building's region ${region}`);
+    },
+  );
 });

@@ -1,3 +1,5 @@
+import { regionScopePrefix } from '../regions/region-code.util';
+
 /** 注册代码: exactly 20 letters or digits. Anything else is refused. */
 export const REGISTRATION_CODE = /^[0-9A-Za-z]{20}$/;
 
@@ -29,7 +31,11 @@ export interface RegistrationCodeParts {
  * Checks the common structure (category + GB/T 2260 region + YYYYMM + serial). Regions differ, so
  * the result is a list of notes for the user, never a refusal.
  */
-export function registrationCodeNotes(code: string, currentYear: number): string[] {
+export function registrationCodeNotes(
+  code: string,
+  currentYear: number,
+  buildingRegionCode?: string,
+): string[] {
   if (!/^[0-9]{20}$/.test(code)) {
     return ['does not follow the common all-digit structure (category + region + YYYYMM + serial)'];
   }
@@ -42,6 +48,13 @@ export function registrationCodeNotes(code: string, currentYear: number): string
   const month = Number(parts.yearMonth.slice(4, 6));
   if (month < 1 || month > 12 || year < 1980 || year > currentYear + 1) {
     notes.push(`registration month ${parts.yearMonth} is not a plausible YYYYMM`);
+  }
+  // The code carries the region where the elevator was registered: the building's county, or a
+  // city or province above it. Anything else is worth a second look (a typo, or the wrong code).
+  if (buildingRegionCode && !buildingRegionCode.startsWith(regionScopePrefix(parts.regionCode))) {
+    notes.push(
+      `region ${parts.regionCode} in the code is not the building's region ${buildingRegionCode} nor above it`,
+    );
   }
   return notes;
 }

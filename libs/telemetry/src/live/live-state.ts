@@ -73,3 +73,20 @@ export class LiveStateBus {
     return () => this.emitter.off('states', listener);
   }
 }
+
+/**
+ * Remembers the last state sent per elevator and says whether a new one differs in anything a
+ * dashboard shows — every field but `lastSeenAt`, which each heartbeat moves (a client that
+ * needs it reads REST).
+ */
+export class LiveStateChanges {
+  private readonly last = new Map<string, string>();
+
+  changed(s: LiveState): boolean {
+    const { lastSeenAt: _seen, ...shown } = s;
+    const key = JSON.stringify(shown);
+    if (this.last.get(s.elevatorId) === key) return false;
+    this.last.set(s.elevatorId, key);
+    return true;
+  }
+}

@@ -12,7 +12,7 @@ import { type Namespace, type Socket } from 'socket.io';
 import { AuthService, type Principal } from '@liftwatch/access';
 import { ElevatorsService, VisibilityRepository } from '@liftwatch/registry';
 import { TelemetryReadRepository } from '../history/telemetry-read.repository';
-import { LiveState, LiveStateBus } from './live-state';
+import { LiveState, LiveStateBus, LiveStateChanges } from './live-state';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,6 +45,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   private readonly logger = new Logger(LiveGateway.name);
   @WebSocketServer() private server!: Namespace;
   private unsubscribe: (() => void) | null = null;
+  /** What each elevator's room was last sent: a heartbeat that changes nothing else sends nothing. */
+  private readonly sent = new LiveStateChanges();
 
   constructor(
     private readonly auth: AuthService,
@@ -65,7 +67,9 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       });
     });
     this.unsubscribe = this.bus.subscribe((states) => {
-      for (const s of states) this.server.to(room(s.elevatorId)).emit('state', s);
+      for (const s of states) {
+        if (this.sent.changed(s)) this.server.to(room(s.elevatorId)).emit('state', s);
+      }
     });
   }
 

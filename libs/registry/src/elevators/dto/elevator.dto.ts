@@ -140,7 +140,8 @@ export class ElevatorView {
   @ApiProperty() registrationCode!: string;
   @ApiProperty({
     type: [String],
-    description: 'Warnings about the registration code structure (never refusals)',
+    description:
+      'Warnings about the registration code (structure, category, month, region against the building’s) — never refusals',
   })
   registrationCodeNotes!: string[];
   @ApiProperty({ nullable: true, type: String }) equipmentCode!: string | null;
@@ -157,8 +158,11 @@ export class ElevatorView {
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
 
-  static of(e: ElevatorEntity, currentYear: number): ElevatorView {
-    return { ...e, registrationCodeNotes: registrationCodeNotes(e.registrationCode, currentYear) };
+  static of(e: ElevatorEntity, currentYear: number, buildingRegionCode?: string): ElevatorView {
+    return {
+      ...e,
+      registrationCodeNotes: registrationCodeNotes(e.registrationCode, currentYear, buildingRegionCode),
+    };
   }
 }
 
