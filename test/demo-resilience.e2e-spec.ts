@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loginTo, PROCESS_ADMIN_PASSWORD, startPlatformProcess } from './support/platform-process';
@@ -56,4 +56,28 @@ describe('demo controllers that can no longer log in', () => {
       await second.stop();
     }
   }, 240_000);
+});
+
+describe('starting as root from a directory the postgres user cannot enter', () => {
+  it('should stop with one sentence saying why and what to do, not a stack trace', async () => {
+    if (process.getuid?.() !== 0) {
+      process.stderr.write('skipped: only root runs the embedded PostgreSQL as another user\n');
+      return;
+    }
+    const locked = mkdtempSync(join(tmpdir(), 'liftwatch-700-'));
+    chmodSync(locked, 0o700);
+    const dataDir = join(locked, 'data');
+    try {
+      const failure = await startPlatformProcess({ dataDir }).then(
+        () => new Error('it started'),
+        (e: Error) => e,
+      );
+      expect(failure.message).toMatch(
+        /cannot start: the embedded PostgreSQL runs as the system user "postgres".*cannot reach .*liftwatch-700-.* is mode 700.*DATABASE_URL/,
+      );
+      expect(failure.message).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(locked, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

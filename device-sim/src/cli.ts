@@ -1,25 +1,37 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type AppConfig, ConfigError, loadConfig } from '@liftwatch/config';
 import { Fleet, parseFault } from './fleet';
 import { type DeviceCredentials, provisionDevices } from './provision';
 
-const HELP = `liftwatch device simulator — simulated retrofit elevator controllers over MQTT
+/** Where the platform of this checkout listens: the same environment variables as `npm start`. */
+function platformDefaults(config: AppConfig): { api: string; mqtt: string; credentials: string } {
+  const host = (h: string): string => (h === '0.0.0.0' || h === '::' ? '127.0.0.1' : h);
+  return {
+    api: `http://${host(config.http.host)}:${config.http.port}`,
+    mqtt: config.mqtt.url ?? `mqtt://${host(config.mqtt.host)}:${config.mqtt.port}`,
+    credentials: join(config.dataDir, 'sim-credentials.json'),
+  };
+}
+
+const HELP = (d: { api: string; mqtt: string; credentials: string }): string => `liftwatch device simulator — simulated retrofit elevator controllers over MQTT
 
 Usage: npm run sim -- [options]
 
 Credentials
   --provision N          register N elevators with a controller each through the platform API
                          and save their credentials (needs --api, --username, --password)
-  --api URL              platform base URL (default http://localhost:3000)
+  --api URL              platform base URL (default ${d.api}, from HTTP_HOST/HTTP_PORT)
   --username NAME        platform user allowed to register elevators (default demo.admin)
   --password PW          its password (default liftwatch-demo)
   --region CODE          GB/T 2260 county code of the simulated buildings (default 440106)
-  --credentials FILE     credentials file to write (--provision) or read (default .data/sim-credentials.json)
+  --credentials FILE     credentials file to write (--provision) or read
+                         (default ${d.credentials}, under DATA_DIR)
 
 Simulation
-  --mqtt URL             broker URL (default mqtt://localhost:1884)
+  --mqtt URL             broker URL (default ${d.mqtt}, from MQTT_URL or MQTT_HOST/MQTT_PORT)
   --devices N            simulate the first N devices of the credentials file (default all)
   --interval-ms MS       status sample period per device (default 1000)
   --heartbeat-ms MS      heartbeat period (default 30000)
@@ -35,16 +47,26 @@ Simulation
 Prints progress every 5 s and a JSON summary at the end.`;
 
 async function main(): Promise<void> {
+  let defaults: { api: string; mqtt: string; credentials: string };
+  try {
+    defaults = platformDefaults(loadConfig(process.env));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
   const { values } = parseArgs({
     options: {
       help: { type: 'boolean' },
       provision: { type: 'string' },
-      api: { type: 'string', default: 'http://localhost:3000' },
+      api: { type: 'string', default: defaults.api },
       username: { type: 'string', default: 'demo.admin' },
       password: { type: 'string', default: 'liftwatch-demo' },
       region: { type: 'string', default: '440106' },
-      credentials: { type: 'string', default: '.data/sim-credentials.json' },
-      mqtt: { type: 'string', default: 'mqtt://localhost:1884' },
+      credentials: { type: 'string', default: defaults.credentials },
+      mqtt: { type: 'string', default: defaults.mqtt },
       devices: { type: 'string' },
       'interval-ms': { type: 'string', default: '1000' },
       'heartbeat-ms': { type: 'string', default: '30000' },
@@ -55,7 +77,7 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    process.stdout.write(`${HELP}\n`);
+    process.stdout.write(`${HELP(defaults)}\n`);
     return;
   }
   const file = values.credentials;

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { UsersService } from '@liftwatch/access';
 import { type AppConfig, ConfigError, loadConfig, PROCESS_ROLES, redactConfig } from '@liftwatch/config';
-import { prepareDatabase } from '@liftwatch/database';
+import { prepareDatabase, StartupError } from '@liftwatch/database';
 import { startDemoDevices } from './demo/demo-devices';
 import { seedDemoFleet } from './demo/demo-fleet.seed';
 import { resolveJwtSecret } from './jwt-secret';
@@ -97,6 +97,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  if (err instanceof StartupError) process.stderr.write(`cannot start: ${err.message}\n`);
+  else process.stderr.write(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

