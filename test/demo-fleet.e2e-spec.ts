@@ -16,7 +16,7 @@ describe('demo fleet', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    await seedDemoFleet(t.app, { info: (m) => messages.push(m) });
+    await seedDemoFleet(t.app, { info: (m) => messages.push(m) }, t.config.dataDir);
   });
 
   afterAll(async () => {
@@ -24,9 +24,9 @@ describe('demo fleet', () => {
   });
 
   it('should load once and say so the second time', async () => {
-    await seedDemoFleet(t.app, { info: (m) => messages.push(m) });
-    expect(messages[0]).toContain('demo fleet loaded: 6 elevators in 4 buildings');
-    expect(messages[1]).toBe('demo fleet already loaded');
+    await seedDemoFleet(t.app, { info: (m) => messages.push(m) }, t.config.dataDir);
+    expect(messages.find((m) => m.startsWith('demo fleet loaded'))).toContain('6 elevators in 4 buildings');
+    expect(messages[messages.length - 1]).toBe('demo fleet already loaded');
   });
 
   it.each([
@@ -98,5 +98,41 @@ describe('demo fleet', () => {
     expect(late.find((m) => m.registrationCode === DEMO_REGISTRATION_CODES[0])?.overdueLevels).toContain(
       'half_month',
     );
+  });
+
+  it('should have history from the first start: daily trips and kWh, and an electricity line from metered kWh', async () => {
+    const token = await t.login('firm.gz', DEMO_PASSWORD);
+    const elevators = (
+      await t.http().get('/api/v1/elevators?limit=500').auth(token, { type: 'bearer' }).expect(200)
+    ).body as Page;
+    const e = elevators.items.find((x) => DEMO_REGISTRATION_CODES.includes(x.registrationCode ?? ''));
+    const days = (
+      await t
+        .http()
+        .get(`/api/v1/elevators/${e?.id}/history?bucket=day`)
+        .auth(token, { type: 'bearer' })
+        .expect(200)
+    ).body as Array<{ trips: number; kwh: number }>;
+    expect(days.length).toBeGreaterThanOrEqual(25);
+    expect(days.filter((d) => d.trips > 20 && d.kwh > 1).length).toBeGreaterThanOrEqual(25);
+
+    const agent = await t.login('agent.hj12', DEMO_PASSWORD);
+    const [statement] = (await t.http().get('/api/v1/statements').auth(agent, { type: 'bearer' }).expect(200))
+      .body.items as Array<{ lines: Array<{ category: string; amountFen: number; data: { kwh?: number } }> }>;
+    const electricity = statement?.lines.find((l) => l.category === 'electricity');
+    expect(electricity?.data.kwh).toBeGreaterThan(50);
+    expect(electricity?.amountFen).toBeGreaterThan(0);
+
+    const insurer = await t.login('insurer.antai', DEMO_PASSWORD);
+    const policies = (
+      await t.http().get('/api/v1/insurance/policies?limit=500').auth(insurer, { type: 'bearer' }).expect(200)
+    ).body.items as Array<{ startsOn: string; endsOn: string; status: string }>;
+    expect(policies.length).toBeGreaterThan(0);
+    for (const p of policies) {
+      const days = (Date.parse(p.endsOn) - Date.parse(p.startsOn)) / 86_400_000;
+      expect(days).toBeGreaterThanOrEqual(364);
+      expect(days).toBeLessThanOrEqual(365);
+    }
+    expect(policies.some((p) => p.status === 'active')).toBe(true);
   });
 });

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
   const app = await createPlatformApp({ config, database, jwtSecret: await resolveJwtSecret(config) });
   await app.get(UsersService).ensureFirstAdmin(config.auth.adminPassword);
   const demo = values.demo || config.seedDemo;
-  if (demo) await seedDemoFleet(app, log);
+  if (demo) await seedDemoFleet(app, log, config.dataDir);
 
   let stopping = false;
   let demoFleet: { stop(): Promise<void> } | null = null;

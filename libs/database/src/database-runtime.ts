@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { type AppConfig, type StorageModeRequest } from '@liftwatch/config';
 import { type EmbeddedSupervision, startEmbeddedPostgres } from './embedded-postgres.runtime';
 import { MIGRATIONS } from './migrations';
@@ -17,6 +17,16 @@ export interface DatabaseRuntime {
   supervision?: () => EmbeddedSupervision;
 }
 
+/** TypeORM logs "Migration … failed" to the console whatever `logging` says; the error is thrown anyway. */
+const QUIET: TypeOrmLogger = {
+  logQuery: () => undefined,
+  logQueryError: () => undefined,
+  logQuerySlow: () => undefined,
+  logSchemaBuild: () => undefined,
+  logMigration: () => undefined,
+  log: () => undefined,
+};
+
 /** Connection `options` carrying the requested storage mode to the migrations (see Foundation). */
 export function connectionOptions(storageMode: StorageModeRequest): string {
   return `-c liftwatch.storage_mode=${storageMode}`;
@@ -31,8 +41,9 @@ export function migrationDataSource(url: string, storageMode: StorageModeRequest
     migrationsTableName: 'migrations',
     synchronize: false,
     // A failing migration is reported by the error it throws; TypeORM's own logging would print
-    // the whole SQL text on top.
+    // the whole SQL text on top — and its migration messages ignore `logging: false`.
     logging: false,
+    logger: QUIET,
     extra: { options: connectionOptions(storageMode), max: 2 },
   });
 }

@@ -19,6 +19,34 @@ export interface DemoLog {
  * process's broker. Device secrets are shown only once by the API, so the demo keeps them in
  * DATA_DIR/demo-devices.json to reuse after a restart.
  */
+/**
+ * Gives every demo elevator a controller (device) and keeps the credentials — the API shows a
+ * secret only once — in DATA_DIR/demo-devices.json, to reuse after a restart.
+ */
+export async function provisionDemoDevices(
+  app: INestApplication,
+  dataDir: string,
+): Promise<DeviceCredentials[]> {
+  const file = join(dataDir, 'demo-devices.json');
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as DeviceCredentials[];
+  const ds = app.get<DataSource>(getDataSourceToken());
+  const elevators: Array<{ id: string; floors: number; registration_code: string }> = await ds.query(
+    `SELECT e.id, u.floor_count AS floors, e.registration_code FROM elevators e JOIN units u ON u.id = e.unit_id
+      WHERE e.registration_code = ANY($1::text[]) ORDER BY e.registration_code`,
+    [DEMO_REGISTRATION_CODES],
+  );
+  const devices = app.get(DevicesService);
+  const credentials: DeviceCredentials[] = [];
+  for (const e of elevators) {
+    const serial = `DEMO-${e.registration_code.slice(-6)}`;
+    const created = await devices.create(SYSTEM_PRINCIPAL, { serial, elevatorId: e.id, firmware: 'sim-1.0' });
+    credentials.push({ serial, secret: created.secret, elevatorId: e.id, floors: e.floors });
+  }
+  await writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  return credentials;
+}
+
+/** Runs the demo elevators' simulated controllers against this process's broker. */
 export async function startDemoDevices(
   app: INestApplication,
   dataDir: string,
@@ -26,29 +54,7 @@ export async function startDemoDevices(
   log: DemoLog,
 ): Promise<Fleet> {
   const file = join(dataDir, 'demo-devices.json');
-  let credentials: DeviceCredentials[];
-  if (existsSync(file)) {
-    credentials = JSON.parse(await readFile(file, 'utf8')) as DeviceCredentials[];
-  } else {
-    const ds = app.get<DataSource>(getDataSourceToken());
-    const elevators: Array<{ id: string; floors: number; registration_code: string }> = await ds.query(
-      `SELECT e.id, u.floor_count AS floors, e.registration_code FROM elevators e JOIN units u ON u.id = e.unit_id
-        WHERE e.registration_code = ANY($1::text[]) ORDER BY e.registration_code`,
-      [DEMO_REGISTRATION_CODES],
-    );
-    const devices = app.get(DevicesService);
-    credentials = [];
-    for (const e of elevators) {
-      const serial = `DEMO-${e.registration_code.slice(-6)}`;
-      const created = await devices.create(SYSTEM_PRINCIPAL, {
-        serial,
-        elevatorId: e.id,
-        firmware: 'sim-1.0',
-      });
-      credentials.push({ serial, secret: created.secret, elevatorId: e.id, floors: e.floors });
-    }
-    await writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
-  }
+  const credentials = await provisionDemoDevices(app, dataDir);
   const fleet = new Fleet({
     url: mqttUrl,
     devices: credentials,
@@ -62,7 +68,7 @@ export async function startDemoDevices(
   for (const f of report.failed) {
     log.warn(
       `demo: simulated controller ${f.serial} could not connect (${f.error}); its secret was probably ` +
-        `changed through the API or the device revoked — it stays off`,
+        `changed through the API or the device revoked — it stays off (credentials in ${file})`,
     );
   }
   log.info(

@@ -3,6 +3,10 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { type DataSource } from 'typeorm';
 import { type Role, SYSTEM_PRINCIPAL, UsersService } from '@liftwatch/access';
 import { addDays, addMonthsToMonth, Clock } from '@liftwatch/calendar';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { TelemetryJobsService } from '@liftwatch/telemetry';
+import { provisionDemoDevices } from './demo-devices';
+import { seedDemoHistory } from './demo-history.seed';
 import { ProjectsService, StatementsService } from '@liftwatch/costs';
 import { PoliciesService } from '@liftwatch/insurance';
 import {
@@ -218,7 +222,7 @@ const TSG_T7001_2023 = { inspectYears: [1, 4, 7, 9, 11, 13, 15], annualAfterYear
  * Loads a small realistic fleet (two provinces, four buildings, six units of 6–9 floors with two
  * flats a floor, owners, firms, insurers, makers) and a user for every role. Idempotent.
  */
-export async function seedDemoFleet(app: INestApplication, log: DemoLog): Promise<void> {
+export async function seedDemoFleet(app: INestApplication, log: DemoLog, dataDir: string): Promise<void> {
   const ds = app.get<DataSource>(getDataSourceToken());
   const done: unknown[] = await ds.query(`SELECT 1 FROM platform_settings WHERE key = 'demo_fleet'`);
   if (done.length > 0) {
@@ -367,24 +371,32 @@ export async function seedDemoFleet(app: INestApplication, log: DemoLog): Promis
         feeFen: 38000,
       });
     }
-    await policies.create(actor, {
-      policyNumber: `BD-${u.registrationCode.slice(-8)}`,
-      insurerId: insurerId[u.insurer],
-      policyholderKind: 'owners',
-      policyholderUnitId: unit.id,
-      policyholderName: `${u.unit}全体业主`,
-      elevatorIds: [elevator.id],
-      startsOn: u.commissionedOn,
-      endsOn: '2027-12-31',
-      premiumFen: 120000,
-      coverTypes: ['third_party_liability', 'maintenance_repair', 'inspection_fees'],
-      limits: { perIncidentFen: 100000000, perPersonFen: 50000000 },
-      deductibleFen: 0,
-      entrapmentTiers: [
-        { minMinutes: 15, payoutFenPerPerson: 20000 },
-        { minMinutes: 30, payoutFenPerPerson: 50000 },
-      ],
-    });
+    // Owners renew the elevator's insurance every year on the commissioning anniversary: last
+    // year's policy (expired) and this year's.
+    const anniversary = (yearsAfter: number): string =>
+      addMonthsToMonth(u.commissionedOn.slice(0, 7), 12 * yearsAfter) + u.commissionedOn.slice(7);
+    let year = 0;
+    while (anniversary(year + 1) <= today) year++;
+    for (const y of [year - 1, year].filter((y) => y >= 0)) {
+      await policies.create(actor, {
+        policyNumber: `BD-${u.registrationCode.slice(-8)}-${anniversary(y).slice(0, 4)}`,
+        insurerId: insurerId[u.insurer],
+        policyholderKind: 'owners',
+        policyholderUnitId: unit.id,
+        policyholderName: `${u.unit}全体业主`,
+        elevatorIds: [elevator.id],
+        startsOn: anniversary(y),
+        endsOn: addDays(anniversary(y + 1), -1),
+        premiumFen: 120000,
+        coverTypes: ['third_party_liability', 'maintenance_repair', 'inspection_fees'],
+        limits: { perIncidentFen: 100000000, perPersonFen: 50000000 },
+        deductibleFen: 0,
+        entrapmentTiers: [
+          { minMinutes: 15, payoutFenPerPerson: 20000 },
+          { minMinutes: 30, payoutFenPerPerson: 50000 },
+        ],
+      });
+    }
   }
 
   // Maintenance visits of the last three months, about every two weeks, signed by two
@@ -418,6 +430,38 @@ export async function seedDemoFleet(app: INestApplication, log: DemoLog): Promis
       });
     }
   }
+
+  // The controllers and what they reported over the last two months (meter hourly; trips as far
+  // back as raw telemetry is accepted), rolled up — so history, charts and the electricity lines
+  // of last month's statements are real on the first start.
+  const credentials = await provisionDemoDevices(app, dataDir);
+  const deviceIds = new Map(
+    (
+      await ds.query<Array<{ id: string; serial: string }>>(
+        `SELECT id, serial FROM devices WHERE serial = ANY($1)`,
+        [credentials.map((c) => c.serial)],
+      )
+    ).map((d) => [d.serial, d.id]),
+  );
+  const telemetryJobs = app.get(TelemetryJobsService, { strict: false });
+  await telemetryJobs.maintainPartitions();
+  const history = await seedDemoHistory(
+    ds,
+    credentials.map((c) => ({
+      elevatorId: c.elevatorId,
+      deviceId: deviceIds.get(c.serial) ?? '',
+      serial: c.serial,
+      floors: c.floors,
+    })),
+    clock.today(),
+    {
+      meterDays: 62,
+      tripDays: Math.min(30, app.get<AppConfig>(APP_CONFIG).telemetry.maxAgeDays - 1),
+      endsAt: new Date(),
+    },
+  );
+  await telemetryJobs.refreshRollups(1_000_000);
+  log.info(`demo history: ${history.meterReadings} meter readings, ${history.samples} status samples`);
 
   // Each unit's retrofit project, voted and agreed on the Guangzhou preset, in operation since
   // commissioning; last month's running-cost statement issued, so owners have one to open.
