@@ -27,6 +27,7 @@ const REPORTS = new Set([
   'GET /api/v1/reports/warranty-faults',
   'GET /api/v1/reports/claim-totals',
   'GET /api/v1/elevators/{id}/history',
+  'GET /api/v1/alarms/counts',
 ]);
 
 /**

@@ -64,8 +64,20 @@ export class AlarmView {
   arrivalVsDeadlineSeconds!: number | null;
   @ApiProperty({ description: '0 none, 1 deadline near, 2 deadline passed' }) escalationLevel!: number;
   @ApiProperty({ nullable: true, type: String }) closedAt!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'lists and details: the elevator’s registration code',
+  })
+  registrationCode!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'lists and details: community, building and unit',
+  })
+  place!: string | null;
 
-  static of(r: AlarmRow): AlarmView {
+  static of(r: AlarmRow & { registration_code?: string | null; place?: string | null }): AlarmView {
     const info = alarmTypeInfo(r.type);
     const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
     return {
@@ -96,6 +108,8 @@ export class AlarmView {
           : null,
       escalationLevel: r.escalation_level,
       closedAt: iso(r.closed_at),
+      registrationCode: r.registration_code ?? null,
+      place: r.place ?? null,
     };
   }
 }

@@ -35,6 +35,23 @@ class AlarmQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   elevatorId?: string;
+
+  @ApiPropertyOptional({ description: 'opened at or after (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date-time' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'opened before (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date-time' })
+  to?: string;
+}
+
+class AlarmTypeCount {
+  @ApiProperty({ example: 'entrapment' }) type!: string;
+  @ApiProperty() nameZh!: string;
+  @ApiProperty() nameEn!: string;
+  @ApiProperty() count!: number;
 }
 
 class AlarmActionDto {
@@ -87,6 +104,13 @@ export class AlarmsController {
   async list(@CurrentPrincipal() p: Principal, @Query() q: AlarmQueryDto): Promise<Page<AlarmView>> {
     const [items, total] = await this.alarms.list(p, q);
     return pageOf(items, total, q);
+  }
+
+  /** How many alarms of each type, over the same filters as the list (status, elevator, period). */
+  @Get('alarms/counts')
+  @ApiOkResponse({ type: [AlarmTypeCount] })
+  counts(@CurrentPrincipal() p: Principal, @Query() q: AlarmQueryDto): Promise<AlarmTypeCount[]> {
+    return this.alarms.countsByType(p, q);
   }
 
   @Get('alarms/:id')

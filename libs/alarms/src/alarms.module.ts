@@ -8,6 +8,10 @@ import { AlarmsController } from './alarms.controller';
 import { AlarmsGateway } from './alarms.gateway';
 import { AlarmsService } from './alarms.service';
 import { WebhookDispatcher, WebhooksController, WebhooksService } from './webhooks';
+import { FleetController } from './fleet/fleet.controller';
+import { FleetRepository } from './fleet/fleet.repository';
+import { FleetService } from './fleet/fleet.service';
+import { FleetStatusService } from './fleet/fleet-status.service';
 
 /**
  * Alarms: rules in the ingest path (where ingest runs), timers and escalation in the scheduler and
@@ -20,8 +24,17 @@ export class AlarmsModule {
     const controllers: Array<Type<unknown>> = [];
     if (o.ingest) providers.push(AlarmEngine);
     if (o.api) {
-      providers.push(AlarmsService, AlarmsGateway, AlarmSweeper, WebhooksService, WebhookDispatcher);
-      controllers.push(AlarmsController, WebhooksController);
+      providers.push(
+        AlarmsService,
+        AlarmsGateway,
+        AlarmSweeper,
+        WebhooksService,
+        WebhookDispatcher,
+        FleetRepository,
+        FleetStatusService,
+        FleetService,
+      );
+      controllers.push(AlarmsController, WebhooksController, FleetController);
     }
     return {
       module: AlarmsModule,

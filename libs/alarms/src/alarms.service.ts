@@ -14,15 +14,25 @@ import { VisibilityRepository } from '@liftwatch/registry';
 import { FAULT_CODES } from '@liftwatch/telemetry';
 import { type AlarmAction, type AlarmStatus, isClosed, transition } from './alarm-lifecycle';
 import { AlarmRepository, type AlarmRow } from './alarm.repository';
+import { alarmTypeInfo } from './alarm-types';
 import { AlarmBus, type AlarmDetail, AlarmView, ArrivalEvidence, TimelineEntry } from './alarm-view';
 
 export interface AlarmQuery {
   status?: 'open' | 'closed' | AlarmStatus;
   type?: string;
   elevatorId?: string;
+  /** opened at or after */
+  from?: string;
+  /** opened before */
+  to?: string;
   limit: number;
   offset: number;
 }
+
+/** Where an alarm happened, for lists: joined in one query. */
+const PLACE = `(SELECT e.registration_code FROM elevators e WHERE e.id = a.elevator_id) AS registration_code,
+  (SELECT b.community || ' ' || b.name || ' ' || u.name FROM elevators e JOIN units u ON u.id = e.unit_id
+     JOIN buildings b ON b.id = u.building_id WHERE e.id = a.elevator_id) AS place`;
 
 export interface FaultRateRow {
   manufacturerId: string | null;
@@ -96,16 +106,63 @@ export class AlarmsService {
       where.push('a.elevator_id = :elevatorId');
       params.elevatorId = q.elevatorId;
     }
+    if (q.from) {
+      where.push('a.opened_at >= :from');
+      params.from = new Date(q.from);
+    }
+    if (q.to) {
+      where.push('a.opened_at < :to');
+      params.to = new Date(q.to);
+    }
     const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [sql, values] = this.ds.driver.escapeQueryWithParameters(
-      `SELECT a.*, count(*) OVER () AS total FROM alarms a ${cond}
+      `SELECT a.*, ${PLACE}, count(*) OVER () AS total FROM alarms a ${cond}
         ORDER BY (a.status IN ('resolved', 'false_alarm')), a.severity = 'critical' DESC, a.opened_at DESC
         LIMIT :limit OFFSET :offset`,
       { ...params, limit: q.limit, offset: q.offset },
       {},
     );
-    const rows: Array<AlarmRow & { total: string }> = await this.ds.query(sql, values);
+    const rows: Array<AlarmRow & { total: string; registration_code: string; place: string }> =
+      await this.ds.query(sql, values);
     return [rows.map((r) => AlarmView.of(r)), Number(rows[0]?.total ?? 0)];
+  }
+
+  /** Alarms per type (with their names) over the caller's elevators, by the same filters as the list. */
+  async countsByType(
+    p: Principal,
+    q: Omit<AlarmQuery, 'limit' | 'offset' | 'type'>,
+  ): Promise<Array<{ type: string; nameZh: string; nameEn: string; count: number }>> {
+    const filter = this.visibility.elevators(p);
+    const [sql, values] = this.ds.driver.escapeQueryWithParameters(
+      `SELECT a.type, count(*) AS n FROM alarms a
+        WHERE true ${filter ? `AND a.elevator_id IN (${filter.sql})` : ''}
+          AND (CAST(:status AS text) IS NULL
+               OR (CAST(:status AS text) = 'open' AND a.status NOT IN ('resolved', 'false_alarm'))
+               OR (CAST(:status AS text) = 'closed' AND a.status IN ('resolved', 'false_alarm'))
+               OR a.status = CAST(:status AS text))
+          AND (CAST(:elevatorId AS uuid) IS NULL OR a.elevator_id = CAST(:elevatorId AS uuid))
+          AND (CAST(:from AS timestamptz) IS NULL OR a.opened_at >= CAST(:from AS timestamptz))
+          AND (CAST(:to AS timestamptz) IS NULL OR a.opened_at < CAST(:to AS timestamptz))
+        GROUP BY a.type ORDER BY count(*) DESC, a.type`,
+      {
+        ...(filter?.params ?? {}),
+        status: q.status ?? null,
+        elevatorId: q.elevatorId ?? null,
+        from: q.from ?? null,
+        to: q.to ?? null,
+      },
+      {},
+    );
+    const rows: Array<{ type: string; n: string }> = await this.ds.query(sql, values);
+    return rows.map((r) => {
+      const info = alarmTypeInfo(r.type);
+      return {
+        type: r.type,
+        nameZh: info?.nameZh ?? r.type,
+        nameEn: info?.nameEn ?? r.type,
+        count: Number(r.n),
+      };
+    });
   }
 
   async get(p: Principal, id: string): Promise<AlarmDetail> {
@@ -319,7 +376,7 @@ export class AlarmsService {
   }
 
   private async find(p: Principal, id: string): Promise<AlarmRow> {
-    const rows: AlarmRow[] = await this.ds.query(`SELECT * FROM alarms WHERE id = $1`, [id]);
+    const rows: AlarmRow[] = await this.ds.query(`SELECT a.*, ${PLACE} FROM alarms a WHERE a.id = $1`, [id]);
     const alarm = rows[0];
     if (!alarm || !(await this.visibility.canSeeElevator(p, alarm.elevator_id)))
       throw new NotFoundError('Alarm', id);

@@ -6,3 +6,5 @@ export * from './alarm-sweeper.service';
 export * from './alarms.service';
 export * from './webhooks';
 export * from './webhook.dto';
+export * from './fleet/fleet-status';
+export * from './fleet/fleet.dto';

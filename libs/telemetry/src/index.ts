@@ -9,3 +9,6 @@ export * from './ingest/device-directory';
 export * from './live/live-state';
 export * from './broker/embedded-broker.service';
 export * from './rollups/telemetry-jobs.service';
+export * from './live/fleet-statuses';
+export * from './history/dto/telemetry-view.dto';
+export * from './history/telemetry-read.repository';

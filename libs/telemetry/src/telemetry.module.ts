@@ -63,6 +63,7 @@ export class TelemetryModule {
         EmbeddedBrokerService,
         TelemetryJobsService,
         DeviceDirectory,
+        TelemetryReadRepository,
       ],
     };
   }

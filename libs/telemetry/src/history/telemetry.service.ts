@@ -4,7 +4,7 @@ import { businessDate } from '@liftwatch/calendar';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { InvalidInputError, type Page, pageOf } from '@liftwatch/contract';
 import { ElevatorsService } from '@liftwatch/registry';
-import { LiveState } from '../live/live-state';
+import { LiveState, LiveStateBus } from '../live/live-state';
 import { type HistoryQueryDto, type RangeQueryDto } from './dto/telemetry-query.dto';
 import { eventCodeInfo } from '../protocol/event-codes';
 import { type EventView, type RollupRow, type SampleRow } from './dto/telemetry-view.dto';
@@ -20,31 +20,14 @@ export class TelemetryService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly elevators: ElevatorsService,
     private readonly repo: TelemetryReadRepository,
+    private readonly bus: LiveStateBus,
   ) {}
 
   async state(p: Principal, elevatorId: string): Promise<LiveState> {
     await this.elevators.find(p, elevatorId);
     const [row] = await this.repo.liveStates([elevatorId]);
-    if (row) return LiveState.of(row);
-    return {
-      elevatorId,
-      deviceId: '',
-      ts: null,
-      seq: null,
-      running: null,
-      direction: null,
-      floor: null,
-      doorZone: null,
-      doorClosed: null,
-      passenger: null,
-      mode: null,
-      speedMps: null,
-      loadKg: null,
-      kwh: null,
-      online: false,
-      onlineChangedAt: null,
-      lastSeenAt: null,
-    };
+    const [state] = this.bus.enrich([row ? LiveState.of(row) : LiveState.none(elevatorId)]);
+    return state as LiveState;
   }
 
   async history(p: Principal, elevatorId: string, q: HistoryQueryDto): Promise<RollupRow[]> {

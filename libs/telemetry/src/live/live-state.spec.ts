@@ -18,6 +18,7 @@ const state = (o: Partial<LiveState> = {}): LiveState => ({
   online: true,
   onlineChangedAt: '2026-11-25T09:00:00.000Z',
   lastSeenAt: '2026-11-25T10:00:00.000Z',
+  status: 'idle',
   ...o,
 });
 

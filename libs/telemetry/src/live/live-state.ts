@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { type LiveStateRow } from '../ingest/telemetry-write.repository';
+import { FLEET_STATUSES, type FleetStatus } from './fleet-statuses';
 
 /** The latest known state of one elevator, as sent to dashboards and returned by REST. */
 export class LiveState {
@@ -31,6 +32,37 @@ export class LiveState {
   @ApiProperty() online!: boolean;
   @ApiProperty({ nullable: true, type: String }) onlineChangedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) lastSeenAt!: string | null;
+  @ApiProperty({
+    enum: FLEET_STATUSES,
+    nullable: true,
+    description:
+      'what a dispatcher sees: trapped, offline, fault (an open fault alarm), inspection, out_of_service, running or idle',
+  })
+  status!: FleetStatus | null;
+
+  /** An elevator whose controller has never reported. */
+  static none(elevatorId: string): LiveState {
+    return {
+      elevatorId,
+      deviceId: '',
+      ts: null,
+      seq: null,
+      running: null,
+      direction: null,
+      floor: null,
+      doorZone: null,
+      doorClosed: null,
+      passenger: null,
+      mode: null,
+      speedMps: null,
+      loadKg: null,
+      kwh: null,
+      online: false,
+      onlineChangedAt: null,
+      lastSeenAt: null,
+      status: null,
+    };
+  }
 
   static of(r: LiveStateRow): LiveState {
     const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -52,6 +84,7 @@ export class LiveState {
       online: r.online,
       onlineChangedAt: iso(r.online_changed_at),
       lastSeenAt: iso(r.last_seen_at),
+      status: null,
     };
   }
 }
@@ -63,9 +96,20 @@ export class LiveState {
 @Injectable()
 export class LiveStateBus {
   private readonly emitter = new EventEmitter().setMaxListeners(100);
+  private enricher: (s: LiveState) => LiveState = (s) => s;
+
+  /** Lets another module fill in what it knows (the alarms module: `status`). */
+  setEnricher(enrich: (s: LiveState) => LiveState): void {
+    this.enricher = enrich;
+  }
+
+  /** States as subscribers and snapshots show them. */
+  enrich(states: LiveState[]): LiveState[] {
+    return states.map((s) => this.enricher(s));
+  }
 
   publish(states: LiveState[]): void {
-    if (states.length > 0) this.emitter.emit('states', states);
+    if (states.length > 0) this.emitter.emit('states', this.enrich(states));
   }
 
   subscribe(listener: (states: LiveState[]) => void): () => void {

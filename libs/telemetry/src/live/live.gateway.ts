@@ -121,7 +121,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       ids = await this.elevators.visibleIds(p);
     }
     await socket.join(ids.map(room));
-    const snapshot = (await this.read.liveStates(ids)).map((r) => LiveState.of(r));
+    const snapshot = this.bus.enrich((await this.read.liveStates(ids)).map((r) => LiveState.of(r)));
     this.logger.debug(`${p.username} joined ${ids.length} elevator(s)`);
     return { ok: true, elevatorIds: ids, snapshot };
   }

@@ -1,0 +1,102 @@
+import { io, type Socket } from 'socket.io-client';
+import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
+import { IngestService } from '@liftwatch/telemetry';
+import { contractElevators, createFleet, type Fleet } from './support/fleet.fixture';
+import { provisionSimDevices } from './support/sim';
+import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+
+interface FleetItem {
+  elevatorId: string;
+  registrationCode: string;
+  community: string;
+  status: string;
+  openAlarms: number;
+  live: { floor: number | null; status: string } | null;
+}
+
+/** The fleet picture the dispatcher works from, and its live status updates. */
+describe('fleet status', () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let mqttUrl: string;
+  let devices: DeviceCredentials[];
+  let fleet: Fleet;
+  let firm: string;
+  const open: Array<{ stop(): Promise<void> }> = [];
+
+  beforeAll(async () => {
+    t = await startTestApp({ ALARM_ENTRAPMENT_SECONDS: '2', ALARM_SWEEP_MS: '200' });
+    mqttUrl = `mqtt://127.0.0.1:${(await t.startBroker()).tcpPort}`;
+    baseUrl = await t.listen();
+    devices = await provisionSimDevices(t, baseUrl, 3);
+    fleet = await createFleet(t);
+    await contractElevators(
+      t,
+      fleet.orgs.firmA,
+      devices.map((d) => d.elevatorId),
+    );
+    firm = await t.login(fleet.users.firmA);
+  });
+
+  afterAll(async () => {
+    for (const o of open) await o.stop().catch(() => undefined);
+    await t.close();
+  });
+
+  const list = async (
+    query = '',
+  ): Promise<{ items: FleetItem[]; total: number; counts: Record<string, number> }> =>
+    (await t.get(firm, `/fleet?limit=500${query}`).expect(200)).body;
+
+  it('should list only the firm’s elevators, with their place and a status, and filter and count by status', async () => {
+    const all = await list();
+    const mine = all.items.filter((i) => devices.some((d) => d.elevatorId === i.elevatorId));
+    expect(mine).toHaveLength(3);
+    expect(mine.every((i) => i.status === 'offline')).toBe(true); // never reported yet
+    expect(all.counts.offline).toBeGreaterThanOrEqual(3);
+    // Firm B sees none of them.
+    const other = (await t.get(await t.login(fleet.users.firmB), '/fleet?limit=500').expect(200)).body as {
+      items: FleetItem[];
+    };
+    expect(other.items.filter((i) => devices.some((d) => d.elevatorId === i.elevatorId))).toHaveLength(0);
+    // Search by code.
+    const byCode = await list(`&q=${mine[0]?.registrationCode.slice(-8)}`);
+    expect(byCode.items.map((i) => i.elevatorId)).toContain(mine[0]?.elevatorId);
+  });
+
+  it('should turn an elevator trapped, on REST and live, when an entrapment is confirmed', async () => {
+    const d = devices[0] as DeviceCredentials;
+    const socket: Socket = io(`${baseUrl}/live`, { auth: { token: firm }, transports: ['websocket'] });
+    open.push({ stop: () => Promise.resolve(void socket.close()) });
+    const ack = (await socket.timeout(5000).emitWithAck('join', { all: true })) as {
+      ok: boolean;
+      snapshot: Array<{ elevatorId: string; status: string }>;
+    };
+    expect(ack.ok).toBe(true);
+    const statuses: string[] = [];
+    socket.on('state', (s: { elevatorId: string; status: string }) => {
+      if (s.elevatorId === d.elevatorId) statuses.push(s.status);
+    });
+    const c = new SimulatedController({
+      url: mqttUrl,
+      serial: d.serial,
+      secret: d.secret,
+      floors: d.floors,
+      periodic: false,
+      reportEvents: false,
+    });
+    open.push(c);
+    await c.start();
+    c.sampleStatus();
+    await waitFor(() => statuses.includes('idle') || statuses.includes('running'), 5000, 'a live idle state');
+    c.injectEntrapment(4);
+    const sampler = setInterval(() => c.sampleStatus(), 300);
+    open.push({ stop: () => Promise.resolve(clearInterval(sampler)) });
+    await waitFor(() => statuses.includes('trapped'), 8000, 'trapped on socket.io');
+    const trapped = (await list('&status=trapped')).items.find((i) => i.elevatorId === d.elevatorId);
+    expect(trapped).toMatchObject({ status: 'trapped', openAlarms: 1 });
+    clearInterval(sampler);
+    await t.app.get(IngestService).drain();
+  });
+});
