@@ -66,7 +66,7 @@ describe('fleet status', () => {
   });
 
   it('should turn an elevator trapped, on REST and live, when an entrapment is confirmed', async () => {
-    const d = devices[0] as DeviceCredentials;
+    const d = devices[0];
     const socket: Socket = io(`${baseUrl}/live`, { auth: { token: firm }, transports: ['websocket'] });
     open.push({ stop: () => Promise.resolve(void socket.close()) });
     const ack = (await socket.timeout(5000).emitWithAck('join', { all: true })) as {

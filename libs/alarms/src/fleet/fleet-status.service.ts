@@ -55,7 +55,7 @@ export class FleetStatusService implements OnApplicationBootstrap, OnModuleDestr
 
   private remember(a: OpenAlarmRow): void {
     let m = this.open.get(a.elevator_id);
-    if (!m) this.open.set(a.elevator_id, (m = new Map()));
+    if (!m) this.open.set(a.elevator_id, (m = new Map<string, OpenAlarmRow>()));
     m.set(a.type, a);
   }
 

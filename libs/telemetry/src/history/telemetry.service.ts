@@ -27,7 +27,7 @@ export class TelemetryService {
     await this.elevators.find(p, elevatorId);
     const [row] = await this.repo.liveStates([elevatorId]);
     const [state] = this.bus.enrich([row ? LiveState.of(row) : LiveState.none(elevatorId)]);
-    return state as LiveState;
+    return state;
   }
 
   async history(p: Principal, elevatorId: string, q: HistoryQueryDto): Promise<RollupRow[]> {
