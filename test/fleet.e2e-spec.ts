@@ -44,10 +44,9 @@ describe('fleet status', () => {
     await t.close();
   });
 
-  const list = async (
-    query = '',
-  ): Promise<{ items: FleetItem[]; total: number; counts: Record<string, number> }> =>
-    (await t.get(firm, `/fleet?limit=500${query}`).expect(200)).body;
+  type FleetPage = { items: FleetItem[]; total: number; counts: Record<string, number> };
+  const list = async (query = ''): Promise<FleetPage> =>
+    (await t.get(firm, `/fleet?limit=500${query}`).expect(200)).body as FleetPage;
 
   it('should list only the firm’s elevators, with their place and a status, and filter and count by status', async () => {
     const all = await list();
