@@ -1,4 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type PlatformProcess, startPlatformProcess } from './support/platform-process';
+
+function sorted(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sorted);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+    );
+  return v;
+}
 
 interface Schema {
   $ref?: string;
@@ -112,5 +125,12 @@ describe('OpenAPI document as a typed contract', () => {
     for (const { route, op } of operations())
       for (const p of op.parameters ?? []) visit(`${route} ?${p.name}`, p.schema);
     expect(dup).toEqual([]);
+  });
+
+  it('should match docs/openapi.json, which the dashboard’s types are generated from (npm run openapi:export)', () => {
+    const committed = JSON.parse(
+      readFileSync(join(__dirname, '..', 'docs', 'openapi.json'), 'utf8'),
+    ) as unknown;
+    expect(sorted(doc)).toEqual(committed);
   });
 });
