@@ -1,4 +1,7 @@
-import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type INestApplication, Logger as NestLogger, ValidationPipe } from '@nestjs/common';
+import { type Express, type NextFunction, type Request, type Response, static as expressStatic } from 'express';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -42,5 +45,30 @@ export async function createPlatformApp(options: PlatformModuleOptions): Promise
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/openapi.json' });
+  if (options.config.role !== 'ingest') serveDashboard(app, options.config.http.webDir);
   return app;
+}
+
+/**
+ * The web dashboard (dist/web, built by `npm run build`) at `/`: hashed assets cached for a year,
+ * index.html never; any other GET that is not the API, socket.io, /health or /metrics gets
+ * index.html, so the client-side routes survive a reload. Absent a build, the API runs alone.
+ */
+function serveDashboard(app: INestApplication, dir: string): void {
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) {
+    new NestLogger('Dashboard').warn(`no dashboard build in ${dir} (npm run build): serving the API only`);
+    return;
+  }
+  const server = app.getHttpAdapter().getInstance() as Express;
+  server.use(
+    '/assets',
+    expressStatic(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
+  );
+  server.use(expressStatic(dir, { index: false, maxAge: '1h' }));
+  server.get(/^\/(?!api\/|api$|socket\.io|health|metrics).*/, (req: Request, res: Response, next: NextFunction) => {
+    if (!req.accepts('html')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
 }

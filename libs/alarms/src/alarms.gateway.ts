@@ -1,27 +1,54 @@
-import { type OnModuleDestroy } from '@nestjs/common';
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { type Namespace } from 'socket.io';
-import { AlarmBus } from './alarm-view';
+import { Sql } from '@liftwatch/database';
+import { AlarmBus, type AlarmView } from './alarm-view';
 
 /**
  * Pushes alarm changes on the live namespace: a socket that joined an elevator (directly, through
- * its unit, or with `all`) gets `alarm` events for it. Joining and its access checks are the live
- * gateway's (telemetry), so alarms reach exactly who may see the elevator.
+ * its unit, or with `all`) gets `alarm` events for it, with the elevator's registration code and
+ * place filled in (a dispatcher's popup names where the people are trapped). Joining and its
+ * access checks are the live gateway's (telemetry), so alarms reach exactly who may see the elevator.
  */
 @WebSocketGateway({ namespace: '/live', cors: { origin: true } })
 export class AlarmsGateway implements OnGatewayInit, OnModuleDestroy {
+  private readonly logger = new Logger(AlarmsGateway.name);
   @WebSocketServer() private server!: Namespace;
   private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly bus: AlarmBus) {}
+  constructor(
+    private readonly bus: AlarmBus,
+    private readonly sql: Sql,
+  ) {}
 
   afterInit(): void {
-    this.unsubscribe = this.bus.subscribe((alarms) => {
-      for (const a of alarms) this.server.to(`elevator:${a.elevatorId}`).emit('alarm', a);
-    });
+    this.unsubscribe = this.bus.subscribe((alarms) => void this.push(alarms));
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
+  }
+
+  private async push(alarms: AlarmView[]): Promise<void> {
+    const missing = [...new Set(alarms.filter((a) => a.place === null).map((a) => a.elevatorId))];
+    let places = new Map<string, { registration_code: string; place: string }>();
+    if (missing.length > 0) {
+      try {
+        const rows = await this.sql.query<{ id: string; registration_code: string; place: string }>(
+          `SELECT e.id, e.registration_code, b.community || ' ' || b.name || ' ' || u.name AS place
+             FROM elevators e JOIN units u ON u.id = e.unit_id JOIN buildings b ON b.id = u.building_id
+            WHERE e.id IN (:...ids)`,
+          { ids: missing },
+        );
+        places = new Map(rows.map((r) => [r.id, r]));
+      } catch (err) {
+        this.logger.warn(`alarm places: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    for (const a of alarms) {
+      const p = places.get(a.elevatorId);
+      const full = p ? { ...a, registrationCode: p.registration_code, place: p.place } : a;
+      this.server.to(`elevator:${a.elevatorId}`).emit('alarm', full);
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -45,6 +46,8 @@ export const envSchema = z.object({
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().min(1).default('./.data'),
+  // The built dashboard (npm run build puts it in dist/web); served at / by the api role.
+  WEB_DIR: z.string().min(1).optional(),
   DOCUMENTS_DIR: z.string().min(1).optional(),
   DOCUMENT_MAX_BYTES: z.coerce
     .number()
@@ -136,7 +139,7 @@ export type Env = z.input<typeof envSchema>;
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   role: ProcessRole;
-  http: { host: string; port: number };
+  http: { host: string; port: number; webDir: string };
   database: {
     /** External server URL; undefined means the embedded PostgreSQL is used. */
     url: string | undefined;
@@ -248,7 +251,11 @@ export function loadConfig(
   return {
     env: e.NODE_ENV,
     role: e.ROLE,
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    http: {
+      host: e.HTTP_HOST,
+      port: e.HTTP_PORT,
+      webDir: e.WEB_DIR ? (isAbsolute(e.WEB_DIR) ? e.WEB_DIR : resolve(cwd, e.WEB_DIR)) : defaultWebDir(),
+    },
     database: {
       url: e.DATABASE_URL,
       poolSize: e.DATABASE_POOL_SIZE,
@@ -344,4 +351,14 @@ export function redactConfig(config: AppConfig): Record<string, unknown> {
       s3: config.documents.s3 ? { ...config.documents.s3, secretAccessKey: '***' } : null,
     },
   };
+}
+
+/** dist/web of this checkout: next to the compiled platform, or under the repository root in dev/tests. */
+function defaultWebDir(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 8; i++) {
+    if (existsSync(resolve(dir, 'package.json')) && existsSync(resolve(dir, 'apps'))) return resolve(dir, 'dist', 'web');
+    dir = resolve(dir, '..');
+  }
+  return resolve(process.cwd(), 'dist', 'web');
 }

@@ -1,0 +1,493 @@
+import { PlusOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Typography } from 'antd';
+import { type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError, type Schemas, unwrap } from '../api/client';
+import { useIsPhone } from '../ui/useIsPhone';
+
+/**
+ * Enough registry management to set a new customer up without curl: organisations, buildings,
+ * units, flats, elevators, devices (the secret shown once, with a copy button) and users with
+ * their bindings. Validation is the API's: its field errors land on the form's fields.
+ */
+export default function AdminPage() {
+  const { t } = useTranslation();
+  return (
+    <Card size="small">
+      <Tabs
+        items={[
+          { key: 'orgs', label: t('admin.organisations'), children: <Organisations /> },
+          { key: 'buildings', label: t('admin.buildings'), children: <Buildings /> },
+          { key: 'units', label: t('admin.unitsFlats'), children: <UnitsAndFlats /> },
+          { key: 'elevators', label: t('admin.elevators'), children: <Elevators /> },
+          { key: 'devices', label: t('admin.devices'), children: <Devices /> },
+          { key: 'users', label: t('admin.users'), children: <Users /> },
+        ]}
+      />
+    </Card>
+  );
+}
+
+/** Sends a form to the API; a 400's field errors are shown on the fields they name. */
+function useCreate<B, R>(key: unknown[], send: (body: B) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: send,
+    onSuccess: () => void qc.invalidateQueries({ queryKey: key }),
+  });
+}
+
+function CreateModal<B extends object>({
+  title,
+  open,
+  onClose,
+  onSubmit,
+  children,
+}: {
+  title: string;
+  open: boolean;
+  onClose: () => void;
+  onSubmit: (v: B) => Promise<unknown>;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<B>();
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Modal
+      open={open}
+      title={title}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('admin.create')}
+      destroyOnHidden
+      width={520}
+    >
+      {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 12 }} />}
+      <Form<B>
+        form={form}
+        layout="vertical"
+        onFinish={async (v) => {
+          setError(null);
+          try {
+            await onSubmit(v);
+            form.resetFields();
+            onClose();
+          } catch (e) {
+            if (e instanceof ApiError && e.fields.length > 0) {
+              form.setFields(e.fields.map((f) => ({ name: f.field.split('.'), errors: f.messages })) as never);
+            }
+            setError(e instanceof ApiError ? e.message : t('error.generic'));
+          }
+        }}
+      >
+        {children}
+      </Form>
+    </Modal>
+  );
+}
+
+function Toolbar({ children, onAdd }: { children?: ReactNode; onAdd: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Space wrap style={{ marginBottom: 12, width: '100%', justifyContent: 'space-between' }}>
+      <Space wrap>{children}</Space>
+      <Button type="primary" icon={<PlusOutlined />} onClick={onAdd} data-testid="admin-add">
+        {t('admin.add')}
+      </Button>
+    </Space>
+  );
+}
+
+const ORG_KINDS = ['maintenance_firm', 'insurer', 'manufacturer', 'installer', 'designer', 'constructor'] as const;
+
+function Organisations() {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const list = useQuery({ queryKey: ['orgs'], queryFn: async () => unwrap(await api.GET('/api/v1/organisations', { params: { query: { limit: 500 } } })) });
+  const create = useCreate(['orgs'], async (b: Schemas['CreateOrganisationDto']) => unwrap(await api.POST('/api/v1/organisations', { body: b })));
+  return (
+    <>
+      <Toolbar onAdd={() => setOpen(true)} />
+      <Table
+        size="small"
+        rowKey="id"
+        loading={list.isLoading}
+        dataSource={list.data?.items ?? []}
+        scroll={{ x: 600 }}
+        columns={[
+          { title: t('admin.name'), dataIndex: 'name' },
+          { title: t('admin.kind'), render: (_, o) => t(`orgKind.${o.kind}`) },
+          { title: t('admin.licence'), dataIndex: 'licenceNumber' },
+          { title: t('admin.region'), dataIndex: 'regionCode' },
+          { title: t('admin.dutyPhone'), dataIndex: 'dutyPhone' },
+        ]}
+      />
+      <CreateModal title={t('admin.newOrganisation')} open={open} onClose={() => setOpen(false)} onSubmit={(v: Schemas['CreateOrganisationDto']) => create.mutateAsync(v)}>
+        <Form.Item name="kind" label={t('admin.kind')} rules={[{ required: true }]}>
+          <Select options={ORG_KINDS.map((k) => ({ value: k, label: t(`orgKind.${k}`) }))} />
+        </Form.Item>
+        <Form.Item name="name" label={t('admin.name')} rules={[{ required: true }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="licenceNumber" label={t('admin.licence')}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="regionCode" label={t('admin.region')}>
+          <RegionSelect />
+        </Form.Item>
+        <Form.Item name="creditRating" label={t('admin.credit')}>
+          <Select allowClear options={['A', 'B', 'C', 'D'].map((v) => ({ value: v, label: v }))} />
+        </Form.Item>
+        <Form.Item name="dutyPhone" label={t('admin.dutyPhone')}>
+          <Input />
+        </Form.Item>
+      </CreateModal>
+    </>
+  );
+}
+
+function RegionSelect(props: { value?: string; onChange?: (v: string) => void }) {
+  const regions = useQuery({ queryKey: ['regions'], queryFn: async () => unwrap(await api.GET('/api/v1/regions', { params: { query: { limit: 500 } } })) });
+  return (
+    <Select
+      {...props}
+      showSearch
+      allowClear
+      optionFilterProp="label"
+      options={(regions.data?.items ?? []).map((r) => ({ value: r.code, label: `${r.code} ${r.name}` }))}
+    />
+  );
+}
+
+function Buildings() {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const list = useQuery({ queryKey: ['buildings'], queryFn: async () => unwrap(await api.GET('/api/v1/buildings', { params: { query: { limit: 500 } } })) });
+  const create = useCreate(['buildings'], async (b: Schemas['CreateBuildingDto']) => unwrap(await api.POST('/api/v1/buildings', { body: b })));
+  return (
+    <>
+      <Toolbar onAdd={() => setOpen(true)} />
+      <Table
+        size="small"
+        rowKey="id"
+        loading={list.isLoading}
+        dataSource={list.data?.items ?? []}
+        scroll={{ x: 600 }}
+        columns={[
+          { title: t('admin.community'), dataIndex: 'community' },
+          { title: t('admin.buildingName'), dataIndex: 'name' },
+          { title: t('admin.address'), dataIndex: 'address' },
+          { title: t('admin.region'), dataIndex: 'regionCode' },
+        ]}
+      />
+      <CreateModal title={t('admin.newBuilding')} open={open} onClose={() => setOpen(false)} onSubmit={(v: Schemas['CreateBuildingDto']) => create.mutateAsync(v)}>
+        <Form.Item name="regionCode" label={t('admin.region')} rules={[{ required: true }]}>
+          <RegionSelect />
+        </Form.Item>
+        <Form.Item name="community" label={t('admin.community')} rules={[{ required: true }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="name" label={t('admin.buildingName')} rules={[{ required: true }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="address" label={t('admin.address')} rules={[{ required: true }]}>
+          <Input />
+        </Form.Item>
+      </CreateModal>
+    </>
+  );
+}
+
+function BuildingSelect({ value, onChange }: { value?: string; onChange?: (v: string) => void }) {
+  const list = useQuery({ queryKey: ['buildings'], queryFn: async () => unwrap(await api.GET('/api/v1/buildings', { params: { query: { limit: 500 } } })) });
+  return (
+    <Select
+      value={value}
+      onChange={onChange}
+      showSearch
+      optionFilterProp="label"
+      style={{ minWidth: 240 }}
+      options={(list.data?.items ?? []).map((b) => ({ value: b.id, label: `${b.community} ${b.name}` }))}
+    />
+  );
+}
+
+function UnitSelect({ value, onChange, buildingId }: { value?: string; onChange?: (v: string) => void; buildingId?: string }) {
+  const list = useQuery({
+    queryKey: ['units', buildingId],
+    queryFn: async () => unwrap(await api.GET('/api/v1/units', { params: { query: { limit: 500, buildingId } } })),
+  });
+  return (
+    <Select
+      value={value}
+      onChange={onChange}
+      showSearch
+      optionFilterProp="label"
+      style={{ minWidth: 200 }}
+      options={(list.data?.items ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.floorCount})` }))}
+    />
+  );
+}
+
+function UnitsAndFlats() {
+  const { t } = useTranslation();
+  const [building, setBuilding] = useState<string | undefined>();
+  const [unit, setUnit] = useState<string | undefined>();
+  const [openUnit, setOpenUnit] = useState(false);
+  const [openFlat, setOpenFlat] = useState(false);
+  const units = useQuery({
+    queryKey: ['units', building],
+    enabled: !!building,
+    queryFn: async () => unwrap(await api.GET('/api/v1/units', { params: { query: { limit: 500, buildingId: building } } })),
+  });
+  const flats = useQuery({
+    queryKey: ['flats', unit],
+    enabled: !!unit,
+    queryFn: async () => unwrap(await api.GET('/api/v1/flats', { params: { query: { limit: 500, unitId: unit } } })),
+  });
+  const createUnit = useCreate(['units'], async (b: Schemas['CreateUnitDto']) => unwrap(await api.POST('/api/v1/units', { body: b })));
+  const createFlat = useCreate(['flats'], async (b: Schemas['CreateFlatDto']) => unwrap(await api.POST('/api/v1/flats', { body: b })));
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space wrap>
+        <Typography.Text>{t('admin.building')}</Typography.Text>
+        <BuildingSelect value={building} onChange={(v) => { setBuilding(v); setUnit(undefined); }} />
+        <Button disabled={!building} icon={<PlusOutlined />} onClick={() => setOpenUnit(true)}>
+          {t('admin.newUnit')}
+        </Button>
+      </Space>
+      <Table
+        size="small"
+        rowKey="id"
+        dataSource={units.data?.items ?? []}
+        pagination={false}
+        rowSelection={{ type: 'radio', selectedRowKeys: unit ? [unit] : [], onChange: (keys) => setUnit(String(keys[0])) }}
+        columns={[
+          { title: t('admin.unitName'), dataIndex: 'name' },
+          { title: t('admin.floors'), dataIndex: 'floorCount' },
+        ]}
+      />
+      <Space wrap>
+        <Button disabled={!unit} icon={<PlusOutlined />} onClick={() => setOpenFlat(true)}>
+          {t('admin.newFlat')}
+        </Button>
+      </Space>
+      <Table
+        size="small"
+        rowKey="id"
+        dataSource={flats.data?.items ?? []}
+        pagination={{ pageSize: 20, size: 'small' }}
+        columns={[
+          { title: t('admin.flatNumber'), dataIndex: 'number' },
+          { title: t('admin.floor'), dataIndex: 'floor' },
+          { title: t('admin.area'), dataIndex: 'areaM2' },
+        ]}
+      />
+      <CreateModal title={t('admin.newUnit')} open={openUnit} onClose={() => setOpenUnit(false)} onSubmit={(v: { name: string; floorCount: number }) => createUnit.mutateAsync({ ...v, buildingId: building ?? '' })}>
+        <Form.Item name="name" label={t('admin.unitName')} rules={[{ required: true }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="floorCount" label={t('admin.floors')} rules={[{ required: true }]}>
+          <InputNumber min={2} max={40} />
+        </Form.Item>
+      </CreateModal>
+      <CreateModal title={t('admin.newFlat')} open={openFlat} onClose={() => setOpenFlat(false)} onSubmit={(v: { number: string; floor: number; areaM2: number }) => createFlat.mutateAsync({ ...v, unitId: unit ?? '' })}>
+        <Form.Item name="number" label={t('admin.flatNumber')} rules={[{ required: true }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="floor" label={t('admin.floor')} rules={[{ required: true }]}>
+          <InputNumber min={1} max={40} />
+        </Form.Item>
+        <Form.Item name="areaM2" label={t('admin.area')} rules={[{ required: true }]}>
+          <InputNumber min={1} max={1000} step={0.01} />
+        </Form.Item>
+      </CreateModal>
+    </Space>
+  );
+}
+
+function Elevators() {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [building, setBuilding] = useState<string | undefined>();
+  const list = useQuery({ queryKey: ['elevators'], queryFn: async () => unwrap(await api.GET('/api/v1/elevators', { params: { query: { limit: 500 } } })) });
+  const create = useCreate(['elevators'], async (b: Schemas['CreateElevatorDto']) => unwrap(await api.POST('/api/v1/elevators', { body: b })));
+  return (
+    <>
+      <Toolbar onAdd={() => setOpen(true)} />
+      <Table
+        size="small"
+        rowKey="id"
+        loading={list.isLoading}
+        dataSource={list.data?.items ?? []}
+        scroll={{ x: 600 }}
+        columns={[
+          { title: t('alarms.code'), dataIndex: 'registrationCode', render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
+          { title: t('elevator.rescueCode'), dataIndex: 'rescueCode' },
+          { title: t('admin.model'), dataIndex: 'model' },
+          { title: t('admin.commissioned'), dataIndex: 'commissionedOn' },
+          { title: t('admin.notes'), render: (_, e) => e.registrationCodeNotes.join('; ') || '—' },
+        ]}
+      />
+      <CreateModal
+        title={t('admin.newElevator')}
+        open={open}
+        onClose={() => setOpen(false)}
+        onSubmit={(v: Schemas['CreateElevatorDto'] & { floors: number }) => {
+          const { floors, ...rest } = v;
+          return create.mutateAsync({ ...rest, servedFloors: Array.from({ length: floors }, (_, i) => i + 1) });
+        }}
+      >
+        <Form.Item label={t('admin.building')}>
+          <BuildingSelect value={building} onChange={setBuilding} />
+        </Form.Item>
+        <Form.Item name="unitId" label={t('admin.unitName')} rules={[{ required: true }]}>
+          <UnitSelect buildingId={building} />
+        </Form.Item>
+        <Form.Item name="registrationCode" label={t('alarms.code')} rules={[{ required: true, pattern: /^[0-9A-Za-z]{20}$/, message: t('admin.codeRule') }]}>
+          <Input maxLength={20} />
+        </Form.Item>
+        <Form.Item name="rescueCode" label={t('elevator.rescueCode')}>
+          <Input maxLength={6} />
+        </Form.Item>
+        <Form.Item name="floors" label={t('admin.servedFloors')} rules={[{ required: true }]}>
+          <InputNumber min={2} max={40} />
+        </Form.Item>
+        <Form.Item name="model" label={t('admin.model')}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="commissionedOn" label={t('admin.commissioned')}>
+          <Input placeholder="2024-05-01" />
+        </Form.Item>
+      </CreateModal>
+    </>
+  );
+}
+
+function Devices() {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [open, setOpen] = useState(false);
+  const [secret, setSecret] = useState<{ serial: string; secret: string } | null>(null);
+  const list = useQuery({ queryKey: ['devices'], queryFn: async () => unwrap(await api.GET('/api/v1/devices', { params: { query: { limit: 500 } } })) });
+  const elevators = useQuery({ queryKey: ['elevators'], queryFn: async () => unwrap(await api.GET('/api/v1/elevators', { params: { query: { limit: 500 } } })) });
+  const create = useCreate(['devices'], async (b: Schemas['CreateDeviceDto']) => unwrap(await api.POST('/api/v1/devices', { body: b })));
+  return (
+    <>
+      <Toolbar onAdd={() => setOpen(true)} />
+      <Table
+        size="small"
+        rowKey="id"
+        loading={list.isLoading}
+        dataSource={list.data?.items ?? []}
+        scroll={{ x: 600 }}
+        columns={[
+          { title: t('admin.serial'), dataIndex: 'serial', render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
+          { title: t('admin.elevator'), render: (_, d) => elevators.data?.items.find((e) => e.id === d.elevatorId)?.registrationCode ?? d.elevatorId },
+          { title: t('admin.firmware'), dataIndex: 'firmware' },
+          { title: t('admin.deviceStatus'), render: (_, d) => t(`deviceStatus.${d.revokedAt ? 'revoked' : 'active'}`) },
+        ]}
+      />
+      <CreateModal
+        title={t('admin.newDevice')}
+        open={open}
+        onClose={() => setOpen(false)}
+        onSubmit={async (v: Schemas['CreateDeviceDto']) => {
+          const d = await create.mutateAsync(v);
+          setSecret({ serial: d.device.serial, secret: d.secret });
+        }}
+      >
+        <Form.Item name="serial" label={t('admin.serial')} rules={[{ required: true }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="elevatorId" label={t('admin.elevator')} rules={[{ required: true }]}>
+          <Select showSearch optionFilterProp="label" options={(elevators.data?.items ?? []).map((e) => ({ value: e.id, label: e.registrationCode }))} />
+        </Form.Item>
+        <Form.Item name="firmware" label={t('admin.firmware')}>
+          <Input />
+        </Form.Item>
+      </CreateModal>
+      <Modal open={secret !== null} title={t('admin.secretTitle')} onCancel={() => setSecret(null)} footer={<Button onClick={() => setSecret(null)}>{t('admin.secretDone')}</Button>}>
+        <Alert type="warning" showIcon message={t('admin.secretOnce')} style={{ marginBottom: 12 }} />
+        <Typography.Paragraph>
+          {t('admin.serial')}: <Typography.Text code>{secret?.serial}</Typography.Text>
+        </Typography.Paragraph>
+        <Typography.Paragraph copyable={{ text: secret?.secret ?? '', onCopy: () => void message.success(t('admin.copied')) }} data-testid="device-secret">
+          <Typography.Text code>{secret?.secret}</Typography.Text>
+        </Typography.Paragraph>
+      </Modal>
+    </>
+  );
+}
+
+const ROLES = ['admin', 'firm', 'owner', 'agent', 'insurer', 'regulator'] as const;
+
+function Users() {
+  const { t } = useTranslation();
+  const phone = useIsPhone();
+  const [open, setOpen] = useState(false);
+  const [role, setRole] = useState<(typeof ROLES)[number]>('firm');
+  const list = useQuery({ queryKey: ['users'], queryFn: async () => unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 500 } } })) });
+  const orgs = useQuery({ queryKey: ['orgs'], queryFn: async () => unwrap(await api.GET('/api/v1/organisations', { params: { query: { limit: 500 } } })) });
+  const create = useCreate(['users'], async (b: Schemas['CreateUserDto']) => unwrap(await api.POST('/api/v1/users', { body: b })));
+  return (
+    <>
+      <Toolbar onAdd={() => setOpen(true)} />
+      <Table
+        size="small"
+        rowKey="id"
+        loading={list.isLoading}
+        dataSource={list.data?.items ?? []}
+        scroll={{ x: phone ? 500 : undefined }}
+        columns={[
+          { title: t('auth.username'), dataIndex: 'username' },
+          { title: t('admin.displayName'), dataIndex: 'displayName' },
+          { title: t('admin.role'), render: (_, u) => t(`roles.${u.role}`) },
+          { title: t('admin.binding'), render: (_, u) => orgs.data?.items.find((o) => o.id === u.organisationId)?.name ?? u.regionCode ?? u.unitId ?? u.ownerId ?? '—' },
+        ]}
+      />
+      <CreateModal title={t('admin.newUser')} open={open} onClose={() => setOpen(false)} onSubmit={(v: Schemas['CreateUserDto']) => create.mutateAsync({ ...v, role })}>
+        <Form.Item label={t('admin.role')} required>
+          <Select value={role} onChange={setRole} options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+        </Form.Item>
+        <Form.Item name="username" label={t('auth.username')} rules={[{ required: true }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="displayName" label={t('admin.displayName')} rules={[{ required: true }]}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, min: 10 }]}>
+          <Input.Password />
+        </Form.Item>
+        {(role === 'firm' || role === 'insurer') && (
+          <Form.Item name="organisationId" label={t('admin.organisation')} rules={[{ required: true }]}>
+            <Select
+              showSearch
+              optionFilterProp="label"
+              options={(orgs.data?.items ?? [])
+                .filter((o) => o.kind === (role === 'firm' ? 'maintenance_firm' : 'insurer'))
+                .map((o) => ({ value: o.id, label: o.name }))}
+            />
+          </Form.Item>
+        )}
+        {role === 'regulator' && (
+          <Form.Item name="regionCode" label={t('admin.region')} rules={[{ required: true }]}>
+            <RegionSelect />
+          </Form.Item>
+        )}
+        {role === 'agent' && (
+          <Form.Item name="unitId" label={t('admin.unitName')} rules={[{ required: true }]}>
+            <UnitSelect />
+          </Form.Item>
+        )}
+        {role === 'owner' && (
+          <Form.Item name="ownerId" label={t('admin.ownerId')} rules={[{ required: true }]}>
+            <Input placeholder="uuid" />
+          </Form.Item>
+        )}
+      </CreateModal>
+    </>
+  );
+}

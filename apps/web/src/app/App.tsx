@@ -1,0 +1,87 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { LiveProvider } from '../api/live';
+import { type Role, SessionProvider, useSession } from '../api/session';
+import { LoginPage } from '../login/LoginPage';
+import { Loading } from '../ui/Loading';
+import { AppShell } from './AppShell';
+
+const FleetPage = lazy(() => import('../fleet/FleetPage'));
+const AlarmsPage = lazy(() => import('../alarms/AlarmsPage'));
+const ElevatorPage = lazy(() => import('../elevator/ElevatorPage'));
+const PlanPage = lazy(() => import('../maintenance/PlanPage'));
+const OversightPage = lazy(() => import('../oversight/OversightPage'));
+const AdminPage = lazy(() => import('../admin/AdminPage'));
+
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { staleTime: 15_000, retry: 1, refetchOnWindowFocus: false } },
+});
+
+/** Where each role starts its day. */
+export function homeOf(role: Role): string {
+  switch (role) {
+    case 'regulator':
+      return '/oversight';
+    case 'firm':
+      return '/alarms';
+    default:
+      return '/fleet';
+  }
+}
+
+function Authenticated() {
+  const { user, token } = useSession();
+  if (!user || !token) return <Navigate to="/login" replace />;
+  return (
+    <LiveProvider token={token}>
+      <AppShell>
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/" element={<Navigate to={homeOf(user.role)} replace />} />
+            <Route path="/fleet" element={<FleetPage />} />
+            <Route path="/alarms" element={<AlarmsPage />} />
+            <Route path="/elevators/:id" element={<ElevatorPage />} />
+            <Route path="/maintenance" element={<PlanPage />} />
+            <Route path="/oversight" element={<OversightPage />} />
+            <Route path="/admin" element={<AdminPage />} />
+            <Route path="*" element={<Navigate to={homeOf(user.role)} replace />} />
+          </Routes>
+        </Suspense>
+      </AppShell>
+    </LiveProvider>
+  );
+}
+
+function Localised() {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#1456f0', borderRadius: 6 } }}
+    >
+      <AntApp>
+        <BrowserRouter>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route path="/*" element={<Authenticated />} />
+          </Routes>
+        </BrowserRouter>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <SessionProvider>
+        <Localised />
+      </SessionProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,118 @@
+import {
+  AlertOutlined,
+  AppstoreOutlined,
+  AuditOutlined,
+  CalendarOutlined,
+  LogoutOutlined,
+  MenuOutlined,
+  SettingOutlined,
+} from '@ant-design/icons';
+import { Badge, Button, Drawer, Dropdown, Layout, Menu, Space, Typography } from 'antd';
+import { type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useLocation, useNavigate } from 'react-router';
+import { useLive } from '../api/live';
+import { type Role, useSession, useUser } from '../api/session';
+import { EntrapmentAlert } from '../alarms/EntrapmentAlert';
+import { LangSwitch } from '../ui/LangSwitch';
+import { useIsPhone } from '../ui/useIsPhone';
+
+interface NavItem {
+  key: string;
+  icon: ReactNode;
+  label: string;
+  roles: Role[];
+}
+
+/** The frame around every screen: the menu the role may use, the user, the language, the link state. */
+export function AppShell({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const user = useUser();
+  const { logout } = useSession();
+  const live = useLive();
+  const phone = useIsPhone();
+  const [drawer, setDrawer] = useState(false);
+  const navigate = useNavigate();
+  const location = useLocation();
+
+  const all: NavItem[] = [
+    { key: '/alarms', icon: <AlertOutlined />, label: t('nav.alarms'), roles: ['admin', 'firm', 'regulator'] },
+    { key: '/fleet', icon: <AppstoreOutlined />, label: t('nav.fleet'), roles: ['admin', 'firm', 'regulator', 'owner', 'agent', 'insurer'] },
+    { key: '/maintenance', icon: <CalendarOutlined />, label: t('nav.maintenance'), roles: ['admin', 'firm'] },
+    { key: '/oversight', icon: <AuditOutlined />, label: t('nav.oversight'), roles: ['admin', 'regulator'] },
+    { key: '/admin', icon: <SettingOutlined />, label: t('nav.admin'), roles: ['admin'] },
+  ];
+  const items = all.filter((i) => i.roles.includes(user.role));
+  const selected = items.find((i) => location.pathname.startsWith(i.key))?.key ?? '';
+  const menu = (
+    <Menu
+      mode="inline"
+      selectedKeys={[selected]}
+      items={items.map((i) => ({ key: i.key, icon: i.icon, label: i.label }))}
+      onClick={(e) => {
+        setDrawer(false);
+        void navigate(e.key);
+      }}
+      style={{ borderInlineEnd: 'none' }}
+    />
+  );
+  const brand = (
+    <Space size={8} style={{ padding: '16px 20px', whiteSpace: 'nowrap' }}>
+      <img src="/favicon.svg" alt="" width={24} height={24} />
+      <Typography.Text strong style={{ fontSize: 16 }}>
+        {t('app.name')}
+      </Typography.Text>
+    </Space>
+  );
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      {!phone && (
+        <Layout.Sider theme="light" width={200} style={{ borderInlineEnd: '1px solid #f0f0f0' }}>
+          {brand}
+          {menu}
+        </Layout.Sider>
+      )}
+      <Drawer open={drawer} placement="left" width={240} onClose={() => setDrawer(false)} styles={{ body: { padding: 0 } }} title={t('app.name')}>
+        {menu}
+      </Drawer>
+      <Layout>
+        <Layout.Header
+          style={{
+            background: '#fff',
+            padding: phone ? '0 12px' : '0 24px',
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'space-between',
+            borderBottom: '1px solid #f0f0f0',
+            height: 56,
+            lineHeight: '56px',
+          }}
+        >
+          <Space>
+            {phone && <Button type="text" icon={<MenuOutlined />} aria-label={t('nav.menu')} onClick={() => setDrawer(true)} />}
+            {phone && <Typography.Text strong>{t('app.name')}</Typography.Text>}
+            <Badge status={live.connected ? 'success' : 'error'} text={phone ? '' : live.connected ? t('live.connected') : t('live.disconnected')} />
+          </Space>
+          <Space size={phone ? 4 : 12}>
+            <LangSwitch />
+            <Dropdown
+              menu={{
+                items: [
+                  { key: 'role', label: `${t(`roles.${user.role}`)} · ${user.username}`, disabled: true },
+                  { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), onClick: logout },
+                ],
+              }}
+            >
+              <Button type="text" data-testid="user-menu">
+                {phone ? user.displayName.slice(0, 6) : user.displayName}
+              </Button>
+            </Dropdown>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ padding: phone ? 8 : 20, minWidth: 0 }}>{children}</Layout.Content>
+      </Layout>
+      {(user.role === 'firm' || user.role === 'admin') && <EntrapmentAlert />}
+    </Layout>
+  );
+}
