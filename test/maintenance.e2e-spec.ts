@@ -175,6 +175,18 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
         elevatorId: string;
       }>;
       expect(work.map((w) => w.elevatorId)).toContain(elevatorId);
+      // `overdue=false` means every elevator (as no parameter), `overdue=true` only the late ones,
+      // and anything else is a field error.
+      const notOnlyOverdue = (await get(firmA, '/maintenance/plan?limit=500&overdue=false').expect(200)).body
+        .items as Array<{ elevatorId: string; overdueLevels: string[] }>;
+      expect(notOnlyOverdue.map((w) => w.elevatorId).sort()).toEqual(work.map((w) => w.elevatorId).sort());
+      const late = (await get(firmA, '/maintenance/plan?limit=500&overdue=true').expect(200)).body
+        .items as Array<{
+        overdueLevels: string[];
+      }>;
+      expect(late.every((w) => w.overdueLevels.length > 0)).toBe(true);
+      const bad = await get(firmA, '/maintenance/plan?overdue=maybe').expect(400);
+      expect(JSON.stringify(bad.body)).toContain('overdue');
       const firmB = await t.login(fleet.users.firmB);
       await get(firmB, `/elevators/${elevatorId}/maintenance-plan`).expect(404);
     });

@@ -16,7 +16,11 @@ function platformDefaults(config: AppConfig): { api: string; mqtt: string; crede
   };
 }
 
-const HELP = (d: { api: string; mqtt: string; credentials: string }): string => `liftwatch device simulator — simulated retrofit elevator controllers over MQTT
+const HELP = (d: {
+  api: string;
+  mqtt: string;
+  credentials: string;
+}): string => `liftwatch device simulator — simulated retrofit elevator controllers over MQTT
 
 Usage: npm run sim -- [options]
 

@@ -24,6 +24,8 @@ export interface ControllerOptions {
   reportEvents?: boolean;
   /** false: publish only when driven (sampleStatus…), no periodic timers (benchmark) */
   periodic?: boolean;
+  /** the energy meter's register at start (kWh); random when not given */
+  meterKwh?: number;
   /** extra mqtt.js options (tests) */
   mqtt?: Partial<IClientOptions>;
   now?: () => number;
@@ -79,7 +81,8 @@ export class SimulatedController extends EventEmitter {
   private meterId: string;
   private meterOffset = 0;
   private readonly now: () => number;
-  private readonly o: Required<Omit<ControllerOptions, 'mqtt' | 'now' | 'ratedSpeedMps'>> & ControllerOptions;
+  private readonly o: Required<Omit<ControllerOptions, 'mqtt' | 'now' | 'ratedSpeedMps' | 'meterKwh'>> &
+    ControllerOptions;
 
   constructor(options: ControllerOptions) {
     super();
@@ -98,7 +101,10 @@ export class SimulatedController extends EventEmitter {
       ) as ControllerOptions),
     };
     this.now = options.now ?? Date.now;
-    this.model = new ElevatorModel({ floors: options.floors, ratedSpeedMps: options.ratedSpeedMps });
+    this.model = new ElevatorModel(
+      { floors: options.floors, ratedSpeedMps: options.ratedSpeedMps },
+      options.meterKwh,
+    );
     this.meterId = `M-${options.serial}`;
   }
 

@@ -38,6 +38,8 @@ export interface FleetOptions {
   heartbeatIntervalMs?: number;
   meterIntervalMs?: number;
   faults?: FaultPlan[];
+  /** each controller's energy register at start, by serial (continues a meter's history) */
+  meterKwh?: ReadonlyMap<string, number>;
   /** connections opened at once while starting */
   connectConcurrency?: number;
   controller?: Partial<ControllerOptions>;
@@ -72,6 +74,7 @@ export class Fleet {
           statusIntervalMs: o.statusIntervalMs,
           heartbeatIntervalMs: o.heartbeatIntervalMs,
           meterIntervalMs: o.meterIntervalMs,
+          meterKwh: o.meterKwh?.get(d.serial),
           ...o.controller,
         }),
     );

@@ -9,3 +9,4 @@ export * from './csv';
 export * from './safe-input';
 export * from './table-export';
 export * from './lang-query.dto';
+export * from './query-boolean';

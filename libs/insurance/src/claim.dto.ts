@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayUnique,
@@ -14,7 +13,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { type ExportFormat, type Lang, LANGS, PageQueryDto } from '@liftwatch/contract';
+import { type ExportFormat, type Lang, LANGS, PageQueryDto, QueryBoolean } from '@liftwatch/contract';
 import { CLAIM_STATUSES, type ClaimStatus, type StageAge } from './claim-workflow';
 import { type EvidenceBundle } from './evidence';
 import { type EntrapmentTier, type SuggestedPayout } from './payout';
@@ -117,7 +116,7 @@ export class ClaimQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ description: 'only claims not yet closed or rejected' })
   @IsOptional()
-  @Type(() => Boolean)
+  @QueryBoolean()
   @IsBoolean()
   open?: boolean;
 
@@ -135,7 +134,7 @@ export class ClaimExportQueryDto {
 
   @ApiPropertyOptional({ description: 'only claims not yet closed or rejected' })
   @IsOptional()
-  @Type(() => Boolean)
+  @QueryBoolean()
   @IsBoolean()
   open?: boolean;
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { type Lang, LANGS, PageQueryDto } from '@liftwatch/contract';
+import { type Lang, LANGS, PageQueryDto, QueryBoolean } from '@liftwatch/contract';
 import { type Level, LEVELS } from './plan/levels';
 
 export class PlanQueryDto extends PageQueryDto {
@@ -20,7 +20,7 @@ export class PlanQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ default: false, description: 'only elevators with an overdue level' })
   @IsOptional()
-  @Type(() => Boolean)
+  @QueryBoolean()
   @IsBoolean()
   overdue: boolean = false;
 }

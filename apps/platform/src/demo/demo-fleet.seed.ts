@@ -412,16 +412,22 @@ export async function seedDemoFleet(app: INestApplication, log: DemoLog, dataDir
     `SELECT id, registration_code FROM elevators WHERE registration_code = ANY($1::text[]) ORDER BY registration_code`,
     [DEMO_REGISTRATION_CODES],
   );
+  const visits = new Map<string, Array<{ from: number; to: number }>>();
   for (const e of demoElevators) {
     const lastDaysAgo = e.registration_code === UNITS[0]?.registrationCode ? 25 : 4;
     for (let daysAgo = 88, n = 0; daysAgo >= lastDaysAgo; daysAgo -= 14, n++) {
       const level: Level = n === 0 ? 'annual' : 'half_month';
       const arrived = new Date(`${addDays(clock.today(), -daysAgo)}T09:30:00+08:00`);
+      const departed = new Date(arrived.getTime() + 70 * 60_000);
+      visits.set(e.id, [
+        ...(visits.get(e.id) ?? []),
+        { from: arrived.getTime() + 5 * 60_000, to: departed.getTime() - 5 * 60_000 },
+      ]);
       await records.create(actor, e.id, {
         kind: 'routine',
         level,
         arrivedAt: arrived.toISOString(),
-        departedAt: new Date(arrived.getTime() + 70 * 60_000).toISOString(),
+        departedAt: departed.toISOString(),
         technicians: [
           { name: '李建国', certificateNumber: 'T1-4401-2018-0312' },
           { name: '陈志强', certificateNumber: 'T1-4401-2020-0877' },
@@ -452,6 +458,7 @@ export async function seedDemoFleet(app: INestApplication, log: DemoLog, dataDir
       deviceId: deviceIds.get(c.serial) ?? '',
       serial: c.serial,
       floors: c.floors,
+      visits: visits.get(c.elevatorId),
     })),
     clock.today(),
     {

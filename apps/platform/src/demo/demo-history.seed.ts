@@ -13,6 +13,8 @@ export interface DemoHistoryElevator {
   deviceId: string;
   serial: string;
   floors: number;
+  /** maintenance visits (epoch ms): the car is in inspection mode, as a controller reports it */
+  visits?: ReadonlyArray<{ from: number; to: number }>;
 }
 
 /** A small deterministic random source, so every fresh demo shows the same history. */
@@ -43,8 +45,17 @@ export async function seedDemoHistory(
   for (const [n, e] of elevators.entries()) {
     const rnd = lcg(9001 + n);
     const meter: Array<{ ts: number; kwh: number }> = [];
-    const status: Array<{ ts: number; running: boolean; floor: number; doorClosed: boolean; dir: number }> =
-      [];
+    const status: Array<{
+      ts: number;
+      running: boolean;
+      floor: number;
+      doorClosed: boolean;
+      dir: number;
+      mode?: number;
+    }> = [];
+    const visits = e.visits ?? [];
+    const duringVisit = (ts: number): boolean =>
+      visits.some((v) => ts >= v.from - 60_000 && ts <= v.to + 60_000);
     let kwh = 1200 + Math.floor(rnd() * 800);
     let floor = 1;
     const firstDay = addDays(today, -o.meterDays);
@@ -57,6 +68,7 @@ export async function seedDemoHistory(
       if (h < tripFrom) continue;
       for (let t = 0; t < trips; t++) {
         const start = h + Math.floor(((t + rnd() * 0.6) / Math.max(1, trips)) * 3_400_000);
+        if (duringVisit(start)) continue; // out of service for passengers while maintained
         const to = floor === 1 ? 2 + Math.floor(rnd() * (e.floors - 1)) : 1;
         const dir = to > floor ? 1 : 2;
         const seconds = 6 + Math.abs(to - floor) * 3;
@@ -70,6 +82,12 @@ export async function seedDemoHistory(
           dir: 0,
         });
         floor = to;
+      }
+    }
+    for (const v of visits) {
+      if (v.from < tripFrom) continue;
+      for (let ts = v.from; ts <= v.to; ts += 60_000) {
+        status.push({ ts, running: false, floor, doorClosed: true, dir: 0, mode: 2 });
       }
     }
     for (let i = 0; i < meter.length; i += 5000) {
@@ -94,8 +112,9 @@ export async function seedDemoHistory(
       await ds.query(
         `INSERT INTO telemetry_status (elevator_id, device_id, ts, seq, received_at, running, direction, floor, door_zone,
                                        door_closed, passenger, mode)
-         SELECT $1, $2, to_timestamp(t / 1000.0), s, to_timestamp(t / 1000.0), r, d, f, NOT r, c, false, 1
-           FROM unnest($3::float8[], $4::int8[], $5::bool[], $6::int2[], $7::int2[], $8::bool[]) AS x(t, s, r, d, f, c)
+         SELECT $1, $2, to_timestamp(t / 1000.0), s, to_timestamp(t / 1000.0), r, d, f, NOT r, c, false, m
+           FROM unnest($3::float8[], $4::int8[], $5::bool[], $6::int2[], $7::int2[], $8::bool[], $9::int2[])
+             AS x(t, s, r, d, f, c, m)
          ON CONFLICT DO NOTHING`,
         [
           e.elevatorId,
@@ -106,6 +125,7 @@ export async function seedDemoHistory(
           chunk.map((x) => x.dir),
           chunk.map((x) => x.floor),
           chunk.map((x) => x.doorClosed),
+          chunk.map((x) => x.mode ?? 1),
         ],
       );
     }

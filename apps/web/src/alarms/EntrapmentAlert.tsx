@@ -3,7 +3,6 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { type AlarmEvent, useLive } from '../api/live';
-import { currentLang } from '../i18n';
 import { fmtDateTime } from '../ui/format';
 import { AlarmDrawer } from './AlarmDrawer';
 import { Countdown } from './Countdown';
@@ -79,7 +78,6 @@ export function EntrapmentAlert() {
         title={<span style={{ color: '#f5222d' }}>{t('entrapment.title')}</span>}
         onCancel={dismiss}
         maskClosable={false}
-        data-testid="entrapment-popup"
         footer={
           current && (
             <Space wrap>
@@ -109,6 +107,7 @@ export function EntrapmentAlert() {
           )
         }
       >
+        <div data-testid="entrapment-popup">
         {current && (
           <Descriptions column={1} size="small">
             <Descriptions.Item label={t('alarms.place')}>{current.place ?? current.registrationCode ?? current.elevatorId}</Descriptions.Item>
@@ -127,7 +126,7 @@ export function EntrapmentAlert() {
           </Descriptions>
         )}
         {queue.length > 1 && <div style={{ color: '#f5222d' }}>{t('entrapment.more', { n: queue.length - 1 })}</div>}
-        <span style={{ display: 'none' }}>{currentLang()}</span>
+        </div>
       </Modal>
       <AlarmDrawer id={drawer} onClose={() => setDrawer(null)} />
     </>

@@ -6,6 +6,7 @@ import {
   LogoutOutlined,
   MenuOutlined,
   SettingOutlined,
+  UserOutlined,
 } from '@ant-design/icons';
 import { Badge, Button, Drawer, Dropdown, Layout, Menu, Space, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
@@ -99,13 +100,13 @@ export function AppShell({ children }: { children: ReactNode }) {
             <Dropdown
               menu={{
                 items: [
-                  { key: 'role', label: `${t(`roles.${user.role}`)} · ${user.username}`, disabled: true },
+                  { key: 'role', label: `${user.displayName} · ${t(`roles.${user.role}`)} · ${user.username}`, disabled: true },
                   { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), onClick: logout },
                 ],
               }}
             >
               <Button type="text" data-testid="user-menu">
-                {phone ? user.displayName.slice(0, 6) : user.displayName}
+                {phone ? <UserOutlined /> : user.displayName}
               </Button>
             </Dropdown>
           </Space>

@@ -11,6 +11,7 @@ import { useFleet } from '../fleet/useFleet';
 import { currentLang } from '../i18n';
 import { Chart } from '../ui/Chart';
 import { fmtDate, fmtDateTime, fmtMoney, fromNow } from '../ui/format';
+import { IotTag } from '../ui/IotTag';
 import { Loading } from '../ui/Loading';
 import { directionArrow, StatusTag } from '../ui/status';
 import { Shaft } from './Shaft';
@@ -191,7 +192,10 @@ export default function ElevatorPage() {
                 <Descriptions.Item label={t('elevator.term')}>
                   {contract.startsOn} ~ {contract.endsOn}
                 </Descriptions.Item>
-                <Descriptions.Item label={t('elevator.policy')}>{contract.effectivePolicyCode}</Descriptions.Item>
+                <Descriptions.Item label={t('elevator.policy')}>{contract.effectivePolicyCode === 'tsg-t5002'
+                    ? t('elevator.policyStandard')
+                    : t('elevator.policyOnDemand', { code: contract.effectivePolicyCode })}
+                </Descriptions.Item>
                 <Descriptions.Item label={t('elevator.annualFee')}>{fmtMoney(contract.annualFeeFen)}</Descriptions.Item>
               </Descriptions>
             ) : (
@@ -259,7 +263,7 @@ export default function ElevatorPage() {
                 { title: t('elevator.technicians'), render: (_, r) => r.technicians.map((x) => x.name).join('、') },
                 {
                   title: t('elevator.iot'),
-                  render: (_, r) => <Tag color={r.iot.status === 'verified' ? 'green' : 'orange'}>{t(`iot.${r.iot.status}`)}</Tag>,
+                  render: (_, r) => <IotTag iot={r.iot} />,
                 },
                 { title: t('elevator.countersigned'), render: (_, r) => (r.countersignature ? r.countersignature.signerName : '—') },
               ]}

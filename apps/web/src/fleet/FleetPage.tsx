@@ -84,7 +84,7 @@ export default function FleetPage() {
           </Tag.CheckableTag>
         ))}
       </Space>
-      <Space wrap size={[8, 8]} style={{ width: '100%' }}>
+      <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8, alignItems: 'center' }}>
         <Input
           allowClear
           prefix={<SearchOutlined />}
@@ -103,7 +103,7 @@ export default function FleetPage() {
             setBuilding(null);
           }}
           options={regions.map(([code, name]) => ({ value: code, label: name }))}
-          style={{ width: phone ? '48%' : 180 }}
+          style={phone ? { flex: '1 1 40%', minWidth: 0 } : { width: 180 }}
         />
         <Select
           allowClear
@@ -113,10 +113,10 @@ export default function FleetPage() {
           value={building}
           onChange={(v: string | undefined) => setBuilding(v ?? null)}
           options={buildings.map(([id, name]) => ({ value: id, label: name }))}
-          style={{ width: phone ? '48%' : 240 }}
+          style={phone ? { flex: '1 1 40%', minWidth: 0 } : { width: 240 }}
         />
         <Typography.Text type="secondary">{t('fleet.shown', { n: shown.length })}</Typography.Text>
-      </Space>
+      </div>
       <Card styles={{ body: { padding: 0 } }}>
         {!phone && (
           <div className="lw-fleet-row lw-fleet-head" role="row">

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, type Schemas, unwrap } from '../api/client';
 import { fmtDateTime } from '../ui/format';
+import { IotTag } from '../ui/IotTag';
 import { Loading } from '../ui/Loading';
 import { useIsPhone } from '../ui/useIsPhone';
 
@@ -143,11 +144,13 @@ export default function PlanPage() {
               locale={{ emptyText: t('elevator.noRecords') }}
               renderItem={(r) => (
                 <List.Item>
-                  <Space direction="vertical" size={0}>
-                    <Link to={`/elevators/${r.elevatorId}`}>{fmtDateTime(r.arrivedAt)}</Link>
-                    <Typography.Text type="secondary">{r.level ? t(`level.${r.level}`) : r.kind}</Typography.Text>
+                  <Space direction="vertical" size={0} style={{ minWidth: 0 }}>
+                    <Link to={`/elevators/${r.elevatorId}`}>{snapshotPlace(r.elevatorSnapshot)}</Link>
+                    <Typography.Text type="secondary">
+                      {fmtDateTime(r.arrivedAt)} · {r.level ? t(`level.${r.level}`) : t(`recordKind.${r.kind}`, { defaultValue: r.kind })}
+                    </Typography.Text>
                   </Space>
-                  <Tag color={r.iot.status === 'verified' ? 'green' : 'orange'}>{t(`iot.${r.iot.status}`)}</Tag>
+                  <IotTag iot={r.iot} />
                 </List.Item>
               )}
             />
@@ -156,4 +159,11 @@ export default function PlanPage() {
       </Row>
     </Space>
   );
+}
+
+/** Where a visit took place, from the elevator's particulars the record keeps. */
+function snapshotPlace(snapshot: Record<string, unknown>): string {
+  const text = (k: string): string => (typeof snapshot[k] === 'string' ? (snapshot[k] as string) : '');
+  const place = [text('community'), text('building'), text('unit')].filter(Boolean).join(' ');
+  return place || text('registrationCode') || '—';
 }

@@ -34,6 +34,13 @@ export default function OversightPage() {
     queryKey: ['faults'],
     queryFn: async () => unwrap(await api.GET('/api/v1/reports/fault-rates')),
   });
+  const regionCode = overdue.data?.regionCode ?? user.regionCode ?? null;
+  const region = useQuery({
+    queryKey: ['region', regionCode],
+    enabled: regionCode !== null,
+    queryFn: async () => unwrap(await api.GET('/api/v1/regions/{code}', { params: { path: { code: regionCode ?? '' } } })),
+  });
+  const regionName = region.data ? (currentLang() === 'en' ? (region.data.nameEn ?? region.data.name) : region.data.name) : regionCode;
   if (overdue.isLoading) return <Loading />;
   const r: Overdue | undefined = overdue.data;
   const exportAs = (format: 'xlsx' | 'csv'): void => {
@@ -50,7 +57,7 @@ export default function OversightPage() {
       <Row gutter={[12, 12]}>
         <Col xs={12} md={6}>
           <Card size="small">
-            <Statistic title={t('oversight.elevators', { region: r?.regionCode ?? user.regionCode ?? '' })} value={r?.elevators ?? 0} />
+            <Statistic title={t('oversight.elevators', { region: regionName ?? '' })} value={r?.elevators ?? 0} />
           </Card>
         </Col>
         <Col xs={12} md={6}>

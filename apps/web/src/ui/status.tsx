@@ -28,5 +28,5 @@ export function StatusTag({ status }: { status: FleetStatus | null | undefined }
 }
 
 export function directionArrow(direction: number | null | undefined): string {
-  return direction === 1 ? '↑' : direction === 2 ? '↓' : '·';
+  return direction === 1 ? '↑' : direction === 2 ? '↓' : '';
 }
