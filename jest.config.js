@@ -5,7 +5,7 @@ const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }];
 const moduleNameMapper = { '^@liftwatch/([a-z-]+)$': '<rootDir>/libs/$1/src' };
 const common = {
   transform: { '^.+\\.ts$': tsJest, '^.+\\.js$': tsJest },
-  // aedes 1.x is ESM-only; let ts-jest transpile it (used once the broker role lands).
+  // aedes 1.x is ESM-only; let ts-jest transpile it for the embedded broker.
   transformIgnorePatterns: ['/node_modules/(?!aedes/)'],
   moduleNameMapper,
   testEnvironment: 'node',

@@ -1,6 +1,20 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tabs, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Space,
+  Table,
+  Tabs,
+  Typography,
+} from 'antd';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type Schemas, unwrap } from '../api/client';
@@ -76,7 +90,9 @@ function CreateModal<B extends object>({
             onClose();
           } catch (e) {
             if (e instanceof ApiError && e.fields.length > 0) {
-              form.setFields(e.fields.map((f) => ({ name: f.field.split('.'), errors: f.messages })) as never);
+              form.setFields(
+                e.fields.map((f) => ({ name: f.field.split('.'), errors: f.messages })) as never,
+              );
             }
             setError(e instanceof ApiError ? e.message : t('error.generic'));
           }
@@ -100,13 +116,26 @@ function Toolbar({ children, onAdd }: { children?: ReactNode; onAdd: () => void 
   );
 }
 
-const ORG_KINDS = ['maintenance_firm', 'insurer', 'manufacturer', 'installer', 'designer', 'constructor'] as const;
+const ORG_KINDS = [
+  'maintenance_firm',
+  'insurer',
+  'manufacturer',
+  'installer',
+  'designer',
+  'constructor',
+] as const;
 
 function Organisations() {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
-  const list = useQuery({ queryKey: ['orgs'], queryFn: async () => unwrap(await api.GET('/api/v1/organisations', { params: { query: { limit: 500 } } })) });
-  const create = useCreate(['orgs'], async (b: Schemas['CreateOrganisationDto']) => unwrap(await api.POST('/api/v1/organisations', { body: b })));
+  const list = useQuery({
+    queryKey: ['orgs'],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/organisations', { params: { query: { limit: 500 } } })),
+  });
+  const create = useCreate(['orgs'], async (b: Schemas['CreateOrganisationDto']) =>
+    unwrap(await api.POST('/api/v1/organisations', { body: b })),
+  );
   return (
     <>
       <Toolbar onAdd={() => setOpen(true)} />
@@ -124,7 +153,12 @@ function Organisations() {
           { title: t('admin.dutyPhone'), dataIndex: 'dutyPhone' },
         ]}
       />
-      <CreateModal title={t('admin.newOrganisation')} open={open} onClose={() => setOpen(false)} onSubmit={(v: Schemas['CreateOrganisationDto']) => create.mutateAsync(v)}>
+      <CreateModal
+        title={t('admin.newOrganisation')}
+        open={open}
+        onClose={() => setOpen(false)}
+        onSubmit={(v: Schemas['CreateOrganisationDto']) => create.mutateAsync(v)}
+      >
         <Form.Item name="kind" label={t('admin.kind')} rules={[{ required: true }]}>
           <Select options={ORG_KINDS.map((k) => ({ value: k, label: t(`orgKind.${k}`) }))} />
         </Form.Item>
@@ -149,7 +183,10 @@ function Organisations() {
 }
 
 function RegionSelect(props: { value?: string; onChange?: (v: string) => void }) {
-  const regions = useQuery({ queryKey: ['regions'], queryFn: async () => unwrap(await api.GET('/api/v1/regions', { params: { query: { limit: 500 } } })) });
+  const regions = useQuery({
+    queryKey: ['regions'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/regions', { params: { query: { limit: 500 } } })),
+  });
   return (
     <Select
       {...props}
@@ -164,8 +201,13 @@ function RegionSelect(props: { value?: string; onChange?: (v: string) => void })
 function Buildings() {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
-  const list = useQuery({ queryKey: ['buildings'], queryFn: async () => unwrap(await api.GET('/api/v1/buildings', { params: { query: { limit: 500 } } })) });
-  const create = useCreate(['buildings'], async (b: Schemas['CreateBuildingDto']) => unwrap(await api.POST('/api/v1/buildings', { body: b })));
+  const list = useQuery({
+    queryKey: ['buildings'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/buildings', { params: { query: { limit: 500 } } })),
+  });
+  const create = useCreate(['buildings'], async (b: Schemas['CreateBuildingDto']) =>
+    unwrap(await api.POST('/api/v1/buildings', { body: b })),
+  );
   return (
     <>
       <Toolbar onAdd={() => setOpen(true)} />
@@ -182,7 +224,12 @@ function Buildings() {
           { title: t('admin.region'), dataIndex: 'regionCode' },
         ]}
       />
-      <CreateModal title={t('admin.newBuilding')} open={open} onClose={() => setOpen(false)} onSubmit={(v: Schemas['CreateBuildingDto']) => create.mutateAsync(v)}>
+      <CreateModal
+        title={t('admin.newBuilding')}
+        open={open}
+        onClose={() => setOpen(false)}
+        onSubmit={(v: Schemas['CreateBuildingDto']) => create.mutateAsync(v)}
+      >
         <Form.Item name="regionCode" label={t('admin.region')} rules={[{ required: true }]}>
           <RegionSelect />
         </Form.Item>
@@ -201,7 +248,10 @@ function Buildings() {
 }
 
 function BuildingSelect({ value, onChange }: { value?: string; onChange?: (v: string) => void }) {
-  const list = useQuery({ queryKey: ['buildings'], queryFn: async () => unwrap(await api.GET('/api/v1/buildings', { params: { query: { limit: 500 } } })) });
+  const list = useQuery({
+    queryKey: ['buildings'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/buildings', { params: { query: { limit: 500 } } })),
+  });
   return (
     <Select
       value={value}
@@ -214,10 +264,19 @@ function BuildingSelect({ value, onChange }: { value?: string; onChange?: (v: st
   );
 }
 
-function UnitSelect({ value, onChange, buildingId }: { value?: string; onChange?: (v: string) => void; buildingId?: string }) {
+function UnitSelect({
+  value,
+  onChange,
+  buildingId,
+}: {
+  value?: string;
+  onChange?: (v: string) => void;
+  buildingId?: string;
+}) {
   const list = useQuery({
     queryKey: ['units', buildingId],
-    queryFn: async () => unwrap(await api.GET('/api/v1/units', { params: { query: { limit: 500, buildingId } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/units', { params: { query: { limit: 500, buildingId } } })),
   });
   return (
     <Select
@@ -240,20 +299,32 @@ function UnitsAndFlats() {
   const units = useQuery({
     queryKey: ['units', building],
     enabled: !!building,
-    queryFn: async () => unwrap(await api.GET('/api/v1/units', { params: { query: { limit: 500, buildingId: building } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/units', { params: { query: { limit: 500, buildingId: building } } })),
   });
   const flats = useQuery({
     queryKey: ['flats', unit],
     enabled: !!unit,
-    queryFn: async () => unwrap(await api.GET('/api/v1/flats', { params: { query: { limit: 500, unitId: unit } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/flats', { params: { query: { limit: 500, unitId: unit } } })),
   });
-  const createUnit = useCreate(['units'], async (b: Schemas['CreateUnitDto']) => unwrap(await api.POST('/api/v1/units', { body: b })));
-  const createFlat = useCreate(['flats'], async (b: Schemas['CreateFlatDto']) => unwrap(await api.POST('/api/v1/flats', { body: b })));
+  const createUnit = useCreate(['units'], async (b: Schemas['CreateUnitDto']) =>
+    unwrap(await api.POST('/api/v1/units', { body: b })),
+  );
+  const createFlat = useCreate(['flats'], async (b: Schemas['CreateFlatDto']) =>
+    unwrap(await api.POST('/api/v1/flats', { body: b })),
+  );
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space wrap>
         <Typography.Text>{t('admin.building')}</Typography.Text>
-        <BuildingSelect value={building} onChange={(v) => { setBuilding(v); setUnit(undefined); }} />
+        <BuildingSelect
+          value={building}
+          onChange={(v) => {
+            setBuilding(v);
+            setUnit(undefined);
+          }}
+        />
         <Button disabled={!building} icon={<PlusOutlined />} onClick={() => setOpenUnit(true)}>
           {t('admin.newUnit')}
         </Button>
@@ -263,7 +334,11 @@ function UnitsAndFlats() {
         rowKey="id"
         dataSource={units.data?.items ?? []}
         pagination={false}
-        rowSelection={{ type: 'radio', selectedRowKeys: unit ? [unit] : [], onChange: (keys) => setUnit(String(keys[0])) }}
+        rowSelection={{
+          type: 'radio',
+          selectedRowKeys: unit ? [unit] : [],
+          onChange: (keys) => setUnit(String(keys[0])),
+        }}
         columns={[
           { title: t('admin.unitName'), dataIndex: 'name' },
           { title: t('admin.floors'), dataIndex: 'floorCount' },
@@ -285,7 +360,14 @@ function UnitsAndFlats() {
           { title: t('admin.area'), dataIndex: 'areaM2' },
         ]}
       />
-      <CreateModal title={t('admin.newUnit')} open={openUnit} onClose={() => setOpenUnit(false)} onSubmit={(v: { name: string; floorCount: number }) => createUnit.mutateAsync({ ...v, buildingId: building ?? '' })}>
+      <CreateModal
+        title={t('admin.newUnit')}
+        open={openUnit}
+        onClose={() => setOpenUnit(false)}
+        onSubmit={(v: { name: string; floorCount: number }) =>
+          createUnit.mutateAsync({ ...v, buildingId: building ?? '' })
+        }
+      >
         <Form.Item name="name" label={t('admin.unitName')} rules={[{ required: true }]}>
           <Input />
         </Form.Item>
@@ -293,7 +375,14 @@ function UnitsAndFlats() {
           <InputNumber min={2} max={40} />
         </Form.Item>
       </CreateModal>
-      <CreateModal title={t('admin.newFlat')} open={openFlat} onClose={() => setOpenFlat(false)} onSubmit={(v: { number: string; floor: number; areaM2: number }) => createFlat.mutateAsync({ ...v, unitId: unit ?? '' })}>
+      <CreateModal
+        title={t('admin.newFlat')}
+        open={openFlat}
+        onClose={() => setOpenFlat(false)}
+        onSubmit={(v: { number: string; floor: number; areaM2: number }) =>
+          createFlat.mutateAsync({ ...v, unitId: unit ?? '' })
+        }
+      >
         <Form.Item name="number" label={t('admin.flatNumber')} rules={[{ required: true }]}>
           <Input />
         </Form.Item>
@@ -312,8 +401,13 @@ function Elevators() {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [building, setBuilding] = useState<string | undefined>();
-  const list = useQuery({ queryKey: ['elevators'], queryFn: async () => unwrap(await api.GET('/api/v1/elevators', { params: { query: { limit: 500 } } })) });
-  const create = useCreate(['elevators'], async (b: Schemas['CreateElevatorDto']) => unwrap(await api.POST('/api/v1/elevators', { body: b })));
+  const list = useQuery({
+    queryKey: ['elevators'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/elevators', { params: { query: { limit: 500 } } })),
+  });
+  const create = useCreate(['elevators'], async (b: Schemas['CreateElevatorDto']) =>
+    unwrap(await api.POST('/api/v1/elevators', { body: b })),
+  );
   return (
     <>
       <Toolbar onAdd={() => setOpen(true)} />
@@ -324,7 +418,11 @@ function Elevators() {
         dataSource={list.data?.items ?? []}
         scroll={{ x: 600 }}
         columns={[
-          { title: t('alarms.code'), dataIndex: 'registrationCode', render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
+          {
+            title: t('alarms.code'),
+            dataIndex: 'registrationCode',
+            render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span>,
+          },
           { title: t('elevator.rescueCode'), dataIndex: 'rescueCode' },
           { title: t('admin.model'), dataIndex: 'model' },
           { title: t('admin.commissioned'), dataIndex: 'commissionedOn' },
@@ -337,7 +435,10 @@ function Elevators() {
         onClose={() => setOpen(false)}
         onSubmit={(v: Schemas['CreateElevatorDto'] & { floors: number }) => {
           const { floors, ...rest } = v;
-          return create.mutateAsync({ ...rest, servedFloors: Array.from({ length: floors }, (_, i) => i + 1) });
+          return create.mutateAsync({
+            ...rest,
+            servedFloors: Array.from({ length: floors }, (_, i) => i + 1),
+          });
         }}
       >
         <Form.Item label={t('admin.building')}>
@@ -346,7 +447,11 @@ function Elevators() {
         <Form.Item name="unitId" label={t('admin.unitName')} rules={[{ required: true }]}>
           <UnitSelect buildingId={building} />
         </Form.Item>
-        <Form.Item name="registrationCode" label={t('alarms.code')} rules={[{ required: true, pattern: /^[0-9A-Za-z]{20}$/, message: t('admin.codeRule') }]}>
+        <Form.Item
+          name="registrationCode"
+          label={t('alarms.code')}
+          rules={[{ required: true, pattern: /^[0-9A-Za-z]{20}$/, message: t('admin.codeRule') }]}
+        >
           <Input maxLength={20} />
         </Form.Item>
         <Form.Item name="rescueCode" label={t('elevator.rescueCode')}>
@@ -371,9 +476,17 @@ function Devices() {
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
   const [secret, setSecret] = useState<{ serial: string; secret: string } | null>(null);
-  const list = useQuery({ queryKey: ['devices'], queryFn: async () => unwrap(await api.GET('/api/v1/devices', { params: { query: { limit: 500 } } })) });
-  const elevators = useQuery({ queryKey: ['elevators'], queryFn: async () => unwrap(await api.GET('/api/v1/elevators', { params: { query: { limit: 500 } } })) });
-  const create = useCreate(['devices'], async (b: Schemas['CreateDeviceDto']) => unwrap(await api.POST('/api/v1/devices', { body: b })));
+  const list = useQuery({
+    queryKey: ['devices'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/devices', { params: { query: { limit: 500 } } })),
+  });
+  const elevators = useQuery({
+    queryKey: ['elevators'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/elevators', { params: { query: { limit: 500 } } })),
+  });
+  const create = useCreate(['devices'], async (b: Schemas['CreateDeviceDto']) =>
+    unwrap(await api.POST('/api/v1/devices', { body: b })),
+  );
   return (
     <>
       <Toolbar onAdd={() => setOpen(true)} />
@@ -384,10 +497,21 @@ function Devices() {
         dataSource={list.data?.items ?? []}
         scroll={{ x: 600 }}
         columns={[
-          { title: t('admin.serial'), dataIndex: 'serial', render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
-          { title: t('admin.elevator'), render: (_, d) => elevators.data?.items.find((e) => e.id === d.elevatorId)?.registrationCode ?? d.elevatorId },
+          {
+            title: t('admin.serial'),
+            dataIndex: 'serial',
+            render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span>,
+          },
+          {
+            title: t('admin.elevator'),
+            render: (_, d) =>
+              elevators.data?.items.find((e) => e.id === d.elevatorId)?.registrationCode ?? d.elevatorId,
+          },
           { title: t('admin.firmware'), dataIndex: 'firmware' },
-          { title: t('admin.deviceStatus'), render: (_, d) => t(`deviceStatus.${d.revokedAt ? 'revoked' : 'active'}`) },
+          {
+            title: t('admin.deviceStatus'),
+            render: (_, d) => t(`deviceStatus.${d.revokedAt ? 'revoked' : 'active'}`),
+          },
         ]}
       />
       <CreateModal
@@ -403,18 +527,30 @@ function Devices() {
           <Input />
         </Form.Item>
         <Form.Item name="elevatorId" label={t('admin.elevator')} rules={[{ required: true }]}>
-          <Select showSearch optionFilterProp="label" options={(elevators.data?.items ?? []).map((e) => ({ value: e.id, label: e.registrationCode }))} />
+          <Select
+            showSearch
+            optionFilterProp="label"
+            options={(elevators.data?.items ?? []).map((e) => ({ value: e.id, label: e.registrationCode }))}
+          />
         </Form.Item>
         <Form.Item name="firmware" label={t('admin.firmware')}>
           <Input />
         </Form.Item>
       </CreateModal>
-      <Modal open={secret !== null} title={t('admin.secretTitle')} onCancel={() => setSecret(null)} footer={<Button onClick={() => setSecret(null)}>{t('admin.secretDone')}</Button>}>
+      <Modal
+        open={secret !== null}
+        title={t('admin.secretTitle')}
+        onCancel={() => setSecret(null)}
+        footer={<Button onClick={() => setSecret(null)}>{t('admin.secretDone')}</Button>}
+      >
         <Alert type="warning" showIcon message={t('admin.secretOnce')} style={{ marginBottom: 12 }} />
         <Typography.Paragraph>
           {t('admin.serial')}: <Typography.Text code>{secret?.serial}</Typography.Text>
         </Typography.Paragraph>
-        <Typography.Paragraph copyable={{ text: secret?.secret ?? '', onCopy: () => void message.success(t('admin.copied')) }} data-testid="device-secret">
+        <Typography.Paragraph
+          copyable={{ text: secret?.secret ?? '', onCopy: () => void message.success(t('admin.copied')) }}
+          data-testid="device-secret"
+        >
           <Typography.Text code>{secret?.secret}</Typography.Text>
         </Typography.Paragraph>
       </Modal>
@@ -429,9 +565,18 @@ function Users() {
   const phone = useIsPhone();
   const [open, setOpen] = useState(false);
   const [role, setRole] = useState<(typeof ROLES)[number]>('firm');
-  const list = useQuery({ queryKey: ['users'], queryFn: async () => unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 500 } } })) });
-  const orgs = useQuery({ queryKey: ['orgs'], queryFn: async () => unwrap(await api.GET('/api/v1/organisations', { params: { query: { limit: 500 } } })) });
-  const create = useCreate(['users'], async (b: Schemas['CreateUserDto']) => unwrap(await api.POST('/api/v1/users', { body: b })));
+  const list = useQuery({
+    queryKey: ['users'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 500 } } })),
+  });
+  const orgs = useQuery({
+    queryKey: ['orgs'],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/organisations', { params: { query: { limit: 500 } } })),
+  });
+  const create = useCreate(['users'], async (b: Schemas['CreateUserDto']) =>
+    unwrap(await api.POST('/api/v1/users', { body: b })),
+  );
   return (
     <>
       <Toolbar onAdd={() => setOpen(true)} />
@@ -445,12 +590,29 @@ function Users() {
           { title: t('auth.username'), dataIndex: 'username' },
           { title: t('admin.displayName'), dataIndex: 'displayName' },
           { title: t('admin.role'), render: (_, u) => t(`roles.${u.role}`) },
-          { title: t('admin.binding'), render: (_, u) => orgs.data?.items.find((o) => o.id === u.organisationId)?.name ?? u.regionCode ?? u.unitId ?? u.ownerId ?? '—' },
+          {
+            title: t('admin.binding'),
+            render: (_, u) =>
+              orgs.data?.items.find((o) => o.id === u.organisationId)?.name ??
+              u.regionCode ??
+              u.unitId ??
+              u.ownerId ??
+              '—',
+          },
         ]}
       />
-      <CreateModal title={t('admin.newUser')} open={open} onClose={() => setOpen(false)} onSubmit={(v: Schemas['CreateUserDto']) => create.mutateAsync({ ...v, role })}>
+      <CreateModal
+        title={t('admin.newUser')}
+        open={open}
+        onClose={() => setOpen(false)}
+        onSubmit={(v: Schemas['CreateUserDto']) => create.mutateAsync({ ...v, role })}
+      >
         <Form.Item label={t('admin.role')} required>
-          <Select value={role} onChange={setRole} options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />
+          <Select
+            value={role}
+            onChange={setRole}
+            options={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+          />
         </Form.Item>
         <Form.Item name="username" label={t('auth.username')} rules={[{ required: true }]}>
           <Input />

@@ -1,4 +1,17 @@
-import { Alert, Button, DatePicker, Descriptions, Drawer, Form, Input, Modal, Space, Tag, Timeline, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  DatePicker,
+  Descriptions,
+  Drawer,
+  Form,
+  Input,
+  Modal,
+  Space,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +22,14 @@ import { currentLang } from '../i18n';
 import { fmtDateTime, fmtDuration } from '../ui/format';
 import { useIsPhone } from '../ui/useIsPhone';
 import { Countdown } from './Countdown';
-import { type AlarmAction, isOpen, useAlarm, useAlarmAction, useBackdatedArrival, useCheckIn } from './useAlarms';
+import {
+  type AlarmAction,
+  isOpen,
+  useAlarm,
+  useAlarmAction,
+  useBackdatedArrival,
+  useCheckIn,
+} from './useAlarms';
 
 const NEXT: Record<string, AlarmAction[]> = {
   open: ['acknowledge', 'dispatch', 'on-site', 'resolve', 'false-alarm'],
@@ -61,18 +81,27 @@ export function AlarmDrawer({ id, onClose }: { id: string | null; onClose: () =>
             <Descriptions.Item label={t('alarms.status')}>
               <Tag data-testid="alarm-status">{t(`alarmStatus.${a.status}`)}</Tag>
             </Descriptions.Item>
-            <Descriptions.Item label={t('alarms.firstSeen')}>{fmtDateTime(a.firstSeenTs, true)}</Descriptions.Item>
+            <Descriptions.Item label={t('alarms.firstSeen')}>
+              {fmtDateTime(a.firstSeenTs, true)}
+            </Descriptions.Item>
             {rescue && (
               <>
-                <Descriptions.Item label={t('alarms.notified')}>{fmtDateTime(a.notifiedTs, true)}</Descriptions.Item>
+                <Descriptions.Item label={t('alarms.notified')}>
+                  {fmtDateTime(a.notifiedTs, true)}
+                </Descriptions.Item>
                 <Descriptions.Item label={t('alarms.deadline')}>
                   <Space wrap>
                     {fmtDateTime(a.rescueDeadline, true)}
-                    <Countdown deadline={a.rescueDeadline} done={!isOpen(a) || a.arrivedAt !== null || a.conditionClearedTs !== null} />
+                    <Countdown
+                      deadline={a.rescueDeadline}
+                      done={!isOpen(a) || a.arrivedAt !== null || a.conditionClearedTs !== null}
+                    />
                   </Space>
                 </Descriptions.Item>
                 <Descriptions.Item label={t('alarms.released')}>
-                  {a.conditionClearedTs ? `${fmtDateTime(a.conditionClearedTs, true)}（${t('alarms.trapped')} ${fmtDuration(a.trappedSeconds, lang)}）` : t('alarms.stillTrapped')}
+                  {a.conditionClearedTs
+                    ? `${fmtDateTime(a.conditionClearedTs, true)}（${t('alarms.trapped')} ${fmtDuration(a.trappedSeconds, lang)}）`
+                    : t('alarms.stillTrapped')}
                 </Descriptions.Item>
                 <Descriptions.Item label={t('alarms.arrived')}>
                   {a.arrivedAt ? (
@@ -107,7 +136,9 @@ export function AlarmDrawer({ id, onClose }: { id: string | null; onClose: () =>
                     type={action === 'resolve' || action === 'acknowledge' ? 'primary' : 'default'}
                     danger={action === 'false-alarm'}
                     loading={act.isPending && act.variables.action === action}
-                    onClick={() => void run(act.mutateAsync({ id: a.id, action, note: note.trim() || undefined }))}
+                    onClick={() =>
+                      void run(act.mutateAsync({ id: a.id, action, note: note.trim() || undefined }))
+                    }
                     data-testid={`action-${action}`}
                   >
                     {t(`alarmAction.${action}`)}
@@ -115,7 +146,12 @@ export function AlarmDrawer({ id, onClose }: { id: string | null; onClose: () =>
                 ))}
                 {rescue && (
                   <>
-                    <Button onClick={() => void run(checkIn.mutateAsync({ id: a.id, note: note.trim() || undefined }))} data-testid="action-check-in">
+                    <Button
+                      onClick={() =>
+                        void run(checkIn.mutateAsync({ id: a.id, note: note.trim() || undefined }))
+                      }
+                      data-testid="action-check-in"
+                    >
                       {t('alarms.checkIn')}
                     </Button>
                     <Button type="link" onClick={() => setArrivalOpen(true)}>
@@ -134,7 +170,9 @@ export function AlarmDrawer({ id, onClose }: { id: string | null; onClose: () =>
             items={a.timeline.map((e) => ({
               children: (
                 <div>
-                  <Typography.Text strong>{t(`timeline.${e.kind}`, { defaultValue: e.kind })}</Typography.Text>{' '}
+                  <Typography.Text strong>
+                    {t(`timeline.${e.kind}`, { defaultValue: e.kind })}
+                  </Typography.Text>{' '}
                   <Typography.Text type="secondary">
                     {fmtDateTime(e.at, true)} · {e.actor === 'system' ? t('alarms.system') : e.actor}
                   </Typography.Text>
@@ -150,7 +188,8 @@ export function AlarmDrawer({ id, onClose }: { id: string | null; onClose: () =>
               </Typography.Title>
               {a.arrivals.map((e, i) => (
                 <div key={i}>
-                  {fmtDateTime(e.at, true)} · {t(`arrivalSource.${e.source}`)} · {t(`arrivalKind.${e.kind}`, { defaultValue: e.kind })} · {e.recordedBy}
+                  {fmtDateTime(e.at, true)} · {t(`arrivalSource.${e.source}`)} ·{' '}
+                  {t(`arrivalKind.${e.kind}`, { defaultValue: e.kind })} · {e.recordedBy}
                   {e.reason && <Typography.Text type="secondary">（{e.reason}）</Typography.Text>}
                 </div>
               ))}
@@ -182,7 +221,13 @@ function BackdateModal({
   const { t } = useTranslation();
   const [form] = Form.useForm<{ at: Dayjs; reason: string }>();
   return (
-    <Modal open={open} onCancel={onClose} title={t('alarms.backdate')} onOk={() => form.submit()} destroyOnHidden>
+    <Modal
+      open={open}
+      onCancel={onClose}
+      title={t('alarms.backdate')}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
       <Form form={form} layout="vertical" onFinish={(v) => void onSubmit(v.at.toISOString(), v.reason)}>
         <Form.Item name="at" label={t('alarms.arrivedAt')} rules={[{ required: true }]}>
           <DatePicker showTime style={{ width: '100%' }} />

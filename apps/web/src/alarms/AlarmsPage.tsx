@@ -33,7 +33,8 @@ export default function AlarmsPage() {
   const { data, isFetching } = useAlarms(filter, page);
   const { data: counts } = useAlarmCounts(filter);
   const name = (a: { nameZh: string; nameEn: string }): string => (lang === 'en' ? a.nameEn : a.nameZh);
-  const rescueRunning = (a: Alarm): boolean => a.type === 'entrapment' && isOpen(a) && !a.arrivedAt && !a.conditionClearedTs;
+  const rescueRunning = (a: Alarm): boolean =>
+    a.type === 'entrapment' && isOpen(a) && !a.arrivedAt && !a.conditionClearedTs;
 
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
@@ -66,7 +67,11 @@ export default function AlarmsPage() {
           {t('alarms.allTypes')}
         </Tag.CheckableTag>
         {(counts ?? []).map((c) => (
-          <Tag.CheckableTag key={c.type} checked={type === c.type} onChange={(on) => setType(on ? c.type : undefined)}>
+          <Tag.CheckableTag
+            key={c.type}
+            checked={type === c.type}
+            onChange={(on) => setType(on ? c.type : undefined)}
+          >
             {name(c)} {c.count}
           </Tag.CheckableTag>
         ))}
@@ -85,7 +90,11 @@ export default function AlarmsPage() {
               onChange: (p) => setPage({ ...page, offset: (p - 1) * page.limit }),
             }}
             renderItem={(a) => (
-              <List.Item onClick={() => setSelected(a.id)} style={{ padding: '10px 12px', cursor: 'pointer' }} data-alarm={a.id}>
+              <List.Item
+                onClick={() => setSelected(a.id)}
+                style={{ padding: '10px 12px', cursor: 'pointer' }}
+                data-alarm={a.id}
+              >
                 <Space direction="vertical" size={2} style={{ width: '100%' }}>
                   <Space style={{ justifyContent: 'space-between', width: '100%' }}>
                     <Space>
@@ -107,7 +116,13 @@ export default function AlarmsPage() {
             loading={isFetching && !data}
             dataSource={data?.items ?? []}
             locale={{ emptyText: t('alarms.none') }}
-            onRow={(a) => ({ onClick: () => setSelected(a.id), style: { cursor: 'pointer' }, 'data-alarm': a.id } as React.HTMLAttributes<HTMLElement>)}
+            onRow={(a) =>
+              ({
+                onClick: () => setSelected(a.id),
+                style: { cursor: 'pointer' },
+                'data-alarm': a.id,
+              }) as React.HTMLAttributes<HTMLElement>
+            }
             pagination={{
               total: data?.total ?? 0,
               pageSize: page.limit,
@@ -116,15 +131,35 @@ export default function AlarmsPage() {
               onChange: (p, size) => setPage({ limit: size, offset: (p - 1) * size }),
             }}
             columns={[
-              { title: t('alarms.type'), render: (_, a) => <Tag color={SEVERITY_COLOR[a.severity]}>{name(a)}</Tag>, width: 140 },
-              { title: t('alarms.place'), render: (_, a) => <span className="lw-ellipsis">{a.place ?? '—'}</span>, ellipsis: true },
-              { title: t('alarms.code'), dataIndex: 'registrationCode', width: 200, render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
+              {
+                title: t('alarms.type'),
+                render: (_, a) => <Tag color={SEVERITY_COLOR[a.severity]}>{name(a)}</Tag>,
+                width: 140,
+              },
+              {
+                title: t('alarms.place'),
+                render: (_, a) => <span className="lw-ellipsis">{a.place ?? '—'}</span>,
+                ellipsis: true,
+              },
+              {
+                title: t('alarms.code'),
+                dataIndex: 'registrationCode',
+                width: 200,
+                render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span>,
+              },
               { title: t('alarms.openedAt'), render: (_, a) => fmtDateTime(a.openedAt), width: 150 },
               { title: t('alarms.status'), render: (_, a) => t(`alarmStatus.${a.status}`), width: 100 },
               {
                 title: t('alarms.deadline'),
                 width: 140,
-                render: (_, a) => (rescueRunning(a) ? <Countdown deadline={a.rescueDeadline} /> : a.arrivedAt ? t('alarms.arrivedShort') : '—'),
+                render: (_, a) =>
+                  rescueRunning(a) ? (
+                    <Countdown deadline={a.rescueDeadline} />
+                  ) : a.arrivedAt ? (
+                    t('alarms.arrivedShort')
+                  ) : (
+                    '—'
+                  ),
               },
             ]}
           />

@@ -14,7 +14,14 @@ export function Countdown({ deadline, done }: { deadline: string | null | undefi
   }, [deadline, done]);
   if (!deadline) return null;
   const left = (Date.parse(deadline) - now) / 1000;
-  if (done) return <Tag>{t('alarms.deadlineAt', { time: new Date(deadline).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) })}</Tag>;
+  if (done)
+    return (
+      <Tag>
+        {t('alarms.deadlineAt', {
+          time: new Date(deadline).toLocaleTimeString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }),
+        })}
+      </Tag>
+    );
   return left >= 0 ? (
     <Tag color={left < 300 ? 'orange' : 'blue'} data-testid="countdown">
       {t('alarms.left', { time: fmtClock(left) })}

@@ -44,13 +44,15 @@ export function EntrapmentAlert() {
   const seen = useRef(new Set<string>());
 
   useEffect(() => {
-    if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission();
+    if ('Notification' in window && Notification.permission === 'default')
+      void Notification.requestPermission();
   }, []);
 
   useEffect(
     () =>
       live.onAlarm((a) => {
-        if (a.type !== 'entrapment' || a.status !== 'open' || a.conditionClearedTs || seen.current.has(a.id)) return;
+        if (a.type !== 'entrapment' || a.status !== 'open' || a.conditionClearedTs || seen.current.has(a.id))
+          return;
         seen.current.add(a.id);
         setQueue((q) => [...q, a]);
         beep();
@@ -108,24 +110,37 @@ export function EntrapmentAlert() {
         }
       >
         <div data-testid="entrapment-popup">
-        {current && (
-          <Descriptions column={1} size="small">
-            <Descriptions.Item label={t('alarms.place')}>{current.place ?? current.registrationCode ?? current.elevatorId}</Descriptions.Item>
-            <Descriptions.Item label={t('alarms.firstSeen')}>{fmtDateTime(current.firstSeenTs, true)}</Descriptions.Item>
-            <Descriptions.Item label={t('alarms.deadline')}>
-              <Space>
-                {fmtDateTime(current.rescueDeadline, true)}
-                <Countdown deadline={current.rescueDeadline} />
-              </Space>
-            </Descriptions.Item>
-            <Descriptions.Item label="">
-              <Button type="link" style={{ padding: 0 }} onClick={() => { dismiss(); void navigate(`/elevators/${current.elevatorId}`); }}>
-                {t('entrapment.openElevator')}
-              </Button>
-            </Descriptions.Item>
-          </Descriptions>
-        )}
-        {queue.length > 1 && <div style={{ color: '#f5222d' }}>{t('entrapment.more', { n: queue.length - 1 })}</div>}
+          {current && (
+            <Descriptions column={1} size="small">
+              <Descriptions.Item label={t('alarms.place')}>
+                {current.place ?? current.registrationCode ?? current.elevatorId}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('alarms.firstSeen')}>
+                {fmtDateTime(current.firstSeenTs, true)}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('alarms.deadline')}>
+                <Space>
+                  {fmtDateTime(current.rescueDeadline, true)}
+                  <Countdown deadline={current.rescueDeadline} />
+                </Space>
+              </Descriptions.Item>
+              <Descriptions.Item label="">
+                <Button
+                  type="link"
+                  style={{ padding: 0 }}
+                  onClick={() => {
+                    dismiss();
+                    void navigate(`/elevators/${current.elevatorId}`);
+                  }}
+                >
+                  {t('entrapment.openElevator')}
+                </Button>
+              </Descriptions.Item>
+            </Descriptions>
+          )}
+          {queue.length > 1 && (
+            <div style={{ color: '#f5222d' }}>{t('entrapment.more', { n: queue.length - 1 })}</div>
+          )}
         </div>
       </Modal>
       <AlarmDrawer id={drawer} onClose={() => setDrawer(null)} />

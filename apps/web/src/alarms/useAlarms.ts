@@ -23,7 +23,9 @@ export function useAlarmEvents(): void {
     () =>
       live.onAlarm((a) => {
         void qc.invalidateQueries({ queryKey: ['alarms'] });
-        qc.setQueryData<AlarmDetail>(['alarm', a.id], (d) => (d ? { ...d, ...a, registrationCode: d.registrationCode, place: d.place } : d));
+        qc.setQueryData<AlarmDetail>(['alarm', a.id], (d) =>
+          d ? { ...d, ...a, registrationCode: d.registrationCode, place: d.place } : d,
+        );
         void qc.invalidateQueries({ queryKey: ['alarm', a.id] });
       }),
     [live, qc],
@@ -95,7 +97,12 @@ export function useBackdatedArrival() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: async (v: { id: string; at: string; reason: string }) =>
-      unwrap(await api.POST('/api/v1/alarms/{id}/arrival', { params: { path: { id: v.id } }, body: { at: v.at, reason: v.reason } })),
+      unwrap(
+        await api.POST('/api/v1/alarms/{id}/arrival', {
+          params: { path: { id: v.id } },
+          body: { at: v.at, reason: v.reason },
+        }),
+      ),
     onSuccess: (d) => {
       qc.setQueryData(['alarm', d.id], d);
       void qc.invalidateQueries({ queryKey: ['alarms'] });

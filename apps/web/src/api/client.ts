@@ -54,7 +54,12 @@ interface ErrorBody {
 export function unwrap<T>(r: { data?: T; error?: unknown; response: Response }): T {
   if (r.error !== undefined || r.data === undefined) {
     const e = (r.error ?? {}) as ErrorBody;
-    throw new ApiError(r.response.status, e.code ?? `HTTP_${r.response.status}`, e.message ?? r.response.statusText, e.fields);
+    throw new ApiError(
+      r.response.status,
+      e.code ?? `HTTP_${r.response.status}`,
+      e.message ?? r.response.statusText,
+      e.fields,
+    );
   }
   return r.data;
 }

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, configureAuth, type Schemas, unwrap } from './client';
 
@@ -38,13 +39,19 @@ function load(): Stored | null {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [stored, setStored] = useState<Stored | null>(load);
   const [endedBecause, setEndedBecause] = useState<'expired' | null>(null);
+  // Cached answers belong to the user who asked: nothing of theirs may show to the next one.
+  const queryClient = useQueryClient();
 
-  const end = useCallback((why: 'expired' | null) => {
-    localStorage.removeItem(KEY);
-    configureAuth(null, null);
-    setStored(null);
-    setEndedBecause(why);
-  }, []);
+  const end = useCallback(
+    (why: 'expired' | null) => {
+      localStorage.removeItem(KEY);
+      configureAuth(null, null);
+      queryClient.clear();
+      setStored(null);
+      setEndedBecause(why);
+    },
+    [queryClient],
+  );
 
   // The API client follows the session; a 401 on a signed-in request means the token is dead.
   configureAuth(stored?.token ?? null, stored ? () => end('expired') : null);
@@ -56,14 +63,22 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => clearTimeout(timer);
   }, [stored, end]);
 
-  const login = useCallback(async (username: string, password: string) => {
-    const r = unwrap(await api.POST('/api/v1/auth/login', { body: { username, password } }));
-    const s: Stored = { token: r.accessToken, expiresAt: Date.now() + r.expiresIn * 1000 - 5000, user: r.user };
-    localStorage.setItem(KEY, JSON.stringify(s));
-    configureAuth(s.token, () => end('expired'));
-    setEndedBecause(null);
-    setStored(s);
-  }, [end]);
+  const login = useCallback(
+    async (username: string, password: string) => {
+      const r = unwrap(await api.POST('/api/v1/auth/login', { body: { username, password } }));
+      const s: Stored = {
+        token: r.accessToken,
+        expiresAt: Date.now() + r.expiresIn * 1000 - 5000,
+        user: r.user,
+      };
+      localStorage.setItem(KEY, JSON.stringify(s));
+      configureAuth(s.token, () => end('expired'));
+      queryClient.clear();
+      setEndedBecause(null);
+      setStored(s);
+    },
+    [end, queryClient],
+  );
 
   const value = useMemo<Session>(
     () => ({

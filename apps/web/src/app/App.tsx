@@ -2,14 +2,15 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { lazy, Suspense } from 'react';
+import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { LiveProvider } from '../api/live';
-import { type Role, SessionProvider, useSession } from '../api/session';
+import { SessionProvider, useSession } from '../api/session';
 import { LoginPage } from '../login/LoginPage';
 import { Loading } from '../ui/Loading';
 import { AppShell } from './AppShell';
+import { homeOf, mayOpen, type Screen } from './screens';
 
 const FleetPage = lazy(() => import('../fleet/FleetPage'));
 const AlarmsPage = lazy(() => import('../alarms/AlarmsPage'));
@@ -22,33 +23,23 @@ const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 15_000, retry: 1, refetchOnWindowFocus: false } },
 });
 
-/** Where each role starts its day. */
-export function homeOf(role: Role): string {
-  switch (role) {
-    case 'regulator':
-      return '/oversight';
-    case 'firm':
-      return '/alarms';
-    default:
-      return '/fleet';
-  }
-}
-
 function Authenticated() {
   const { user, token } = useSession();
   if (!user || !token) return <Navigate to="/login" replace />;
+  const guard = (screen: Screen, page: ReactNode): ReactNode =>
+    mayOpen(user.role, screen) ? page : <Navigate to={homeOf(user.role)} replace />;
   return (
     <LiveProvider token={token}>
       <AppShell>
         <Suspense fallback={<Loading />}>
           <Routes>
             <Route path="/" element={<Navigate to={homeOf(user.role)} replace />} />
-            <Route path="/fleet" element={<FleetPage />} />
-            <Route path="/alarms" element={<AlarmsPage />} />
+            <Route path="/fleet" element={guard('/fleet', <FleetPage />)} />
+            <Route path="/alarms" element={guard('/alarms', <AlarmsPage />)} />
             <Route path="/elevators/:id" element={<ElevatorPage />} />
-            <Route path="/maintenance" element={<PlanPage />} />
-            <Route path="/oversight" element={<OversightPage />} />
-            <Route path="/admin" element={<AdminPage />} />
+            <Route path="/maintenance" element={guard('/maintenance', <PlanPage />)} />
+            <Route path="/oversight" element={guard('/oversight', <OversightPage />)} />
+            <Route path="/admin" element={guard('/admin', <AdminPage />)} />
             <Route path="*" element={<Navigate to={homeOf(user.role)} replace />} />
           </Routes>
         </Suspense>

@@ -13,16 +13,16 @@ import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { useLive } from '../api/live';
-import { type Role, useSession, useUser } from '../api/session';
+import { useSession, useUser } from '../api/session';
 import { EntrapmentAlert } from '../alarms/EntrapmentAlert';
 import { LangSwitch } from '../ui/LangSwitch';
 import { useIsPhone } from '../ui/useIsPhone';
+import { mayOpen, type Screen } from './screens';
 
 interface NavItem {
-  key: string;
+  key: Screen;
   icon: ReactNode;
   label: string;
-  roles: Role[];
 }
 
 /** The frame around every screen: the menu the role may use, the user, the language, the link state. */
@@ -37,13 +37,13 @@ export function AppShell({ children }: { children: ReactNode }) {
   const location = useLocation();
 
   const all: NavItem[] = [
-    { key: '/alarms', icon: <AlertOutlined />, label: t('nav.alarms'), roles: ['admin', 'firm', 'regulator'] },
-    { key: '/fleet', icon: <AppstoreOutlined />, label: t('nav.fleet'), roles: ['admin', 'firm', 'regulator', 'owner', 'agent', 'insurer'] },
-    { key: '/maintenance', icon: <CalendarOutlined />, label: t('nav.maintenance'), roles: ['admin', 'firm'] },
-    { key: '/oversight', icon: <AuditOutlined />, label: t('nav.oversight'), roles: ['admin', 'regulator'] },
-    { key: '/admin', icon: <SettingOutlined />, label: t('nav.admin'), roles: ['admin'] },
+    { key: '/alarms', icon: <AlertOutlined />, label: t('nav.alarms') },
+    { key: '/fleet', icon: <AppstoreOutlined />, label: t('nav.fleet') },
+    { key: '/maintenance', icon: <CalendarOutlined />, label: t('nav.maintenance') },
+    { key: '/oversight', icon: <AuditOutlined />, label: t('nav.oversight') },
+    { key: '/admin', icon: <SettingOutlined />, label: t('nav.admin') },
   ];
-  const items = all.filter((i) => i.roles.includes(user.role));
+  const items = all.filter((i) => mayOpen(user.role, i.key));
   const selected = items.find((i) => location.pathname.startsWith(i.key))?.key ?? '';
   const menu = (
     <Menu
@@ -74,7 +74,14 @@ export function AppShell({ children }: { children: ReactNode }) {
           {menu}
         </Layout.Sider>
       )}
-      <Drawer open={drawer} placement="left" width={240} onClose={() => setDrawer(false)} styles={{ body: { padding: 0 } }} title={t('app.name')}>
+      <Drawer
+        open={drawer}
+        placement="left"
+        width={240}
+        onClose={() => setDrawer(false)}
+        styles={{ body: { padding: 0 } }}
+        title={t('app.name')}
+      >
         {menu}
       </Drawer>
       <Layout>
@@ -91,16 +98,30 @@ export function AppShell({ children }: { children: ReactNode }) {
           }}
         >
           <Space>
-            {phone && <Button type="text" icon={<MenuOutlined />} aria-label={t('nav.menu')} onClick={() => setDrawer(true)} />}
+            {phone && (
+              <Button
+                type="text"
+                icon={<MenuOutlined />}
+                aria-label={t('nav.menu')}
+                onClick={() => setDrawer(true)}
+              />
+            )}
             {phone && <Typography.Text strong>{t('app.name')}</Typography.Text>}
-            <Badge status={live.connected ? 'success' : 'error'} text={phone ? '' : live.connected ? t('live.connected') : t('live.disconnected')} />
+            <Badge
+              status={live.connected ? 'success' : 'error'}
+              text={phone ? '' : live.connected ? t('live.connected') : t('live.disconnected')}
+            />
           </Space>
           <Space size={phone ? 4 : 12}>
             <LangSwitch />
             <Dropdown
               menu={{
                 items: [
-                  { key: 'role', label: `${user.displayName} · ${t(`roles.${user.role}`)} · ${user.username}`, disabled: true },
+                  {
+                    key: 'role',
+                    label: `${user.displayName} · ${t(`roles.${user.role}`)} · ${user.username}`,
+                    disabled: true,
+                  },
                   { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), onClick: logout },
                 ],
               }}

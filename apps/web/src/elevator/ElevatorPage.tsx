@@ -30,34 +30,55 @@ export default function ElevatorPage() {
   const item = fleet.data?.find((i) => i.elevatorId === id);
   const [alarm, setAlarm] = useState<string | null>(null);
   const path = { params: { path: { id } } };
-  const elevator = useQuery({ queryKey: ['elevator', id], queryFn: async () => unwrap(await api.GET('/api/v1/elevators/{id}', path)) });
+  const elevator = useQuery({
+    queryKey: ['elevator', id],
+    queryFn: async () => unwrap(await api.GET('/api/v1/elevators/{id}', path)),
+  });
   const from = useMemo(() => dayjs().subtract(30, 'day').startOf('day').toISOString(), []);
   const history = useQuery({
     queryKey: ['history', id, from],
-    queryFn: async () => unwrap(await api.GET('/api/v1/elevators/{id}/history', { params: { path: { id }, query: { bucket: 'day', from } } })),
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/elevators/{id}/history', {
+          params: { path: { id }, query: { bucket: 'day', from } },
+        }),
+      ),
   });
   const events = useQuery({
     queryKey: ['events', id],
-    queryFn: async () => unwrap(await api.GET('/api/v1/elevators/{id}/events', { params: { path: { id }, query: { limit: 15 } } })),
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/elevators/{id}/events', { params: { path: { id }, query: { limit: 15 } } }),
+      ),
     refetchInterval: 30_000,
   });
   const alarms = useQuery({
     queryKey: ['alarms', 'elevator', id],
-    queryFn: async () => unwrap(await api.GET('/api/v1/alarms', { params: { query: { elevatorId: id, limit: 10 } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/alarms', { params: { query: { elevatorId: id, limit: 10 } } })),
   });
   const contracts = useQuery({
     queryKey: ['contracts', id],
-    queryFn: async () => unwrap(await api.GET('/api/v1/maintenance/contracts', { params: { query: { elevatorId: id, status: 'active' } } })),
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/maintenance/contracts', {
+          params: { query: { elevatorId: id, status: 'active' } },
+        }),
+      ),
     retry: false,
   });
   const records = useQuery({
     queryKey: ['records', id],
-    queryFn: async () => unwrap(await api.GET('/api/v1/maintenance/records', { params: { query: { elevatorId: id, limit: 10 } } })),
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/maintenance/records', { params: { query: { elevatorId: id, limit: 10 } } }),
+      ),
     retry: false,
   });
   const chain = useQuery({
     queryKey: ['chain', id],
-    queryFn: async () => unwrap(await api.GET('/api/v1/elevators/{id}/maintenance-records/verification', path)),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/elevators/{id}/maintenance-records/verification', path)),
     retry: false,
   });
   const inspection = useQuery({
@@ -67,7 +88,12 @@ export default function ElevatorPage() {
   });
   const policies = useQuery({
     queryKey: ['policies', id],
-    queryFn: async () => unwrap(await api.GET('/api/v1/insurance/policies', { params: { query: { elevatorId: id, status: 'active' } } })),
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/insurance/policies', {
+          params: { query: { elevatorId: id, status: 'active' } },
+        }),
+      ),
     retry: false,
   });
 
@@ -81,7 +107,8 @@ export default function ElevatorPage() {
   });
 
   if (elevator.isLoading) return <Loading />;
-  if (elevator.isError || !elevator.data) return <Alert type="error" showIcon message={t('elevator.notFound')} />;
+  if (elevator.isError || !elevator.data)
+    return <Alert type="error" showIcon message={t('elevator.notFound')} />;
   const e = elevator.data;
   const live = item?.live ?? null;
   const floors = item?.floorCount ?? Math.max(...e.servedFloors, 2);
@@ -102,7 +129,13 @@ export default function ElevatorPage() {
           <StatusTag status={item?.status} />
         </Space>
         {e.registrationCodeNotes.length > 0 && (
-          <Alert style={{ marginTop: 8 }} type="warning" showIcon message={t('elevator.codeNotes')} description={e.registrationCodeNotes.join('; ')} />
+          <Alert
+            style={{ marginTop: 8 }}
+            type="warning"
+            showIcon
+            message={t('elevator.codeNotes')}
+            description={e.registrationCodeNotes.join('; ')}
+          />
         )}
       </Card>
       <Row gutter={[12, 12]}>
@@ -114,9 +147,19 @@ export default function ElevatorPage() {
                 <Descriptions.Item label={t('fleet.col.floor')}>
                   <span data-testid="live-floor">{live?.floor ?? '—'}</span> {directionArrow(live?.direction)}
                 </Descriptions.Item>
-                <Descriptions.Item label={t('fleet.col.door')}>{live?.doorClosed === false ? t('fleet.doorOpen') : live?.doorClosed ? t('fleet.doorClosed') : '—'}</Descriptions.Item>
-                <Descriptions.Item label={t('elevator.mode')}>{live?.mode !== null && live?.mode !== undefined ? t(`mode.${live.mode}`) : '—'}</Descriptions.Item>
-                <Descriptions.Item label={t('fleet.col.lastSeen')}>{fromNow(live?.lastSeenAt, lang)}</Descriptions.Item>
+                <Descriptions.Item label={t('fleet.col.door')}>
+                  {live?.doorClosed === false
+                    ? t('fleet.doorOpen')
+                    : live?.doorClosed
+                      ? t('fleet.doorClosed')
+                      : '—'}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('elevator.mode')}>
+                  {live?.mode !== null && live?.mode !== undefined ? t(`mode.${live.mode}`) : '—'}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('fleet.col.lastSeen')}>
+                  {fromNow(live?.lastSeenAt, lang)}
+                </Descriptions.Item>
               </Descriptions>
             </div>
           </Card>
@@ -129,19 +172,50 @@ export default function ElevatorPage() {
               <Row gutter={12}>
                 <Col xs={24} lg={12}>
                   <Typography.Text type="secondary">{t('elevator.trips')}</Typography.Text>
-                  <Chart option={chart(t('elevator.trips'), days.map((d) => d.trips), '#1456f0')} height={180} testId="chart-trips" />
+                  <Chart
+                    option={chart(
+                      t('elevator.trips'),
+                      days.map((d) => d.trips),
+                      '#1456f0',
+                    )}
+                    height={180}
+                    testId="chart-trips"
+                  />
                 </Col>
                 <Col xs={24} lg={12}>
                   <Typography.Text type="secondary">{t('elevator.runningHours')}</Typography.Text>
-                  <Chart option={chart(t('elevator.runningHours'), days.map((d) => Math.round((d.runningSeconds / 3600) * 10) / 10), '#722ed1', 'line')} height={180} />
+                  <Chart
+                    option={chart(
+                      t('elevator.runningHours'),
+                      days.map((d) => Math.round((d.runningSeconds / 3600) * 10) / 10),
+                      '#722ed1',
+                      'line',
+                    )}
+                    height={180}
+                  />
                 </Col>
                 <Col xs={24} lg={12}>
                   <Typography.Text type="secondary">{t('elevator.kwh')}</Typography.Text>
-                  <Chart option={chart('kWh', days.map((d) => Math.round(d.kwh * 100) / 100), '#52c41a', 'line')} height={180} />
+                  <Chart
+                    option={chart(
+                      'kWh',
+                      days.map((d) => Math.round(d.kwh * 100) / 100),
+                      '#52c41a',
+                      'line',
+                    )}
+                    height={180}
+                  />
                 </Col>
                 <Col xs={24} lg={12}>
                   <Typography.Text type="secondary">{t('elevator.faults')}</Typography.Text>
-                  <Chart option={chart(t('elevator.faults'), days.map((d) => d.faultCount), '#fa8c16')} height={180} />
+                  <Chart
+                    option={chart(
+                      t('elevator.faults'),
+                      days.map((d) => d.faultCount),
+                      '#fa8c16',
+                    )}
+                    height={180}
+                  />
                 </Col>
               </Row>
             )}
@@ -156,7 +230,9 @@ export default function ElevatorPage() {
               renderItem={(a) => (
                 <List.Item onClick={() => setAlarm(a.id)} style={{ cursor: 'pointer' }}>
                   <Space wrap>
-                    <Tag color={a.severity === 'critical' ? 'red' : 'orange'}>{lang === 'en' ? a.nameEn : a.nameZh}</Tag>
+                    <Tag color={a.severity === 'critical' ? 'red' : 'orange'}>
+                      {lang === 'en' ? a.nameEn : a.nameZh}
+                    </Tag>
                     {t(`alarmStatus.${a.status}`)}
                   </Space>
                   <Typography.Text type="secondary">{fmtDateTime(a.openedAt)}</Typography.Text>
@@ -175,7 +251,8 @@ export default function ElevatorPage() {
                 <List.Item>
                   <Space>
                     <Tag color={ev.kind === 'fault' ? 'orange' : 'default'}>{ev.code}</Tag>
-                    {lang === 'en' ? ev.nameEn : ev.nameZh} · {t(`eventState.${ev.state}`, { defaultValue: ev.state })}
+                    {lang === 'en' ? ev.nameEn : ev.nameZh} ·{' '}
+                    {t(`eventState.${ev.state}`, { defaultValue: ev.state })}
                   </Space>
                   <Typography.Text type="secondary">{fmtDateTime(ev.ts, true)}</Typography.Text>
                 </List.Item>
@@ -188,15 +265,20 @@ export default function ElevatorPage() {
             {contract ? (
               <Descriptions column={1} size="small">
                 <Descriptions.Item label={t('elevator.firm')}>{contract.firmName}</Descriptions.Item>
-                <Descriptions.Item label={t('elevator.contractNo')}>{contract.contractNumber}</Descriptions.Item>
+                <Descriptions.Item label={t('elevator.contractNo')}>
+                  {contract.contractNumber}
+                </Descriptions.Item>
                 <Descriptions.Item label={t('elevator.term')}>
                   {contract.startsOn} ~ {contract.endsOn}
                 </Descriptions.Item>
-                <Descriptions.Item label={t('elevator.policy')}>{contract.effectivePolicyCode === 'tsg-t5002'
+                <Descriptions.Item label={t('elevator.policy')}>
+                  {contract.effectivePolicyCode === 'tsg-t5002'
                     ? t('elevator.policyStandard')
                     : t('elevator.policyOnDemand', { code: contract.effectivePolicyCode })}
                 </Descriptions.Item>
-                <Descriptions.Item label={t('elevator.annualFee')}>{fmtMoney(contract.annualFeeFen)}</Descriptions.Item>
+                <Descriptions.Item label={t('elevator.annualFee')}>
+                  {fmtMoney(contract.annualFeeFen)}
+                </Descriptions.Item>
               </Descriptions>
             ) : (
               <Empty description={t('elevator.noContract')} />
@@ -208,15 +290,28 @@ export default function ElevatorPage() {
             {inspection.data ? (
               <Descriptions column={1} size="small">
                 <Descriptions.Item label={t('elevator.inspectionState')}>
-                  <Tag color={{ ok: 'green', due: 'gold', overdue: 'red', failed: 'red', unknown: 'default' }[inspection.data.state]} data-testid="inspection-state">
+                  <Tag
+                    color={
+                      { ok: 'green', due: 'gold', overdue: 'red', failed: 'red', unknown: 'default' }[
+                        inspection.data.state
+                      ]
+                    }
+                    data-testid="inspection-state"
+                  >
                     {t(`inspectionState.${inspection.data.state}`)}
                   </Tag>
                 </Descriptions.Item>
                 <Descriptions.Item label={t('elevator.nextInspection')}>
-                  {inspection.data.next ? `${inspection.data.next.dueMonth} · ${t(`obligation.${inspection.data.next.kind}`)}` : '—'}
+                  {inspection.data.next
+                    ? `${inspection.data.next.dueMonth} · ${t(`obligation.${inspection.data.next.kind}`)}`
+                    : '—'}
                 </Descriptions.Item>
-                <Descriptions.Item label={t('elevator.applyBy')}>{inspection.data.next?.applyBy ?? '—'}</Descriptions.Item>
-                <Descriptions.Item label={t('elevator.lastPassing')}>{fmtDate(inspection.data.lastPassing?.inspectedOn)}</Descriptions.Item>
+                <Descriptions.Item label={t('elevator.applyBy')}>
+                  {inspection.data.next?.applyBy ?? '—'}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('elevator.lastPassing')}>
+                  {fmtDate(inspection.data.lastPassing?.inspectedOn)}
+                </Descriptions.Item>
               </Descriptions>
             ) : (
               <Empty />
@@ -245,7 +340,9 @@ export default function ElevatorPage() {
             extra={
               chain.data && (
                 <Tag color={chain.data.valid ? 'green' : 'red'} data-testid="chain-check">
-                  {chain.data.valid ? t('elevator.chainOk', { n: chain.data.records }) : t('elevator.chainBroken', { n: chain.data.problems.length })}
+                  {chain.data.valid
+                    ? t('elevator.chainOk', { n: chain.data.records })
+                    : t('elevator.chainBroken', { n: chain.data.problems.length })}
                 </Tag>
               )
             }
@@ -259,13 +356,23 @@ export default function ElevatorPage() {
               scroll={{ x: 600 }}
               columns={[
                 { title: t('elevator.visit'), render: (_, r) => fmtDateTime(r.arrivedAt) },
-                { title: t('elevator.level'), render: (_, r) => (r.level ? t(`level.${r.level}`) : t(`recordKind.${r.kind}`, { defaultValue: r.kind })) },
-                { title: t('elevator.technicians'), render: (_, r) => r.technicians.map((x) => x.name).join('、') },
+                {
+                  title: t('elevator.level'),
+                  render: (_, r) =>
+                    r.level ? t(`level.${r.level}`) : t(`recordKind.${r.kind}`, { defaultValue: r.kind }),
+                },
+                {
+                  title: t('elevator.technicians'),
+                  render: (_, r) => r.technicians.map((x) => x.name).join('、'),
+                },
                 {
                   title: t('elevator.iot'),
                   render: (_, r) => <IotTag iot={r.iot} />,
                 },
-                { title: t('elevator.countersigned'), render: (_, r) => (r.countersignature ? r.countersignature.signerName : '—') },
+                {
+                  title: t('elevator.countersigned'),
+                  render: (_, r) => (r.countersignature ? r.countersignature.signerName : '—'),
+                },
               ]}
             />
           </Card>

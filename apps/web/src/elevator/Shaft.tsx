@@ -15,7 +15,14 @@ export function Shaft({ floors, live }: { floors: number; live: Schemas['LiveSta
   const color = STATUS_COLOR[live?.status ?? 'offline'];
   const open = live?.doorClosed === false;
   return (
-    <svg width={150} height={height} role="img" aria-label={t('elevator.shaftLabel', { floor: floor ?? '—' })} data-testid="shaft" data-floor={floor ?? ''}>
+    <svg
+      width={150}
+      height={height}
+      role="img"
+      aria-label={t('elevator.shaftLabel', { floor: floor ?? '—' })}
+      data-testid="shaft"
+      data-floor={floor ?? ''}
+    >
       <rect x={40} y={4} width={60} height={height - 8} fill="#f5f6f7" stroke="#c9cdd4" rx={3} />
       {Array.from({ length: floors }, (_, i) => {
         const f = floors - i;
@@ -23,7 +30,14 @@ export function Shaft({ floors, live }: { floors: number; live: Schemas['LiveSta
         return (
           <g key={f}>
             <line x1={40} x2={100} y1={y + rowH} y2={y + rowH} stroke="#e5e6eb" />
-            <text x={30} y={y + rowH / 2 + 4} fontSize={11} textAnchor="end" fill={f === floor ? '#1f2329' : '#86909c'} fontWeight={f === floor ? 700 : 400}>
+            <text
+              x={30}
+              y={y + rowH / 2 + 4}
+              fontSize={11}
+              textAnchor="end"
+              fill={f === floor ? '#1f2329' : '#86909c'}
+              fontWeight={f === floor ? 700 : 400}
+            >
               {f}
             </text>
           </g>

@@ -34,9 +34,13 @@ export default function FleetPage() {
   );
   const buildings = useMemo(
     () =>
-      [...new Map(items.filter((i) => !region || i.regionCode === region).map((i) => [i.buildingId, `${i.community} ${i.buildingName}`])).entries()].sort(
-        (a, b) => a[1].localeCompare(b[1]),
-      ),
+      [
+        ...new Map(
+          items
+            .filter((i) => !region || i.regionCode === region)
+            .map((i) => [i.buildingId, `${i.community} ${i.buildingName}`]),
+        ).entries(),
+      ].sort((a, b) => a[1].localeCompare(b[1])),
     [items, region],
   );
   const shown = useMemo(() => {
@@ -69,7 +73,12 @@ export default function FleetPage() {
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
       <Space wrap size={[8, 8]} data-testid="status-counts">
-        <Tag.CheckableTag checked={status === null} onChange={() => setStatus(null)} style={{ fontSize: 14, padding: '4px 10px' }}>
+        <Tag.CheckableTag
+          checked={status === null}
+          onChange={() => setStatus(null)}
+          style={{ fontSize: 14, padding: '4px 10px' }}
+          data-testid="count-all"
+        >
           {t('fleet.all')} {items.length}
         </Tag.CheckableTag>
         {FLEET_STATUSES.map((s) => (
@@ -77,7 +86,13 @@ export default function FleetPage() {
             key={s}
             checked={status === s}
             onChange={(on) => setStatus(on ? s : null)}
-            style={{ fontSize: 14, padding: '4px 10px', borderColor: STATUS_COLOR[s], color: status === s ? '#fff' : STATUS_COLOR[s], background: status === s ? STATUS_COLOR[s] : undefined }}
+            style={{
+              fontSize: 14,
+              padding: '4px 10px',
+              borderColor: STATUS_COLOR[s],
+              color: status === s ? '#fff' : STATUS_COLOR[s],
+              background: status === s ? STATUS_COLOR[s] : undefined,
+            }}
             data-testid={`count-${s}`}
           >
             {t(`status.${s}`)} {counts[s]}
@@ -132,7 +147,15 @@ export default function FleetPage() {
         {shown.length === 0 ? (
           <Empty style={{ padding: 32 }} description={t('fleet.none')} />
         ) : (
-          <div ref={scroller} style={{ height: phone ? 'calc(100vh - 300px)' : 'calc(100vh - 260px)', minHeight: 300, overflow: 'auto' }} data-testid="fleet-list">
+          <div
+            ref={scroller}
+            style={{
+              height: phone ? 'calc(100vh - 300px)' : 'calc(100vh - 260px)',
+              minHeight: 300,
+              overflow: 'auto',
+            }}
+            data-testid="fleet-list"
+          >
             <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
               {virtual.getVirtualItems().map((v) => {
                 const i = shown[v.index] as FleetItem;
@@ -142,7 +165,14 @@ export default function FleetPage() {
                     role="row"
                     data-elevator={i.elevatorId}
                     className={phone ? 'lw-fleet-card' : 'lw-fleet-row'}
-                    style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${v.start}px)` }}
+                    style={{
+                      position: 'absolute',
+                      top: 0,
+                      left: 0,
+                      right: 0,
+                      height: rowHeight,
+                      transform: `translateY(${v.start}px)`,
+                    }}
                     onClick={() => void navigate(`/elevators/${i.elevatorId}`)}
                   >
                     {phone ? <PhoneRow i={i} /> : <DeskRow i={i} />}
@@ -178,7 +208,13 @@ function DeskRow({ i }: { i: FleetItem }) {
         {i.community} {i.buildingName} {i.unitName}
       </span>
       <Floor i={i} />
-      <span>{i.live?.doorClosed === false ? t('fleet.doorOpen') : i.live?.doorClosed ? t('fleet.doorClosed') : '—'}</span>
+      <span>
+        {i.live?.doorClosed === false
+          ? t('fleet.doorOpen')
+          : i.live?.doorClosed
+            ? t('fleet.doorClosed')
+            : '—'}
+      </span>
       <span>{fromNow(i.live?.lastSeenAt, currentLang())}</span>
       <span className="lw-ellipsis">{i.firmName ?? '—'}</span>
     </>

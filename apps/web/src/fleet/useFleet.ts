@@ -17,11 +17,9 @@ export function useFleet() {
     queryKey: FLEET_KEY,
     queryFn: async () => {
       const items: FleetItem[] = [];
-      let counts: FleetCounts | null = null;
       for (let offset = 0; ; offset += 500) {
         const page = unwrap(await api.GET('/api/v1/fleet', { params: { query: { limit: 500, offset } } }));
         items.push(...page.items);
-        counts ??= page.counts;
         if (items.length >= page.total || page.items.length === 0) break;
       }
       return items;

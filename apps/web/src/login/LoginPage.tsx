@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
 import { ApiError } from '../api/client';
 import { useSession } from '../api/session';
-import { homeOf } from '../app/App';
+import { homeOf } from '../app/screens';
 import { LangSwitch } from '../ui/LangSwitch';
 
 export function LoginPage() {
@@ -16,7 +16,16 @@ export function LoginPage() {
   const [busy, setBusy] = useState(false);
   if (user) return <Navigate to={homeOf(user.role)} replace />;
   return (
-    <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: '#f5f7fb', padding: 16 }}>
+    <div
+      style={{
+        minHeight: '100vh',
+        display: 'flex',
+        alignItems: 'center',
+        justifyContent: 'center',
+        background: '#f5f7fb',
+        padding: 16,
+      }}
+    >
       <Card style={{ width: '100%', maxWidth: 380 }}>
         <Space direction="vertical" size="large" style={{ width: '100%' }}>
           <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
@@ -49,11 +58,28 @@ export function LoginPage() {
               }
             }}
           >
-            <Form.Item name="username" label={t('auth.username')} rules={[{ required: true, message: t('auth.usernameRequired') }]}>
-              <Input prefix={<UserOutlined />} autoComplete="username" autoFocus data-testid="login-username" />
+            <Form.Item
+              name="username"
+              label={t('auth.username')}
+              rules={[{ required: true, message: t('auth.usernameRequired') }]}
+            >
+              <Input
+                prefix={<UserOutlined />}
+                autoComplete="username"
+                autoFocus
+                data-testid="login-username"
+              />
             </Form.Item>
-            <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, message: t('auth.passwordRequired') }]}>
-              <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="login-password" />
+            <Form.Item
+              name="password"
+              label={t('auth.password')}
+              rules={[{ required: true, message: t('auth.passwordRequired') }]}
+            >
+              <Input.Password
+                prefix={<LockOutlined />}
+                autoComplete="current-password"
+                data-testid="login-password"
+              />
             </Form.Item>
             <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
               {t('auth.login')}

@@ -27,7 +27,11 @@ export default function PlanPage() {
     queryFn: async () => {
       const out: Plan[] = [];
       for (let offset = 0; ; offset += 500) {
-        const page = unwrap(await api.GET('/api/v1/maintenance/plan', { params: { query: { limit: 500, offset, horizonDays: 62, overdue: onlyOverdue } } }));
+        const page = unwrap(
+          await api.GET('/api/v1/maintenance/plan', {
+            params: { query: { limit: 500, offset, horizonDays: 62, overdue: onlyOverdue } },
+          }),
+        );
         out.push(...page.items);
         if (out.length >= page.total || page.items.length === 0) return out;
       }
@@ -35,7 +39,8 @@ export default function PlanPage() {
   });
   const records = useQuery({
     queryKey: ['records', 'recent'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/maintenance/records', { params: { query: { limit: 20 } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/maintenance/records', { params: { query: { limit: 20 } } })),
   });
   const byDay = useMemo(() => {
     const m = new Map<string, Array<{ plan: Plan; level: string; overdue: boolean }>>();
@@ -98,7 +103,12 @@ export default function PlanPage() {
                     render: (_, p) => (
                       <Space wrap size={4}>
                         {p.levels.map((l) => (
-                          <Tag key={l.level} color={l.status === 'overdue' ? 'red' : l.status === 'due_soon' ? 'gold' : 'default'}>
+                          <Tag
+                            key={l.level}
+                            color={
+                              l.status === 'overdue' ? 'red' : l.status === 'due_soon' ? 'gold' : 'default'
+                            }
+                          >
                             {t(`level.${l.level}`)} {l.dueOn}
                           </Tag>
                         ))}
@@ -106,7 +116,10 @@ export default function PlanPage() {
                     ),
                   },
                   { title: t('plan.next'), render: (_, p) => p.nextDueOn ?? '—', width: 110 },
-                  { title: t('elevator.firm'), render: (_, p) => p.contract?.firmName ?? <Tag color="red">{t('plan.noContract')}</Tag> },
+                  {
+                    title: t('elevator.firm'),
+                    render: (_, p) => p.contract?.firmName ?? <Tag color="red">{t('plan.noContract')}</Tag>,
+                  },
                 ]}
               />
             </Card>
@@ -119,12 +132,19 @@ export default function PlanPage() {
                   const list = byDay.get(d.format('YYYY-MM-DD')) ?? [];
                   if (list.length === 0) return null;
                   return phone ? (
-                    <Badge count={list.length} size="small" color={list.some((x) => x.overdue) ? 'red' : 'blue'} />
+                    <Badge
+                      count={list.length}
+                      size="small"
+                      color={list.some((x) => x.overdue) ? 'red' : 'blue'}
+                    />
                   ) : (
                     <ul style={{ listStyle: 'none', margin: 0, padding: 0, fontSize: 12 }}>
                       {list.slice(0, 3).map((x) => (
                         <li key={`${x.plan.elevatorId}-${x.level}`}>
-                          <Badge status={x.overdue ? 'error' : 'processing'} text={`${x.plan.registrationCode.slice(-6)} ${t(`level.${x.level}`)}`} />
+                          <Badge
+                            status={x.overdue ? 'error' : 'processing'}
+                            text={`${x.plan.registrationCode.slice(-6)} ${t(`level.${x.level}`)}`}
+                          />
                         </li>
                       ))}
                       {list.length > 3 && <li>+{list.length - 3}</li>}
@@ -147,7 +167,8 @@ export default function PlanPage() {
                   <Space direction="vertical" size={0} style={{ minWidth: 0 }}>
                     <Link to={`/elevators/${r.elevatorId}`}>{snapshotPlace(r.elevatorSnapshot)}</Link>
                     <Typography.Text type="secondary">
-                      {fmtDateTime(r.arrivedAt)} · {r.level ? t(`level.${r.level}`) : t(`recordKind.${r.kind}`, { defaultValue: r.kind })}
+                      {fmtDateTime(r.arrivedAt)} ·{' '}
+                      {r.level ? t(`level.${r.level}`) : t(`recordKind.${r.kind}`, { defaultValue: r.kind })}
                     </Typography.Text>
                   </Space>
                   <IotTag iot={r.iot} />

@@ -24,11 +24,15 @@ export default function OversightPage() {
   const lang = currentLang();
   const user = useUser();
   const { message } = App.useApp();
-  const overdue = useQuery({ queryKey: ['overdue'], queryFn: async () => unwrap(await api.GET('/api/v1/oversight/overdue')) });
+  const overdue = useQuery({
+    queryKey: ['overdue'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/oversight/overdue')),
+  });
   const from = useMemo(() => dayjs().subtract(90, 'day').toISOString(), []);
   const rescue = useQuery({
     queryKey: ['rescue', from],
-    queryFn: async () => unwrap(await api.GET('/api/v1/reports/rescue-performance', { params: { query: { from } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/reports/rescue-performance', { params: { query: { from } } })),
   });
   const faults = useQuery({
     queryKey: ['faults'],
@@ -38,13 +42,20 @@ export default function OversightPage() {
   const region = useQuery({
     queryKey: ['region', regionCode],
     enabled: regionCode !== null,
-    queryFn: async () => unwrap(await api.GET('/api/v1/regions/{code}', { params: { path: { code: regionCode ?? '' } } })),
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/regions/{code}', { params: { path: { code: regionCode ?? '' } } })),
   });
-  const regionName = region.data ? (currentLang() === 'en' ? (region.data.nameEn ?? region.data.name) : region.data.name) : regionCode;
+  const regionName = region.data
+    ? currentLang() === 'en'
+      ? (region.data.nameEn ?? region.data.name)
+      : region.data.name
+    : regionCode;
   if (overdue.isLoading) return <Loading />;
   const r: Overdue | undefined = overdue.data;
   const exportAs = (format: 'xlsx' | 'csv'): void => {
-    download(`/api/v1/oversight/overdue.${format}`, `overdue.${format}`).catch(() => void message.error(t('error.generic')));
+    download(`/api/v1/oversight/overdue.${format}`, `overdue.${format}`).catch(
+      () => void message.error(t('error.generic')),
+    );
   };
   const place = (x: { elevatorId: string; community: string; building: string; unit: string }) => (
     <Link to={`/elevators/${x.elevatorId}`}>
@@ -57,17 +68,28 @@ export default function OversightPage() {
       <Row gutter={[12, 12]}>
         <Col xs={12} md={6}>
           <Card size="small">
-            <Statistic title={t('oversight.elevators', { region: regionName ?? '' })} value={r?.elevators ?? 0} />
+            <Statistic
+              title={t('oversight.elevators', { region: regionName ?? '' })}
+              value={r?.elevators ?? 0}
+            />
           </Card>
         </Col>
         <Col xs={12} md={6}>
           <Card size="small">
-            <Statistic title={t('oversight.overdueInspections')} value={r?.inspections.length ?? 0} valueStyle={{ color: r?.inspections.length ? '#f5222d' : undefined }} />
+            <Statistic
+              title={t('oversight.overdueInspections')}
+              value={r?.inspections.length ?? 0}
+              valueStyle={{ color: r?.inspections.length ? '#f5222d' : undefined }}
+            />
           </Card>
         </Col>
         <Col xs={12} md={6}>
           <Card size="small">
-            <Statistic title={t('oversight.overdueMaintenance')} value={r?.maintenance.length ?? 0} valueStyle={{ color: r?.maintenance.length ? '#fa8c16' : undefined }} />
+            <Statistic
+              title={t('oversight.overdueMaintenance')}
+              value={r?.maintenance.length ?? 0}
+              valueStyle={{ color: r?.maintenance.length ? '#fa8c16' : undefined }}
+            />
           </Card>
         </Col>
         <Col xs={12} md={6}>
@@ -112,10 +134,20 @@ export default function OversightPage() {
                   scroll={{ x: 720 }}
                   data-testid="overdue-inspections"
                   columns={[
-                    { title: t('alarms.code'), dataIndex: 'registrationCode', render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
+                    {
+                      title: t('alarms.code'),
+                      dataIndex: 'registrationCode',
+                      render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span>,
+                    },
                     { title: t('alarms.place'), render: (_, x) => place(x) },
-                    { title: t('oversight.state'), render: (_, x) => <Tag color="red">{t(`inspectionState.${x.state}`)}</Tag> },
-                    { title: t('oversight.kind'), render: (_, x) => (x.kind ? t(`obligation.${x.kind}`) : '—') },
+                    {
+                      title: t('oversight.state'),
+                      render: (_, x) => <Tag color="red">{t(`inspectionState.${x.state}`)}</Tag>,
+                    },
+                    {
+                      title: t('oversight.kind'),
+                      render: (_, x) => (x.kind ? t(`obligation.${x.kind}`) : '—'),
+                    },
                     { title: t('oversight.dueMonth'), dataIndex: 'dueMonth' },
                     { title: t('elevator.firm'), render: (_, x) => x.firmName ?? '—' },
                   ]}
@@ -133,11 +165,29 @@ export default function OversightPage() {
                   pagination={{ pageSize: 10, size: 'small' }}
                   scroll={{ x: 720 }}
                   columns={[
-                    { title: t('alarms.code'), dataIndex: 'registrationCode', render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
+                    {
+                      title: t('alarms.code'),
+                      dataIndex: 'registrationCode',
+                      render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span>,
+                    },
                     { title: t('alarms.place'), render: (_, x) => place(x) },
-                    { title: t('oversight.reason'), render: (_, x) => <Tag color={x.reason === 'no_contract' ? 'red' : 'orange'}>{t(`overdueReason.${x.reason}`)}</Tag> },
-                    { title: t('plan.due'), render: (_, x) => x.overdueLevels.map((l) => t(`level.${l}`)).join('、') || '—' },
-                    { title: t('oversight.daysOverdue'), dataIndex: 'daysOverdue', render: (v: number | null) => v ?? '—' },
+                    {
+                      title: t('oversight.reason'),
+                      render: (_, x) => (
+                        <Tag color={x.reason === 'no_contract' ? 'red' : 'orange'}>
+                          {t(`overdueReason.${x.reason}`)}
+                        </Tag>
+                      ),
+                    },
+                    {
+                      title: t('plan.due'),
+                      render: (_, x) => x.overdueLevels.map((l) => t(`level.${l}`)).join('、') || '—',
+                    },
+                    {
+                      title: t('oversight.daysOverdue'),
+                      dataIndex: 'daysOverdue',
+                      render: (v: number | null) => v ?? '—',
+                    },
                     { title: t('elevator.firm'), render: (_, x) => x.firmName ?? '—' },
                   ]}
                 />
@@ -172,7 +222,10 @@ export default function OversightPage() {
                 <Space wrap size="large">
                   <Statistic title={t('oversight.entrapments')} value={rescue.data.entrapments} />
                   <Statistic title={t('oversight.withinLimit')} value={rescue.data.withinLimit} />
-                  <Statistic title={t('oversight.medianArrival')} value={fmtDuration(rescue.data.medianArrivalSeconds, lang)} />
+                  <Statistic
+                    title={t('oversight.medianArrival')}
+                    value={fmtDuration(rescue.data.medianArrivalSeconds, lang)}
+                  />
                 </Space>
                 <Table
                   size="small"
@@ -182,8 +235,15 @@ export default function OversightPage() {
                   columns={[
                     { title: t('elevator.firm'), render: (_, f) => f.firm ?? '—' },
                     { title: t('oversight.entrapments'), dataIndex: 'entrapments' },
-                    { title: t('oversight.share'), render: (_, f) => (f.withinLimitShare === null ? '—' : `${Math.round(f.withinLimitShare * 1000) / 10}%`) },
-                    { title: t('oversight.medianArrival'), render: (_, f) => fmtDuration(f.medianArrivalSeconds, lang) },
+                    {
+                      title: t('oversight.share'),
+                      render: (_, f) =>
+                        f.withinLimitShare === null ? '—' : `${Math.round(f.withinLimitShare * 1000) / 10}%`,
+                    },
+                    {
+                      title: t('oversight.medianArrival'),
+                      render: (_, f) => fmtDuration(f.medianArrivalSeconds, lang),
+                    },
                   ]}
                 />
               </Space>
@@ -198,9 +258,19 @@ export default function OversightPage() {
                 option={{
                   grid: { left: 40, right: 12, top: 16, bottom: 60 },
                   tooltip: { trigger: 'axis' },
-                  xAxis: { type: 'category', data: faults.data.map((f) => `${f.manufacturer ?? '?'} ${f.model ?? ''}`), axisLabel: { rotate: 20, fontSize: 10 } },
+                  xAxis: {
+                    type: 'category',
+                    data: faults.data.map((f) => `${f.manufacturer ?? '?'} ${f.model ?? ''}`),
+                    axisLabel: { rotate: 20, fontSize: 10 },
+                  },
                   yAxis: { type: 'value', name: t('oversight.perElevator') },
-                  series: [{ type: 'bar', data: faults.data.map((f) => f.faultsPerElevator), itemStyle: { color: '#fa8c16' } }],
+                  series: [
+                    {
+                      type: 'bar',
+                      data: faults.data.map((f) => f.faultsPerElevator),
+                      itemStyle: { color: '#fa8c16' },
+                    },
+                  ],
                 }}
               />
             )}

@@ -7,7 +7,15 @@ import { useEffect, useRef } from 'react';
 echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
 /** An ECharts chart (only the parts used are bundled) that follows its container's size. */
-export function Chart({ option, height = 220, testId }: { option: echarts.EChartsCoreOption; height?: number; testId?: string }) {
+export function Chart({
+  option,
+  height = 220,
+  testId,
+}: {
+  option: echarts.EChartsCoreOption;
+  height?: number;
+  testId?: string;
+}) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   useEffect(() => {

@@ -1,0 +1,32 @@
+import type { Role } from '../api/session';
+
+/**
+ * Which roles may open each screen: the menu shows these and the router sends anyone else home.
+ * The API scopes every answer anyway; this keeps users away from screens that would only say no.
+ * Part 2's screens (owners, agents, insurers, the technician's phone flow) add entries here.
+ */
+export const SCREEN_ROLES = {
+  '/alarms': ['admin', 'firm', 'regulator'],
+  '/fleet': ['admin', 'firm', 'regulator', 'owner', 'agent', 'insurer'],
+  '/maintenance': ['admin', 'firm'],
+  '/oversight': ['admin', 'regulator'],
+  '/admin': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Screen = keyof typeof SCREEN_ROLES;
+
+export function mayOpen(role: Role, screen: Screen): boolean {
+  return (SCREEN_ROLES[screen] as readonly Role[]).includes(role);
+}
+
+/** Where each role starts its day: the dispatcher on the alarm panel, the regulator on its desk. */
+export function homeOf(role: Role): Screen {
+  switch (role) {
+    case 'regulator':
+      return '/oversight';
+    case 'firm':
+      return '/alarms';
+    default:
+      return '/fleet';
+  }
+}

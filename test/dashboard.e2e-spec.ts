@@ -1,0 +1,409 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import ExcelJS from 'exceljs';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
+import {
+  ARTIFACTS,
+  collectPageErrors,
+  type Lang,
+  launchChromium,
+  newContext,
+  shot,
+  signIn,
+  type Size,
+} from './support/browser';
+import { contractElevators, createFleet, type Fleet, type FleetUser } from './support/fleet.fixture';
+import { provisionSimDevices } from './support/sim';
+import { ADMIN_PASSWORD, startTestApp, type TestApp, USER_PASSWORD } from './support/test-app';
+import { waitFor } from './support/wait';
+
+type Catalogue = Record<string, Record<string, string>>;
+const catalogue = (lang: Lang): Catalogue =>
+  JSON.parse(readFileSync(resolve(__dirname, `../apps/web/src/i18n/${lang}.json`), 'utf8')) as Catalogue;
+const zh = catalogue('zh-CN');
+const en = catalogue('en');
+
+/**
+ * The dashboard in a real browser (Debian's Chromium through playwright-core) against the real
+ * platform — PostgreSQL, the MQTT broker, simulated controllers — serving the built web app.
+ */
+describe('dashboard (browser)', () => {
+  let t: TestApp;
+  let baseUrl: string;
+  let mqttUrl: string;
+  let browser: Browser;
+  let fleet: Fleet;
+  let devices: DeviceCredentials[];
+  const codes = new Map<string, string>(); // elevator id → registration code
+  const contexts: BrowserContext[] = [];
+  const controllers: SimulatedController[] = [];
+  const timers: NodeJS.Timeout[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp({ ALARM_ENTRAPMENT_SECONDS: '2', ALARM_SWEEP_MS: '200' });
+    mqttUrl = `mqtt://127.0.0.1:${(await t.startBroker()).tcpPort}`;
+    baseUrl = await t.listen();
+    devices = await provisionSimDevices(t, baseUrl, 2);
+    fleet = await createFleet(t);
+    await contractElevators(
+      t,
+      fleet.orgs.firmA,
+      devices.map((d) => d.elevatorId),
+    );
+    const admin = await t.adminToken();
+    for (const id of [...devices.map((d) => d.elevatorId), ...Object.values(fleet.elevators)]) {
+      const e = (await t.get(admin, `/elevators/${id}`).expect(200)).body as { registrationCode: string };
+      codes.set(id, e.registrationCode);
+    }
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const x of timers) clearInterval(x);
+    for (const c of controllers) await c.stop().catch(() => undefined);
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await t.close();
+  });
+
+  const open = async (o: { size?: Size; lang?: Lang } = {}): Promise<Page> => {
+    const context = await newContext(browser, baseUrl, o);
+    contexts.push(context);
+    return context.newPage();
+  };
+  const passwordOf = (u: FleetUser): string => (u === 'admin' ? ADMIN_PASSWORD : USER_PASSWORD);
+  const usernameOf = (u: FleetUser): string => fleet.users[u];
+  const controller = async (d: DeviceCredentials): Promise<SimulatedController> => {
+    const c = new SimulatedController({
+      url: mqttUrl,
+      serial: d.serial,
+      secret: d.secret,
+      floors: d.floors,
+      periodic: false,
+      reportEvents: false,
+    });
+    controllers.push(c);
+    await c.start();
+    return c;
+  };
+  const publishStatus = async (c: SimulatedController, floor: number): Promise<void> =>
+    c.publishRaw(
+      c.topic('status'),
+      JSON.stringify({
+        seq: c.nextSeq(),
+        ts: Date.now(),
+        running: false,
+        dir: 0,
+        floor,
+        doorZone: true,
+        doorClosed: true,
+        passenger: false,
+        mode: 1,
+        speed: 0,
+        load: 0,
+      }),
+    );
+
+  it('should show each role only what the API lets it see, from its own home screen', async () => {
+    const e1 = codes.get(fleet.elevators.e1) ?? '';
+    const e3 = codes.get(fleet.elevators.e3) ?? '';
+    const cases: Array<{ user: FleetUser; home: string; menu: string[]; sees: string[]; notSees: string[] }> =
+      [
+        {
+          user: 'firmA',
+          home: '/alarms',
+          menu: ['alarms', 'fleet', 'maintenance'],
+          sees: [e1],
+          notSees: [e3],
+        },
+        {
+          user: 'firmB',
+          home: '/alarms',
+          menu: ['alarms', 'fleet', 'maintenance'],
+          sees: [e3],
+          notSees: [e1],
+        },
+        {
+          user: 'regulatorGz',
+          home: '/oversight',
+          menu: ['alarms', 'fleet', 'oversight'],
+          sees: [e1],
+          notSees: [e3],
+        },
+        {
+          user: 'regulatorHz',
+          home: '/oversight',
+          menu: ['alarms', 'fleet', 'oversight'],
+          sees: [e3],
+          notSees: [e1],
+        },
+        { user: 'owner1', home: '/fleet', menu: ['fleet'], sees: [e1], notSees: [e3] },
+        { user: 'insurerB', home: '/fleet', menu: ['fleet'], sees: [e3], notSees: [e1] },
+        {
+          user: 'admin',
+          home: '/fleet',
+          menu: ['alarms', 'fleet', 'maintenance', 'oversight', 'admin'],
+          sees: [e1, e3],
+          notSees: [],
+        },
+      ];
+    for (const c of cases) {
+      const page = await open();
+      const errors = collectPageErrors(page);
+      await signIn(page, usernameOf(c.user), passwordOf(c.user));
+      expect(new URL(page.url()).pathname).toBe(c.home);
+      // The menu offers the role's screens and no others.
+      const menu = await page.locator('.ant-layout-sider .ant-menu-item').allTextContents();
+      expect(menu).toEqual(c.menu.map((k) => zh.nav[k]));
+      // The fleet screen lists exactly the API's answer for this user.
+      const token = await t.login(usernameOf(c.user), passwordOf(c.user));
+      const api = (await t.get(token, '/fleet?limit=1').expect(200)).body as { total: number };
+      await page.goto('/fleet');
+      await expect(page.getByTestId('count-all').textContent()).resolves.toContain(String(api.total));
+      for (const code of c.sees) {
+        await page.locator('input[data-testid=fleet-search], [data-testid=fleet-search] input').fill(code);
+        await page.locator('[role=row][data-elevator]', { hasText: code }).waitFor();
+      }
+      for (const code of c.notSees) {
+        await page.locator('input[data-testid=fleet-search], [data-testid=fleet-search] input').fill(code);
+        await page.getByText(zh.fleet.none).waitFor();
+      }
+      // A screen of another role sends the user home rather than showing refusals.
+      if (!c.menu.includes('admin')) {
+        await page.goto('/admin');
+        await page.waitForURL((u) => u.pathname === c.home);
+      }
+      // Another role's elevator, opened by its address, is "not found", not shown.
+      if (c.notSees.length > 0) {
+        const hidden = [...codes.entries()].find(([, code]) => code === c.notSees[0])?.[0];
+        await page.goto(`/elevators/${hidden}`);
+        await page.getByText(zh.elevator.notFound).waitFor();
+      }
+      expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  it('should move a car on the fleet screen when its controller reports a new floor, without a reload', async () => {
+    const d = devices[1];
+    const code = codes.get(d.elevatorId) ?? '';
+    const c = await controller(d);
+    await publishStatus(c, 1);
+    const page = await open();
+    await signIn(page, usernameOf('firmA'), USER_PASSWORD);
+    await page.goto('/fleet');
+    const row = page.locator(`[role=row][data-elevator="${d.elevatorId}"]`);
+    await expect(row.getByTestId('floor').textContent()).resolves.toMatch(/^1/);
+    const loads = { count: 0 };
+    page.on('framenavigated', () => loads.count++);
+    await publishStatus(c, 5);
+    await waitFor(
+      async () => /^5/.test((await row.getByTestId('floor').textContent()) ?? ''),
+      10_000,
+      'floor 5',
+    );
+    await publishStatus(c, 3);
+    await waitFor(
+      async () => /^3/.test((await row.getByTestId('floor').textContent()) ?? ''),
+      10_000,
+      'floor 3',
+    );
+    expect(loads.count).toBe(0);
+    await expect(row.textContent()).resolves.toContain(code);
+  });
+
+  it('should raise a popup for an entrapment on the alarm panel, and take it from acknowledged to resolved', async () => {
+    const d = devices[0];
+    const code = codes.get(d.elevatorId) ?? '';
+    const c = await controller(d);
+    await publishStatus(c, 2);
+    const page = await open();
+    const errors = collectPageErrors(page);
+    await signIn(page, usernameOf('firmA'), USER_PASSWORD);
+    expect(new URL(page.url()).pathname).toBe('/alarms');
+    await page.getByTestId('alarm-type-counts').waitFor();
+
+    c.injectEntrapment(4);
+    const sampler = setInterval(() => c.sampleStatus(), 300);
+    timers.push(sampler);
+    // The popup, over whatever is on screen, with the place and the rescue countdown.
+    const popup = page.getByTestId('entrapment-popup');
+    await popup.waitFor({ timeout: 20_000 });
+    const token = await t.login(usernameOf('firmA'), USER_PASSWORD);
+    const item = (
+      (await t.get(token, `/fleet?q=${code}`).expect(200)).body as { items: Array<{ community: string }> }
+    ).items[0];
+    await expect(popup.textContent()).resolves.toContain(item?.community ?? code);
+    await expect(page.locator('.ant-modal-title').textContent()).resolves.toBe(zh.entrapment.title);
+    // The alarm panel got the new alarm without a reload.
+    const row = page.locator('tr[data-alarm]', { hasText: code });
+    await row.waitFor({ timeout: 10_000 });
+    await shot(page, 'entrapment-popup-laptop-zh');
+
+    await page.getByTestId('popup-acknowledge').click();
+    const drawer = page.getByTestId('alarm-drawer');
+    await drawer.waitFor();
+    await waitFor(
+      async () => (await drawer.getByTestId('alarm-status').textContent()) === zh.alarmStatus.acknowledged,
+      10_000,
+      'acknowledged',
+    );
+    const timeline = drawer.getByTestId('alarm-timeline');
+    await expect(timeline.textContent()).resolves.toContain(usernameOf('firmA'));
+    clearInterval(sampler);
+
+    // Dispatch, on site, resolved with a note.
+    for (const [action, status] of [
+      ['dispatch', 'dispatched'],
+      ['on-site', 'on_site'],
+      ['resolve', 'resolved'],
+    ] as const) {
+      if (action === 'resolve') await drawer.getByTestId('alarm-note').fill('乘客已安全救出，门机复位');
+      await drawer.getByTestId(`action-${action}`).click();
+      await waitFor(
+        async () => (await drawer.getByTestId('alarm-status').textContent()) === zh.alarmStatus[status],
+        10_000,
+        status,
+      );
+    }
+    await expect(timeline.textContent()).resolves.toContain('乘客已安全救出');
+    await shot(page, 'alarm-resolved-laptop-zh');
+
+    // The platform agrees: who did each step.
+    const alarms = (await t.get(token, `/alarms?elevatorId=${d.elevatorId}&type=entrapment`).expect(200))
+      .body as {
+      items: Array<{ id: string; status: string }>;
+    };
+    const alarm = (await t.get(token, `/alarms/${alarms.items[0]?.id}`).expect(200)).body as {
+      status: string;
+      timeline: Array<{ kind: string; actor: string }>;
+    };
+    expect(alarm.status).toBe('resolved');
+    const steps = alarm.timeline.filter((e) => e.actor === usernameOf('firmA')).map((e) => e.kind);
+    expect(steps).toEqual(expect.arrayContaining(['acknowledged', 'dispatched', 'on_site', 'resolved']));
+    expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+  });
+
+  it('should download the regulator’s overdue list as xlsx and csv, with what the screen shows', async () => {
+    const page = await open();
+    await signIn(page, usernameOf('regulatorGz'), USER_PASSWORD);
+    await page.getByTestId('overdue-inspections').waitFor();
+    const e1 = codes.get(fleet.elevators.e1) ?? '';
+    const token = await t.login(usernameOf('regulatorGz'), USER_PASSWORD);
+    const overdue = (await t.get(token, '/oversight/overdue').expect(200)).body as {
+      maintenance: Array<{ registrationCode: string }>;
+    };
+    expect(overdue.maintenance.map((m) => m.registrationCode)).toContain(e1);
+
+    for (const format of ['xlsx', 'csv'] as const) {
+      await page.getByTestId('export').hover();
+      const item = page.getByText(zh.oversight[format === 'xlsx' ? 'exportXlsx' : 'exportCsv']);
+      await item.waitFor();
+      const [download] = await Promise.all([page.waitForEvent('download'), item.click()]);
+      expect(download.suggestedFilename()).toMatch(new RegExp(`\\.${format}$`));
+      const file = join(ARTIFACTS, `overdue-regulator.${format}`);
+      await download.saveAs(file);
+      let text: string;
+      if (format === 'xlsx') {
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.readFile(file);
+        const cells: string[] = [];
+        for (const ws of wb.worksheets) ws.eachRow((row) => row.eachCell((cell) => cells.push(cell.text)));
+        text = cells.join('|');
+      } else {
+        text = readFileSync(file, 'utf8');
+      }
+      expect(text).toContain(e1);
+      expect(text).not.toContain(codes.get(fleet.elevators.e3) ?? 'none');
+    }
+  });
+
+  it('should relabel everything in English with the switch, and keep the choice', async () => {
+    const page = await open();
+    await signIn(page, usernameOf('firmA'), USER_PASSWORD);
+    await expect(page.locator('.ant-layout-sider .ant-menu-item').allTextContents()).resolves.toEqual([
+      zh.nav.alarms,
+      zh.nav.fleet,
+      zh.nav.maintenance,
+    ]);
+    await page.getByTestId('lang-switch').getByText('EN').click();
+    await expect(page.locator('.ant-layout-sider .ant-menu-item').allTextContents()).resolves.toEqual([
+      en.nav.alarms,
+      en.nav.fleet,
+      en.nav.maintenance,
+    ]);
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await page.goto('/fleet');
+    await expect(page.getByTestId('count-all').textContent()).resolves.toContain(en.fleet.all);
+    const body = (await page.locator('body').textContent()) ?? '';
+    for (const label of [zh.nav.fleet, zh.nav.alarms, zh.status.idle, zh.status.offline])
+      expect(body).not.toContain(label);
+    await page.reload();
+    await expect(page.locator('.ant-layout-sider .ant-menu-item').first().textContent()).resolves.toBe(
+      en.nav.alarms,
+    );
+  });
+
+  it('should end an expired session on the login page with a message', async () => {
+    const page = await open();
+    await signIn(page, usernameOf('firmA'), USER_PASSWORD);
+    // The token is refused by the server (as an expired one is): the next request ends the session.
+    // (Page scripts are passed as text: this file is type-checked for Node, without the DOM.)
+    await page.evaluate(`(() => {
+      const s = JSON.parse(localStorage.getItem('lw.session') || '{}');
+      localStorage.setItem('lw.session', JSON.stringify({ ...s, token: s.token + 'x' }));
+    })()`);
+    await page.goto('/fleet');
+    await page.waitForURL((u) => u.pathname === '/login');
+    await page.getByText(zh.auth.expired).waitFor();
+  });
+
+  it('should save every screen at laptop and phone size, in Chinese and English', async () => {
+    const elevator = devices[0]?.elevatorId ?? '';
+    const screens: Array<{ user: FleetUser; paths: Array<[string, string]> }> = [
+      {
+        user: 'firmA',
+        paths: [
+          ['alarms', '/alarms'],
+          ['fleet', '/fleet'],
+          ['elevator', `/elevators/${elevator}`],
+          ['maintenance', '/maintenance'],
+        ],
+      },
+      { user: 'regulatorGz', paths: [['oversight', '/oversight']] },
+      { user: 'admin', paths: [['admin', '/admin']] },
+    ];
+    const saved: string[] = [];
+    for (const size of ['laptop', 'phone'] as const) {
+      for (const lang of ['zh-CN', 'en'] as const) {
+        for (const s of screens) {
+          const page = await open({ size, lang });
+          const errors = collectPageErrors(page);
+          await signIn(page, usernameOf(s.user), passwordOf(s.user));
+          for (const [name, path] of s.paths) {
+            await page.goto(path);
+            await page.waitForLoadState('networkidle');
+            await page
+              .locator('.ant-spin-spinning')
+              .first()
+              .waitFor({ state: 'detached', timeout: 10_000 })
+              .catch(() => undefined);
+            saved.push(await shot(page, `${name}-${size}-${lang}`));
+            // Nothing wider than the screen: a phone user never scrolls the page sideways.
+            const overflow = await page.evaluate<number>(
+              'document.documentElement.scrollWidth - window.innerWidth',
+            );
+            expect({ screen: `${name}-${size}-${lang}`, overflow }).toEqual({
+              screen: `${name}-${size}-${lang}`,
+              overflow: 0,
+            });
+          }
+          expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+          await page.context().close();
+        }
+      }
+    }
+    expect(saved).toHaveLength(6 * 4);
+  }, 240_000);
+});
