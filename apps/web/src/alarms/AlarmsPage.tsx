@@ -38,7 +38,7 @@ export default function AlarmsPage() {
 
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
-      <Space wrap size={[8, 8]}>
+      <div style={{ display: 'flex', flexWrap: 'wrap', gap: 8 }}>
         <Segmented
           value={status}
           onChange={(v) => {
@@ -61,7 +61,7 @@ export default function AlarmsPage() {
           style={{ width: phone ? '100%' : 260 }}
           placeholder={[t('alarms.from'), t('alarms.to')]}
         />
-      </Space>
+      </div>
       <Space wrap size={[8, 8]} data-testid="alarm-type-counts">
         <Tag.CheckableTag checked={!type} onChange={() => setType(undefined)}>
           {t('alarms.allTypes')}

@@ -139,11 +139,11 @@ export default function ElevatorPage() {
         )}
       </Card>
       <Row gutter={[12, 12]}>
-        <Col xs={24} md={8} lg={6}>
+        <Col xs={24} md={10} lg={8} xxl={6}>
           <Card size="small" title={t('elevator.live')}>
             <div style={{ display: 'flex', gap: 12, alignItems: 'flex-start' }}>
               <Shaft floors={floors} live={live} />
-              <Descriptions column={1} size="small">
+              <Descriptions column={1} size="small" style={{ flex: 1, minWidth: 0 }}>
                 <Descriptions.Item label={t('fleet.col.floor')}>
                   <span data-testid="live-floor">{live?.floor ?? '—'}</span> {directionArrow(live?.direction)}
                 </Descriptions.Item>
@@ -164,7 +164,7 @@ export default function ElevatorPage() {
             </div>
           </Card>
         </Col>
-        <Col xs={24} md={16} lg={18}>
+        <Col xs={24} md={14} lg={16} xxl={18}>
           <Card size="small" title={t('elevator.last30')} loading={history.isLoading}>
             {days.length === 0 ? (
               <Empty description={t('elevator.noHistory')} />

@@ -16,12 +16,13 @@ export function Shaft({ floors, live }: { floors: number; live: Schemas['LiveSta
   const open = live?.doorClosed === false;
   return (
     <svg
-      width={150}
+      width={132}
       height={height}
       role="img"
       aria-label={t('elevator.shaftLabel', { floor: floor ?? '—' })}
       data-testid="shaft"
       data-floor={floor ?? ''}
+      style={{ flex: 'none' }}
     >
       <rect x={40} y={4} width={60} height={height - 8} fill="#f5f6f7" stroke="#c9cdd4" rx={3} />
       {Array.from({ length: floors }, (_, i) => {

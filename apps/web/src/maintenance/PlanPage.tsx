@@ -86,7 +86,7 @@ export default function PlanPage() {
                 rowKey="elevatorId"
                 dataSource={data}
                 pagination={{ pageSize: 20, size: 'small' }}
-                scroll={{ x: 640 }}
+                scroll={phone ? undefined : { x: 640 }}
                 locale={{ emptyText: t('plan.none') }}
                 data-testid="plan-table"
                 columns={[
@@ -102,7 +102,7 @@ export default function PlanPage() {
                     title: t('plan.due'),
                     render: (_, p) => (
                       <Space wrap size={4}>
-                        {p.levels.map((l) => (
+                        {(phone ? urgentLevels(p) : p.levels).map((l) => (
                           <Tag
                             key={l.level}
                             color={
@@ -115,11 +115,15 @@ export default function PlanPage() {
                       </Space>
                     ),
                   },
-                  { title: t('plan.next'), render: (_, p) => p.nextDueOn ?? '—', width: 110 },
-                  {
-                    title: t('elevator.firm'),
-                    render: (_, p) => p.contract?.firmName ?? <Tag color="red">{t('plan.noContract')}</Tag>,
-                  },
+                  ...(phone
+                    ? []
+                    : [
+                        { title: t('plan.next'), render: (_: unknown, p: Plan) => p.nextDueOn ?? '—', width: 110 },
+                        {
+                          title: t('elevator.firm'),
+                          render: (_: unknown, p: Plan) => p.contract?.firmName ?? <Tag color="red">{t('plan.noContract')}</Tag>,
+                        },
+                      ]),
                 ]}
               />
             </Card>
@@ -187,4 +191,12 @@ function snapshotPlace(snapshot: Record<string, unknown>): string {
   const text = (k: string): string => (typeof snapshot[k] === 'string' ? (snapshot[k] as string) : '');
   const place = [text('community'), text('building'), text('unit')].filter(Boolean).join(' ');
   return place || text('registrationCode') || '—';
+}
+
+/** On a phone: the levels that need attention (overdue or due soon), else the next one due. */
+function urgentLevels(p: Plan): Plan['levels'] {
+  const urgent = p.levels.filter((l) => l.status !== 'ok');
+  if (urgent.length > 0) return urgent;
+  const next = [...p.levels].sort((a, b) => a.dueOn.localeCompare(b.dueOn))[0];
+  return next ? [next] : [];
 }
