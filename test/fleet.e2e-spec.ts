@@ -98,4 +98,93 @@ describe('fleet status', () => {
     clearInterval(sampler);
     await t.app.get(IngestService).drain();
   });
+
+  it('should deliver changes in `states` arrays to a socket that joins with batch, and only what it may see', async () => {
+    const [d1, d2] = [devices[1], devices[2]];
+    const batched: Socket = io(`${baseUrl}/live`, { auth: { token: firm }, transports: ['websocket'] });
+    const single: Socket = io(`${baseUrl}/live`, { auth: { token: firm }, transports: ['websocket'] });
+    const outsider: Socket = io(`${baseUrl}/live`, {
+      auth: { token: await t.login(fleet.users.firmB) },
+      transports: ['websocket'],
+    });
+    open.push({ stop: () => Promise.resolve(void [batched, single, outsider].forEach((x) => x.close())) });
+    const got = {
+      arrays: [] as Array<Array<{ elevatorId: string; floor: number | null }>>,
+      singles: 0,
+      outsider: 0,
+    };
+    batched.on('states', (list: Array<{ elevatorId: string; floor: number | null }>) =>
+      got.arrays.push(list),
+    );
+    batched.on('state', () => got.singles++);
+    outsider.on('states', () => got.outsider++);
+    outsider.on('state', () => got.outsider++);
+    const floorsSeenSingly: number[] = [];
+    single.on('state', (x: { elevatorId: string; floor: number | null }) => {
+      if (x.elevatorId === d1?.elevatorId && x.floor !== null) floorsSeenSingly.push(x.floor);
+    });
+    expect(
+      ((await batched.timeout(5000).emitWithAck('join', { all: true, batch: true })) as { ok: boolean }).ok,
+    ).toBe(true);
+    expect(((await single.timeout(5000).emitWithAck('join', { all: true })) as { ok: boolean }).ok).toBe(
+      true,
+    );
+    expect(
+      ((await outsider.timeout(5000).emitWithAck('join', { all: true, batch: true })) as { ok: boolean }).ok,
+    ).toBe(true);
+    const bad = (await batched.timeout(5000).emitWithAck('join', { all: true, batch: 'yes' })) as {
+      ok: boolean;
+      error: { fields: Array<{ field: string }> };
+    };
+    expect(bad.ok).toBe(false);
+    expect(bad.error.fields[0]?.field).toBe('batch');
+
+    const cs = [d1, d2].map(
+      (d) =>
+        new SimulatedController({
+          url: mqttUrl,
+          serial: d?.serial ?? '',
+          secret: d?.secret ?? '',
+          floors: d?.floors ?? 7,
+          periodic: false,
+          reportEvents: false,
+        }),
+    );
+    for (const c of cs) {
+      open.push(c);
+      await c.start();
+    }
+    const status = (c: SimulatedController, floor: number): Promise<void> =>
+      c.publishRaw(
+        c.topic('status'),
+        JSON.stringify({
+          seq: c.nextSeq(),
+          ts: Date.now(),
+          running: false,
+          dir: 0,
+          floor,
+          doorZone: true,
+          doorClosed: true,
+          passenger: false,
+          mode: 1,
+        }),
+      );
+    for (const floor of [2, 3, 4]) {
+      await Promise.all(cs.map((c) => status(c, floor)));
+      await t.app.get(IngestService).drain();
+    }
+    const flat = (): Array<{ elevatorId: string; floor: number | null }> => got.arrays.flat();
+    await waitFor(
+      () =>
+        flat().some((x) => x.elevatorId === d1?.elevatorId && x.floor === 4) && floorsSeenSingly.includes(4),
+      8000,
+      'floor 4 in a states array and as a single state',
+    );
+    expect(flat().some((x) => x.elevatorId === d2?.elevatorId && x.floor === 4)).toBe(true);
+    // Several changes travel together, and the batched socket gets no single events.
+    expect(got.arrays.some((a) => a.length > 1)).toBe(true);
+    expect(got.singles).toBe(0);
+    // Firm B sees none of firm A's elevators.
+    expect(got.outsider).toBe(0);
+  });
 });

@@ -2,7 +2,8 @@
  * Benchmark load: runs in its own process (so it competes for the 2 cores like real traffic
  * would, but not for the platform's event loop). Drives SimulatedControllers:
  *   max:   every device keeps WINDOW QoS 1 messages in flight, as fast as acknowledgements come;
- *   paced: every device publishes RATE status samples per second.
+ *   paced: every device publishes RATE status samples per second (with `moving`, each sample puts
+ *          the car on another floor, so every sample is a change the dashboard must show).
  * Reports over IPC: per-device number of status samples sent (seq 1..sent) and totals.
  */
 import { readFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ interface Args {
   window: number;
   rate: number;
   qos: 0 | 1;
+  moving?: boolean;
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
@@ -59,9 +61,27 @@ async function main(): Promise<void> {
   } else {
     const period = 1000 / args.rate;
     controllers.forEach((c, i) => {
+      let n = 0;
       const tick = (): void => {
         if (!running) return;
-        c.sampleStatus();
+        if (args.moving) {
+          n++;
+          const floor = (n % (devices[i]?.floors ?? 7)) + 1;
+          const message = {
+            seq: c.nextSeq(),
+            ts: Date.now(),
+            running: n % 2 === 1,
+            dir: n % 2 === 1 ? 1 : 0,
+            floor,
+            doorZone: n % 2 === 0,
+            doorClosed: true,
+            passenger: true,
+            mode: 1,
+            speed: n % 2 === 1 ? 1 : 0,
+            load: 150,
+          };
+          void c.publishRaw(c.topic('status'), JSON.stringify(message), args.qos).catch(() => undefined);
+        } else c.sampleStatus();
         sent[i] = (sent[i] ?? 0) + 1;
       };
       setTimeout(() => {

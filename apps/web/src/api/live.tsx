@@ -29,13 +29,15 @@ export function LiveProvider({ token, children }: { token: string; children: Rea
     const socket: Socket = io('/live', { auth: { token }, transports: ['websocket'] });
     socket.on('connect', () => {
       setConnected(true);
-      socket.emit('join', { all: true }, (ack: { ok: boolean; snapshot?: LiveState[] }) => {
+      // batch: changes come as arrays, one per ingest commit — a few dozen frames a second even
+      // when thousands of elevators report every second.
+      socket.emit('join', { all: true, batch: true }, (ack: { ok: boolean; snapshot?: LiveState[] }) => {
         for (const s of ack.snapshot ?? []) for (const l of states.current) l(s);
       });
     });
     socket.on('disconnect', () => setConnected(false));
-    socket.on('state', (s: LiveState) => {
-      for (const l of states.current) l(s);
+    socket.on('states', (list: LiveState[]) => {
+      for (const s of list) for (const l of states.current) l(s);
     });
     socket.on('alarm', (a: AlarmEvent) => {
       for (const l of alarms.current) l(a);

@@ -1,7 +1,7 @@
 import { SearchOutlined } from '@ant-design/icons';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Card, Empty, Input, Select, Space, Tag, Typography } from 'antd';
-import { useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { currentLang } from '../i18n';
@@ -196,7 +196,8 @@ function Floor({ i }: { i: FleetItem }) {
   );
 }
 
-function DeskRow({ i }: { i: FleetItem }) {
+// Rows render again only when their elevator changed (not on every scroll step or other row's change).
+const DeskRow = memo(function DeskRow({ i }: { i: FleetItem }) {
   const { t } = useTranslation();
   return (
     <>
@@ -219,9 +220,9 @@ function DeskRow({ i }: { i: FleetItem }) {
       <span className="lw-ellipsis">{i.firmName ?? '—'}</span>
     </>
   );
-}
+});
 
-function PhoneRow({ i }: { i: FleetItem }) {
+const PhoneRow = memo(function PhoneRow({ i }: { i: FleetItem }) {
   const { t } = useTranslation();
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: 4, width: '100%' }}>
@@ -239,4 +240,4 @@ function PhoneRow({ i }: { i: FleetItem }) {
       </div>
     </div>
   );
-}
+});

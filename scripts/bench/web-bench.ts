@@ -1,0 +1,377 @@
+/**
+ * npm run bench:web — the dashboard in Debian's Chromium (playwright-core) against the built
+ * platform, each phase on a fresh platform process with its embedded PostgreSQL and broker.
+ *
+ *   1. first load: a fresh demo (`--demo`), a browser profile with an empty cache. Time until the
+ *      login form takes input, time from "sign in" until the dispatcher's alarm panel is drawn,
+ *      bytes over the wire, requests, the largest chunk; then the same with a warm cache.
+ *      Baseline of the same run: a page with no script (the logo) from the same server.
+ *   2. live fleet: N elevators (default 2 000) registered straight into the database, each
+ *      controller (a real MQTT client in a separate process) reporting a new floor once a second.
+ *      The fleet screen is open as the platform admin. Frame rate, long tasks (> 50 ms) and
+ *      main-thread busy time, measured over a window idle (baseline), live, and live while the
+ *      list is scrolled.
+ * Prints one JSON document.
+ */
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { provisionBenchFleet } from './bench-fleet';
+
+const { values } = parseArgs({
+  options: {
+    elevators: { type: 'string', default: '2000' },
+    seconds: { type: 'string', default: '15' },
+    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+    'skip-load': { type: 'boolean', default: false },
+    'skip-live': { type: 'boolean', default: false },
+  },
+});
+const ELEVATORS = Number(values.elevators);
+const SECONDS = Number(values.seconds);
+const MAIN = resolve(__dirname, '../../apps/platform/src/main.js');
+const LOAD_SCRIPT = join(__dirname, 'load-generator.js');
+const WEB_DIR = resolve(__dirname, '../../../dist/web');
+const ADMIN_PASSWORD = 'bench-admin-password';
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+interface Platform {
+  baseUrl: string;
+  mqttUrl: string;
+  dbUrl: string;
+  stop(): Promise<void>;
+}
+
+async function startPlatform(args: string[]): Promise<Platform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'liftwatch-webbench-'));
+  const [http, mqtt, pg] = [await freePort(), await freePort(), await freePort()];
+  const child: ChildProcess = spawn(process.execPath, [MAIN, ...args], {
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      HTTP_PORT: String(http),
+      HTTP_HOST: '127.0.0.1',
+      MQTT_PORT: String(mqtt),
+      MQTT_WS_PORT: String(await freePort()),
+      EMBEDDED_PG_PORT: String(pg),
+      ADMIN_PASSWORD,
+      LOG_LEVEL: 'warn',
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const baseUrl = `http://127.0.0.1:${http}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${baseUrl}/health`)).ok) break;
+    } catch {
+      // not up yet
+    }
+    if (i > 1200) throw new Error('platform did not become healthy');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    baseUrl,
+    mqttUrl: `mqtt://127.0.0.1:${mqtt}`,
+    dbUrl: `postgresql://postgres:liftwatch-embedded@127.0.0.1:${pg}/liftwatch`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: values.chromium,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/** Bytes and requests a page loads, from the DevTools protocol (what went over the wire). */
+async function netMeter(page: Page): Promise<{
+  reset(): void;
+  read(): {
+    requests: number;
+    transferredKiB: number;
+    largest: { url: string; transferredKiB: number } | null;
+  };
+}> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const urls = new Map<string, string>();
+  let rows: Array<{ url: string; bytes: number }> = [];
+  cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) =>
+    urls.set(e.requestId, e.request.url),
+  );
+  cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) =>
+    rows.push({ url: urls.get(e.requestId) ?? '?', bytes: e.encodedDataLength }),
+  );
+  const kib = (b: number): number => Math.round((b / 1024) * 10) / 10;
+  return {
+    reset: () => (rows = []),
+    read: () => {
+      const largest = [...rows].sort((a, b) => b.bytes - a.bytes)[0];
+      return {
+        requests: rows.length,
+        transferredKiB: kib(rows.reduce((s, r) => s + r.bytes, 0)),
+        largest: largest ? { url: new URL(largest.url).pathname, transferredKiB: kib(largest.bytes) } : null,
+      };
+    },
+  };
+}
+
+async function firstLoad(): Promise<Record<string, unknown>> {
+  const platform = await startPlatform(['--demo']);
+  // The demo is ready once its controllers report; the dashboard is what is measured.
+  const browser = await launch();
+  try {
+    const runs: Array<Record<string, unknown>> = [];
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 768 },
+      baseURL: platform.baseUrl,
+    });
+    for (const cache of ['cold', 'warm'] as const) {
+      const page = await context.newPage();
+      const net = await netMeter(page);
+      // Baseline: a page with no script from the same server.
+      let t = Date.now();
+      await page.goto('/favicon.svg', { waitUntil: 'load' });
+      const baselineMs = Date.now() - t;
+      net.reset();
+      await page.evaluate('localStorage.clear()');
+      t = Date.now();
+      await page.goto('/login');
+      await page.getByTestId('login-username').waitFor();
+      await page.waitForFunction('!document.querySelector("[data-testid=login-submit]").disabled');
+      const loginInteractiveMs = Date.now() - t;
+      const nav = await page.evaluate<string>(
+        'JSON.stringify(performance.getEntriesByType("navigation")[0])',
+      );
+      const navTiming = JSON.parse(nav) as { domContentLoadedEventEnd: number; loadEventEnd: number };
+      const loginNet = net.read();
+      net.reset();
+      await page.getByTestId('login-username').fill('firm.gz');
+      await page.getByTestId('login-password').fill('liftwatch-demo');
+      t = Date.now();
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('alarm-type-counts').waitFor();
+      await page.waitForLoadState('networkidle');
+      const homeMs = Date.now() - t;
+      const homeNet = net.read();
+      runs.push({
+        cache,
+        baselineNoScriptPageMs: baselineMs,
+        loginFormInteractiveMs: loginInteractiveMs,
+        domContentLoadedMs: Math.round(navTiming.domContentLoadedEventEnd),
+        loadEventMs: Math.round(navTiming.loadEventEnd),
+        loginPage: loginNet,
+        signInToAlarmPanelMs: homeMs,
+        afterSignIn: homeNet,
+        totalTransferredKiB: Math.round((loginNet.transferredKiB + homeNet.transferredKiB) * 10) / 10,
+      });
+      await page.evaluate('localStorage.clear()');
+      await page.close();
+    }
+    return { runs, build: buildSizes() };
+  } finally {
+    await browser.close();
+    await platform.stop();
+  }
+}
+
+/** The built chunks: raw and gzip sizes, the largest first. */
+function buildSizes(): Record<string, unknown> {
+  const dir = join(WEB_DIR, 'assets');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.js') || f.endsWith('.css'))
+    .map((f) => {
+      const body = readFileSync(join(dir, f));
+      return {
+        file: f,
+        kib: Math.round(statSync(join(dir, f)).size / 102.4) / 10,
+        gzipKiB: Math.round(gzipSync(body).length / 102.4) / 10,
+      };
+    })
+    .sort((a, b) => b.kib - a.kib);
+  return {
+    chunks: files.length,
+    totalKiB: Math.round(files.reduce((s, f) => s + f.kib, 0)),
+    totalGzipKiB: Math.round(files.reduce((s, f) => s + f.gzipKiB, 0)),
+    largest: files.slice(0, 3),
+  };
+}
+
+const PROBE = `(() => {
+  const b = { frames: 0, longTasks: 0, longTaskMs: 0, running: true };
+  const tick = () => { b.frames++; if (b.running) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) { b.longTasks++; b.longTaskMs += e.duration; }
+  }).observe({ type: 'longtask' });
+  window.__bench = b;
+})()`;
+
+async function measureWindow(
+  page: Page,
+  seconds: number,
+  during?: () => Promise<void>,
+): Promise<Record<string, number>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = async (): Promise<Record<string, number>> =>
+    Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const before = await metrics();
+  const start = await page.evaluate<string>('JSON.stringify(window.__bench)');
+  const t0 = Date.now();
+  const work = during ? during() : Promise.resolve();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await work;
+  const elapsed = (Date.now() - t0) / 1000;
+  const end = await page.evaluate<string>('JSON.stringify(window.__bench)');
+  const after = await metrics();
+  const a = JSON.parse(start) as { frames: number; longTasks: number; longTaskMs: number };
+  const b = JSON.parse(end) as { frames: number; longTasks: number; longTaskMs: number };
+  const d = (k: string): number => (after[k] ?? 0) - (before[k] ?? 0);
+  await cdp.detach();
+  return {
+    seconds: Math.round(elapsed * 10) / 10,
+    fps: Math.round(((b.frames - a.frames) / elapsed) * 10) / 10,
+    longTasks: b.longTasks - a.longTasks,
+    longTaskMsPerS: Math.round((b.longTaskMs - a.longTaskMs) / elapsed),
+    mainThreadBusyPct: Math.round((d('TaskDuration') / elapsed) * 1000) / 10,
+    scriptPct: Math.round((d('ScriptDuration') / elapsed) * 1000) / 10,
+    layoutAndStylePct: Math.round(((d('LayoutDuration') + d('RecalcStyleDuration')) / elapsed) * 1000) / 10,
+    jsHeapMiB: Math.round((after.JSHeapUsedSize ?? 0) / 1048576),
+  };
+}
+
+async function liveFleet(): Promise<Record<string, unknown>> {
+  const platform = await startPlatform([]);
+  const browser = await launch();
+  let load: ChildProcess | null = null;
+  try {
+    const creds = await provisionBenchFleet(
+      platform.dbUrl,
+      ELEVATORS,
+      `W${Date.now().toString(36).toUpperCase()}`,
+    );
+    const file = join(mkdtempSync(join(tmpdir(), 'liftwatch-webbench-creds-')), 'creds.json');
+    writeFileSync(file, JSON.stringify(creds));
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, baseURL: platform.baseUrl });
+    await page.goto('/login');
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
+    let t = Date.now();
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL((u) => u.pathname === '/fleet');
+    await page.waitForFunction(
+      `(document.querySelector('[data-testid=count-all]')?.textContent ?? '').includes('${ELEVATORS}')`,
+      undefined,
+      {
+        timeout: 120_000,
+      },
+    );
+    const fleetReadyMs = Date.now() - t;
+    await page.evaluate(PROBE);
+    // Scrolling the list the whole window long: 120 px every 16 ms, end to end and back (a fling).
+    const scroll = async (): Promise<void> => {
+      await page.evaluate(`(() => {
+        const el = document.querySelector('[data-testid=fleet-list]');
+        let dir = 1;
+        const h = setInterval(() => {
+          el.scrollTop += dir * 120;
+          if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) dir = -1;
+          if (el.scrollTop <= 0) dir = 1;
+        }, 16);
+        setTimeout(() => clearInterval(h), ${SECONDS * 1000});
+      })()`);
+    };
+    const idle = await measureWindow(page, SECONDS);
+    const idleScrolling = await measureWindow(page, SECONDS, scroll);
+
+    // The controllers: every one moves its car once a second.
+    let connected = false;
+    load = fork(
+      LOAD_SCRIPT,
+      [
+        JSON.stringify({
+          url: platform.mqttUrl,
+          credentials: file,
+          mode: 'paced',
+          seconds: SECONDS * 2 + 20,
+          window: 1,
+          rate: 1,
+          qos: 0,
+          moving: true,
+        }),
+      ],
+      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    );
+    load.on('message', (m: { type?: string }) => {
+      if (m.type === 'connected') connected = true;
+    });
+    t = Date.now();
+    while (!connected) {
+      if (Date.now() - t > 120_000) throw new Error('the simulated controllers did not connect');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 4000)); // every device has published at least once
+    // Proof the screen follows: the floors of the rows on screen change between two looks.
+    const floors = `JSON.stringify([...document.querySelectorAll('[data-elevator] [data-testid=floor]')].map((e) => e.textContent))`;
+    const f1 = JSON.parse(await page.evaluate<string>(floors)) as string[];
+    const live = await measureWindow(page, SECONDS);
+    const f2 = JSON.parse(await page.evaluate<string>(floors)) as string[];
+    const scrolling = await measureWindow(page, SECONDS, scroll);
+    const rowsOnScreen = await page.evaluate('document.querySelectorAll("[data-elevator]").length');
+    return {
+      elevators: ELEVATORS,
+      updatesPerSecond: ELEVATORS,
+      fleetScreenReadyMs: fleetReadyMs,
+      rowsInTheDom: rowsOnScreen,
+      rowsOnScreenThatChangedFloor: `${f1.filter((f, i) => f !== f2[i]).length} of ${f1.length}`,
+      baselineIdle: idle,
+      baselineScrollingWithoutUpdates: idleScrolling,
+      live,
+      liveWhileScrolling: scrolling,
+    };
+  } finally {
+    load?.kill('SIGTERM');
+    await browser.close();
+    await platform.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const out: Record<string, unknown> = {
+    command: `npm run bench:web -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    browser: values.chromium,
+    at: new Date().toISOString(),
+  };
+  if (!values['skip-load']) out.firstLoad = await firstLoad();
+  if (!values['skip-live']) out.liveFleet = await liveFleet();
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
