@@ -334,10 +334,11 @@ async function liveFleet(): Promise<Record<string, unknown>> {
     }
     await new Promise((r) => setTimeout(r, 4000)); // every device has published at least once
     // Proof the screen follows: the floors of the rows on screen change between two looks.
-    const floors = `JSON.stringify([...document.querySelectorAll('[data-elevator] [data-testid=floor]')].map((e) => e.textContent))`;
-    const f1 = JSON.parse(await page.evaluate<string>(floors)) as string[];
+    const floors = `JSON.stringify(Object.fromEntries([...document.querySelectorAll('[data-elevator]')].map((r) => [r.dataset.elevator, r.querySelector('[data-testid=floor]')?.textContent])))`;
+    const f1 = JSON.parse(await page.evaluate<string>(floors)) as Record<string, string>;
     const live = await measureWindow(page, SECONDS);
-    const f2 = JSON.parse(await page.evaluate<string>(floors)) as string[];
+    const f2 = JSON.parse(await page.evaluate<string>(floors)) as Record<string, string>;
+    const both = Object.keys(f1).filter((id) => id in f2);
     const scrolling = await measureWindow(page, SECONDS, scroll);
     const rowsOnScreen = await page.evaluate('document.querySelectorAll("[data-elevator]").length');
     return {
@@ -345,7 +346,7 @@ async function liveFleet(): Promise<Record<string, unknown>> {
       updatesPerSecond: ELEVATORS,
       fleetScreenReadyMs: fleetReadyMs,
       rowsInTheDom: rowsOnScreen,
-      rowsOnScreenThatChangedFloor: `${f1.filter((f, i) => f !== f2[i]).length} of ${f1.length}`,
+      rowsOnScreenThatChangedFloor: `${both.filter((id) => f1[id] !== f2[id]).length} of ${both.length}`,
       baselineIdle: idle,
       baselineScrollingWithoutUpdates: idleScrolling,
       live,

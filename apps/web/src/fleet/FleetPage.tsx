@@ -45,7 +45,10 @@ export default function FleetPage() {
   );
   const shown = useMemo(() => {
     const q = search.trim().toLowerCase();
-    const rank = (s: FleetStatus): number => FLEET_STATUSES.indexOf(s);
+    // Urgent statuses first; running and idle are one group, so cars going up and down do not
+    // reorder the list every second. Within a group: by place, then registration code.
+    const rank = (s: FleetStatus): number =>
+      s === 'running' || s === 'idle' ? FLEET_STATUSES.length : FLEET_STATUSES.indexOf(s);
     return items
       .filter(
         (i) =>
@@ -57,7 +60,15 @@ export default function FleetPage() {
             (i.rescueCode ?? '').includes(q) ||
             `${i.community}${i.buildingName}`.toLowerCase().includes(q)),
       )
-      .sort((a, b) => rank(a.status) - rank(b.status));
+      .sort(
+        (a, b) =>
+          rank(a.status) - rank(b.status) ||
+          `${a.community}${a.buildingName}${a.unitName}`.localeCompare(
+            `${b.community}${b.buildingName}${b.unitName}`,
+            'zh-CN',
+          ) ||
+          a.registrationCode.localeCompare(b.registrationCode),
+      );
   }, [items, status, region, building, search]);
 
   const scroller = useRef<HTMLDivElement>(null);
