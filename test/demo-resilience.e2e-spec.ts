@@ -38,7 +38,11 @@ describe('demo controllers that can no longer log in', () => {
       await first.stop();
     }
 
-    const second = await startPlatformProcess({ args: ['--demo'], dataDir });
+    const second = await startPlatformProcess({
+      args: ['--demo'],
+      dataDir,
+      env: { ALARM_ENTRAPMENT_SECONDS: '2' },
+    });
     try {
       const line = await waitFor(
         () => /demo: (\d+) of (\d+) simulated controllers connected/.exec(second.output()) ?? undefined,
@@ -52,6 +56,46 @@ describe('demo controllers that can no longer log in', () => {
       await new Promise((r) => setTimeout(r, 5000));
       expect(second.exited()).toBeNull();
       expect((await fetch(`${second.baseUrl}/health`)).status).toBe(200);
+
+      // The demo's own controllers can be made to trap passengers (skipping the refused one).
+      const faults = (token: string | null, body: unknown): Promise<Response> =>
+        fetch(`${second.baseUrl}/api/v1/demo/faults`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify(body),
+        });
+      expect((await faults(null, {})).status).toBe(401);
+      expect((await faults(await loginTo(second.baseUrl, 'owner.hj12', 'liftwatch-demo'), {})).status).toBe(
+        403,
+      );
+      const firm = await loginTo(second.baseUrl, 'firm.gz', 'liftwatch-demo');
+      const bad = await faults(firm, { kind: 'fire', seconds: 2, colour: 'red' });
+      expect(bad.status).toBe(400);
+      expect(
+        ((await bad.json()) as { fields: Array<{ field: string }> }).fields.map((f) => f.field).sort(),
+      ).toEqual(['colour', 'kind', 'seconds']);
+      const done = await faults(firm, { kind: 'entrapment', seconds: 30 });
+      expect(done.status).toBe(202);
+      const { elevatorId, serial: trapped } = (await done.json()) as { elevatorId: string; serial: string };
+      expect(trapped).not.toBe(serial);
+      const alarm = await waitFor(
+        async () => {
+          const res = await fetch(
+            `${second.baseUrl}/api/v1/alarms?type=entrapment&elevatorId=${elevatorId}`,
+            {
+              headers: { authorization: `Bearer ${firm}` },
+            },
+          );
+          const body = (await res.json()) as { items: Array<{ id: string; status: string }> };
+          return body.items[0];
+        },
+        30_000,
+        'an entrapment alarm from the demo controller',
+      );
+      expect(alarm.status).toBe('open');
     } finally {
       await second.stop();
     }

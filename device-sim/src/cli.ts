@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AppConfig, ConfigError, loadConfig } from '@liftwatch/config';
 import { Fleet, parseFault } from './fleet';
-import { type DeviceCredentials, provisionDevices } from './provision';
+import { demoFault, type DeviceCredentials, provisionDevices } from './provision';
 
 /** Where the platform of this checkout listens: the same environment variables as `npm start`. */
 function platformDefaults(config: AppConfig): { api: string; mqtt: string; credentials: string } {
@@ -33,6 +33,13 @@ Credentials
   --region CODE          GB/T 2260 county code of the simulated buildings (default 440106)
   --credentials FILE     credentials file to write (--provision) or read
                          (default ${d.credentials}, under DATA_DIR)
+
+Demo (a platform started with npm run demo)
+  --demo-fault KIND[:S]  make one of the demo's own controllers report a fault for S seconds
+                         (default 120): entrapment, door, power or visit, e.g.
+                         npm run sim -- --demo-fault entrapment
+                         npm run sim -- --demo-fault entrapment:300 --username firm.hz
+  --elevator ID          which demo elevator (default: the first the user may see)
 
 Simulation
   --mqtt URL             broker URL (default ${d.mqtt}, from MQTT_URL or MQTT_HOST/MQTT_PORT)
@@ -78,10 +85,27 @@ async function main(): Promise<void> {
       qos: { type: 'string', default: '1' },
       duration: { type: 'string', default: '0' },
       fault: { type: 'string', multiple: true },
+      'demo-fault': { type: 'string' },
+      elevator: { type: 'string' },
     },
   });
   if (values.help) {
     process.stdout.write(`${HELP(defaults)}\n`);
+    return;
+  }
+  if (values['demo-fault']) {
+    const [kind = 'entrapment', seconds = '120'] = values['demo-fault'].split(':');
+    const done = await demoFault({
+      api: values.api,
+      username: values.username,
+      password: values.password,
+      kind,
+      seconds: Number(seconds),
+      elevatorId: values.elevator,
+    });
+    process.stdout.write(
+      `${done.kind} for ${done.seconds} s reported by demo controller ${done.serial} (elevator ${done.elevatorId})\n`,
+    );
     return;
   }
   const file = values.credentials;

@@ -18,7 +18,7 @@ export interface ProvisionOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-async function call<T>(
+export async function call<T>(
   api: string,
   token: string | null,
   method: string,
@@ -33,6 +33,29 @@ async function call<T>(
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/**
+ * On a platform started with `--demo`: makes one of the demo's own simulated controllers report a
+ * fault (an entrapment by default) through `POST /api/v1/demo/faults`, as `username`.
+ */
+export async function demoFault(o: {
+  api: string;
+  username: string;
+  password: string;
+  kind: string;
+  seconds: number;
+  elevatorId?: string;
+}): Promise<{ elevatorId: string; serial: string; kind: string; seconds: number }> {
+  const { accessToken } = await call<{ accessToken: string }>(o.api, null, 'POST', '/auth/login', {
+    username: o.username,
+    password: o.password,
+  });
+  return call(o.api, accessToken, 'POST', '/demo/faults', {
+    kind: o.kind,
+    seconds: o.seconds,
+    ...(o.elevatorId ? { elevatorId: o.elevatorId } : {}),
+  });
 }
 
 /**

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { UsersService } from '@liftwatch/access';
 import { type AppConfig, ConfigError, loadConfig, PROCESS_ROLES, redactConfig } from '@liftwatch/config';
 import { prepareDatabase, StartupError } from '@liftwatch/database';
+import { type DemoFleetHandle, mountDemoControls } from './demo/demo-controls';
 import { startDemoDevices } from './demo/demo-devices';
 import { seedDemoFleet } from './demo/demo-fleet.seed';
 import { resolveJwtSecret } from './jwt-secret';
@@ -64,14 +65,15 @@ async function main(): Promise<void> {
   await app.get(UsersService).ensureFirstAdmin(config.auth.adminPassword);
   const demo = values.demo || config.seedDemo;
   if (demo) await seedDemoFleet(app, log, config.dataDir);
+  let demoFleet: DemoFleetHandle | null = null;
+  if (demo) mountDemoControls(app, () => demoFleet);
 
   let stopping = false;
-  let demoFleet: { stop(): Promise<void> } | null = null;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info(`${signal}: shutting down`);
-    await demoFleet?.stop();
+    await demoFleet?.fleet.stop();
     await app.close();
     await database.stop();
     process.exit(0);
@@ -89,9 +91,9 @@ async function main(): Promise<void> {
   if (demo && mqtt) {
     demoFleet = await startDemoDevices(app, config.dataDir, mqtt, log);
     log.info(
-      `demo ready: log in at ${base}/api/docs (POST /api/v1/auth/login) as firm.gz / liftwatch-demo, then ` +
-        `GET /api/v1/elevators and /api/v1/elevators/{id}/state; live updates on socket.io ${base}/live ` +
-        `(auth.token, emit "join" {all:true}); more devices: npm run sim -- --help`,
+      `demo ready: open the dashboard at ${base}/ and sign in as firm.gz / liftwatch-demo (dispatcher) or ` +
+        `regulator.gz / liftwatch-demo; trap passengers in a demo elevator with ` +
+        `npm run sim -- --demo-fault entrapment; API docs at ${base}/api/docs`,
     );
   }
 }

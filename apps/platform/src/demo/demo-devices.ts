@@ -7,6 +7,7 @@ import { type DataSource } from 'typeorm';
 import { SYSTEM_PRINCIPAL } from '@liftwatch/access';
 import { DevicesService } from '@liftwatch/registry';
 import { type DeviceCredentials, Fleet } from '../../../../device-sim/src';
+import { type DemoFleetHandle } from './demo-controls';
 import { DEMO_REGISTRATION_CODES } from './demo-fleet.seed';
 
 export interface DemoLog {
@@ -52,7 +53,7 @@ export async function startDemoDevices(
   dataDir: string,
   mqttUrl: string,
   log: DemoLog,
-): Promise<Fleet> {
+): Promise<DemoFleetHandle> {
   const file = join(dataDir, 'demo-devices.json');
   const credentials = await provisionDemoDevices(app, dataDir);
   // Each meter carries on from its last stored reading (the seeded history), so the first live
@@ -82,5 +83,5 @@ export async function startDemoDevices(
   log.info(
     `demo: ${report.connected} of ${credentials.length} simulated controllers connected to ${mqttUrl}`,
   );
-  return fleet;
+  return { fleet, devices: credentials };
 }
