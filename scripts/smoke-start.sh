@@ -37,4 +37,8 @@ grep -q '"storageMode":"postgres"\|"storageMode":"timescaledb"' <<<"$health" || 
 grep -q 'storage mode' "$log" || { echo "start-up log does not name the storage mode"; exit 1; }
 grep -q '"broker":{"status":"up"' <<<"$health" || { echo "embedded broker not up"; exit 1; }
 curl -fs "http://127.0.0.1:$HTTP_PORT/api/openapi.json" | grep -q '"/api/v1/elevators"' || { echo "OpenAPI lacks /api/v1/elevators"; exit 1; }
+index="$(curl -fs "http://127.0.0.1:$HTTP_PORT/fleet")" || { echo "no dashboard at /"; exit 1; }
+grep -q 'id="root"' <<<"$index" || { echo "the dashboard's index.html is not served"; exit 1; }
+asset="$(grep -o '/assets/[^"]*\.js' <<<"$index" | head -1)"
+curl -fs -o /dev/null "http://127.0.0.1:$HTTP_PORT$asset" || { echo "dashboard asset $asset missing"; exit 1; }
 echo "smoke start: ok"

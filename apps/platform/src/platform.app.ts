@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type INestApplication, Logger as NestLogger, ValidationPipe } from '@nestjs/common';
-import { type Express, type NextFunction, type Request, type Response, static as expressStatic } from 'express';
+import {
+  type Express,
+  type NextFunction,
+  type Request,
+  type Response,
+  static as expressStatic,
+} from 'express';
 import compression from 'compression';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -70,9 +76,12 @@ function serveDashboard(app: INestApplication, dir: string): void {
     expressStatic(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
   );
   server.use(expressStatic(dir, { index: false, maxAge: '1h' }));
-  server.get(/^\/(?!api\/|api$|socket\.io|health|metrics).*/, (req: Request, res: Response, next: NextFunction) => {
-    if (!req.accepts('html')) return next();
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index);
-  });
+  server.get(
+    /^\/(?!api\/|api$|socket\.io|health|metrics).*/,
+    (req: Request, res: Response, next: NextFunction) => {
+      if (!req.accepts('html')) return next();
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(index);
+    },
+  );
 }

@@ -357,7 +357,8 @@ export function redactConfig(config: AppConfig): Record<string, unknown> {
 function defaultWebDir(): string {
   let dir = __dirname;
   for (let i = 0; i < 8; i++) {
-    if (existsSync(resolve(dir, 'package.json')) && existsSync(resolve(dir, 'apps'))) return resolve(dir, 'dist', 'web');
+    if (existsSync(resolve(dir, 'package.json')) && existsSync(resolve(dir, 'apps')))
+      return resolve(dir, 'dist', 'web');
     dir = resolve(dir, '..');
   }
   return resolve(process.cwd(), 'dist', 'web');

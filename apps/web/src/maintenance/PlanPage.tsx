@@ -118,10 +118,15 @@ export default function PlanPage() {
                   ...(phone
                     ? []
                     : [
-                        { title: t('plan.next'), render: (_: unknown, p: Plan) => p.nextDueOn ?? '—', width: 110 },
+                        {
+                          title: t('plan.next'),
+                          render: (_: unknown, p: Plan) => p.nextDueOn ?? '—',
+                          width: 110,
+                        },
                         {
                           title: t('elevator.firm'),
-                          render: (_: unknown, p: Plan) => p.contract?.firmName ?? <Tag color="red">{t('plan.noContract')}</Tag>,
+                          render: (_: unknown, p: Plan) =>
+                            p.contract?.firmName ?? <Tag color="red">{t('plan.noContract')}</Tag>,
                         },
                       ]),
                 ]}
