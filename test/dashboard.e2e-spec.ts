@@ -56,6 +56,30 @@ describe('dashboard (browser)', () => {
       const e = (await t.get(admin, `/elevators/${id}`).expect(200)).body as { registrationCode: string };
       codes.set(id, e.registrationCode);
     }
+    // A maintenance visit on the first simulated elevator, signed by firm A's technicians.
+    const firmA = await t.login(fleet.users.firmA);
+    const checklist = (await t.get(firmA, '/maintenance/checklist?level=half_month&limit=500').expect(200))
+      .body as {
+      items: Array<{ code: string }>;
+    };
+    const arrived = new Date(Date.now() - 3 * 3_600_000);
+    await t
+      .post(firmA, `/elevators/${devices[0]?.elevatorId}/maintenance-records`, {
+        kind: 'routine',
+        level: 'half_month',
+        arrivedAt: arrived.toISOString(),
+        departedAt: new Date(arrived.getTime() + 50 * 60_000).toISOString(),
+        technicians: [
+          { name: '李建国', certificateNumber: 'T1-4401-2018-0312' },
+          { name: '陈志强', certificateNumber: 'T1-4401-2020-0877' },
+        ],
+        items: checklist.items.map((i, n) =>
+          n === 1
+            ? { code: i.code, result: 'adjusted', note: '制动器间隙调整至 0.5 mm' }
+            : { code: i.code, result: 'ok' },
+        ),
+      })
+      .expect(201);
     browser = await launchChromium();
   }, 120_000);
 
@@ -317,6 +341,23 @@ describe('dashboard (browser)', () => {
       expect(text).toContain(e1);
       expect(text).not.toContain(codes.get(fleet.elevators.e3) ?? 'none');
     }
+  });
+
+  it('should open a maintenance record from the plan: checklist results, technicians, IoT verdict, chain', async () => {
+    const page = await open();
+    await signIn(page, usernameOf('firmA'), USER_PASSWORD);
+    await page.goto('/maintenance');
+    await page.locator('[data-record]').first().click();
+    const drawer = page.getByTestId('record-drawer');
+    await drawer.waitFor();
+    const text = (await drawer.textContent()) ?? '';
+    expect(text).toContain('李建国');
+    expect(text).toContain('T1-4401-2018-0312');
+    expect(text).toContain('制动器间隙调整至 0.5 mm');
+    expect(text).toContain(zh.itemResult.adjusted);
+    // No telemetry while the technicians were there: the record says so rather than "verified".
+    await expect(drawer.locator('[data-iot]').first().getAttribute('data-iot')).resolves.toBe('noData');
+    await shot(page, 'record-drawer-laptop-zh');
   });
 
   it('should relabel everything in English with the switch, and keep the choice', async () => {

@@ -11,6 +11,7 @@ import { useFleet } from '../fleet/useFleet';
 import { currentLang } from '../i18n';
 import { Chart } from '../ui/Chart';
 import { fmtDate, fmtDateTime, fmtMoney, fromNow } from '../ui/format';
+import { RecordDrawer } from '../maintenance/RecordDrawer';
 import { IotTag } from '../ui/IotTag';
 import { Loading } from '../ui/Loading';
 import { directionArrow, StatusTag } from '../ui/status';
@@ -29,6 +30,7 @@ export default function ElevatorPage() {
   useAlarmEvents();
   const item = fleet.data?.find((i) => i.elevatorId === id);
   const [alarm, setAlarm] = useState<string | null>(null);
+  const [record, setRecord] = useState<string | null>(null);
   const path = { params: { path: { id } } };
   const elevator = useQuery({
     queryKey: ['elevator', id],
@@ -354,6 +356,7 @@ export default function ElevatorPage() {
               dataSource={records.data?.items ?? []}
               locale={{ emptyText: t('elevator.noRecords') }}
               scroll={{ x: 600 }}
+              onRow={(r) => ({ onClick: () => setRecord(r.id), style: { cursor: 'pointer' } })}
               columns={[
                 { title: t('elevator.visit'), render: (_, r) => fmtDateTime(r.arrivedAt) },
                 {
@@ -379,6 +382,7 @@ export default function ElevatorPage() {
         </Col>
       </Row>
       <AlarmDrawer id={alarm} onClose={() => setAlarm(null)} />
+      <RecordDrawer id={record} onClose={() => setRecord(null)} />
     </Space>
   );
 }

@@ -9,6 +9,7 @@ import { fmtDateTime } from '../ui/format';
 import { IotTag } from '../ui/IotTag';
 import { Loading } from '../ui/Loading';
 import { useIsPhone } from '../ui/useIsPhone';
+import { RecordDrawer } from './RecordDrawer';
 
 type Plan = Schemas['ElevatorPlan'];
 
@@ -22,6 +23,7 @@ export default function PlanPage() {
   const phone = useIsPhone();
   const [view, setView] = useState<'list' | 'calendar'>('list');
   const [onlyOverdue, setOnlyOverdue] = useState(false);
+  const [openRecord, setOpenRecord] = useState<string | null>(null);
   const plans = useQuery({
     queryKey: ['plan', onlyOverdue],
     queryFn: async () => {
@@ -174,7 +176,9 @@ export default function PlanPage() {
               renderItem={(r) => (
                 <List.Item>
                   <Space direction="vertical" size={0} style={{ minWidth: 0 }}>
-                    <Link to={`/elevators/${r.elevatorId}`}>{snapshotPlace(r.elevatorSnapshot)}</Link>
+                    <Typography.Link onClick={() => setOpenRecord(r.id)} data-record={r.id}>
+                      {snapshotPlace(r.elevatorSnapshot)}
+                    </Typography.Link>
                     <Typography.Text type="secondary">
                       {fmtDateTime(r.arrivedAt)} ·{' '}
                       {r.level ? t(`level.${r.level}`) : t(`recordKind.${r.kind}`, { defaultValue: r.kind })}
@@ -187,6 +191,7 @@ export default function PlanPage() {
           </Card>
         </Col>
       </Row>
+      <RecordDrawer id={openRecord} onClose={() => setOpenRecord(null)} />
     </Space>
   );
 }
