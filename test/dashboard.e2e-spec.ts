@@ -360,6 +360,73 @@ describe('dashboard (browser)', () => {
     await shot(page, 'record-drawer-laptop-zh');
   });
 
+  it('should let an admin put an elevator under a firm’s contract, after which the firm sees it', async () => {
+    const admin = await t.adminToken();
+    const e2 = (await t.get(admin, `/elevators/${fleet.elevators.e2}`).expect(200)).body as {
+      registrationCode: string;
+    };
+    const unit = (await t.get(admin, `/units/${fleet.units.u2}`).expect(200)).body as {
+      name: string;
+      floorCount: number;
+    };
+    const building = (await t.get(admin, `/buildings/${fleet.buildings.gz}`).expect(200)).body as {
+      community: string;
+      name: string;
+    };
+    const firmB = await t.login(usernameOf('firmB'));
+    const before = (await t.get(firmB, `/fleet?q=${e2.registrationCode}`).expect(200)).body as {
+      total: number;
+    };
+    expect(before.total).toBe(0);
+
+    const page = await open();
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await page.goto('/admin');
+    await page.getByRole('tab', { name: zh.admin.contracts }).click();
+    await page.getByTestId('admin-add').last().click();
+    const modal = page.getByRole('dialog');
+    const choose = async (label: string, option: string): Promise<void> => {
+      await modal.locator('.ant-form-item', { hasText: label }).locator('.ant-select').click();
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
+        .first()
+        .click();
+    };
+    await choose(zh.admin.building, `${building.community} ${building.name}`);
+    await choose(zh.admin.unitName, `${unit.name} (${unit.floorCount})`);
+    await choose(zh.admin.elevators, e2.registrationCode);
+    await page.keyboard.press('Escape');
+    await choose(zh.elevator.firm, `Firm B ${fleet.suffix}`);
+    const field = (label: string) =>
+      modal.locator('.ant-form-item', { hasText: label }).locator('input').first();
+    const number = `WB-UI-${fleet.suffix}`;
+    await field(zh.elevator.contractNo).fill(number);
+    await field(zh.admin.ownersRepresentative).fill('业主代表 王五');
+    await field(zh.admin.signedOn).fill('2026-01-01');
+    await field(zh.admin.startsOn).fill('2026-01-01');
+    await field(zh.admin.endsOn).fill('2027-12-31');
+    await field(zh.admin.annualFeeYuan).fill('3600');
+    await shot(page, 'admin-contract-form-laptop-zh');
+    // (antd puts a space between two Chinese characters on a button: 创 建)
+    await modal.getByRole('button', { name: new RegExp(`^${[...zh.admin.create].join('\\s*')}$`) }).click();
+    await page.locator('.ant-table-row', { hasText: number }).waitFor();
+
+    const after = (await t.get(firmB, `/fleet?q=${e2.registrationCode}`).expect(200)).body as {
+      items: Array<{ elevatorId: string }>;
+    };
+    expect(after.items.map((i) => i.elevatorId)).toEqual([fleet.elevators.e2]);
+    const contracts = (
+      await t.get(admin, `/maintenance/contracts?elevatorId=${fleet.elevators.e2}`).expect(200)
+    ).body as {
+      items: Array<{ contractNumber: string; annualFeeFen: number; firmId: string }>;
+    };
+    expect(contracts.items[0]).toMatchObject({
+      contractNumber: number,
+      annualFeeFen: 360000,
+      firmId: fleet.orgs.firmB,
+    });
+  });
+
   it('should relabel everything in English with the switch, and keep the choice', async () => {
     const page = await open();
     await signIn(page, usernameOf('firmA'), USER_PASSWORD);

@@ -22,8 +22,9 @@ import { useIsPhone } from '../ui/useIsPhone';
 
 /**
  * Enough registry management to set a new customer up without curl: organisations, buildings,
- * units, flats, elevators, devices (the secret shown once, with a copy button) and users with
- * their bindings. Validation is the API's: its field errors land on the form's fields.
+ * units, flats, elevators, devices (the secret shown once, with a copy button), maintenance
+ * contracts (a firm sees an elevator while one of its contracts covers it) and users with their
+ * bindings. Validation is the API's: its field errors land on the form's fields.
  */
 export default function AdminPage() {
   const { t } = useTranslation();
@@ -36,6 +37,7 @@ export default function AdminPage() {
           { key: 'units', label: t('admin.unitsFlats'), children: <UnitsAndFlats /> },
           { key: 'elevators', label: t('admin.elevators'), children: <Elevators /> },
           { key: 'devices', label: t('admin.devices'), children: <Devices /> },
+          { key: 'contracts', label: t('admin.contracts'), children: <Contracts /> },
           { key: 'users', label: t('admin.users'), children: <Users /> },
         ]}
       />
@@ -649,6 +651,129 @@ function Users() {
             <Input placeholder="uuid" />
           </Form.Item>
         )}
+      </CreateModal>
+    </>
+  );
+}
+
+function Contracts() {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [building, setBuilding] = useState<string | undefined>();
+  const [unit, setUnit] = useState<string | undefined>();
+  const list = useQuery({
+    queryKey: ['contracts'],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/maintenance/contracts', { params: { query: { limit: 500 } } })),
+  });
+  const firms = useQuery({
+    queryKey: ['orgs'],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/organisations', { params: { query: { limit: 500 } } })),
+  });
+  const policies = useQuery({
+    queryKey: ['interval-policies'],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/maintenance/interval-policies', { params: { query: { limit: 100 } } })),
+  });
+  const elevators = useQuery({
+    queryKey: ['elevators', 'unit', unit],
+    enabled: !!unit,
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/elevators', { params: { query: { limit: 100, unitId: unit } } })),
+  });
+  const create = useCreate(['contracts'], async (b: Schemas['CreateContractDto']) =>
+    unwrap(await api.POST('/api/v1/maintenance/contracts', { body: b })),
+  );
+  return (
+    <>
+      <Toolbar onAdd={() => setOpen(true)} />
+      <Table
+        size="small"
+        rowKey="id"
+        loading={list.isLoading}
+        dataSource={list.data?.items ?? []}
+        scroll={{ x: 700 }}
+        columns={[
+          { title: t('elevator.contractNo'), dataIndex: 'contractNumber' },
+          { title: t('elevator.firm'), dataIndex: 'firmName' },
+          { title: t('admin.elevators'), render: (_, c) => c.elevatorIds.length },
+          { title: t('elevator.term'), render: (_, c) => `${c.startsOn} ~ ${c.endsOn}` },
+          { title: t('elevator.policy'), dataIndex: 'effectivePolicyCode' },
+          {
+            title: t('admin.contractStatus'),
+            render: (_, c) => t(`contractStatus.${c.status}`, { defaultValue: c.status }),
+          },
+        ]}
+      />
+      <CreateModal
+        title={t('admin.newContract')}
+        open={open}
+        onClose={() => setOpen(false)}
+        onSubmit={(v: Omit<Schemas['CreateContractDto'], 'annualFeeFen'> & { annualFeeYuan: number }) => {
+          const { annualFeeYuan, ...rest } = v;
+          return create.mutateAsync({ ...rest, annualFeeFen: Math.round(annualFeeYuan * 100) });
+        }}
+      >
+        <Form.Item label={t('admin.building')}>
+          <BuildingSelect
+            value={building}
+            onChange={(v) => {
+              setBuilding(v);
+              setUnit(undefined);
+            }}
+          />
+        </Form.Item>
+        <Form.Item name="unitId" label={t('admin.unitName')} rules={[{ required: true }]}>
+          <UnitSelect buildingId={building} onChange={setUnit} />
+        </Form.Item>
+        <Form.Item name="elevatorIds" label={t('admin.elevators')} rules={[{ required: true }]}>
+          <Select
+            mode="multiple"
+            options={(elevators.data?.items ?? []).map((e) => ({ value: e.id, label: e.registrationCode }))}
+          />
+        </Form.Item>
+        <Form.Item name="firmId" label={t('elevator.firm')} rules={[{ required: true }]}>
+          <Select
+            showSearch
+            optionFilterProp="label"
+            options={(firms.data?.items ?? [])
+              .filter((o) => o.kind === 'maintenance_firm')
+              .map((o) => ({ value: o.id, label: o.name }))}
+          />
+        </Form.Item>
+        <Form.Item name="contractNumber" label={t('elevator.contractNo')} rules={[{ required: true }]}>
+          <Input maxLength={60} />
+        </Form.Item>
+        <Form.Item
+          name="ownersRepresentative"
+          label={t('admin.ownersRepresentative')}
+          rules={[{ required: true }]}
+        >
+          <Input maxLength={200} />
+        </Form.Item>
+        <Space wrap>
+          <Form.Item name="signedOn" label={t('admin.signedOn')} rules={[{ required: true }]}>
+            <Input placeholder="2026-01-01" style={{ width: 130 }} />
+          </Form.Item>
+          <Form.Item name="startsOn" label={t('admin.startsOn')} rules={[{ required: true }]}>
+            <Input placeholder="2026-01-01" style={{ width: 130 }} />
+          </Form.Item>
+          <Form.Item name="endsOn" label={t('admin.endsOn')} rules={[{ required: true }]}>
+            <Input placeholder="2026-12-31" style={{ width: 130 }} />
+          </Form.Item>
+        </Space>
+        <Form.Item name="annualFeeYuan" label={t('admin.annualFeeYuan')} rules={[{ required: true }]}>
+          <InputNumber min={0} precision={2} style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item
+          name="policyCode"
+          label={t('elevator.policy')}
+          initialValue="tsg-t5002"
+          rules={[{ required: true }]}
+        >
+          <Select options={(policies.data?.items ?? []).map((p) => ({ value: p.code, label: p.name }))} />
+        </Form.Item>
       </CreateModal>
     </>
   );
