@@ -427,6 +427,71 @@ describe('dashboard (browser)', () => {
     });
   });
 
+  it('should let an admin register a flat’s owner and give them a login that sees their unit’s elevator', async () => {
+    const admin = await t.adminToken();
+    const building = (await t.get(admin, `/buildings/${fleet.buildings.gz}`).expect(200)).body as {
+      community: string;
+      name: string;
+    };
+    const unit = (await t.get(admin, `/units/${fleet.units.u2}`).expect(200)).body as { name: string };
+    const flat = (await t.get(admin, `/flats/${fleet.flats.f2}`).expect(200)).body as { number: string };
+    const ownerName = `业主${fleet.suffix}`;
+    const username = `owner-ui.${fleet.suffix}`;
+
+    const page = await open();
+    await signIn(page, 'admin', ADMIN_PASSWORD);
+    await page.goto('/admin');
+    await page.getByRole('tab', { name: zh.admin.unitsFlats }).click();
+    const panel = page.getByRole('tabpanel');
+    await panel.locator('.ant-select').first().click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', {
+        hasText: `${building.community} ${building.name}`,
+      })
+      .first()
+      .click();
+    await panel.locator('.ant-table-row', { hasText: unit.name }).locator('input[type=radio]').check();
+    await panel.locator('.ant-table-row', { hasText: flat.number }).locator('input[type=radio]').check();
+    await panel.getByTestId('set-owners').click();
+    const dialog = page.getByRole('dialog');
+    const field = (label: string) =>
+      dialog.locator('.ant-form-item', { hasText: label }).locator('input').first();
+    await field(zh.admin.effectiveFrom).fill('2026-02-01');
+    await field(zh.admin.ownerName).fill(ownerName);
+    await field(zh.admin.phone).fill('13800138000');
+    const create = new RegExp(`^${[...zh.admin.create].join('\\s*')}$`);
+    await dialog.getByRole('button', { name: create }).click();
+    await panel.locator('.ant-table-row', { hasText: ownerName }).waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    await shot(page, 'admin-owners-laptop-zh');
+
+    await page.getByRole('tab', { name: zh.admin.users }).click();
+    await page.getByRole('tabpanel').getByTestId('admin-add').click();
+    await dialog.locator('.ant-form-item', { hasText: zh.admin.role }).locator('.ant-select').click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', {
+        hasText: new RegExp(`^${zh.roles.owner}$`),
+      })
+      .click();
+    await field(zh.auth.username).fill(username);
+    await field(zh.admin.displayName).fill(ownerName);
+    await field(zh.auth.password).fill('owner-password-123');
+    await dialog.locator(`.ant-form-item:has(label[title="${zh.admin.ownerId}"]) .ant-select`).click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: ownerName })
+      .first()
+      .click();
+    await dialog.getByRole('button', { name: create }).click();
+    await page.getByRole('tabpanel').locator('.ant-table-row', { hasText: username }).waitFor();
+
+    // The new owner signs in and sees the elevator of their unit, and nothing else.
+    const token = await t.login(username, 'owner-password-123');
+    const fleetOfOwner = (await t.get(token, '/fleet?limit=50').expect(200)).body as {
+      items: Array<{ elevatorId: string }>;
+    };
+    expect(fleetOfOwner.items.map((i) => i.elevatorId)).toEqual([fleet.elevators.e2]);
+  });
+
   it('should relabel everything in English with the switch, and keep the choice', async () => {
     const page = await open();
     await signIn(page, usernameOf('firmA'), USER_PASSWORD);

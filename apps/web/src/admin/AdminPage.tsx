@@ -298,6 +298,27 @@ function UnitsAndFlats() {
   const [unit, setUnit] = useState<string | undefined>();
   const [openUnit, setOpenUnit] = useState(false);
   const [openFlat, setOpenFlat] = useState(false);
+  const [flat, setFlat] = useState<string | undefined>();
+  const [openOwners, setOpenOwners] = useState(false);
+  const qc = useQueryClient();
+  const ownerships = useQuery({
+    queryKey: ['ownerships', flat],
+    enabled: !!flat,
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/flats/{id}/ownerships', {
+          params: { path: { id: flat ?? '' }, query: { limit: 50 } },
+        }),
+      ),
+  });
+  const setOwners = useMutation({
+    mutationFn: async (b: Schemas['TransferOwnershipDto']) =>
+      unwrap(await api.PUT('/api/v1/flats/{id}/owners', { params: { path: { id: flat ?? '' } }, body: b })),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['ownerships'] });
+      void qc.invalidateQueries({ queryKey: ['owners'] });
+    },
+  });
   const units = useQuery({
     queryKey: ['units', building],
     enabled: !!building,
@@ -356,12 +377,95 @@ function UnitsAndFlats() {
         rowKey="id"
         dataSource={flats.data?.items ?? []}
         pagination={{ pageSize: 20, size: 'small' }}
+        rowSelection={{
+          type: 'radio',
+          selectedRowKeys: flat ? [flat] : [],
+          onChange: (keys) => setFlat(String(keys[0])),
+        }}
         columns={[
           { title: t('admin.flatNumber'), dataIndex: 'number' },
           { title: t('admin.floor'), dataIndex: 'floor' },
           { title: t('admin.area'), dataIndex: 'areaM2' },
         ]}
       />
+      <Space wrap>
+        <Button
+          disabled={!flat}
+          icon={<PlusOutlined />}
+          onClick={() => setOpenOwners(true)}
+          data-testid="set-owners"
+        >
+          {t('admin.setOwners')}
+        </Button>
+      </Space>
+      {flat && (
+        <Table
+          size="small"
+          rowKey="id"
+          pagination={false}
+          dataSource={ownerships.data?.items ?? []}
+          locale={{ emptyText: t('admin.noOwners') }}
+          columns={[
+            { title: t('admin.ownerName'), dataIndex: 'ownerName' },
+            { title: t('admin.share'), render: (_, o) => `${o.sharePercent} %` },
+            { title: t('admin.validFrom'), dataIndex: 'validFrom' },
+            { title: t('admin.validTo'), render: (_, o) => o.validTo ?? '—' },
+          ]}
+        />
+      )}
+      <CreateModal
+        title={t('admin.setOwners')}
+        open={openOwners}
+        onClose={() => setOpenOwners(false)}
+        onSubmit={(v: {
+          effectiveFrom: string;
+          owners: Array<{ name: string; phone?: string; sharePercent: number }>;
+        }) =>
+          setOwners.mutateAsync({
+            effectiveFrom: v.effectiveFrom,
+            owners: v.owners.map((o) => ({ ...o, phone: o.phone || undefined })),
+          })
+        }
+      >
+        <Form.Item name="effectiveFrom" label={t('admin.effectiveFrom')} rules={[{ required: true }]}>
+          <Input placeholder="2026-01-01" />
+        </Form.Item>
+        <Form.List name="owners" initialValue={[{ sharePercent: 100 }]}>
+          {(fields, { add, remove }) => (
+            <>
+              {fields.map((f) => (
+                <Space key={f.key} wrap align="start">
+                  <Form.Item
+                    name={[f.name, 'name']}
+                    label={t('admin.ownerName')}
+                    rules={[{ required: true }]}
+                  >
+                    <Input style={{ width: 140 }} />
+                  </Form.Item>
+                  <Form.Item name={[f.name, 'phone']} label={t('admin.phone')}>
+                    <Input style={{ width: 140 }} />
+                  </Form.Item>
+                  <Form.Item
+                    name={[f.name, 'sharePercent']}
+                    label={t('admin.share')}
+                    rules={[{ required: true }]}
+                  >
+                    <InputNumber min={1} max={100} precision={2} style={{ width: 90 }} />
+                  </Form.Item>
+                  {fields.length > 1 && (
+                    <Button type="link" danger onClick={() => remove(f.name)} style={{ marginTop: 30 }}>
+                      {t('admin.remove')}
+                    </Button>
+                  )}
+                </Space>
+              ))}
+              <Button type="dashed" onClick={() => add({ sharePercent: 0 })} icon={<PlusOutlined />}>
+                {t('admin.addOwner')}
+              </Button>
+            </>
+          )}
+        </Form.List>
+      </CreateModal>
       <CreateModal
         title={t('admin.newUnit')}
         open={openUnit}
@@ -648,7 +752,7 @@ function Users() {
         )}
         {role === 'owner' && (
           <Form.Item name="ownerId" label={t('admin.ownerId')} rules={[{ required: true }]}>
-            <Input placeholder="uuid" />
+            <OwnerSelect />
           </Form.Item>
         )}
       </CreateModal>
@@ -776,5 +880,25 @@ function Contracts() {
         </Form.Item>
       </CreateModal>
     </>
+  );
+}
+
+/** Owners by name (with the masked phone to tell namesakes apart). */
+function OwnerSelect({ value, onChange }: { value?: string; onChange?: (v: string) => void }) {
+  const list = useQuery({
+    queryKey: ['owners'],
+    queryFn: async () => unwrap(await api.GET('/api/v1/owners', { params: { query: { limit: 500 } } })),
+  });
+  return (
+    <Select
+      value={value}
+      onChange={onChange}
+      showSearch
+      optionFilterProp="label"
+      options={(list.data?.items ?? []).map((o) => ({
+        value: o.id,
+        label: o.phone ? `${o.name} ${o.phone}` : o.name,
+      }))}
+    />
   );
 }
