@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '@liftwatch/calendar';
 import { type EntityManager, type QueryRunner } from 'typeorm';
 import { type AlarmTypeInfo } from './alarm-types';
 
@@ -55,6 +56,8 @@ export interface ArrivalRow {
  */
 @Injectable()
 export class AlarmRepository {
+  constructor(private readonly clock: Clock) {}
+
   /**
    * Opens the alarm or, when one of this type is open for the elevator, adds `count` reports to
    * it — one statement, so concurrent reports of the same condition cannot open two alarms.
@@ -191,11 +194,11 @@ export class AlarmRepository {
                   'rescueDeadline', a.rescue_deadline, 'escalationLevel', a.escalation_level))
          FROM alarms a
          JOIN elevator_coverage ea ON ea.elevator_id = a.elevator_id
-              AND ea.valid_from <= (now() AT TIME ZONE 'Asia/Shanghai')::date
-              AND (ea.valid_to IS NULL OR ea.valid_to > (now() AT TIME ZONE 'Asia/Shanghai')::date)
+              AND ea.valid_from <= $5::date AND (ea.valid_to IS NULL OR ea.valid_to > $5::date)
          JOIN webhooks w ON w.organisation_id = ea.organisation_id AND w.active
         WHERE a.id = $1`,
-      [alarmId, event, actor, note],
+      // the business day (BUSINESS_TIMEZONE), as contracts and policies count their days
+      [alarmId, event, actor, note, this.clock.today()],
     );
   }
 

@@ -1,15 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { Clock } from '@liftwatch/calendar';
 import { CurrentPrincipal, type Principal } from '@liftwatch/access';
 import {
   InvalidInputError,
   type Page,
   pageOf,
+  PageOf,
   PageQueryDto,
+  resolveTimeRange,
   TimeRangeQueryDto,
   UuidParam,
-  PageOf,
 } from '@liftwatch/contract';
 import { ALARM_ACTIONS, ALARM_STATUSES, type AlarmAction } from './alarm-lifecycle';
 import { AlarmDetail, AlarmView } from './alarm-view';
@@ -96,7 +98,10 @@ class FaultRateQueryDto extends TimeRangeQueryDto {}
 @ApiBearerAuth()
 @Controller()
 export class AlarmsController {
-  constructor(private readonly alarms: AlarmsService) {}
+  constructor(
+    private readonly alarms: AlarmsService,
+    private readonly clock: Clock,
+  ) {}
 
   /** Alarms of the elevators the caller sees; open ones first, critical first. */
   @Get('alarms')
@@ -177,9 +182,7 @@ export class AlarmsController {
     @CurrentPrincipal() p: Principal,
     @Query() q: TimeRangeQueryDto,
   ): Promise<RescuePerformance> {
-    const to = q.to ? new Date(q.to) : new Date();
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 90 * 86_400_000);
-    if (from >= to) throw InvalidInputError.field('from', 'from must be before to');
+    const { from, to } = resolveTimeRange(q, this.clock.now(), 90);
     return this.alarms.rescuePerformance(p, from, to);
   }
 
@@ -187,9 +190,7 @@ export class AlarmsController {
   @Get('reports/fault-rates')
   @ApiOkResponse({ type: [FaultRateView] })
   faultRates(@CurrentPrincipal() p: Principal, @Query() q: FaultRateQueryDto): Promise<FaultRateRow[]> {
-    const to = q.to ? new Date(q.to) : new Date();
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 365 * 86_400_000);
-    if (from >= to) throw InvalidInputError.field('from', 'from must be before to');
+    const { from, to } = resolveTimeRange(q, this.clock.now(), 365);
     return this.alarms.faultRates(p, from, to);
   }
 }

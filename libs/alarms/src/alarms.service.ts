@@ -265,7 +265,7 @@ export class AlarmsService {
   async act(p: Principal, id: string, action: AlarmAction, note: string | undefined): Promise<AlarmDetail> {
     const alarm = await this.find(p, id);
     if (!RESPONDERS.has(p.role))
-      throw new ForbiddenError(`role ${p.role} may not act on alarms`, 'ROLE_NOT_ALLOWED');
+      throw new ForbiddenError('ROLE_NOT_ALLOWED', `role ${p.role} may not act on alarms`);
     const step = transition(alarm.status as AlarmStatus, action);
     if (!step.ok) throw new ConflictError('ALARM_TRANSITION_REFUSED', step.reason);
     const updated = await this.ds.transaction(async (em) => {
@@ -371,7 +371,7 @@ export class AlarmsService {
   private async findForResponder(p: Principal, id: string): Promise<AlarmRow> {
     const alarm = await this.find(p, id);
     if (!RESPONDERS.has(p.role))
-      throw new ForbiddenError(`role ${p.role} may not act on alarms`, 'ROLE_NOT_ALLOWED');
+      throw new ForbiddenError('ROLE_NOT_ALLOWED', `role ${p.role} may not act on alarms`);
     return alarm;
   }
 

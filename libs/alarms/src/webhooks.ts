@@ -93,7 +93,7 @@ export class WebhooksService {
     if (!organisationId)
       throw InvalidInputError.field('organisationId', 'organisationId is required for admins');
     if (p.role !== 'admin' && dto.organisationId && dto.organisationId !== p.organisationId) {
-      throw new ForbiddenError('you can add webhooks for your own organisation only', 'NOT_YOUR_RECORD');
+      throw new ForbiddenError('NOT_YOUR_RECORD', 'you can add webhooks for your own organisation only');
     }
     const urlProblem = webhookUrlProblem(dto.url, this.config.webhooks.allowPrivateTargets);
     if (urlProblem) throw InvalidInputError.field('url', urlProblem);

@@ -28,7 +28,7 @@ export class NotFoundError extends DomainError {
 }
 
 export class ForbiddenError extends DomainError {
-  constructor(message: string, code = 'FORBIDDEN') {
+  constructor(code: string, message: string) {
     super('forbidden', code, message);
   }
 }

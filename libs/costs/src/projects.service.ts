@@ -82,7 +82,7 @@ export class ProjectsService {
 
   async create(p: Principal, dto: CreateProjectDto): Promise<ProjectView> {
     if (p.role === 'agent' && p.unitId !== dto.unitId)
-      throw new ForbiddenError('an agent acts for its own unit only', 'NOT_YOUR_UNIT');
+      throw new ForbiddenError('NOT_YOUR_UNIT', 'an agent acts for its own unit only');
     const flats = await this.repo.query<{ id: string }>(`SELECT id FROM flats WHERE unit_id = :unitId`, {
       unitId: dto.unitId,
     });
@@ -191,7 +191,7 @@ export class ProjectsService {
     });
     if (problems.length > 0) throw new InvalidInputError(problems);
     if (!['admin', 'agent', 'owner'].includes(p.role))
-      throw new ForbiddenError('ballots are recorded by the agent or the owners', 'NOT_ALLOWED');
+      throw new ForbiddenError('NOT_ALLOWED', 'ballots are recorded by the agent or the owners');
     await this.repo.ds.transaction(async (em) => {
       for (const b of dto.ballots) {
         const area = flats.find((f) => f.flatId === b.flatId)?.areaM2 ?? 0;
@@ -407,7 +407,7 @@ export class ProjectsService {
 
   requireManager(p: Principal): void {
     if (p.role !== 'admin' && p.role !== 'agent')
-      throw new ForbiddenError('the owners’ agent (or an admin) manages the project', 'AGENT_ONLY');
+      throw new ForbiddenError('AGENT_ONLY', 'the owners’ agent (or an admin) manages the project');
   }
 
   scopeFor(p: Principal): { sql: string; params: Record<string, unknown> } {

@@ -209,8 +209,8 @@ export class ClaimsService {
   async file(p: Principal, dto: FileClaimDto): Promise<ClaimDetail> {
     if (!['admin', 'owner', 'agent', 'firm'].includes(p.role)) {
       throw new ForbiddenError(
-        'claims are filed by the owners, their agent or the maintenance firm',
         'CLAIMANTS_ONLY',
+        'claims are filed by the owners, their agent or the maintenance firm',
       );
     }
     if (!(await this.repo.canSeeElevator(p, dto.elevatorId)))
@@ -326,7 +326,7 @@ export class ClaimsService {
     const party = partyOf(p.role, p.organisationId === claim.insurer_id, p.role !== 'insurer');
     const check = checkTransition(claim.status, action, party);
     if (!check.ok) {
-      if (check.reason === 'wrong_party') throw new ForbiddenError(check.message, 'WRONG_PARTY');
+      if (check.reason === 'wrong_party') throw new ForbiddenError('WRONG_PARTY', check.message);
       throw new ConflictError('WRONG_STATUS', check.message);
     }
     const set: Record<string, unknown> = {};

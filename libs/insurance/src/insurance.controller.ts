@@ -23,10 +23,11 @@ import {
   InvalidInputError,
   type Page,
   pageOf,
+  PageOf,
+  resolveTimeRange,
   sendSheets,
   TimeRangeQueryDto,
   UuidParam,
-  PageOf,
 } from '@liftwatch/contract';
 import { claimsSheet } from './claims-export';
 import { CLAIM_ACTIONS, type ClaimAction } from './claim-workflow';
@@ -123,9 +124,7 @@ export class InsuranceController {
   /** Totals per business month of filing: filed, open, rejected, paid, assessed and paid amounts. */
   @Get('reports/claim-totals')
   claimTotals(@CurrentPrincipal() p: Principal, @Query() q: TimeRangeQueryDto): Promise<ClaimTotals[]> {
-    const to = q.to ? new Date(q.to) : new Date();
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 365 * 86_400_000);
-    if (from >= to) throw InvalidInputError.field('from', 'from must be before to');
+    const { from, to } = resolveTimeRange(q, this.clock.now(), 365);
     return this.claims.totals(p, from, to);
   }
 

@@ -156,7 +156,7 @@ export class PoliciesService {
     const problems: FieldProblem[] = [];
     if (!insurerId) problems.push({ field: 'insurerId', messages: ['insurerId is required for admins'] });
     if (p.role === 'insurer' && dto.insurerId && dto.insurerId !== p.organisationId) {
-      throw new ForbiddenError('an insurer issues its own policies only', 'NOT_YOUR_ORGANISATION');
+      throw new ForbiddenError('NOT_YOUR_ORGANISATION', 'an insurer issues its own policies only');
     }
     if (dto.endsOn < dto.startsOn)
       problems.push({ field: 'endsOn', messages: ['endsOn must not be before startsOn'] });
@@ -256,7 +256,7 @@ export class PoliciesService {
   async cancel(p: Principal, id: string, dto: CancelPolicyDto): Promise<PolicyView> {
     const row = await this.find(p, id);
     if (p.role !== 'admin' && p.role !== 'insurer')
-      throw new ForbiddenError('the insurer cancels a policy', 'INSURER_ONLY');
+      throw new ForbiddenError('INSURER_ONLY', 'the insurer cancels a policy');
     if (row.cancelled_on)
       throw new ConflictError('POLICY_CANCELLED', `policy ${row.policy_number} is cancelled already`);
     if (dto.cancelledOn < row.starts_on || dto.cancelledOn > row.ends_on) {

@@ -1,18 +1,19 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { type Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Clock } from '@liftwatch/calendar';
 import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
 import {
   CONTENT_TYPES,
-  InvalidInputError,
-  sendSheets,
   type Page,
+  pageArray,
   pageOf,
+  PageOf,
   PageQueryDto,
+  resolveTimeRange,
+  sendSheets,
   TimeRangeQueryDto,
   UuidParam,
-  PageOf,
-  pageArray,
 } from '@liftwatch/contract';
 import {
   ContractView,
@@ -70,6 +71,7 @@ export class MaintenanceController {
     private readonly warranties: WarrantiesService,
     private readonly jobs: MaintenanceJobs,
     private readonly checklists: ChecklistService,
+    private readonly clock: Clock,
   ) {}
 
   // ---- reference data ----
@@ -284,9 +286,7 @@ export class MaintenanceController {
     @CurrentPrincipal() p: Principal,
     @Query() q: TimeRangeQueryDto,
   ): Promise<WarrantyFaultRow[]> {
-    const to = q.to ? new Date(q.to) : new Date();
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 365 * 86_400_000);
-    if (from >= to) throw InvalidInputError.field('from', 'from must be before to');
+    const { from, to } = resolveTimeRange(q, this.clock.now(), 365);
     return this.warranties.faults(p, from, to);
   }
 

@@ -26,7 +26,7 @@ export class AuthGuard implements CanActivate {
     req.principal = await this.auth.principalFromToken(match[1], requestId);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
     if (roles && !roles.includes(req.principal.role)) {
-      throw new ForbiddenError(`role ${req.principal.role} may not do this`, 'ROLE_NOT_ALLOWED');
+      throw new ForbiddenError('ROLE_NOT_ALLOWED', `role ${req.principal.role} may not do this`);
     }
     return true;
   }

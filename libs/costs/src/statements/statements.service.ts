@@ -505,7 +505,7 @@ export class StatementsService {
           ownerId: p.ownerId,
         };
       default:
-        throw new ForbiddenError('statements are for the owners, their agent and admins', 'OWNERS_ONLY');
+        throw new ForbiddenError('OWNERS_ONLY', 'statements are for the owners, their agent and admins');
     }
   }
 

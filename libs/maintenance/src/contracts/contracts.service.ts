@@ -110,7 +110,7 @@ export class ContractsService {
 
   async create(p: Principal, dto: CreateContractDto): Promise<ContractView> {
     if (p.role === 'agent' && dto.unitId !== p.unitId) {
-      throw new ForbiddenError('an agent signs contracts for its own unit only', 'NOT_YOUR_UNIT');
+      throw new ForbiddenError('NOT_YOUR_UNIT', 'an agent signs contracts for its own unit only');
     }
     const problems: Array<{ field: string; messages: string[] }> = [];
     if (dto.endsOn < dto.startsOn)
@@ -230,7 +230,7 @@ export class ContractsService {
   async terminate(p: Principal, id: string, dto: TerminateContractDto): Promise<ContractView> {
     const c = await this.find(p, id);
     if (p.role === 'firm')
-      throw new ForbiddenError('the owners (or their agent) terminate a contract', 'OWNERS_ONLY');
+      throw new ForbiddenError('OWNERS_ONLY', 'the owners (or their agent) terminate a contract');
     if (c.terminated_on)
       throw new ConflictError('CONTRACT_TERMINATED', `contract ${c.contract_number} is already terminated`);
     if (dto.terminatedOn < c.starts_on || dto.terminatedOn > c.ends_on) {

@@ -100,8 +100,8 @@ export class InspectionsService {
     await this.visible(p, elevatorId);
     if (!['admin', 'agent', 'firm'].includes(p.role)) {
       throw new ForbiddenError(
-        'inspection reports are filed by the owners, their agent or the maintenance firm',
         'NOT_ALLOWED',
+        'inspection reports are filed by the owners, their agent or the maintenance firm',
       );
     }
     if (dto.inspectedOn > this.repo.today())

@@ -121,7 +121,7 @@ export class OversightService {
   private regionFor(p: Principal, requested?: string): string | null {
     if (p.role === 'admin') return requested ?? null;
     if (p.role !== 'regulator' || !p.regionCode) {
-      throw new ForbiddenError('the oversight view is for regulators', 'REGULATORS_ONLY');
+      throw new ForbiddenError('REGULATORS_ONLY', 'the oversight view is for regulators');
     }
     if (!requested) return p.regionCode;
     if (!requested.startsWith(regionScopePrefix(p.regionCode))) {

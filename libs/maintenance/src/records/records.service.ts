@@ -212,12 +212,12 @@ export class RecordsService {
     }
     if (p.role === 'firm' && p.organisationId !== contract.firm_id) {
       throw new ForbiddenError(
-        `the elevator was maintained by another firm on ${visitDay}`,
         'NOT_YOUR_CONTRACT',
+        `the elevator was maintained by another firm on ${visitDay}`,
       );
     }
     if (p.role !== 'firm' && p.role !== 'admin') {
-      throw new ForbiddenError('maintenance records are written by the maintenance firm', 'FIRM_ONLY');
+      throw new ForbiddenError('FIRM_ONLY', 'maintenance records are written by the maintenance firm');
     }
 
     return this.repo.ds.transaction(async (em) => {
@@ -324,7 +324,7 @@ export class RecordsService {
   async countersign(p: Principal, id: string, dto: CountersignDto): Promise<RecordView> {
     const record = await this.find(p, id);
     if (!['owner', 'agent', 'admin'].includes(p.role)) {
-      throw new ForbiddenError("the owners' safety manager countersigns", 'OWNERS_ONLY');
+      throw new ForbiddenError('OWNERS_ONLY', "the owners' safety manager countersigns");
     }
     if (record.cs_signed_at)
       throw new ConflictError('ALREADY_COUNTERSIGNED', 'this record is countersigned already');

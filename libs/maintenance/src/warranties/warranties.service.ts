@@ -73,7 +73,7 @@ export class WarrantiesService {
   async create(p: Principal, elevatorId: string, dto: CreateWarrantyDto): Promise<WarrantyView> {
     if (!(await this.repo.canSeeElevator(p, elevatorId))) throw new NotFoundError('Elevator', elevatorId);
     if (p.role !== 'admin' && p.role !== 'agent') {
-      throw new ForbiddenError('warranties are recorded by the owners (agent) or an admin', 'OWNERS_ONLY');
+      throw new ForbiddenError('OWNERS_ONLY', 'warranties are recorded by the owners (agent) or an admin');
     }
     if (dto.endsOn < dto.startsOn)
       throw InvalidInputError.field('endsOn', 'endsOn must not be before startsOn');

@@ -110,7 +110,7 @@ export class DevicesService {
 
   private requireWriter(actor: Principal): void {
     if (!DEVICE_WRITERS.has(actor.role)) {
-      throw new ForbiddenError(`role ${actor.role} may not manage devices`, 'ROLE_NOT_ALLOWED');
+      throw new ForbiddenError('ROLE_NOT_ALLOWED', `role ${actor.role} may not manage devices`);
     }
   }
 }

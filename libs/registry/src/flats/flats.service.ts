@@ -159,7 +159,7 @@ export class FlatsService {
 
   private requireWriter(actor: Principal): void {
     if (!FLAT_WRITERS.has(actor.role)) {
-      throw new ForbiddenError(`role ${actor.role} may not change flats`, 'ROLE_NOT_ALLOWED');
+      throw new ForbiddenError('ROLE_NOT_ALLOWED', `role ${actor.role} may not change flats`);
     }
   }
 

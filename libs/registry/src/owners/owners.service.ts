@@ -49,7 +49,7 @@ export class OwnersService {
   async update(actor: Principal, id: string, dto: UpdateOwnerDto): Promise<OwnerView> {
     const before = await this.find(actor, id);
     if (actor.role === 'owner' && actor.ownerId !== id) {
-      throw new ForbiddenError('owners may change only their own contact details', 'NOT_YOUR_RECORD');
+      throw new ForbiddenError('NOT_YOUR_RECORD', 'owners may change only their own contact details');
     }
     return this.ds.transaction(async (em) => {
       await em.getRepository(OwnerEntity).update({ id }, dto);
