@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import { Webhook } from 'standardwebhooks';
 import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
+import { AlarmSweeper } from '@liftwatch/alarms';
 import { IngestService } from '@liftwatch/telemetry';
 import { contractElevators, createFleet, type Fleet } from './support/fleet.fixture';
 import { provisionSimDevices, quietController } from './support/sim';
@@ -299,6 +300,38 @@ describe('alarms, entrapment rescue and offline detection', () => {
       'alarm.acknowledge',
     ]);
     await expect(t.db.query(`UPDATE alarm_timeline SET note = 'x'`)).rejects.toThrow(/append-only/);
+  });
+
+  it('should raise one alarm per entrapment even when it is resolved before the passenger is out, and record the release on it', async () => {
+    const d = devices[1];
+    const c = controller(d);
+    await c.start();
+    const before = (await alarmsOf(d.elevatorId)).filter((a) => a.type === 'entrapment').length;
+    c.injectEntrapment(6);
+    const alarm = await waitFor(
+      async () => (await alarmsOf(d.elevatorId)).find((a) => a.type === 'entrapment' && a.status === 'open'),
+      8000,
+      'entrapment alarm',
+    );
+    const firmA = await t.login(fleet.users.firmA);
+    for (const action of ['acknowledge', 'dispatch', 'on-site', 'resolve'])
+      await t.http().post(`/api/v1/alarms/${alarm.id}/${action}`).auth(firmA, auth).send({}).expect(200);
+    // The car keeps reporting a trapped passenger for a few more seconds (the sweeper, which
+    // opens alarms for held conditions, does not reopen it), then releases them.
+    await t.app.get(AlarmSweeper).sweep();
+    expect(
+      (await alarmsOf(d.elevatorId)).filter((a) => a.type === 'entrapment' && a.status === 'open'),
+    ).toEqual([]);
+    const released = await waitFor(
+      async () => (await alarmsOf(d.elevatorId)).find((a) => a.id === alarm.id && a.conditionClearedTs),
+      12_000,
+      'release recorded on the resolved alarm',
+    );
+    expect(released.status).toBe('resolved');
+    expect(released.trappedSeconds).toBeGreaterThanOrEqual(5);
+    const entrapments = (await alarmsOf(d.elevatorId)).filter((a) => a.type === 'entrapment');
+    expect(entrapments).toHaveLength(before + 1);
+    await c.stop();
   });
 
   it('should report fault rates per maker and model over the caller’s elevators', async () => {

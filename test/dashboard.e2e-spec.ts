@@ -409,7 +409,17 @@ describe('dashboard (browser)', () => {
     await shot(page, 'admin-contract-form-laptop-zh');
     // (antd puts a space between two Chinese characters on a button: 创 建)
     await modal.getByRole('button', { name: new RegExp(`^${[...zh.admin.create].join('\\s*')}$`) }).click();
-    await page.locator('.ant-table-row', { hasText: number }).waitFor();
+    await modal.waitFor({ state: 'hidden' });
+    // Found by searching, wherever it falls among the other contracts.
+    const search = page.getByRole('tabpanel').getByPlaceholder(zh.admin.searchContracts);
+    await search.fill(number);
+    await search.press('Enter');
+    const rows = page.getByRole('tabpanel').locator('.ant-table-row');
+    await waitFor(
+      async () => (await rows.count()) === 1 && (await rows.first().textContent())?.includes(number),
+      10_000,
+      'the contract alone in the search result',
+    );
 
     const after = (await t.get(firmB, `/fleet?q=${e2.registrationCode}`).expect(200)).body as {
       items: Array<{ elevatorId: string }>;
@@ -482,7 +492,18 @@ describe('dashboard (browser)', () => {
       .first()
       .click();
     await dialog.getByRole('button', { name: create }).click();
-    await page.getByRole('tabpanel').locator('.ant-table-row', { hasText: username }).waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    // Found by searching, wherever it falls among the other users.
+    const search = page.getByRole('tabpanel').getByPlaceholder(zh.admin.searchUsers);
+    await search.fill(username);
+    await search.press('Enter');
+    const rows = page.getByRole('tabpanel').locator('.ant-table-row');
+    await waitFor(
+      async () => (await rows.count()) === 1 && (await rows.first().textContent())?.includes(username),
+      10_000,
+      'the user alone in the search result',
+    );
+    await shot(page, 'admin-users-search-laptop-zh');
 
     // The new owner signs in and sees the elevator of their unit, and nothing else.
     const token = await t.login(username, 'owner-password-123');

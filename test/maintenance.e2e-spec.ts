@@ -191,6 +191,41 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
       await get(firmB, `/elevators/${elevatorId}/maintenance-plan`).expect(404);
     });
 
+    it('should find a contract by part of its number or of the firm’s name, wildcards taken literally', async () => {
+      const { unitId, elevatorId } = await newElevator('440106', '2024-05-01');
+      const number = `SRCH_${uniq()}`;
+      await post(
+        admin,
+        '/maintenance/contracts',
+        maintenanceContract(unitId, fleet.orgs.firmA, [elevatorId], { contractNumber: number }),
+      ).expect(201);
+      const byNumber = (
+        await get(
+          admin,
+          `/maintenance/contracts?q=${encodeURIComponent(number.slice(2).toLowerCase())}`,
+        ).expect(200)
+      ).body as { items: Array<{ contractNumber: string }>; total: number };
+      expect(byNumber.items.map((c) => c.contractNumber)).toEqual([number]);
+      expect(byNumber.total).toBe(1);
+      // '_' is a character to find, not "any character"
+      const literal = (await get(admin, `/maintenance/contracts?limit=500&q=H_`).expect(200)).body as {
+        items: Array<{ contractNumber: string }>;
+      };
+      expect(literal.items.map((c) => c.contractNumber)).toContain(number);
+      expect(literal.items.every((c) => c.contractNumber.includes('H_'))).toBe(true);
+      const firmName = (await get(admin, `/organisations/${fleet.orgs.firmA}`).expect(200)).body as {
+        name: string;
+      };
+      const byFirm = (
+        await get(admin, `/maintenance/contracts?limit=500&q=${encodeURIComponent(firmName.name)}`).expect(
+          200,
+        )
+      ).body as { items: Array<{ firmId: string; contractNumber: string }> };
+      expect(byFirm.items.map((c) => c.contractNumber)).toContain(number);
+      expect(byFirm.items.every((c) => c.firmId === fleet.orgs.firmA)).toBe(true);
+      await get(admin, `/maintenance/contracts?q=${'x'.repeat(101)}`).expect(400);
+    });
+
     it('should show an overdue plan when no visit was recorded for years', async () => {
       const plan = (await get(admin, `/elevators/${fleet.elevators.e1}/maintenance-plan`).expect(200))
         .body as PlanBody;

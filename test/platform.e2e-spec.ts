@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { hashPassword } from '@liftwatch/access';
 import { startTestApp, type TestApp, USER_PASSWORD, uniq } from './support/test-app';
@@ -126,6 +127,64 @@ describe('platform surface', () => {
       const actions = (audit.body as { items: Array<{ action: string; changes: object }> }).items;
       expect(actions.map((a) => a.action)).toEqual(['user.update', 'user.create']);
       expect(JSON.stringify(actions)).not.toContain(USER_PASSWORD);
+    });
+
+    it('should find users by part of the username or display name, and page the result', async () => {
+      const admin = await t.adminToken();
+      const tag = `find${randomUUID().slice(0, 8)}`;
+      for (const [username, displayName] of [
+        [`${tag}.a`, '张三'],
+        [`${tag}.b`, `王五 ${tag.toUpperCase()}`],
+        [`other.${randomUUID().slice(0, 8)}`, `李四 ${tag}`],
+      ])
+        await t
+          .http()
+          .post('/api/v1/users')
+          .auth(admin, { type: 'bearer' })
+          .send({ username, password: USER_PASSWORD, displayName, role: 'admin' })
+          .expect(201);
+      const found = async (query: string) =>
+        (await t.http().get(`/api/v1/users?${query}`).auth(admin, { type: 'bearer' }).expect(200)).body as {
+          items: Array<{ username: string; displayName: string }>;
+          total: number;
+        };
+      const all = await found(`q=${tag}`);
+      expect(all.total).toBe(3);
+      expect(all.items.map((u) => u.displayName).sort()).toEqual(
+        ['张三', `李四 ${tag}`, `王五 ${tag.toUpperCase()}`].sort(),
+      );
+      const second = await found(`q=${tag}&limit=2&offset=2`);
+      expect(second).toMatchObject({ total: 3 });
+      expect(second.items).toHaveLength(1);
+      expect(
+        (await found(`q=${encodeURIComponent('张三')}&role=admin`)).items.map((u) => u.username),
+      ).toContain(`${tag}.a`);
+      expect((await found(`q=${tag}&role=firm`)).total).toBe(0);
+      // LIKE wildcards are characters to find
+      expect((await found(`q=${encodeURIComponent('%')}`)).total).toBe(0);
+      // a list names what each user is bound to
+      await t
+        .http()
+        .post('/api/v1/regions')
+        .auth(admin, { type: 'bearer' })
+        .send({ code: '440000', name: '广东省' });
+      await t
+        .http()
+        .post('/api/v1/users')
+        .auth(admin, { type: 'bearer' })
+        .send({
+          username: `${tag}.reg`,
+          password: USER_PASSWORD,
+          displayName: 'r',
+          role: 'regulator',
+          regionCode: '440000',
+        })
+        .expect(201);
+      expect((await found(`q=${tag}.reg`)).items[0]).toMatchObject({
+        regionCode: '440000',
+        bindingName: '广东省',
+      });
+      expect((await found(`q=${tag}.a`)).items[0]).toMatchObject({ bindingName: null });
     });
 
     it('should refuse a duplicate username with 409', async () => {

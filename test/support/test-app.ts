@@ -46,7 +46,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: url,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     JWT_SECRET,
     // The suite creates and logs in hundreds of users: a cheaper scrypt keeps it fast. The
     // platform's default (OWASP's 2^17) is covered by the password and rehash tests.

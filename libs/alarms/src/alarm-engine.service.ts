@@ -142,16 +142,15 @@ export class AlarmEngine implements OnApplicationBootstrap {
         const since = ended.since ?? this.pending.get(elevatorId) ?? null;
         this.pending.delete(elevatorId);
         const wasHeld = this.holding.has(elevatorId);
+        let raised: AlarmRow | null = null;
+        let heldSince = since;
         if (ended.lastTs !== null && (since !== null || wasHeld)) {
-          const held = await this.repo.holdCondition(
-            q,
-            elevatorId,
-            'entrapment',
-            since ?? ended.lastTs,
-            ended.lastTs,
-          );
-          this.holding.add(elevatorId);
-          const raised = await this.raiseEntrapment(q, elevatorId, held, changed);
+          // A condition that began and ended inside this batch is never written to rule_state.
+          const held = wasHeld
+            ? await this.hold(q, elevatorId, since ?? ended.lastTs, ended.lastTs)
+            : { since: since ?? ended.lastTs, last: ended.lastTs };
+          heldSince = held.since;
+          raised = await this.raiseEntrapment(q, elevatorId, held, changed);
           if (raised) {
             // Already over when it reached the platform (replayed from the device's buffer): it
             // is recorded with its outcome below and, released, never escalates.
@@ -160,8 +159,8 @@ export class AlarmEngine implements OnApplicationBootstrap {
             });
           }
         }
-        if (this.holding.has(elevatorId))
-          await this.endEntrapment(q, elevatorId, ended.endedAt, changed, true);
+        if (wasHeld || raised)
+          await this.endEntrapment(q, elevatorId, ended.endedAt, changed, true, heldSince);
       }
       if (run.holdingSince !== null && run.lastTs !== null) {
         const since = Math.min(run.holdingSince, this.pending.get(elevatorId) ?? run.holdingSince);
@@ -170,9 +169,7 @@ export class AlarmEngine implements OnApplicationBootstrap {
           continue;
         }
         this.pending.delete(elevatorId);
-        const held = await this.repo.holdCondition(q, elevatorId, 'entrapment', since, run.lastTs);
-        this.holding.add(elevatorId);
-        await this.raiseEntrapment(q, elevatorId, held, changed);
+        await this.raiseEntrapment(q, elevatorId, await this.hold(q, elevatorId, since, run.lastTs), changed);
       }
     }
     overspeed = overspeed.sort((a, b) =>
@@ -184,10 +181,24 @@ export class AlarmEngine implements OnApplicationBootstrap {
     }
   }
 
+  /** Records (or extends) the held condition in rule_state, so its timer survives a restart. */
+  private async hold(
+    q: QueryRunner,
+    elevatorId: string,
+    since: number,
+    last: number,
+  ): Promise<{ since: number; last: number }> {
+    const held = await this.repo.holdCondition(q, elevatorId, 'entrapment', since, last);
+    this.holding.add(elevatorId);
+    return held;
+  }
+
   /**
    * Opens the entrapment alarm once the condition has held for the threshold. The platform counts
    * itself notified at that moment in device time (start + threshold), and the rescue deadline
-   * runs from there. Returns the alarm when this call created it.
+   * runs from there. One condition raises one alarm: when its alarm was closed by hand while
+   * the device still reported the passenger aboard, it is not opened again. Returns the alarm
+   * when this call created it.
    */
   private async raiseEntrapment(
     q: QueryRunner,
@@ -197,6 +208,7 @@ export class AlarmEngine implements OnApplicationBootstrap {
   ): Promise<AlarmRow | null> {
     const thresholdMs = this.config.alarms.entrapmentSeconds * 1000;
     if (held.last - held.since < thresholdMs) return null;
+    if (await this.repo.closedSince(q, elevatorId, 'entrapment', held.since)) return null;
     const { alarm, created } = await this.repo.report(
       q,
       elevatorId,
@@ -238,20 +250,27 @@ export class AlarmEngine implements OnApplicationBootstrap {
     if (created) changed.push(alarm);
   }
 
-  /** The car moved or the device reported release: end the held condition, record the release. */
+  /**
+   * The car moved or the device reported release: end the held condition and record the release
+   * on the condition's alarm — also when it was closed by hand before the passenger got out
+   * (the trapped time is evidence for a claim either way).
+   */
   private async endEntrapment(
     q: QueryRunner,
     elevatorId: string,
     ts: number,
     changed: AlarmRow[],
     fromStatus: boolean,
+    knownSince: number | null = null,
   ): Promise<void> {
-    await this.repo.endCondition(q, elevatorId, 'entrapment', ts);
+    const since = (await this.repo.endCondition(q, elevatorId, 'entrapment', ts)) ?? knownSince;
     this.holding.delete(elevatorId);
     if (!fromStatus) return;
-    const open = await this.repo.findOpen(q, elevatorId, 'entrapment');
-    if (open && open.condition_cleared_ts === null && open.first_seen_ts.getTime() <= ts) {
-      changed.push(await this.repo.conditionCleared(q, open, ts, false));
+    const alarm =
+      (await this.repo.findOpen(q, elevatorId, 'entrapment')) ??
+      (since !== null ? await this.repo.closedSince(q, elevatorId, 'entrapment', since) : null);
+    if (alarm && alarm.condition_cleared_ts === null && alarm.first_seen_ts.getTime() <= ts) {
+      changed.push(await this.repo.conditionCleared(q, alarm, ts, false));
     }
   }
 

@@ -320,15 +320,27 @@ export class AlarmRepository {
     return { since: Number(rows[0]?.since), last: Number(rows[0]?.last) };
   }
 
-  /** Ends a condition that had begun before `endedTs`; returns whether one was held. */
-  async endCondition(db: Db, elevatorId: string, rule: string, endedTs: number): Promise<boolean> {
+  /** Ends a condition that had begun before `endedTs`; returns when it began, null if none was held. */
+  async endCondition(db: Db, elevatorId: string, rule: string, endedTs: number): Promise<number | null> {
     const rows = (await db.query(
       `WITH d AS (
-         DELETE FROM rule_state WHERE elevator_id = $1 AND rule = $2 AND since_ts <= to_timestamp($3 / 1000.0) RETURNING 1)
+         DELETE FROM rule_state WHERE elevator_id = $1 AND rule = $2 AND since_ts <= to_timestamp($3 / 1000.0)
+         RETURNING (extract(epoch FROM since_ts) * 1000)::float8 AS since)
        SELECT * FROM d`,
       [elevatorId, rule, endedTs],
-    )) as unknown[];
-    return rows.length > 0;
+    )) as Array<{ since: number }>;
+    return rows[0] ? Number(rows[0].since) : null;
+  }
+
+  /** The newest alarm of this type, already closed, that a condition held since `sinceTs` raised. */
+  async closedSince(db: Db, elevatorId: string, type: string, sinceTs: number): Promise<AlarmRow | null> {
+    const rows = (await db.query(
+      `SELECT * FROM alarms
+        WHERE elevator_id = $1 AND type = $2 AND NOT (${OPEN}) AND first_seen_ts >= to_timestamp($3 / 1000.0)
+        ORDER BY first_seen_ts DESC LIMIT 1`,
+      [elevatorId, type, sinceTs],
+    )) as AlarmRow[];
+    return rows[0] ?? null;
   }
 
   async activeConditions(db: Db, rule: string): Promise<string[]> {
@@ -350,7 +362,8 @@ export class AlarmRepository {
               (extract(epoch FROM r.last_ts) * 1000)::float8 AS last
          FROM rule_state r
         WHERE r.rule = $1 AND r.since_ts <= now() - make_interval(secs => $3)
-          AND NOT EXISTS (SELECT 1 FROM alarms a WHERE a.elevator_id = r.elevator_id AND a.type = $2 AND a.${OPEN})`,
+          AND NOT EXISTS (SELECT 1 FROM alarms a WHERE a.elevator_id = r.elevator_id AND a.type = $2
+                             AND (a.${OPEN} OR a.first_seen_ts >= r.since_ts))`,
       [rule, alarmType, seconds],
     )) as Array<{ elevator_id: string; since: number; last: number }>;
     return rows.map((r) => ({ elevatorId: r.elevator_id, since: Number(r.since), last: Number(r.last) }));

@@ -9,7 +9,8 @@ export type Db = DataSource | EntityManager;
  * The one way repositories reach the database (see docs/design.md): explicit SQL with `:named`
  * parameters (`:...list` expands an array), run on the pool or inside the caller's transaction.
  * UPDATE/DELETE … RETURNING belong in a CTE (`WITH u AS (UPDATE … RETURNING *) SELECT * FROM u`):
- * TypeORM answers a bare one with [rows, count].
+ * TypeORM answers a bare one with [rows, count]. Never name a parameter after a type used in a
+ * cast in the same text (`:text` would also replace the `:text` of `x::text`).
  */
 @Injectable()
 export class Sql {
@@ -29,4 +30,13 @@ export class Sql {
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.ds.transaction(work);
   }
+}
+
+/**
+ * An ILIKE pattern matching `text` anywhere, with LIKE's wildcards in it taken literally;
+ * null when there is nothing to search for (write `CAST(:q AS text) IS NULL OR … ILIKE :q`).
+ */
+export function containsPattern(text: string | undefined | null): string | null {
+  const t = text?.trim();
+  return t ? `%${t.replace(/[%_\\]/g, (c) => `\\${c}`)}%` : null;
 }

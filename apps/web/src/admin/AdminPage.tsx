@@ -106,6 +106,53 @@ function CreateModal<B extends object>({
   );
 }
 
+/**
+ * A list searched and paged on the server: an admin finds one record among thousands by typing
+ * part of its name, and a record just created shows up when searched for.
+ */
+function useServerPage<T>(
+  key: string,
+  fetch: (page: { limit: number; offset: number; q?: string }) => Promise<{ items: T[]; total: number }>,
+) {
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState({ current: 1, pageSize: 20 });
+  const query = useQuery({
+    queryKey: [key, q, page.current, page.pageSize],
+    queryFn: () =>
+      fetch({ limit: page.pageSize, offset: (page.current - 1) * page.pageSize, q: q || undefined }),
+    placeholderData: (previous) => previous,
+  });
+  return {
+    search: (text: string) => {
+      setQ(text.trim());
+      setPage((p) => ({ ...p, current: 1 }));
+    },
+    table: {
+      loading: query.isLoading,
+      dataSource: query.data?.items ?? [],
+      pagination: {
+        ...page,
+        total: query.data?.total ?? 0,
+        size: 'small' as const,
+        showSizeChanger: false,
+        onChange: (current: number, pageSize: number) => setPage({ current, pageSize }),
+      },
+    },
+  };
+}
+
+function SearchBox({ onSearch, placeholder }: { onSearch: (q: string) => void; placeholder: string }) {
+  return (
+    <Input.Search
+      allowClear
+      data-testid="admin-search"
+      placeholder={placeholder}
+      onSearch={onSearch}
+      style={{ width: 260, maxWidth: '100%' }}
+    />
+  );
+}
+
 function Toolbar({ children, onAdd }: { children?: ReactNode; onAdd: () => void }) {
   const { t } = useTranslation();
   return (
@@ -671,10 +718,9 @@ function Users() {
   const phone = useIsPhone();
   const [open, setOpen] = useState(false);
   const [role, setRole] = useState<(typeof ROLES)[number]>('firm');
-  const list = useQuery({
-    queryKey: ['users'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/users', { params: { query: { limit: 500 } } })),
-  });
+  const list = useServerPage('users', async (query) =>
+    unwrap(await api.GET('/api/v1/users', { params: { query } })),
+  );
   const orgs = useQuery({
     queryKey: ['orgs'],
     queryFn: async () =>
@@ -685,12 +731,13 @@ function Users() {
   );
   return (
     <>
-      <Toolbar onAdd={() => setOpen(true)} />
+      <Toolbar onAdd={() => setOpen(true)}>
+        <SearchBox onSearch={list.search} placeholder={t('admin.searchUsers')} />
+      </Toolbar>
       <Table
         size="small"
         rowKey="id"
-        loading={list.isLoading}
-        dataSource={list.data?.items ?? []}
+        {...list.table}
         scroll={{ x: phone ? 500 : undefined }}
         columns={[
           { title: t('auth.username'), dataIndex: 'username' },
@@ -698,12 +745,7 @@ function Users() {
           { title: t('admin.role'), render: (_, u) => t(`roles.${u.role}`) },
           {
             title: t('admin.binding'),
-            render: (_, u) =>
-              orgs.data?.items.find((o) => o.id === u.organisationId)?.name ??
-              u.regionCode ??
-              u.unitId ??
-              u.ownerId ??
-              '—',
+            render: (_, u) => u.bindingName ?? u.regionCode ?? '—',
           },
         ]}
       />
@@ -765,11 +807,9 @@ function Contracts() {
   const [open, setOpen] = useState(false);
   const [building, setBuilding] = useState<string | undefined>();
   const [unit, setUnit] = useState<string | undefined>();
-  const list = useQuery({
-    queryKey: ['contracts'],
-    queryFn: async () =>
-      unwrap(await api.GET('/api/v1/maintenance/contracts', { params: { query: { limit: 500 } } })),
-  });
+  const list = useServerPage('contracts', async (query) =>
+    unwrap(await api.GET('/api/v1/maintenance/contracts', { params: { query } })),
+  );
   const firms = useQuery({
     queryKey: ['orgs'],
     queryFn: async () =>
@@ -791,12 +831,13 @@ function Contracts() {
   );
   return (
     <>
-      <Toolbar onAdd={() => setOpen(true)} />
+      <Toolbar onAdd={() => setOpen(true)}>
+        <SearchBox onSearch={list.search} placeholder={t('admin.searchContracts')} />
+      </Toolbar>
       <Table
         size="small"
         rowKey="id"
-        loading={list.isLoading}
-        dataSource={list.data?.items ?? []}
+        {...list.table}
         scroll={{ x: 700 }}
         columns={[
           { title: t('elevator.contractNo'), dataIndex: 'contractNumber' },

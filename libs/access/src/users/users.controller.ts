@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { type Page, pageOf, PageQueryDto, UuidParam, PageOf } from '@liftwatch/contract';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { type Principal, ROLES, type Role } from '../auth/principal';
@@ -12,6 +12,12 @@ class UserQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(ROLES)
   role?: Role;
+
+  @ApiPropertyOptional({ description: 'part of the username or display name', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
 }
 
 @ApiTags('users')
@@ -24,12 +30,8 @@ export class UsersController {
   @Get()
   @ApiOkResponse({ type: PageOf(UserView) })
   async list(@Query() q: UserQueryDto): Promise<Page<UserView>> {
-    const [items, total] = await this.users.list(q.limit, q.offset, q.role);
-    return pageOf(
-      items.map((u) => UserView.of(u)),
-      total,
-      q,
-    );
+    const [items, total] = await this.users.list(q);
+    return pageOf(items, total, q);
   }
 
   @Get(':id')

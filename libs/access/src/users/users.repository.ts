@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { containsPattern } from '@liftwatch/database';
 import { UserEntity } from './user.entity';
+
+export interface UserFilter {
+  limit: number;
+  offset: number;
+  role?: string;
+  /** Part of the username or display name. */
+  q?: string;
+}
 
 /** What a user binding may refer to, checked before insert so errors name the field. */
 export interface BindingTargets {
@@ -28,10 +37,29 @@ export class UsersRepository {
       .getOne();
   }
 
-  async list(limit: number, offset: number, role?: string): Promise<[UserEntity[], number]> {
-    const qb = this.ds.getRepository(UserEntity).createQueryBuilder('u');
-    if (role) qb.where('u.role = :role', { role });
-    return qb.orderBy('u.username').take(limit).skip(offset).getManyAndCount();
+  async list(f: UserFilter): Promise<[UserEntity[], number]> {
+    const qb = this.ds.getRepository(UserEntity).createQueryBuilder('u').where('true');
+    if (f.role) qb.andWhere('u.role = :role', { role: f.role });
+    const q = containsPattern(f.q);
+    if (q) qb.andWhere('(u.username ILIKE :q OR u.displayName ILIKE :q)', { q });
+    return qb.orderBy('u.username').take(f.limit).skip(f.offset).getManyAndCount();
+  }
+
+  /** What each user is bound to, by name: firm, insurer, owner, region or unit. */
+  async bindingNames(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows: Array<{ id: string; name: string | null }> = await this.ds.query(
+      `SELECT u.id, coalesce(o.name, ow.name, r.name, b.community || ' ' || b.name || ' ' || un.name) AS name
+         FROM users u
+         LEFT JOIN organisations o ON o.id = u.organisation_id
+         LEFT JOIN owners ow ON ow.id = u.owner_id
+         LEFT JOIN regions r ON r.code = u.region_code
+         LEFT JOIN units un ON un.id = u.unit_id
+         LEFT JOIN buildings b ON b.id = un.building_id
+        WHERE u.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.filter((r) => r.name !== null).map((r) => [r.id, r.name as string]));
   }
 
   async countAdmins(): Promise<number> {

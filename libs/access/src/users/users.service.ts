@@ -7,10 +7,10 @@ import { ACCESS_OPTIONS, type AccessOptions } from '../access.options';
 import { AuditService } from '../audit/audit.service';
 import { hashPassword } from '../auth/password.util';
 import { type Principal, SYSTEM_PRINCIPAL } from '../auth/principal';
-import { type CreateUserDto, type UpdateUserDto } from './dto/user.dto';
+import { type CreateUserDto, type UpdateUserDto, UserView } from './dto/user.dto';
 import { roleBindingProblems } from './role-binding.util';
 import { type UserEntity } from './user.entity';
-import { UsersRepository } from './users.repository';
+import { type UserFilter, UsersRepository } from './users.repository';
 
 const ORGANISATION_KIND_FOR_ROLE: Partial<Record<string, string>> = {
   firm: 'maintenance_firm',
@@ -34,8 +34,11 @@ export class UsersService {
     return user;
   }
 
-  list(limit: number, offset: number, role?: string): Promise<[UserEntity[], number]> {
-    return this.users.list(limit, offset, role);
+  /** A page of users, each with the name of what it is bound to. */
+  async list(f: UserFilter): Promise<[UserView[], number]> {
+    const [users, total] = await this.users.list(f);
+    const names = await this.users.bindingNames(users.map((u) => u.id));
+    return [users.map((u) => UserView.of(u, names.get(u.id) ?? null)), total];
   }
 
   async create(actor: Principal, dto: CreateUserDto): Promise<UserEntity> {

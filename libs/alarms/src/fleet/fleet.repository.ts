@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Db, Sql } from '@liftwatch/database';
+import { containsPattern, type Db, Sql } from '@liftwatch/database';
 import { type IdFilter } from '@liftwatch/registry';
 
 export interface FleetRow {
@@ -62,7 +62,7 @@ export class FleetRepository {
         today,
         region: f.regionCode ? `${f.regionCode}%` : null,
         building: f.buildingId ?? null,
-        q: f.q ? `%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%` : null,
+        q: containsPattern(f.q),
       },
     );
   }

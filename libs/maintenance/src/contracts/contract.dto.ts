@@ -12,6 +12,7 @@ import {
   Length,
   Matches,
   Max,
+  MaxLength,
   Min,
 } from 'class-validator';
 import { IsCalendarDate, PageQueryDto } from '@liftwatch/contract';
@@ -103,6 +104,12 @@ export class ContractQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   elevatorId?: string;
+
+  @ApiPropertyOptional({ description: 'part of the contract number or the firm name', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
 }
 
 export class ContractView {

@@ -9,6 +9,7 @@ import {
   RuleViolationError,
 } from '@liftwatch/contract';
 import { regionScopePrefix } from '@liftwatch/registry';
+import { containsPattern } from '@liftwatch/database';
 import { MaintenanceRepository, STANDARD_POLICY } from '../maintenance.repository';
 import {
   type ContractQueryDto,
@@ -83,6 +84,13 @@ export class ContractsService {
         'c.id IN (SELECT contract_id FROM maintenance_contract_elevators WHERE elevator_id = :elevatorId)',
       );
       params.elevatorId = q.elevatorId;
+    }
+    const text = containsPattern(q.q);
+    if (text) {
+      where.push(
+        '(c.contract_number ILIKE :search OR c.firm_id IN (SELECT id FROM organisations WHERE name ILIKE :search))',
+      );
+      params.search = text;
     }
     if (q.status === 'active') {
       where.push(

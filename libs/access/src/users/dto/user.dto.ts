@@ -89,12 +89,19 @@ export class UserView {
   @ApiProperty({ nullable: true, type: String }) ownerId!: string | null;
   @ApiProperty({ nullable: true, type: String }) unitId!: string | null;
   @ApiProperty({ nullable: true, type: String }) regionCode!: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'the name of the organisation, owner, region or unit the user is bound to (in lists)',
+  })
+  bindingName?: string | null;
   @ApiProperty() locale!: string;
   @ApiProperty() disabled!: boolean;
   @ApiProperty() createdAt!: Date;
 
-  static of(u: UserEntity): UserView {
+  static of(u: UserEntity, bindingName?: string | null): UserView {
     return {
+      ...(bindingName !== undefined ? { bindingName } : {}),
       id: u.id,
       username: u.username,
       displayName: u.displayName,
