@@ -1,9 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { SYSTEM_PRINCIPAL } from '@liftwatch/access';
-import { addMonthsToMonth } from '@liftwatch/calendar';
-import { runJobOnce, scheduleEvery } from '@liftwatch/database';
-import { MaintenanceRepository } from '@liftwatch/maintenance';
+import { addMonthsToMonth, Clock } from '@liftwatch/calendar';
+import { runJobOnce, scheduleEvery, Sql } from '@liftwatch/database';
 import { StatementsService } from './statements/statements.service';
 
 const JOB = 'monthly-statements';
@@ -20,13 +19,14 @@ export class CostsJobs implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly registry: SchedulerRegistry,
-    private readonly repo: MaintenanceRepository,
+    private readonly sql: Sql,
+    private readonly clock: Clock,
     private readonly statements: StatementsService,
   ) {}
 
   onApplicationBootstrap(): void {
     this.stop = scheduleEvery(this.registry, JOB, 3_600_000, this.logger, () =>
-      this.run(addMonthsToMonth(this.repo.today().slice(0, 7), -1)),
+      this.run(addMonthsToMonth(this.clock.today().slice(0, 7), -1)),
     );
   }
 
@@ -37,7 +37,7 @@ export class CostsJobs implements OnApplicationBootstrap, OnModuleDestroy {
   /** Issues `month` for every pending project; unless forced, only if no replica claimed it yet. */
   async run(month: string, force = false): Promise<{ month: string; issued: number; failed: number }> {
     const runKey = force ? `${month}#manual-${Date.now()}` : month;
-    const done = await runJobOnce(this.repo.ds, JOB, runKey, async () => {
+    const done = await runJobOnce(this.sql.ds, JOB, runKey, async () => {
       let issued = 0;
       let failed = 0;
       for (const id of await this.statements.pendingProjects(month)) {

@@ -1,7 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { MaintenanceModule } from '@liftwatch/maintenance';
+import { RegistryModule } from '@liftwatch/registry';
 import { CostsController } from './costs.controller';
 import { CostsJobs } from './costs.jobs';
+import { ProjectRepository } from './project.repository';
 import { ProjectsService } from './projects.service';
 import { StatementRepository } from './statements/statement.repository';
 import { StatementsService } from './statements/statements.service';
@@ -15,9 +16,9 @@ export class CostsModule {
   static forRoot(o: { telemetry: DynamicModule }): DynamicModule {
     return {
       module: CostsModule,
-      imports: [MaintenanceModule, o.telemetry],
+      imports: [RegistryModule, o.telemetry],
       controllers: [CostsController],
-      providers: [ProjectsService, StatementsService, StatementRepository, CostsJobs],
+      providers: [ProjectRepository, ProjectsService, StatementsService, StatementRepository, CostsJobs],
     };
   }
 }

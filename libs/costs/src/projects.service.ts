@@ -8,7 +8,8 @@ import {
   NotFoundError,
   RuleViolationError,
 } from '@liftwatch/contract';
-import { MaintenanceRepository } from '@liftwatch/maintenance';
+import { Clock } from '@liftwatch/calendar';
+import { VisibilityRepository } from '@liftwatch/registry';
 import {
   type AdvancePhaseDto,
   type AgreementDto,
@@ -16,8 +17,6 @@ import {
   type CostEntryDto,
   type CreateProjectDto,
   type FundingRequestDto,
-  type OperatingModel,
-  type Phase,
   PHASES,
   type SchemeDto,
 } from './costs.dto';
@@ -28,29 +27,16 @@ import { splitFlatMonth } from './rules/month-shares';
 import { guangzhouCoefficients, SchemeError, splitByScheme, type SplitScheme } from './rules/split-scheme';
 import { type Tariff, TariffError, validateTariff } from './rules/tariff';
 import { type FundingView, type ProjectView } from './costs.dto';
+import {
+  type AgreementRow,
+  type ProjectFlat,
+  ProjectRepository,
+  type ProjectRow,
+} from './project.repository';
 
-export interface ProjectFlat {
-  flatId: string;
-  number: string;
-  floor: number;
-  areaM2: number;
-}
+export { type ProjectFlat } from './project.repository';
 
 export const DEFAULT_TARIFF: Tariff = { kind: 'flat', priceCentifen: 6000 };
-
-interface AgreementRow {
-  id: string;
-  version: number;
-  signed_on: string;
-  construction_budget_fen: string;
-  subsidy_fen: string;
-  construction_scheme: SplitScheme;
-  running_scheme: SplitScheme;
-  operating_model: OperatingModel;
-  lease_monthly_fee_fen: string | null;
-  ride_price_fen: number | null;
-  tariff: Tariff;
-}
 
 const num = (v: string | null): number | null => (v === null ? null : Number(v));
 
@@ -62,17 +48,15 @@ const num = (v: string | null): number | null => (v === null ? null : Number(v))
 @Injectable()
 export class ProjectsService {
   constructor(
-    readonly repo: MaintenanceRepository,
+    private readonly repo: ProjectRepository,
+    private readonly visibility: VisibilityRepository,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async list(p: Principal): Promise<ProjectView[]> {
-    const scope = this.scopeFor(p);
-    const rows = await this.repo.query<{ id: string }>(
-      `SELECT rp.id FROM retrofit_projects rp WHERE true${scope.sql} ORDER BY rp.created_at DESC LIMIT 500`,
-      scope.params,
-    );
-    return Promise.all(rows.map((r) => this.view(r.id)));
+    const ids = await this.repo.visibleIds(this.unitsOf(p), 500);
+    return Promise.all(ids.map((id) => this.view(id)));
   }
 
   async get(p: Principal, id: string): Promise<ProjectView> {
@@ -83,33 +67,21 @@ export class ProjectsService {
   async create(p: Principal, dto: CreateProjectDto): Promise<ProjectView> {
     if (p.role === 'agent' && p.unitId !== dto.unitId)
       throw new ForbiddenError('NOT_YOUR_UNIT', 'an agent acts for its own unit only');
-    const flats = await this.repo.query<{ id: string }>(`SELECT id FROM flats WHERE unit_id = :unitId`, {
-      unitId: dto.unitId,
-    });
+    const flats = await this.repo.flatIdsOfUnit(dto.unitId);
     if (flats.length === 0) throw InvalidInputError.field('unitId', 'the unit has no flats registered');
-    const ids = dto.flatIds ?? flats.map((f) => f.id);
+    const ids = dto.flatIds ?? flats;
     const problems: FieldProblem[] = [];
     ids.forEach((id, i) => {
-      if (!flats.some((f) => f.id === id))
+      if (!flats.includes(id))
         problems.push({ field: `flatIds.${i}`, messages: ['not a flat of this unit'] });
     });
     if (problems.length > 0) throw new InvalidInputError(problems);
-    const exists = await this.repo.query(`SELECT 1 FROM retrofit_projects WHERE unit_id = :u`, {
-      u: dto.unitId,
-    });
-    if (exists.length > 0)
+    if (await this.repo.unitHasProject(dto.unitId))
       throw new ConflictError('PROJECT_EXISTS', 'the unit has a retrofit project already');
-    const id = await this.repo.ds.transaction(async (em) => {
-      const [row] = await em.query<Array<{ id: string }>>(
-        `INSERT INTO retrofit_projects (unit_id, name, phase_dates, created_by) VALUES ($1, $2, '{}', $3) RETURNING id`,
-        [dto.unitId, dto.name, p.username],
-      );
-      await em.query(`INSERT INTO project_flats (project_id, flat_id) SELECT $1, unnest($2::uuid[])`, [
-        row.id,
-        ids,
-      ]);
-      await this.audit.record(em, p, 'project.create', 'retrofit_project', row.id, { after: dto });
-      return row.id;
+    const id = await this.repo.transaction(async (tx) => {
+      const created = await this.repo.insert(tx, dto.unitId, dto.name, ids, p.username);
+      await this.audit.record(tx, p, 'project.create', 'retrofit_project', created, { after: dto });
+      return created;
     });
     return this.view(id);
   }
@@ -139,22 +111,14 @@ export class ProjectsService {
           `the consent vote has not passed: ${vote.failed.join(', ')}`,
         );
       }
-      if (!(await this.agreementRow(id)))
+      if (!(await this.repo.latestAgreement(id)))
         throw new RuleViolationError('NO_AGREEMENT', 'record the project agreement first');
     }
-    if (dto.phase === 'in_operation') {
-      const elevators = await this.repo.query(`SELECT 1 FROM elevators WHERE unit_id = :u`, {
-        u: project.unit_id,
-      });
-      if (elevators.length === 0)
-        throw new RuleViolationError('NO_ELEVATOR', 'register the elevator before operation starts');
-    }
-    await this.repo.ds.transaction(async (em) => {
-      await em.query(
-        `UPDATE retrofit_projects SET phase = $2, phase_dates = phase_dates || jsonb_build_object($2::text, $3::text) WHERE id = $1`,
-        [id, dto.phase, dto.on],
-      );
-      await this.audit.record(em, p, 'project.advance', 'retrofit_project', id, {
+    if (dto.phase === 'in_operation' && !(await this.repo.unitHasElevator(project.unit_id)))
+      throw new RuleViolationError('NO_ELEVATOR', 'register the elevator before operation starts');
+    await this.repo.transaction(async (tx) => {
+      await this.repo.openPhase(tx, id, dto.phase, dto.on);
+      await this.audit.record(tx, p, 'project.advance', 'retrofit_project', id, {
         from: project.phase,
         ...dto,
       });
@@ -172,16 +136,7 @@ export class ProjectsService {
       );
     const flats = await this.flats(id);
     const owned =
-      p.role === 'owner'
-        ? new Set(
-            (
-              await this.repo.query<{ flat_id: string }>(
-                `SELECT flat_id FROM flat_ownerships WHERE owner_id = :o AND valid_from <= :d AND (valid_to IS NULL OR valid_to > :d)`,
-                { o: p.ownerId, d: this.repo.today() },
-              )
-            ).map((r) => r.flat_id),
-          )
-        : null;
+      p.role === 'owner' ? await this.repo.flatsOwnedOn(p.ownerId ?? '', this.clock.today()) : null;
     const problems: FieldProblem[] = [];
     dto.ballots.forEach((b, i) => {
       if (!flats.some((f) => f.flatId === b.flatId))
@@ -192,21 +147,12 @@ export class ProjectsService {
     if (problems.length > 0) throw new InvalidInputError(problems);
     if (!['admin', 'agent', 'owner'].includes(p.role))
       throw new ForbiddenError('NOT_ALLOWED', 'ballots are recorded by the agent or the owners');
-    await this.repo.ds.transaction(async (em) => {
+    await this.repo.transaction(async (tx) => {
       for (const b of dto.ballots) {
         const area = flats.find((f) => f.flatId === b.flatId)?.areaM2 ?? 0;
-        if (b.answer === 'none') {
-          await em.query(`DELETE FROM vote_ballots WHERE project_id = $1 AND flat_id = $2`, [id, b.flatId]);
-        } else {
-          await em.query(
-            `INSERT INTO vote_ballots (project_id, flat_id, answer, area_m2, recorded_by) VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (project_id, flat_id) DO UPDATE SET answer = excluded.answer, area_m2 = excluded.area_m2,
-               recorded_at = now(), recorded_by = excluded.recorded_by`,
-            [id, b.flatId, b.answer, area, p.username],
-          );
-        }
+        await this.repo.setBallot(tx, id, b.flatId, b.answer === 'none' ? null : b.answer, area, p.username);
       }
-      await this.audit.record(em, p, 'project.ballots', 'retrofit_project', id, { ballots: dto.ballots });
+      await this.audit.record(tx, p, 'project.ballots', 'retrofit_project', id, { ballots: dto.ballots });
     });
     return this.vote(p, id);
   }
@@ -214,11 +160,7 @@ export class ProjectsService {
   async vote(p: Principal, id: string): Promise<VoteResult> {
     await this.find(p, id);
     const flats = await this.flats(id);
-    const ballots = await this.repo.query<{ flat_id: string; answer: 'agree' | 'disagree' | 'abstain' }>(
-      `SELECT flat_id, answer FROM vote_ballots WHERE project_id = :id`,
-      { id },
-    );
-    const answer = new Map(ballots.map((b) => [b.flat_id, b.answer]));
+    const answer = await this.repo.ballots(id);
     return tallyVote(
       flats.map((f) => ({ flatId: f.flatId, areaM2: f.areaM2, answer: answer.get(f.flatId) ?? null })),
     );
@@ -250,37 +192,22 @@ export class ProjectsService {
     if (dto.operatingModel === 'shared' && dto.ridePriceFen === undefined) {
       throw InvalidInputError.field('ridePriceFen', 'a shared elevator has a price per ride');
     }
-    await this.repo.ds.transaction(async (em) => {
-      await em.query(`SELECT 1 FROM retrofit_projects WHERE id = $1 FOR UPDATE`, [id]);
-      const [v] = await em.query<Array<{ v: number }>>(
-        `SELECT coalesce(max(version), 0)::int AS v FROM project_agreements WHERE project_id = $1`,
-        [id],
-      );
-      await em.query(
-        `INSERT INTO project_agreements (project_id, version, signed_on, construction_budget_fen, subsidy_fen,
-           construction_scheme, running_scheme, operating_model, lease_monthly_fee_fen, ride_price_fen, tariff, created_by,
-           payee, payment_due_day)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11::jsonb, $12, $13, $14)`,
-        [
-          id,
-          (v?.v ?? 0) + 1,
-          dto.signedOn,
-          dto.constructionBudgetFen,
-          dto.subsidyFen ?? 0,
-          JSON.stringify(construction),
-          JSON.stringify(running),
-          dto.operatingModel,
-          dto.leaseMonthlyFeeFen ?? null,
-          dto.ridePriceFen ?? null,
-          JSON.stringify(tariff),
-          p.username,
-          dto.payee ?? null,
-          dto.paymentDueDay ?? 15,
-        ],
-      );
-      await this.audit.record(em, p, 'project.agreement', 'retrofit_project', id, {
-        version: (v?.v ?? 0) + 1,
+    await this.repo.transaction(async (tx) => {
+      const version = await this.repo.insertAgreement(tx, id, {
+        signedOn: dto.signedOn,
+        constructionBudgetFen: dto.constructionBudgetFen,
+        subsidyFen: dto.subsidyFen ?? 0,
+        constructionScheme: construction,
+        runningScheme: running,
+        operatingModel: dto.operatingModel,
+        leaseMonthlyFeeFen: dto.leaseMonthlyFeeFen ?? null,
+        ridePriceFen: dto.ridePriceFen ?? null,
+        tariff,
+        createdBy: p.username,
+        payee: dto.payee ?? null,
+        paymentDueDay: dto.paymentDueDay ?? 15,
       });
+      await this.audit.record(tx, p, 'project.agreement', 'retrofit_project', id, { version });
     });
     return this.view(id);
   }
@@ -288,14 +215,15 @@ export class ProjectsService {
   async setFunding(p: Principal, id: string, dto: FundingRequestDto): Promise<FundingView[]> {
     this.requireManager(p);
     await this.find(p, id);
-    await this.repo.ds.transaction(async (em) => {
-      await em.query(
-        `INSERT INTO funding_requests (project_id, owner_id, provident_fund_request_fen, maintenance_fund_fen) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (project_id, owner_id) DO UPDATE SET provident_fund_request_fen = excluded.provident_fund_request_fen,
-           maintenance_fund_fen = excluded.maintenance_fund_fen, updated_at = now()`,
-        [id, dto.ownerId, dto.providentFundRequestFen ?? 0, dto.maintenanceFundFen ?? 0],
+    await this.repo.transaction(async (tx) => {
+      await this.repo.upsertFunding(
+        tx,
+        id,
+        dto.ownerId,
+        dto.providentFundRequestFen ?? 0,
+        dto.maintenanceFundFen ?? 0,
       );
-      await this.audit.record(em, p, 'project.funding', 'retrofit_project', id, { ...dto });
+      await this.audit.record(tx, p, 'project.funding', 'retrofit_project', id, { ...dto });
     });
     return this.funding(p, id);
   }
@@ -306,7 +234,7 @@ export class ProjectsService {
    */
   async funding(p: Principal, id: string): Promise<FundingView[]> {
     await this.find(p, id);
-    const agreement = await this.agreementRow(id);
+    const agreement = await this.repo.latestAgreement(id);
     if (!agreement) throw new RuleViolationError('NO_AGREEMENT', 'the funding follows from the agreement');
     const flats = await this.flats(id);
     const perFlat = splitByScheme(
@@ -314,17 +242,10 @@ export class ProjectsService {
       flats,
       Number(agreement.construction_budget_fen),
     );
-    const today = this.repo.today();
-    const holdings = await this.repo.query<{
-      flat_id: string;
-      owner_id: string;
-      share_percent: string;
-      owner_name: string;
-    }>(
-      `SELECT fo.flat_id, fo.owner_id, fo.share_percent, o.name AS owner_name
-         FROM flat_ownerships fo JOIN owners o ON o.id = fo.owner_id
-        WHERE fo.flat_id IN (:...ids) AND fo.valid_from <= :d AND (fo.valid_to IS NULL OR fo.valid_to > :d)`,
-      { ids: flats.map((f) => f.flatId), d: today },
+    const today = this.clock.today();
+    const holdings = await this.repo.holdingsOn(
+      flats.map((f) => f.flatId),
+      today,
     );
     const byOwner = new Map<string, number>();
     flats.forEach((f, i) => {
@@ -342,19 +263,15 @@ export class ProjectsService {
       );
       for (const part of parts) byOwner.set(part.ownerId, (byOwner.get(part.ownerId) ?? 0) + part.fen);
     });
-    const requests = await this.repo.query<{ owner_id: string; pf: string; mf: string }>(
-      `SELECT owner_id, provident_fund_request_fen AS pf, maintenance_fund_fen AS mf FROM funding_requests WHERE project_id = :id`,
-      { id },
-    );
-    const req = new Map(requests.map((r) => [r.owner_id, r]));
+    const req = await this.repo.fundingRequests(id);
     const owners = [...byOwner.keys()].sort();
     const lines = fundingStatement(
       Number(agreement.subsidy_fen),
       owners.map((o) => ({
         ownerId: o,
         shareFen: byOwner.get(o) ?? 0,
-        providentFundRequestFen: Number(req.get(o)?.pf ?? 0),
-        maintenanceFundFen: Number(req.get(o)?.mf ?? 0),
+        providentFundRequestFen: req.get(o)?.pf ?? 0,
+        maintenanceFundFen: req.get(o)?.mf ?? 0,
       })),
     );
     const flatNumber = new Map(flats.map((f) => [f.flatId, f.number]));
@@ -377,31 +294,20 @@ export class ProjectsService {
   async addCostEntry(p: Principal, id: string, dto: CostEntryDto): Promise<{ id: string }> {
     this.requireManager(p);
     const project = await this.find(p, id);
-    if (dto.elevatorId) {
-      const e = await this.repo.query(`SELECT 1 FROM elevators WHERE id = :id AND unit_id = :u`, {
-        id: dto.elevatorId,
-        u: project.unit_id,
+    if (dto.elevatorId && !(await this.repo.unitHasElevator(project.unit_id, dto.elevatorId)))
+      throw InvalidInputError.field('elevatorId', "not an elevator of the project's unit");
+    return this.repo.transaction(async (tx) => {
+      const entry = await this.repo.insertCostEntry(tx, {
+        unitId: project.unit_id,
+        elevatorId: dto.elevatorId ?? null,
+        occurredOn: dto.occurredOn,
+        category: dto.category,
+        amountFen: dto.amountFen,
+        description: dto.description,
+        by: p.username,
       });
-      if (e.length === 0)
-        throw InvalidInputError.field('elevatorId', "not an elevator of the project's unit");
-    }
-    return this.repo.ds.transaction(async (em) => {
-      const [row] = await this.repo.query<{ id: string }>(
-        `INSERT INTO cost_entries (unit_id, elevator_id, occurred_on, category, amount_fen, description, created_by)
-         VALUES (:unitId, :elevatorId, :occurredOn, :category, :amountFen, :description, :by) RETURNING id`,
-        {
-          unitId: project.unit_id,
-          elevatorId: dto.elevatorId ?? null,
-          occurredOn: dto.occurredOn,
-          category: dto.category,
-          amountFen: dto.amountFen,
-          description: dto.description,
-          by: p.username,
-        },
-        em,
-      );
-      await this.audit.record(em, p, 'cost_entry.create', 'retrofit_project', id, { ...dto });
-      return { id: row.id };
+      await this.audit.record(tx, p, 'cost_entry.create', 'retrofit_project', id, { ...dto });
+      return { id: entry };
     });
   }
 
@@ -410,56 +316,29 @@ export class ProjectsService {
       throw new ForbiddenError('AGENT_ONLY', 'the owners’ agent (or an admin) manages the project');
   }
 
-  scopeFor(p: Principal): { sql: string; params: Record<string, unknown> } {
-    if (p.role === 'firm' || p.role === 'insurer') return { sql: ' AND false', params: {} };
-    return this.repo.scope('rp.unit_id', this.repo.visibility.units(p));
+  /** The units whose project the caller sees; firms and insurers see none. */
+  private unitsOf(p: Principal) {
+    if (p.role === 'firm' || p.role === 'insurer') return 'none' as const;
+    return this.visibility.units(p);
   }
 
-  async find(
-    p: Principal,
-    id: string,
-  ): Promise<{ id: string; unit_id: string; phase: Phase; phase_dates: Record<string, string> }> {
-    const scope = this.scopeFor(p);
-    const [row] = await this.repo.query<{
-      id: string;
-      unit_id: string;
-      phase: Phase;
-      phase_dates: Record<string, string>;
-    }>(
-      `SELECT rp.id, rp.unit_id, rp.phase, rp.phase_dates FROM retrofit_projects rp WHERE rp.id = :id${scope.sql}`,
-      { id, ...scope.params },
-    );
+  async find(p: Principal, id: string): Promise<ProjectRow> {
+    const row = await this.repo.findVisible(id, this.unitsOf(p));
     if (!row) throw new NotFoundError('Project', id);
     return row;
   }
 
-  async flats(projectId: string): Promise<ProjectFlat[]> {
-    const rows = await this.repo.query<{ id: string; number: string; floor: number; area_m2: string }>(
-      `SELECT f.id, f.number, f.floor, f.area_m2 FROM project_flats pf JOIN flats f ON f.id = pf.flat_id
-        WHERE pf.project_id = :projectId ORDER BY f.floor, f.number`,
-      { projectId },
-    );
-    return rows.map((r) => ({ flatId: r.id, number: r.number, floor: r.floor, areaM2: Number(r.area_m2) }));
+  flats(projectId: string): Promise<ProjectFlat[]> {
+    return this.repo.flats(projectId);
   }
 
   async agreementRow(projectId: string): Promise<AgreementRow | null> {
-    const [row] = await this.repo.query<AgreementRow>(
-      `SELECT id, version, to_char(signed_on, 'YYYY-MM-DD') AS signed_on, construction_budget_fen, subsidy_fen,
-              construction_scheme, running_scheme, operating_model, lease_monthly_fee_fen, ride_price_fen, tariff
-         FROM project_agreements WHERE project_id = :projectId ORDER BY version DESC LIMIT 1`,
-      { projectId },
-    );
-    return row ?? null;
+    return (await this.repo.latestAgreement(projectId)) ?? null;
   }
 
   private async view(id: string): Promise<ProjectView> {
-    const [row] = await this.repo.query<{
-      id: string;
-      unit_id: string;
-      name: string;
-      phase: Phase;
-      phase_dates: Record<string, string>;
-    }>(`SELECT id, unit_id, name, phase, phase_dates FROM retrofit_projects WHERE id = :id`, { id });
+    const row = await this.repo.get(id);
+    if (!row) throw new NotFoundError('Project', id);
     const a = await this.agreementRow(id);
     return {
       id,

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type Principal } from '@liftwatch/access';
 import { Clock } from '@liftwatch/calendar';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
-import { type IdFilter, regionScopePrefix, VisibilityRepository } from '@liftwatch/registry';
+import { type IdFilter, regionScopePrefix, scopeSql, VisibilityRepository } from '@liftwatch/registry';
 import { isOnDemandRequirements, type OnDemandRequirements } from './contracts/on-demand-conditions';
 import {
   type InspectionPolicySchedule,
@@ -87,9 +87,7 @@ export class MaintenanceRepository {
 
   /** `AND <column> IN (visible ids)` for a visibility filter, with its parameters. */
   scope(column: string, filter: IdFilter | null | 'none'): { sql: string; params: Record<string, unknown> } {
-    if (filter === null) return { sql: '', params: {} };
-    if (filter === 'none') return { sql: ' AND false', params: {} };
-    return { sql: ` AND ${column} IN (${filter.sql})`, params: filter.params };
+    return scopeSql(column, filter);
   }
 
   async intervalPolicies(): Promise<IntervalPolicy[]> {

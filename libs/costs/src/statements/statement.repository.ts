@@ -450,21 +450,33 @@ export class StatementRepository {
     return out;
   }
 
-  place(unitId: string): Promise<UnitPlace | undefined> {
-    return this.sql.one<UnitPlace>(
-      `SELECT b.community, b.name AS building, u.name AS unit, b.address
-         FROM units u JOIN buildings b ON b.id = u.building_id WHERE u.id = :unitId`,
-      { unitId },
+  /** Where each unit is ("community building unit"), for a page of statements in one query. */
+  async places(unitIds: string[]): Promise<Map<string, string>> {
+    if (unitIds.length === 0) return new Map();
+    const rows = await this.sql.query<UnitPlace & { id: string }>(
+      `SELECT u.id, b.community, b.name AS building, u.name AS unit, b.address
+         FROM units u JOIN buildings b ON b.id = u.building_id WHERE u.id IN (:...unitIds)`,
+      { unitIds },
     );
+    return new Map(rows.map((r) => [r.id, `${r.community} ${r.building} ${r.unit}`]));
   }
 
-  /** Flat numbers of the project, for the scheme in words. */
-  projectFlats(projectId: string): Promise<Array<{ flatId: string; number: string; floor: number }>> {
-    return this.sql.query(
-      `SELECT f.id AS "flatId", f.number, f.floor FROM project_flats pf JOIN flats f ON f.id = pf.flat_id
-        WHERE pf.project_id = :projectId ORDER BY f.floor, f.number`,
-      { projectId },
+  /** Flat numbers of each project, for the scheme in words, in one query. */
+  async projectFlats(
+    projectIds: string[],
+  ): Promise<Map<string, Array<{ flatId: string; number: string; floor: number }>>> {
+    const out = new Map<string, Array<{ flatId: string; number: string; floor: number }>>(
+      projectIds.map((id) => [id, []]),
     );
+    if (projectIds.length === 0) return out;
+    const rows = await this.sql.query<{ projectId: string; flatId: string; number: string; floor: number }>(
+      `SELECT pf.project_id AS "projectId", f.id AS "flatId", f.number, f.floor
+         FROM project_flats pf JOIN flats f ON f.id = pf.flat_id
+        WHERE pf.project_id IN (:...projectIds) ORDER BY f.floor, f.number`,
+      { projectIds },
+    );
+    for (const { projectId, ...flat } of rows) out.get(projectId)?.push(flat);
+    return out;
   }
 
   /** Projects in operation with an agreement and no statement for `month` yet (the monthly job). */

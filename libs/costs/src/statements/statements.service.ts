@@ -452,15 +452,8 @@ export class StatementsService {
     const ids = rows.map((r) => r.id);
     const lines = await this.repo.linesOf(ids);
     const allocations = await this.repo.allocationsOf(ids, scope.ownerId);
-    const places = new Map<string, string>();
-    const flatsOf = new Map<string, Array<{ flatId: string; number: string; floor: number }>>();
-    for (const r of rows) {
-      if (!places.has(r.unit_id)) {
-        const pl = await this.repo.place(r.unit_id);
-        places.set(r.unit_id, pl ? `${pl.community} ${pl.building} ${pl.unit}` : '');
-      }
-      if (!flatsOf.has(r.project_id)) flatsOf.set(r.project_id, await this.repo.projectFlats(r.project_id));
-    }
+    const places = await this.repo.places([...new Set(rows.map((r) => r.unit_id))]);
+    const flatsOf = await this.repo.projectFlats([...new Set(rows.map((r) => r.project_id))]);
     return rows.map((s) => ({
       id: s.id,
       statementNumber: s.statement_number,

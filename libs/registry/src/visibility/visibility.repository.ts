@@ -156,3 +156,13 @@ export function restrictTo<T extends ObjectLiteral>(
   if (filter === 'none') return qb.andWhere('1 = 0');
   return qb.andWhere(`${column} IN (${filter.sql})`, filter.params);
 }
+
+/** `AND <column> IN (visible ids)` for explicit SQL, with its parameters; 'none' matches nothing. */
+export function scopeSql(
+  column: string,
+  filter: IdFilter | null | 'none',
+): { sql: string; params: Record<string, unknown> } {
+  if (filter === null) return { sql: '', params: {} };
+  if (filter === 'none') return { sql: ' AND false', params: {} };
+  return { sql: ` AND ${column} IN (${filter.sql})`, params: filter.params };
+}
