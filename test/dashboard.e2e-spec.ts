@@ -291,7 +291,12 @@ describe('dashboard (browser)', () => {
         status,
       );
     }
-    await expect(timeline.textContent()).resolves.toContain('乘客已安全救出');
+    // (the live status can land a moment before the refetched timeline)
+    await waitFor(
+      async () => (await timeline.textContent())?.includes('乘客已安全救出'),
+      10_000,
+      'the resolution note in the timeline',
+    );
     await shot(page, 'alarm-resolved-laptop-zh');
 
     // The platform agrees: who did each step.

@@ -10,3 +10,4 @@ export * from './safe-input';
 export * from './table-export';
 export * from './lang-query.dto';
 export * from './query-boolean';
+export * from './canonical-json';

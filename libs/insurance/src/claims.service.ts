@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService, type Principal } from '@liftwatch/access';
-import { businessDate } from '@liftwatch/calendar';
+import { businessDate, Clock } from '@liftwatch/calendar';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import {
   ConflictError,
@@ -11,15 +11,8 @@ import {
   NotFoundError,
   RuleViolationError,
 } from '@liftwatch/contract';
-import { MaintenanceRepository } from '@liftwatch/maintenance';
-import {
-  type ClaimAction,
-  type ClaimStatus,
-  checkTransition,
-  partyOf,
-  STAGE_SLA_HOURS,
-  stageAges,
-} from './claim-workflow';
+import { VisibilityRepository } from '@liftwatch/registry';
+import { type ClaimAction, checkTransition, partyOf, STAGE_SLA_HOURS, stageAges } from './claim-workflow';
 import {
   type ClaimActionDto,
   type ClaimDetail,
@@ -32,45 +25,10 @@ import {
 } from './claim.dto';
 import { DOCUMENT_STORE, type DocumentStore, sha256Hex, sniffContentType } from './document-store';
 import { type EvidenceBundle, EvidenceBuilder, evidenceHash } from './evidence';
-import { type SuggestedPayout } from './payout';
-import { type PolicyRow, policyActiveOn, SELECT_POLICY } from './policies.service';
+import { type ClaimChanges, ClaimRepository, type ClaimRow, type ClaimScope } from './claim.repository';
+import { policyActiveOn } from './policies.service';
+import { type PolicyRow, PolicyRepository } from './policy.repository';
 import { type ClaimTotals } from './claim.dto';
-
-interface ClaimRow {
-  id: string;
-  claim_number: string;
-  policy_id: string;
-  policy_number: string;
-  insurer_id: string;
-  elevator_id: string;
-  claimant_kind: string;
-  filed_by: string;
-  incident_at: Date;
-  incident_type: ClaimView['incidentType'];
-  description: string;
-  people_affected: number;
-  claimed_amount_fen: string | null;
-  alarm_ids: string[];
-  status: ClaimStatus;
-  status_changed_at: Date;
-  liability: string | null;
-  assessed_amount_fen: string | null;
-  paid_amount_fen: string | null;
-  paid_at: Date | null;
-  rejection_reason: string | null;
-  evidence_hash: string;
-  suggested_payout: SuggestedPayout | null;
-  created_at: Date;
-  limits: { perIncidentFen?: number };
-}
-
-const SELECT_CLAIM = `
-  SELECT c.id, c.claim_number, c.policy_id, p.policy_number, p.insurer_id, c.elevator_id, c.claimant_kind, c.filed_by,
-         c.incident_at, c.incident_type, c.description, c.people_affected, c.claimed_amount_fen,
-         ARRAY(SELECT unnest(c.alarm_ids)::text) AS alarm_ids, c.status, c.status_changed_at, c.liability,
-         c.assessed_amount_fen, c.paid_amount_fen, c.paid_at, c.rejection_reason, c.evidence_hash, c.suggested_payout,
-         c.created_at, p.limits
-    FROM claims c JOIN insurance_policies p ON p.id = c.policy_id`;
 
 const num = (v: string | null): number | null => (v === null ? null : Number(v));
 
@@ -89,32 +47,32 @@ export interface UploadedFile {
 @Injectable()
 export class ClaimsService {
   constructor(
-    private readonly repo: MaintenanceRepository,
+    private readonly repo: ClaimRepository,
+    private readonly policies: PolicyRepository,
+    private readonly visibility: VisibilityRepository,
     private readonly evidence: EvidenceBuilder,
     @Inject(DOCUMENT_STORE) private readonly store: DocumentStore,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Insurer: claims on its policies. Owners/agent: claims on their unit's elevators. Firm: claims it filed. */
-  private scope(p: Principal): { sql: string; params: Record<string, unknown> } {
+  private scope(p: Principal): ClaimScope {
     switch (p.role) {
       case 'admin':
-        return { sql: '', params: {} };
+        return { all: true };
       case 'insurer':
-        return { sql: ' AND p.insurer_id = :scopeOrg', params: { scopeOrg: p.organisationId } };
+        return { insurerId: p.organisationId };
       case 'owner':
       case 'agent':
-      case 'firm': {
-        const elevators = this.repo.visibility.elevators(p);
-        const kind = p.role === 'firm' ? 'maintenance_firm' : 'owners';
+      case 'firm':
         return {
-          sql: ` AND c.claimant_kind = :scopeKind${elevators ? ` AND c.elevator_id IN (${elevators.sql})` : ''}`,
-          params: { scopeKind: kind, ...(elevators?.params ?? {}) },
+          claimantKind: p.role === 'firm' ? 'maintenance_firm' : 'owners',
+          elevators: this.visibility.elevators(p),
         };
-      }
       case 'regulator':
-        return { sql: ' AND false', params: {} };
+        return { none: true };
     }
   }
 
@@ -122,56 +80,18 @@ export class ClaimsService {
     p: Principal,
     q: Pick<ClaimQueryDto, 'status' | 'open' | 'elevatorId' | 'limit' | 'offset'>,
   ): Promise<[ClaimView[], number]> {
-    const scope = this.scope(p);
-    const where: string[] = ['true'];
-    const params: Record<string, unknown> = { ...scope.params };
-    if (q.status) {
-      where.push('c.status = :status');
-      params.status = q.status;
-    }
-    if (q.open) where.push(`c.status NOT IN ('closed', 'rejected')`);
-    if (q.elevatorId) {
-      where.push('c.elevator_id = :elevatorId');
-      params.elevatorId = q.elevatorId;
-    }
-    const filter = `WHERE ${where.join(' AND ')}${scope.sql}`;
-    const [count] = await this.repo.query<{ n: string }>(
-      `SELECT count(*) AS n FROM claims c JOIN insurance_policies p ON p.id = c.policy_id ${filter}`,
-      params,
-    );
-    // The queue: oldest in its stage first.
-    const rows = await this.repo.query<ClaimRow>(
-      `${SELECT_CLAIM} ${filter} ORDER BY c.status IN ('closed', 'rejected'), c.status_changed_at LIMIT :limit OFFSET :offset`,
-      { ...params, limit: q.limit, offset: q.offset },
-    );
-    return [rows.map((r) => this.view(r)), Number(count?.n ?? 0)];
+    const [rows, total] = await this.repo.page(this.scope(p), q);
+    return [rows.map((r) => this.view(r)), total];
   }
 
   /** Registration codes of elevators, for exports (users read codes, not ids). */
-  async registrationCodes(elevatorIds: string[]): Promise<Map<string, string>> {
-    if (elevatorIds.length === 0) return new Map();
-    const rows = await this.repo.query<{ id: string; registration_code: string }>(
-      `SELECT id, registration_code FROM elevators WHERE id IN (:...ids)`,
-      { ids: [...new Set(elevatorIds)] },
-    );
-    return new Map(rows.map((r) => [r.id, r.registration_code]));
+  registrationCodes(elevatorIds: string[]): Promise<Map<string, string>> {
+    return this.repo.registrationCodes(elevatorIds);
   }
 
   async get(p: Principal, id: string): Promise<ClaimDetail> {
     const row = await this.find(p, id);
-    const events = await this.repo.query<{
-      at: Date;
-      from_status: string | null;
-      to_status: ClaimStatus;
-      actor_username: string;
-      actor_role: string;
-      note: string | null;
-    }>(
-      `SELECT at, from_status, to_status, actor_username, actor_role, note FROM claim_events WHERE claim_id = :id ORDER BY id`,
-      {
-        id,
-      },
-    );
+    const events = await this.repo.events(id);
     return {
       ...this.view(row),
       events: events.map((e) => ({
@@ -184,18 +104,15 @@ export class ClaimsService {
       })),
       stages: stageAges(
         events.map((e) => ({ at: e.at, toStatus: e.to_status })),
-        this.repo.now(),
+        this.clock.now(),
       ).filter((s, i, all) => i < all.length - 1 || !['closed', 'rejected'].includes(s.status)),
-      documents: await this.documents(id),
+      documents: await this.repo.documents(id),
     };
   }
 
   async evidenceOf(p: Principal, id: string): Promise<EvidenceView> {
     await this.find(p, id);
-    const [row] = await this.repo.query<{ bundle: string; hash: string; frozen_at: Date }>(
-      `SELECT bundle, hash, frozen_at FROM claim_evidence WHERE claim_id = :id`,
-      { id },
-    );
+    const row = await this.repo.evidence(id);
     if (!row) throw new NotFoundError('Evidence', id);
     return {
       claimId: id,
@@ -206,6 +123,10 @@ export class ClaimsService {
     };
   }
 
+  /**
+   * Files a claim: checks who may file and against what, freezes the evidence (canonical JSON and
+   * its hash) and stores claim, evidence and the first history entry in one transaction.
+   */
   async file(p: Principal, dto: FileClaimDto): Promise<ClaimDetail> {
     if (!['admin', 'owner', 'agent', 'firm'].includes(p.role)) {
       throw new ForbiddenError(
@@ -213,59 +134,12 @@ export class ClaimsService {
         'claims are filed by the owners, their agent or the maintenance firm',
       );
     }
-    if (!(await this.repo.canSeeElevator(p, dto.elevatorId)))
+    if (!(await this.visibility.canSeeElevator(p, dto.elevatorId)))
       throw new NotFoundError('Elevator', dto.elevatorId);
     const incidentAt = new Date(dto.incidentAt);
-    const problems: FieldProblem[] = [];
-    if (incidentAt.getTime() > this.repo.now().getTime() + 60_000) {
-      problems.push({ field: 'incidentAt', messages: ['incidentAt must not be in the future'] });
-    }
-    const [policy] = await this.repo.query<PolicyRow>(
-      `${SELECT_POLICY}
-         JOIN insurance_policy_elevators cpe ON cpe.policy_id = p.id AND cpe.elevator_id = :elevatorId
-        WHERE p.id = :id`,
-      { id: dto.policyId, elevatorId: dto.elevatorId },
-    );
-    if (!policy)
-      problems.push({ field: 'policyId', messages: ['no policy with this id covers the elevator'] });
-    let alarmIds = dto.alarmIds ?? [];
-    if (alarmIds.length > 0) {
-      const found = await this.repo.query<{ id: string }>(
-        `SELECT id FROM alarms WHERE id IN (:...ids) AND elevator_id = :elevatorId`,
-        { ids: alarmIds, elevatorId: dto.elevatorId },
-      );
-      const ok = new Set(found.map((f) => f.id));
-      alarmIds.forEach((a, i) => {
-        if (!ok.has(a))
-          problems.push({ field: `alarmIds.${i}`, messages: ['not an alarm of this elevator'] });
-      });
-    } else {
-      const near = await this.repo.query<{ id: string }>(
-        `SELECT id FROM alarms WHERE elevator_id = :elevatorId AND type <> 'offline'
-            AND first_seen_ts BETWEEN :from AND :to ORDER BY first_seen_ts`,
-        {
-          elevatorId: dto.elevatorId,
-          from: new Date(incidentAt.getTime() - 2 * 3_600_000),
-          to: new Date(incidentAt.getTime() + 2 * 3_600_000),
-        },
-      );
-      alarmIds = near.map((a) => a.id);
-    }
-    if (problems.length > 0 || !policy) throw new InvalidInputError(problems);
+    const { policy, alarmIds } = await this.checkFiling(dto, incidentAt);
     const incidentDay = businessDate(incidentAt, this.config.businessTimeZone);
-    if (!policyActiveOn(policy, incidentDay)) {
-      const why =
-        policy.cancelled_on && policy.cancelled_on <= incidentDay
-          ? `was cancelled on ${policy.cancelled_on}`
-          : policy.ends_on < incidentDay
-            ? `expired on ${policy.ends_on}`
-            : `starts on ${policy.starts_on}`;
-      throw new RuleViolationError(
-        'POLICY_NOT_ACTIVE',
-        `policy ${policy.policy_number} ${why}; the incident was on ${incidentDay}`,
-        [{ field: 'policyId', messages: [`policy not in force on ${incidentDay}`] }],
-      );
-    }
+    this.checkPolicyInForce(policy, incidentDay);
 
     const claimNumber = `CL-${incidentDay.replace(/-/g, '')}-${randomBytes(3).toString('hex').toUpperCase()}`;
     const { canonical, hash, bundle } = await this.evidence.build({
@@ -278,39 +152,24 @@ export class ClaimsService {
       alarmIds,
       policy,
     });
-    const id = await this.repo.ds.transaction(async (em) => {
-      const [row] = await em.query<Array<{ id: string }>>(
-        `INSERT INTO claims (claim_number, policy_id, elevator_id, claimant_kind, filed_by, incident_at, incident_type,
-           description, people_affected, claimed_amount_fen, alarm_ids, evidence_hash, suggested_payout)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::uuid[], $12, $13::jsonb) RETURNING id`,
-        [
-          claimNumber,
-          policy.id,
-          dto.elevatorId,
-          p.role === 'firm' ? 'maintenance_firm' : p.role === 'admin' ? 'admin' : 'owners',
-          p.username,
-          incidentAt,
-          dto.incidentType,
-          dto.description,
-          dto.peopleAffected ?? 0,
-          dto.claimedAmountFen ?? null,
-          alarmIds,
-          hash,
-          bundle.suggestedPayout ? JSON.stringify(bundle.suggestedPayout) : null,
-        ],
-      );
-      const claimId = row.id;
-      await em.query(`INSERT INTO claim_evidence (claim_id, bundle, hash) VALUES ($1, $2, $3)`, [
-        claimId,
-        canonical,
-        hash,
-      ]);
-      await em.query(
-        `INSERT INTO claim_events (claim_id, from_status, to_status, actor_username, actor_role, note)
-         VALUES ($1, NULL, 'reported', $2, $3, $4)`,
-        [claimId, p.username, p.role, 'claim filed; evidence frozen'],
-      );
-      await this.audit.record(em, p, 'claim.file', 'claim', claimId, {
+    const id = await this.repo.transaction(async (tx) => {
+      const claimId = await this.repo.insert(tx, {
+        claimNumber,
+        policyId: policy.id,
+        elevatorId: dto.elevatorId,
+        claimantKind: p.role === 'firm' ? 'maintenance_firm' : p.role === 'admin' ? 'admin' : 'owners',
+        filedBy: p.username,
+        filedByRole: p.role,
+        incidentAt,
+        incidentType: dto.incidentType,
+        description: dto.description,
+        peopleAffected: dto.peopleAffected ?? 0,
+        claimedAmountFen: dto.claimedAmountFen ?? null,
+        alarmIds,
+        evidence: { canonical, hash },
+        suggestedPayout: bundle.suggestedPayout,
+      });
+      await this.audit.record(tx, p, 'claim.file', 'claim', claimId, {
         claimNumber,
         policyId: policy.id,
         elevatorId: dto.elevatorId,
@@ -321,6 +180,54 @@ export class ClaimsService {
     return this.get(p, id);
   }
 
+  /**
+   * The filing's field checks: not in the future, a policy covering the elevator, alarms of this
+   * elevator (or, when none are named, those raised within two hours of the incident).
+   */
+  private async checkFiling(
+    dto: FileClaimDto,
+    incidentAt: Date,
+  ): Promise<{ policy: PolicyRow; alarmIds: string[] }> {
+    const problems: FieldProblem[] = [];
+    if (incidentAt.getTime() > this.clock.now().getTime() + 60_000)
+      problems.push({ field: 'incidentAt', messages: ['incidentAt must not be in the future'] });
+    const policy = await this.policies.findCovering(dto.policyId, dto.elevatorId);
+    if (!policy)
+      problems.push({ field: 'policyId', messages: ['no policy with this id covers the elevator'] });
+    let alarmIds = dto.alarmIds ?? [];
+    if (alarmIds.length > 0) {
+      const ok = await this.repo.alarmsOfElevator(alarmIds, dto.elevatorId);
+      alarmIds.forEach((a, i) => {
+        if (!ok.has(a))
+          problems.push({ field: `alarmIds.${i}`, messages: ['not an alarm of this elevator'] });
+      });
+    } else {
+      const window = 2 * 3_600_000;
+      alarmIds = await this.repo.alarmsBetween(
+        dto.elevatorId,
+        new Date(incidentAt.getTime() - window),
+        new Date(incidentAt.getTime() + window),
+      );
+    }
+    if (problems.length > 0 || !policy) throw new InvalidInputError(problems);
+    return { policy, alarmIds };
+  }
+
+  private checkPolicyInForce(policy: PolicyRow, incidentDay: string): void {
+    if (policyActiveOn(policy, incidentDay)) return;
+    const why =
+      policy.cancelled_on && policy.cancelled_on <= incidentDay
+        ? `was cancelled on ${policy.cancelled_on}`
+        : policy.ends_on < incidentDay
+          ? `expired on ${policy.ends_on}`
+          : `starts on ${policy.starts_on}`;
+    throw new RuleViolationError(
+      'POLICY_NOT_ACTIVE',
+      `policy ${policy.policy_number} ${why}; the incident was on ${incidentDay}`,
+      [{ field: 'policyId', messages: [`policy not in force on ${incidentDay}`] }],
+    );
+  }
+
   async act(p: Principal, id: string, action: ClaimAction, dto: ClaimActionDto): Promise<ClaimDetail> {
     const claim = await this.find(p, id);
     const party = partyOf(p.role, p.organisationId === claim.insurer_id, p.role !== 'insurer');
@@ -329,7 +236,7 @@ export class ClaimsService {
       if (check.reason === 'wrong_party') throw new ForbiddenError('WRONG_PARTY', check.message);
       throw new ConflictError('WRONG_STATUS', check.message);
     }
-    const set: Record<string, unknown> = {};
+    const set: ClaimChanges = {};
     const problems: FieldProblem[] = [];
     if (action === 'decide_liability') {
       if (!dto.liability)
@@ -354,29 +261,27 @@ export class ClaimsService {
         problems.push({ field: 'amountFen', messages: ['cannot pay more than the assessed amount'] });
       }
       set.paid_amount_fen = amount;
-      set.paid_at = this.repo.now();
+      set.paid_at = this.clock.now();
     }
     if (action === 'reject') {
       if (!dto.reason) problems.push({ field: 'reason', messages: ['a rejection states its reason'] });
       set.rejection_reason = dto.reason;
     }
     if (problems.length > 0) throw new InvalidInputError(problems);
-    await this.repo.ds.transaction(async (em) => {
-      const columns = Object.keys(set);
-      const assignments = columns.map((c, i) => `, ${c} = $${i + 4}`).join('');
-      const updated = await em.query<Array<{ id: string }>>(
-        `WITH u AS (UPDATE claims SET status = $2, status_changed_at = now()${assignments}
-                     WHERE id = $1 AND status = $3 RETURNING id) SELECT id FROM u`,
-        [id, check.to, claim.status, ...columns.map((c) => set[c])],
-      );
-      if (updated.length === 0)
+    await this.repo.transaction(async (tx) => {
+      if (!(await this.repo.transition(tx, id, claim.status, check.to, set)))
         throw new ConflictError('CONCURRENT_CHANGE', 'the claim changed meanwhile; reload it');
-      await em.query(
-        `INSERT INTO claim_events (claim_id, from_status, to_status, actor_username, actor_role, note, data)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)`,
-        [id, claim.status, check.to, p.username, p.role, dto.note ?? dto.reason ?? null, JSON.stringify(dto)],
+      await this.repo.addEvent(
+        tx,
+        id,
+        claim.status,
+        check.to,
+        p.username,
+        p.role,
+        dto.note ?? dto.reason ?? null,
+        dto,
       );
-      await this.audit.record(em, p, `claim.${action}`, 'claim', id, {
+      await this.audit.record(tx, p, `claim.${action}`, 'claim', id, {
         from: claim.status,
         to: check.to,
         ...dto,
@@ -412,24 +317,28 @@ export class ClaimsService {
     const key = `${id}/${sha}`;
     await this.store.put(key, file.buffer);
     try {
-      return await this.repo.ds.transaction(async (em) => {
-        const [row] = await em.query<Array<{ id: string }>>(
-          `INSERT INTO claim_documents (claim_id, kind, filename, content_type, size_bytes, sha256, storage_key, uploaded_by)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-          [id, kind, file.originalname.slice(0, 200), type, file.size, sha, key, p.username],
-        );
-        await this.audit.record(em, p, 'claim.document.upload', 'claim', id, {
-          documentId: row.id,
+      return await this.repo.transaction(async (tx) => {
+        const documentId = await this.repo.insertDocument(tx, {
+          claimId: id,
+          kind,
+          filename: file.originalname.slice(0, 200),
+          contentType: type,
+          sizeBytes: file.size,
+          sha256: sha,
+          storageKey: key,
+          uploadedBy: p.username,
+        });
+        await this.audit.record(tx, p, 'claim.document.upload', 'claim', id, {
+          documentId,
           kind,
           sha256: sha,
         });
-        const docs = await this.documents(id, em);
-        return docs.find((d) => d.id === row.id)!;
+        const docs = await this.repo.documents(id, tx);
+        return docs.find((d) => d.id === documentId)!;
       });
     } catch (err) {
       // The same bytes may already belong to this claim under another row; keep the file then.
-      const others = await this.repo.query(`SELECT 1 FROM claim_documents WHERE storage_key = :key`, { key });
-      if (others.length === 0) await this.store.remove(key);
+      if (!(await this.repo.storageKeyInUse(key))) await this.store.remove(key);
       throw err;
     }
   }
@@ -440,39 +349,15 @@ export class ClaimsService {
     documentId: string,
   ): Promise<{ doc: DocumentView; content: Buffer }> {
     await this.find(p, id);
-    const doc = (await this.documents(id)).find((d) => d.id === documentId);
-    if (!doc) throw new NotFoundError('Document', documentId);
-    const [row] = await this.repo.query<{ storage_key: string }>(
-      `SELECT storage_key FROM claim_documents WHERE id = :id`,
-      {
-        id: documentId,
-      },
-    );
-    return { doc, content: await this.store.get(row.storage_key) };
+    const doc = (await this.repo.documents(id)).find((d) => d.id === documentId);
+    const key = doc ? await this.repo.storageKey(documentId) : null;
+    if (!doc || !key) throw new NotFoundError('Document', documentId);
+    return { doc, content: await this.store.get(key) };
   }
 
   /** Per business month of filing: counts and sums, for the caller's claims. */
   async totals(p: Principal, from: Date, to: Date): Promise<ClaimTotals[]> {
-    const scope = this.scope(p);
-    const rows = await this.repo.query<{
-      period: string;
-      filed: string;
-      open: string;
-      rejected: string;
-      paid: string;
-      assessed_fen: string;
-      paid_fen: string;
-    }>(
-      `SELECT to_char(c.created_at AT TIME ZONE :tz, 'YYYY-MM') AS period, count(*) AS filed,
-              count(*) FILTER (WHERE c.status NOT IN ('closed', 'rejected', 'paid')) AS open,
-              count(*) FILTER (WHERE c.status = 'rejected') AS rejected,
-              count(*) FILTER (WHERE c.paid_at IS NOT NULL) AS paid,
-              coalesce(sum(c.assessed_amount_fen), 0) AS assessed_fen, coalesce(sum(c.paid_amount_fen), 0) AS paid_fen
-         FROM claims c JOIN insurance_policies p ON p.id = c.policy_id
-        WHERE c.created_at >= :from AND c.created_at < :to${scope.sql}
-        GROUP BY 1 ORDER BY 1`,
-      { tz: this.config.businessTimeZone, from, to, ...scope.params },
-    );
+    const rows = await this.repo.totals(this.scope(p), from, to, this.config.businessTimeZone);
     return rows.map((r) => ({
       period: r.period,
       filed: Number(r.filed),
@@ -484,30 +369,15 @@ export class ClaimsService {
     }));
   }
 
-  private async documents(id: string, db = this.repo.ds.manager): Promise<DocumentView[]> {
-    const rows = await this.repo.query<DocumentView & { uploadedAt: Date }>(
-      `SELECT id, kind, filename, content_type AS "contentType", size_bytes AS "sizeBytes", sha256,
-              uploaded_by AS "uploadedBy", uploaded_at AS "uploadedAt"
-         FROM claim_documents WHERE claim_id = :id ORDER BY uploaded_at, id`,
-      { id },
-      db,
-    );
-    return rows.map((r) => ({ ...r, uploadedAt: r.uploadedAt.toISOString() }));
-  }
-
   private async find(p: Principal, id: string): Promise<ClaimRow> {
-    const scope = this.scope(p);
-    const [row] = await this.repo.query<ClaimRow>(`${SELECT_CLAIM} WHERE c.id = :id${scope.sql}`, {
-      id,
-      ...scope.params,
-    });
+    const row = await this.repo.find(id, this.scope(p));
     if (!row) throw new NotFoundError('Claim', id);
     return row;
   }
 
   private view(r: ClaimRow): ClaimView {
     const ageHours =
-      Math.round(((this.repo.now().getTime() - r.status_changed_at.getTime()) / 3_600_000) * 10) / 10;
+      Math.round(((this.clock.now().getTime() - r.status_changed_at.getTime()) / 3_600_000) * 10) / 10;
     const sla = STAGE_SLA_HOURS[r.status];
     return {
       id: r.id,

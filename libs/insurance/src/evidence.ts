@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { addMonths, businessDate } from '@liftwatch/calendar';
-import { canonicalJson, MaintenanceRepository, RecordsService } from '@liftwatch/maintenance';
-import { type PolicyRow } from './policies.service';
+import { Inject, Injectable } from '@nestjs/common';
+import { businessDate, Clock } from '@liftwatch/calendar';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { canonicalJson } from '@liftwatch/contract';
+import { MaintenanceEvidenceService } from '@liftwatch/maintenance';
+import { EvidenceRepository } from './evidence.repository';
+import { type PolicyRow } from './policy.repository';
 import { type SuggestedPayout, suggestEntrapmentPayout } from './payout';
 
 export interface EvidenceAlarm {
@@ -88,8 +91,10 @@ export function evidenceHash(canonical: string): string {
 @Injectable()
 export class EvidenceBuilder {
   constructor(
-    private readonly repo: MaintenanceRepository,
-    private readonly records: RecordsService,
+    private readonly repo: EvidenceRepository,
+    private readonly maintenance: MaintenanceEvidenceService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async build(input: {
@@ -114,52 +119,17 @@ export class EvidenceBuilder {
     const windowTo = longest?.conditionClearedTs
       ? new Date(new Date(longest.conditionClearedTs).getTime() + 10 * 60_000)
       : new Date(input.incidentAt.getTime() + 30 * 60_000);
-    const samples = await this.repo.query<Record<string, unknown> & { ts: Date }>(
-      `SELECT ts, seq, running, direction, floor, door_zone AS "doorZone", door_closed AS "doorClosed",
-              passenger, mode, speed_mps AS "speedMps", load_kg AS "loadKg"
-         FROM telemetry_status WHERE elevator_id = :elevatorId AND ts >= :from AND ts <= :to
-        ORDER BY ts, seq LIMIT :limit`,
-      { elevatorId, from: windowFrom, to: windowTo, limit: MAX_EVIDENCE_SAMPLES + 1 },
-    );
-    const events = await this.repo.query<Record<string, unknown> & { ts: Date }>(
-      `SELECT ts, seq, code, state, detail FROM device_events
-        WHERE elevator_id = :elevatorId AND ts >= :from AND ts <= :to ORDER BY ts, seq LIMIT :limit`,
-      { elevatorId, from: windowFrom, to: windowTo, limit: MAX_EVIDENCE_SAMPLES },
-    );
-
-    const incidentDay = businessDate(input.incidentAt, this.repo.timeZone);
-    const since = addMonths(incidentDay, -6);
-    const records = await this.repo.query<Record<string, unknown>>(
-      `SELECT r.id, r.seq, r.kind, r.level, r.arrived_at AS "arrivedAt", r.departed_at AS "departedAt", r.firm_id AS "firmId",
-              r.hash, coalesce(fz.inspection_samples,
-                (SELECT count(*) FROM telemetry_status t WHERE t.elevator_id = r.elevator_id AND t.mode = 2
-                    AND t.ts >= r.arrived_at AND t.ts <= r.departed_at))::int AS "inspectionModeSamples"
-         FROM maintenance_records r LEFT JOIN maintenance_record_iot fz ON fz.record_id = r.id
-        WHERE r.elevator_id = :elevatorId AND r.arrived_at >= CAST(:since AS date) AND r.arrived_at <= :incidentAt
-        ORDER BY r.seq`,
-      { elevatorId, since, incidentAt: input.incidentAt },
-    );
-    const chain = await this.records.verifyElevator(elevatorId);
-    const [elevatorRow] = await this.repo.elevators([elevatorId]);
-    const inspection = elevatorRow
-      ? (await this.repo.inspectionStatuses([elevatorRow], incidentDay, this.repo.ds, incidentDay)).get(
-          elevatorId,
-        )
-      : undefined;
-    const [snapshot] = await this.repo.query<Record<string, unknown>>(
-      `SELECT e.id, e.registration_code AS "registrationCode", e.equipment_code AS "equipmentCode", e.model,
-              mo.name AS manufacturer, e.commissioned_on::text AS "commissionedOn", b.community, b.name AS building,
-              u.name AS unit, b.address, b.region_code AS "regionCode"
-         FROM elevators e JOIN units u ON u.id = e.unit_id JOIN buildings b ON b.id = u.building_id
-         LEFT JOIN organisations mo ON mo.id = e.manufacturer_id WHERE e.id = :elevatorId`,
-      { elevatorId },
-    );
+    const samples = await this.repo.samples(elevatorId, windowFrom, windowTo, MAX_EVIDENCE_SAMPLES + 1);
+    const events = await this.repo.events(elevatorId, windowFrom, windowTo, MAX_EVIDENCE_SAMPLES);
+    const incidentDay = businessDate(input.incidentAt, this.config.businessTimeZone);
+    const maintenance = await this.maintenance.forIncident(elevatorId, input.incidentAt, incidentDay);
+    const snapshot = await this.repo.elevatorSnapshot(elevatorId);
 
     const policy = input.policy;
     const perIncident = (policy.limits as { perIncidentFen?: number }).perIncidentFen ?? null;
     const bundle: EvidenceBundle = {
       version: 1,
-      frozenAt: this.repo.now().toISOString(),
+      frozenAt: this.clock.now().toISOString(),
       claim: {
         claimNumber: input.claimNumber,
         incidentAt: input.incidentAt.toISOString(),
@@ -197,23 +167,21 @@ export class EvidenceBuilder {
         events: events.map((e) => ({ ...e, ts: e.ts.toISOString() })),
       },
       maintenance: {
-        since,
-        records: records.map((r) => ({
+        since: maintenance.since,
+        records: maintenance.records.map((r) => ({
           ...r,
-          arrivedAt: (r.arrivedAt as Date).toISOString(),
-          departedAt: (r.departedAt as Date).toISOString(),
+          arrivedAt: r.arrivedAt.toISOString(),
+          departedAt: r.departedAt.toISOString(),
           iot: Number(r.inspectionModeSamples) > 0 ? 'verified' : 'unverified',
         })),
-        chain: { valid: chain.valid, records: chain.records, problems: chain.problems },
+        chain: {
+          valid: maintenance.chain.valid,
+          records: maintenance.chain.records,
+          problems: maintenance.chain.problems,
+        },
       },
-      inspection: inspection
-        ? {
-            asOf: incidentDay,
-            policyCode: inspection.policyCode,
-            state: inspection.state,
-            next: inspection.next,
-            lastPassing: inspection.lastPassing,
-          }
+      inspection: maintenance.inspection
+        ? { asOf: incidentDay, ...maintenance.inspection }
         : { asOf: incidentDay, state: 'unknown' },
       suggestedPayout:
         longest?.trappedSeconds !== null && longest?.trappedSeconds !== undefined
@@ -231,50 +199,7 @@ export class EvidenceBuilder {
   }
 
   private async alarms(ids: string[]): Promise<EvidenceAlarm[]> {
-    if (ids.length === 0) return [];
-    const rows = await this.repo.query<{
-      id: string;
-      type: string;
-      severity: string;
-      status: string;
-      first_seen_ts: Date;
-      last_seen_ts: Date;
-      condition_cleared_ts: Date | null;
-      rescue_deadline: Date | null;
-      notified_ts: Date | null;
-      arrived_at: Date | null;
-      arrival_source: string | null;
-      closed_at: Date | null;
-    }>(
-      `SELECT id, type, severity, status, first_seen_ts, last_seen_ts, condition_cleared_ts, rescue_deadline,
-              notified_ts, arrived_at, arrival_source, closed_at
-         FROM alarms WHERE id IN (:...ids) ORDER BY first_seen_ts`,
-      { ids },
-    );
-    const arrivals = await this.repo.query<{
-      alarm_id: string;
-      at: Date;
-      source: string;
-      kind: string;
-      recorded_by_name: string;
-      reason: string | null;
-    }>(
-      `SELECT alarm_id, at, source, kind, recorded_by_name, reason FROM alarm_arrivals
-        WHERE alarm_id IN (:...ids) ORDER BY at, id`,
-      { ids },
-    );
-    const timeline = await this.repo.query<{
-      alarm_id: string;
-      at: Date;
-      kind: string;
-      actor_username: string | null;
-      note: string | null;
-    }>(
-      `SELECT alarm_id, at, kind, actor_username, note FROM alarm_timeline WHERE alarm_id IN (:...ids) ORDER BY id`,
-      {
-        ids,
-      },
-    );
+    const { rows, arrivals, timeline } = await this.repo.alarms(ids);
     const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
     return rows.map((r) => ({
       id: r.id,

@@ -8,3 +8,4 @@ export * from './records/records.service';
 export * from './inspections/inspection-schedule';
 export * from './inspections/inspections.service';
 export * from './contracts/contracts.service';
+export * from './evidence/maintenance-evidence.service';

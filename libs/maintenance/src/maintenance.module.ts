@@ -4,6 +4,7 @@ import { ContractsService } from './contracts/contracts.service';
 import { InspectionsService } from './inspections/inspections.service';
 import { MaintenanceController } from './maintenance.controller';
 import { ChecklistService } from './checklist/checklist.service';
+import { MaintenanceEvidenceService } from './evidence/maintenance-evidence.service';
 import { MaintenanceJobs } from './maintenance.jobs';
 import { MaintenanceRepository } from './maintenance.repository';
 import { NotificationsGateway } from './notifications/notifications.gateway';
@@ -34,7 +35,8 @@ import { WarrantiesService } from './warranties/warranties.service';
     WarrantiesService,
     MaintenanceJobs,
     ChecklistService,
+    MaintenanceEvidenceService,
   ],
-  exports: [MaintenanceRepository, RecordsService, InspectionsService, PlanService, ContractsService],
+  exports: [RecordsService, InspectionsService, PlanService, ContractsService, MaintenanceEvidenceService],
 })
 export class MaintenanceModule {}

@@ -1,15 +1,8 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@liftwatch/contract';
 
 /** JSON with object keys sorted at every depth, so the same content always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
-}
+export { canonicalJson };
 
 /** hash = sha256(previous hash + "\n" + canonical content), hex. The first record has no previous. */
 export function chainHash(prevHash: string | null, content: Record<string, unknown>): string {
