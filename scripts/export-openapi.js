@@ -20,14 +20,17 @@ const freePort = () =>
     s.on('error', rej);
   });
 
-/** Stable key order, so the file only changes when the API does. */
+/**
+ * Stable key order and enum values in order, so the file only changes when the API does (an enum
+ * the swagger plugin takes from a TypeScript union comes out in the compiler's order).
+ */
 function sorted(v) {
   if (Array.isArray(v)) return v.map(sorted);
   if (v && typeof v === 'object')
     return Object.fromEntries(
       Object.keys(v)
         .sort()
-        .map((k) => [k, sorted(v[k])]),
+        .map((k) => [k, k === 'enum' && Array.isArray(v[k]) ? [...v[k]].sort() : sorted(v[k])]),
     );
   return v;
 }

@@ -2,13 +2,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type PlatformProcess, startPlatformProcess } from './support/platform-process';
 
+/**
+ * Stable key order, and enum values in order (as the export writes them): an enum taken from a
+ * TypeScript union by the swagger plugin comes out in the compiler's order, which can change
+ * with unrelated imports.
+ */
 function sorted(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sorted);
   if (v && typeof v === 'object')
     return Object.fromEntries(
       Object.keys(v)
         .sort()
-        .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+        .map((k) => {
+          const value = (v as Record<string, unknown>)[k];
+          return [k, k === 'enum' && Array.isArray(value) ? [...(value as string[])].sort() : sorted(value)];
+        }),
     );
   return v;
 }

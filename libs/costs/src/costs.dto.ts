@@ -259,6 +259,7 @@ export class ProjectView {
   id!: string;
   unitId!: string;
   name!: string;
+  @ApiProperty({ enum: PHASES })
   phase!: Phase;
   phaseDates!: Partial<Record<Phase, string>>;
   flats!: ProjectFlatView[];

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RegistryModule } from '@liftwatch/registry';
+import { ContractRepository } from './contracts/contract.repository';
 import { ContractsService } from './contracts/contracts.service';
 import { InspectionsService } from './inspections/inspections.service';
 import { MaintenanceController } from './maintenance.controller';
@@ -24,6 +25,7 @@ import { WarrantiesService } from './warranties/warranties.service';
   controllers: [MaintenanceController],
   providers: [
     MaintenanceRepository,
+    ContractRepository,
     ContractsService,
     PlanService,
     RecordsService,

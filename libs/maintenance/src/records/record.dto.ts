@@ -176,6 +176,7 @@ export class RecordView {
   id!: string;
   elevatorId!: string;
   seq!: number;
+  @ApiProperty({ enum: RECORD_KINDS })
   kind!: RecordKind;
   level!: Level | null;
   correctsId!: string | null;

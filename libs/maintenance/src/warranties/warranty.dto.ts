@@ -1,7 +1,9 @@
-import { type WarrantyKind } from './warranties.service';
+import { ApiProperty } from '@nestjs/swagger';
+import { WARRANTY_KINDS, type WarrantyKind } from './warranties.service';
 export class WarrantyView {
   id!: string;
   elevatorId!: string;
+  @ApiProperty({ enum: WARRANTY_KINDS })
   kind!: WarrantyKind;
   organisationId!: string;
   organisationName!: string;
@@ -14,6 +16,7 @@ export class WarrantyView {
 export class WarrantyFaultRow {
   organisationId!: string;
   organisationName!: string;
+  @ApiProperty({ enum: WARRANTY_KINDS })
   kind!: WarrantyKind;
   elevators!: number;
   faults!: number;
