@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BuildingEntity, UnitEntity } from './buildings/building.entity';
 import { BuildingsController, UnitsController } from './buildings/buildings.controller';
+import { BuildingRepository } from './buildings/building.repository';
 import { BuildingsService } from './buildings/buildings.service';
 import { DeviceChanges } from './devices/device-changes';
 import { DeviceEntity } from './devices/device.entity';
@@ -52,6 +53,7 @@ import { VisibilityRepository } from './visibility/visibility.repository';
   providers: [
     DeviceChanges,
     VisibilityRepository,
+    BuildingRepository,
     RegionsService,
     OrganisationsService,
     BuildingsService,
