@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { BuildingEntity, UnitEntity } from './buildings/building.entity';
 import { BuildingsController, UnitsController } from './buildings/buildings.controller';
 import { BuildingRepository } from './buildings/building.repository';
+import { ElevatorRepository } from './elevators/elevator.repository';
 import { BuildingsService } from './buildings/buildings.service';
 import { DeviceChanges } from './devices/device-changes';
 import { DeviceEntity } from './devices/device.entity';
@@ -54,6 +55,7 @@ import { VisibilityRepository } from './visibility/visibility.repository';
     DeviceChanges,
     VisibilityRepository,
     BuildingRepository,
+    ElevatorRepository,
     RegionsService,
     OrganisationsService,
     BuildingsService,

@@ -1,15 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
 import { AuditService, type Principal } from '@liftwatch/access';
 import { Clock } from '@liftwatch/calendar';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { ConflictError, type FieldProblem, InvalidInputError, NotFoundError } from '@liftwatch/contract';
-import { UnitEntity } from '../buildings/building.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { regionScopePrefix } from '../regions/region-code.util';
 import { pick } from '../regions/regions.service';
-import { restrictTo, VisibilityRepository } from '../visibility/visibility.repository';
+import { VisibilityRepository } from '../visibility/visibility.repository';
 import {
   type CreateAssignmentDto,
   type CreateElevatorDto,
@@ -18,14 +16,15 @@ import {
   type EndAssignmentDto,
   type UpdateElevatorDto,
 } from './dto/elevator.dto';
-import { ElevatorAssignmentEntity, ElevatorEntity } from './elevator.entity';
+import { type ElevatorAssignmentEntity, type ElevatorEntity } from './elevator.entity';
+import { ElevatorRepository } from './elevator.repository';
 
 @Injectable()
 export class ElevatorsService {
   private readonly rescueCodePattern: RegExp;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: ElevatorRepository,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly visibility: VisibilityRepository,
     private readonly organisations: OrganisationsService,
@@ -36,22 +35,10 @@ export class ElevatorsService {
   }
 
   async list(p: Principal, q: ElevatorQueryDto): Promise<[ElevatorView[], number]> {
-    const qb = this.ds.getRepository(ElevatorEntity).createQueryBuilder('e');
-    restrictTo(qb, 'e.id', this.visibility.elevators(p));
-    if (q.unitId) qb.andWhere('e.unit_id = :uid', { uid: q.unitId });
-    if (q.registrationCode) qb.andWhere('e.registration_code = :rc', { rc: q.registrationCode });
-    if (q.manufacturerId) qb.andWhere('e.manufacturer_id = :mid', { mid: q.manufacturerId });
-    if (q.regionCode) {
-      qb.andWhere(
-        `e.unit_id IN (SELECT u.id FROM units u JOIN buildings b ON b.id = u.building_id WHERE b.region_code LIKE :reg)`,
-        { reg: `${regionScopePrefix(q.regionCode)}%` },
-      );
-    }
-    const [rows, total] = await qb
-      .orderBy('e.registration_code')
-      .take(q.limit)
-      .skip(q.offset)
-      .getManyAndCount();
+    const [rows, total] = await this.repo.page(this.visibility.elevators(p), {
+      ...q,
+      regionPrefix: q.regionCode ? regionScopePrefix(q.regionCode) : undefined,
+    });
     return [await this.views(rows), total];
   }
 
@@ -60,52 +47,48 @@ export class ElevatorsService {
   }
 
   async create(actor: Principal, dto: CreateElevatorDto): Promise<ElevatorView> {
-    const unit = await this.ds.getRepository(UnitEntity).findOneBy({ id: dto.unitId });
-    if (!unit) throw InvalidInputError.field('unitId', 'unit does not exist');
-    await this.check(dto, unit.floorCount);
-    if (await this.ds.getRepository(ElevatorEntity).existsBy({ registrationCode: dto.registrationCode })) {
+    const floorCount = await this.repo.unitFloorCount(dto.unitId);
+    if (floorCount === null) throw InvalidInputError.field('unitId', 'unit does not exist');
+    await this.check(dto, floorCount);
+    if (await this.repo.registrationCodeTaken(dto.registrationCode)) {
       throw new ConflictError(
         'REGISTRATION_CODE_TAKEN',
         `registration code ${dto.registrationCode} is registered already`,
       );
     }
-    return this.ds.transaction(async (em) => {
-      const repo = em.getRepository(ElevatorEntity);
-      const saved = await repo.save(repo.create({ ...dto, status: 'in_service' }));
-      await this.audit.record(em, actor, 'elevator.create', 'elevator', saved.id, { after: dto });
-      return (await this.views([await repo.findOneByOrFail({ id: saved.id })], em))[0];
+    return this.repo.transaction(async (tx) => {
+      const id = await this.repo.insert(tx, { ...dto, status: 'in_service' });
+      await this.audit.record(tx, actor, 'elevator.create', 'elevator', id, { after: dto });
+      return (await this.views([(await this.repo.find(id, null, tx)) as ElevatorEntity], tx))[0];
     });
   }
 
   async update(actor: Principal, id: string, dto: UpdateElevatorDto): Promise<ElevatorView> {
     const before = await this.find(actor, id);
-    const unit = await this.ds.getRepository(UnitEntity).findOneByOrFail({ id: before.unitId });
-    await this.check(dto, unit.floorCount);
+    await this.check(dto, (await this.repo.unitFloorCount(before.unitId)) ?? 0);
     if (
       dto.registrationCode &&
       dto.registrationCode !== before.registrationCode &&
-      (await this.ds.getRepository(ElevatorEntity).existsBy({ registrationCode: dto.registrationCode }))
+      (await this.repo.registrationCodeTaken(dto.registrationCode))
     ) {
       throw new ConflictError(
         'REGISTRATION_CODE_TAKEN',
         `registration code ${dto.registrationCode} is registered already`,
       );
     }
-    return this.ds.transaction(async (em) => {
-      await em.getRepository(ElevatorEntity).update({ id }, dto);
-      await this.audit.record(em, actor, 'elevator.update', 'elevator', id, {
+    return this.repo.transaction(async (tx) => {
+      await this.repo.update(tx, id, dto);
+      await this.audit.record(tx, actor, 'elevator.update', 'elevator', id, {
         before: pick(before, dto),
         after: dto,
       });
-      return (await this.views([await em.getRepository(ElevatorEntity).findOneByOrFail({ id })], em))[0];
+      return (await this.views([(await this.repo.find(id, null, tx)) as ElevatorEntity], tx))[0];
     });
   }
 
   async assignments(p: Principal, elevatorId: string): Promise<ElevatorAssignmentEntity[]> {
     await this.find(p, elevatorId);
-    return this.ds
-      .getRepository(ElevatorAssignmentEntity)
-      .find({ where: { elevatorId }, order: { validFrom: 'DESC', createdAt: 'DESC' } });
+    return this.repo.assignments(elevatorId);
   }
 
   /**
@@ -136,8 +119,7 @@ export class ElevatorsService {
     dto: EndAssignmentDto,
   ): Promise<ElevatorAssignmentEntity> {
     await this.find(actor, elevatorId);
-    const repo = this.ds.getRepository(ElevatorAssignmentEntity);
-    const assignment = await repo.findOneBy({ id: assignmentId, elevatorId });
+    const assignment = await this.repo.findAssignment(assignmentId, elevatorId);
     if (!assignment) throw new NotFoundError('Assignment', assignmentId);
     if (assignment.validTo !== null)
       throw new ConflictError('ASSIGNMENT_ENDED', 'the assignment has ended already');
@@ -145,46 +127,31 @@ export class ElevatorsService {
     if (validTo <= assignment.validFrom) {
       throw InvalidInputError.field('validTo', `must be after the assignment start ${assignment.validFrom}`);
     }
-    return this.ds.transaction(async (em) => {
-      await em.getRepository(ElevatorAssignmentEntity).update({ id: assignmentId }, { validTo });
-      await this.audit.record(em, actor, 'elevator.assignment.end', 'elevator', elevatorId, {
+    return this.repo.transaction(async (tx) => {
+      await this.repo.endAssignment(tx, assignmentId, validTo);
+      await this.audit.record(tx, actor, 'elevator.assignment.end', 'elevator', elevatorId, {
         assignmentId,
         validTo,
       });
-      return em.getRepository(ElevatorAssignmentEntity).findOneByOrFail({ id: assignmentId });
+      return (await this.repo.findAssignment(assignmentId, elevatorId, tx)) as ElevatorAssignmentEntity;
     });
   }
 
   /** Ids of the elevators the principal sees, optionally of one unit (live dashboards). */
-  async visibleIds(p: Principal, unitId?: string): Promise<string[]> {
-    const qb = this.ds.getRepository(ElevatorEntity).createQueryBuilder('e').select('e.id', 'id');
-    restrictTo(qb, 'e.id', this.visibility.elevators(p));
-    if (unitId) qb.andWhere('e.unit_id = :uid', { uid: unitId });
-    const rows = await qb.getRawMany<{ id: string }>();
-    return rows.map((r) => r.id);
+  visibleIds(p: Principal, unitId?: string): Promise<string[]> {
+    return this.repo.visibleIds(this.visibility.elevators(p), unitId);
   }
 
   /** The elevator if the principal may see it; 404 otherwise (never 403 with data). */
   async find(p: Principal, id: string): Promise<ElevatorEntity> {
-    const qb = this.ds.getRepository(ElevatorEntity).createQueryBuilder('e').where('e.id = :id', { id });
-    const elevator = await restrictTo(qb, 'e.id', this.visibility.elevators(p)).getOne();
+    const elevator = await this.repo.find(id, this.visibility.elevators(p));
     if (!elevator) throw new NotFoundError('Elevator', id);
     return elevator;
   }
 
   /** Views with the registration-code notes, checked against each building's region. */
-  private async views(
-    elevators: ElevatorEntity[],
-    db: EntityManager = this.ds.manager,
-  ): Promise<ElevatorView[]> {
-    const unitIds = [...new Set(elevators.map((e) => e.unitId))];
-    const regions: Array<{ id: string; region_code: string }> = unitIds.length
-      ? await db.query(
-          `SELECT u.id, b.region_code FROM units u JOIN buildings b ON b.id = u.building_id WHERE u.id = ANY($1::uuid[])`,
-          [unitIds],
-        )
-      : [];
-    const regionOf = new Map(regions.map((r) => [r.id, r.region_code]));
+  private async views(elevators: ElevatorEntity[], db?: EntityManager): Promise<ElevatorView[]> {
+    const regionOf = await this.repo.unitRegions([...new Set(elevators.map((e) => e.unitId))], db);
     const year = Number(this.clock.today().slice(0, 4));
     return elevators.map((e) => ElevatorView.of(e, year, regionOf.get(e.unitId)));
   }
