@@ -4,6 +4,7 @@ import { BuildingEntity, UnitEntity } from './buildings/building.entity';
 import { BuildingsController, UnitsController } from './buildings/buildings.controller';
 import { BuildingRepository } from './buildings/building.repository';
 import { ElevatorRepository } from './elevators/elevator.repository';
+import { DeviceRepository } from './devices/device.repository';
 import { BuildingsService } from './buildings/buildings.service';
 import { DeviceChanges } from './devices/device-changes';
 import { DeviceEntity } from './devices/device.entity';
@@ -56,6 +57,7 @@ import { VisibilityRepository } from './visibility/visibility.repository';
     VisibilityRepository,
     BuildingRepository,
     ElevatorRepository,
+    DeviceRepository,
     RegionsService,
     OrganisationsService,
     BuildingsService,

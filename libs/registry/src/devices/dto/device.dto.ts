@@ -38,7 +38,7 @@ export class DeviceView {
   @ApiProperty() secretRotatedAt!: Date;
   @ApiProperty({ nullable: true, type: Date }) revokedAt!: Date | null;
 
-  static of(d: DeviceEntity): DeviceView {
+  static of(d: Omit<DeviceEntity, 'secretHash'>): DeviceView {
     return {
       id: d.id,
       serial: d.serial,
