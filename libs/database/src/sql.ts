@@ -40,3 +40,20 @@ export function containsPattern(text: string | undefined | null): string | null 
   const t = text?.trim();
   return t ? `%${t.replace(/[%_\\]/g, (c) => `\\${c}`)}%` : null;
 }
+
+/**
+ * For writes of a record whose fields map to columns: `column = :field, …` and the column and
+ * value lists of an INSERT, for the fields that are not undefined (null clears a column).
+ */
+export function fieldsToColumns<F extends string>(
+  columns: Readonly<Record<F, string>>,
+  fields: Partial<Record<F, unknown>>,
+): { set: string; columns: string; values: string; params: Record<string, unknown> } {
+  const keys = (Object.keys(columns) as F[]).filter((k) => fields[k] !== undefined);
+  return {
+    set: keys.map((k) => `${columns[k]} = :${k}`).join(', '),
+    columns: keys.map((k) => columns[k]).join(', '),
+    values: keys.map((k) => `:${k}`).join(', '),
+    params: Object.fromEntries(keys.map((k) => [k, fields[k]])),
+  };
+}

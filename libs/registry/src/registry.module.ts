@@ -5,6 +5,9 @@ import { BuildingsController, UnitsController } from './buildings/buildings.cont
 import { BuildingRepository } from './buildings/building.repository';
 import { ElevatorRepository } from './elevators/elevator.repository';
 import { DeviceRepository } from './devices/device.repository';
+import { OrganisationRepository } from './organisations/organisation.repository';
+import { OwnerRepository } from './owners/owner.repository';
+import { RegionRepository } from './regions/region.repository';
 import { BuildingsService } from './buildings/buildings.service';
 import { DeviceChanges } from './devices/device-changes';
 import { DeviceEntity } from './devices/device.entity';
@@ -58,6 +61,9 @@ import { VisibilityRepository } from './visibility/visibility.repository';
     BuildingRepository,
     ElevatorRepository,
     DeviceRepository,
+    OrganisationRepository,
+    OwnerRepository,
+    RegionRepository,
     RegionsService,
     OrganisationsService,
     BuildingsService,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
-import { type Db, Sql } from '@liftwatch/database';
+import { type Db, fieldsToColumns, Sql } from '@liftwatch/database';
 import { type IdFilter, scopeSql } from '../visibility/visibility.repository';
 import { type ElevatorAssignmentEntity, type ElevatorEntity } from './elevator.entity';
 
@@ -32,12 +32,6 @@ const COLUMNS = {
 } as const satisfies Partial<Record<keyof ElevatorEntity, string>>;
 
 export type ElevatorFields = { [K in keyof typeof COLUMNS]?: ElevatorEntity[K] | null };
-
-/** The given fields as `column = :field` assignments (fields left undefined are not touched). */
-function assignments(fields: ElevatorFields): { keys: Array<keyof typeof COLUMNS>; sql: string } {
-  const keys = (Object.keys(COLUMNS) as Array<keyof typeof COLUMNS>).filter((k) => fields[k] !== undefined);
-  return { keys, sql: keys.map((k) => `${COLUMNS[k]} = :${k}`).join(', ') };
-}
 
 /** Every query of elevators and their (historical) assignments. */
 @Injectable()
@@ -124,11 +118,10 @@ export class ElevatorRepository {
   }
 
   async insert(tx: Db, fields: ElevatorFields): Promise<string> {
-    const { keys } = assignments(fields);
+    const f = fieldsToColumns(COLUMNS, fields);
     const row = await this.sql.one<{ id: string }>(
-      `INSERT INTO elevators (${keys.map((k) => COLUMNS[k]).join(', ')}) VALUES (${keys.map((k) => `:${k}`).join(', ')})
-       RETURNING id`,
-      { ...fields },
+      `INSERT INTO elevators (${f.columns}) VALUES (${f.values}) RETURNING id`,
+      f.params,
       tx,
     );
     if (!row) throw new Error('elevator not inserted');
@@ -136,10 +129,10 @@ export class ElevatorRepository {
   }
 
   async update(tx: Db, id: string, fields: ElevatorFields): Promise<void> {
-    const set = assignments(fields);
+    const f = fieldsToColumns(COLUMNS, fields);
     await this.sql.query(
-      `UPDATE elevators SET ${set.sql ? `${set.sql}, ` : ''}updated_at = now() WHERE id = :id`,
-      { ...fields, id },
+      `UPDATE elevators SET ${f.set ? `${f.set}, ` : ''}updated_at = now() WHERE id = :id`,
+      { ...f.params, id },
       tx,
     );
   }

@@ -1,11 +1,10 @@
+import { OrganisationRepository } from './organisation.repository';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService, type Principal } from '@liftwatch/access';
 import { type FieldProblem, InvalidInputError, NotFoundError } from '@liftwatch/contract';
 import { pick } from '../regions/regions.service';
 import { type CreateOrganisationDto, type UpdateOrganisationDto } from './dto/organisation.dto';
-import { OrganisationEntity, type OrganisationKind } from './organisation.entity';
+import { type OrganisationEntity, type OrganisationKind } from './organisation.entity';
 
 /**
  * Organisations (firms, insurers, makers, installers) are public registry data: licensed firms
@@ -14,7 +13,7 @@ import { OrganisationEntity, type OrganisationKind } from './organisation.entity
 @Injectable()
 export class OrganisationsService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: OrganisationRepository,
     private readonly audit: AuditService,
   ) {}
 
@@ -23,20 +22,18 @@ export class OrganisationsService {
     limit: number,
     offset: number,
   ): Promise<[OrganisationEntity[], number]> {
-    const qb = this.ds.getRepository(OrganisationEntity).createQueryBuilder('o');
-    if (kind) qb.where('o.kind = :kind', { kind });
-    return qb.orderBy('o.name').take(limit).skip(offset).getManyAndCount();
+    return this.repo.page(kind, limit, offset);
   }
 
   async get(id: string): Promise<OrganisationEntity> {
-    const org = await this.ds.getRepository(OrganisationEntity).findOneBy({ id });
+    const org = await this.repo.find(id);
     if (!org) throw new NotFoundError('Organisation', id);
     return org;
   }
 
   /** Fails with a field error unless `id` is an organisation of the given kind. */
   async requireKind(id: string, kind: OrganisationKind, field: string): Promise<OrganisationEntity> {
-    const org = await this.ds.getRepository(OrganisationEntity).findOneBy({ id });
+    const org = await this.repo.find(id);
     if (!org) throw InvalidInputError.field(field, 'organisation does not exist');
     if (org.kind !== kind)
       throw InvalidInputError.field(field, `organisation is a ${org.kind}, expected a ${kind}`);
@@ -45,21 +42,20 @@ export class OrganisationsService {
 
   async create(actor: Principal, dto: CreateOrganisationDto): Promise<OrganisationEntity> {
     await this.check(dto.kind, dto);
-    return this.ds.transaction(async (em) => {
-      const repo = em.getRepository(OrganisationEntity);
-      const saved = await repo.save(repo.create(dto));
-      await this.audit.record(em, actor, 'organisation.create', 'organisation', saved.id, { after: dto });
-      return saved;
+    return this.repo.transaction(async (tx) => {
+      const id = await this.repo.insert(tx, dto);
+      await this.audit.record(tx, actor, 'organisation.create', 'organisation', id, { after: dto });
+      return (await this.repo.find(id, tx)) as OrganisationEntity;
     });
   }
 
   async update(actor: Principal, id: string, dto: UpdateOrganisationDto): Promise<OrganisationEntity> {
     const before = await this.get(id);
     await this.check(before.kind, { ...before, ...dto });
-    return this.ds.transaction(async (em) => {
-      await em.getRepository(OrganisationEntity).update({ id }, dto);
-      const after = await em.getRepository(OrganisationEntity).findOneByOrFail({ id });
-      await this.audit.record(em, actor, 'organisation.update', 'organisation', id, {
+    return this.repo.transaction(async (tx) => {
+      await this.repo.update(tx, id, dto);
+      const after = (await this.repo.find(id, tx)) as OrganisationEntity;
+      await this.audit.record(tx, actor, 'organisation.update', 'organisation', id, {
         before: pick(before, dto),
         after: dto,
       });
@@ -82,8 +78,8 @@ export class OrganisationsService {
       problems.push({ field: 'creditRating', messages: ['creditRating applies to maintenance firms only'] });
     }
     if (o.regionCode) {
-      const exists: unknown[] = await this.ds.query('SELECT 1 FROM regions WHERE code = $1', [o.regionCode]);
-      if (exists.length === 0) problems.push({ field: 'regionCode', messages: ['region does not exist'] });
+      if (!(await this.repo.regionExists(o.regionCode)))
+        problems.push({ field: 'regionCode', messages: ['region does not exist'] });
     }
     if (problems.length > 0) throw new InvalidInputError(problems);
   }

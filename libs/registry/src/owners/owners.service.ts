@@ -1,34 +1,24 @@
+import { OwnerRepository } from './owner.repository';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService, type Principal } from '@liftwatch/access';
 import { ForbiddenError, NotFoundError } from '@liftwatch/contract';
 import { type PageQueryDto } from '@liftwatch/contract';
 import { type CreateOwnerDto, type OwnerView, type UpdateOwnerDto } from '../flats/dto/flat.dto';
 import { maskPhone } from '../flats/ownership-shares.util';
 import { pick } from '../regions/regions.service';
-import { restrictTo, VisibilityRepository } from '../visibility/visibility.repository';
-import { OwnerEntity } from './owner.entity';
+import { VisibilityRepository } from '../visibility/visibility.repository';
+import { type OwnerEntity } from './owner.entity';
 
 @Injectable()
 export class OwnersService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly repo: OwnerRepository,
     private readonly visibility: VisibilityRepository,
     private readonly audit: AuditService,
   ) {}
 
   async list(p: Principal, q: PageQueryDto & { unitId?: string }): Promise<[OwnerView[], number]> {
-    const qb = this.ds.getRepository(OwnerEntity).createQueryBuilder('o');
-    restrictTo(qb, 'o.id', this.visibility.owners(p));
-    if (q.unitId) {
-      qb.andWhere(
-        `o.id IN (SELECT fo.owner_id FROM flat_ownerships fo JOIN flats f ON f.id = fo.flat_id
-                   WHERE f.unit_id = :unitId AND fo.valid_to IS NULL)`,
-        { unitId: q.unitId },
-      );
-    }
-    const [rows, total] = await qb.orderBy('o.name').take(q.limit).skip(q.offset).getManyAndCount();
+    const [rows, total] = await this.repo.page(this.visibility.owners(p), q);
     return [rows.map((o) => this.view(p, o)), total];
   }
 
@@ -37,10 +27,9 @@ export class OwnersService {
   }
 
   async create(actor: Principal, dto: CreateOwnerDto): Promise<OwnerView> {
-    return this.ds.transaction(async (em) => {
-      const repo = em.getRepository(OwnerEntity);
-      const saved = await repo.save(repo.create({ name: dto.name, phone: dto.phone ?? null }));
-      await this.audit.record(em, actor, 'owner.create', 'owner', saved.id, { after: dto });
+    return this.repo.transaction(async (tx) => {
+      const saved = await this.repo.insert(tx, dto.name, dto.phone ?? null);
+      await this.audit.record(tx, actor, 'owner.create', 'owner', saved.id, { after: dto });
       return this.view(actor, saved);
     });
   }
@@ -51,27 +40,23 @@ export class OwnersService {
     if (actor.role === 'owner' && actor.ownerId !== id) {
       throw new ForbiddenError('NOT_YOUR_RECORD', 'owners may change only their own contact details');
     }
-    return this.ds.transaction(async (em) => {
-      await em.getRepository(OwnerEntity).update({ id }, dto);
-      await this.audit.record(em, actor, 'owner.update', 'owner', id, {
+    return this.repo.transaction(async (tx) => {
+      await this.repo.update(tx, id, dto);
+      await this.audit.record(tx, actor, 'owner.update', 'owner', id, {
         before: pick(before, dto),
         after: dto,
       });
-      return this.view(actor, await em.getRepository(OwnerEntity).findOneByOrFail({ id }));
+      return this.view(actor, (await this.repo.find(id, null, tx)) as OwnerEntity);
     });
   }
 
   /** Which of `ids` the principal may refer to. */
-  async visibleIds(p: Principal, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const qb = this.ds.getRepository(OwnerEntity).createQueryBuilder('o').where('o.id IN (:...ids)', { ids });
-    const rows = await restrictTo(qb, 'o.id', this.visibility.owners(p)).getMany();
-    return new Set(rows.map((r) => r.id));
+  visibleIds(p: Principal, ids: string[]): Promise<Set<string>> {
+    return this.repo.visibleIds(ids, this.visibility.owners(p));
   }
 
   private async find(p: Principal, id: string): Promise<OwnerEntity> {
-    const qb = this.ds.getRepository(OwnerEntity).createQueryBuilder('o').where('o.id = :id', { id });
-    const owner = await restrictTo(qb, 'o.id', this.visibility.owners(p)).getOne();
+    const owner = await this.repo.find(id, this.visibility.owners(p));
     if (!owner) throw new NotFoundError('Owner', id);
     return owner;
   }
