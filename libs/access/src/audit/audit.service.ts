@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
+import { Sql } from '@liftwatch/database';
 import { MetricsService } from '@liftwatch/observability';
 import { type Principal, SYSTEM_PRINCIPAL } from '../auth/principal';
-import { AuditEntryEntity } from './audit-entry.entity';
+import { type AuditEntryEntity } from './audit-entry.entity';
 
 export interface AuditQuery {
   entityType?: string;
@@ -32,7 +32,7 @@ function scrub(value: unknown): unknown {
 @Injectable()
 export class AuditService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly sql: Sql,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -49,33 +49,41 @@ export class AuditService {
     changes: Record<string, unknown> = {},
   ): Promise<void> {
     const isSystem = actor.userId === SYSTEM_PRINCIPAL.userId;
-    await em.query(
+    await this.sql.query(
       `INSERT INTO audit_log (actor_user_id, actor_username, actor_role, action, entity_type, entity_id, changes, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
-      [
-        isSystem ? null : actor.userId,
-        actor.username,
-        isSystem ? 'system' : actor.role,
+       VALUES (:actorUserId, :actorUsername, :actorRole, :action, :entityType, :entityId, CAST(:changes AS jsonb), :requestId)`,
+      {
+        actorUserId: isSystem ? null : actor.userId,
+        actorUsername: actor.username,
+        actorRole: isSystem ? 'system' : actor.role,
         action,
         entityType,
         entityId,
-        JSON.stringify(scrub(changes)),
-        actor.requestId ?? null,
-      ],
+        changes: JSON.stringify(scrub(changes)),
+        requestId: actor.requestId ?? null,
+      },
+      em,
     );
     this.metrics.auditEntries.inc({ action });
   }
 
   async list(query: AuditQuery): Promise<{ items: AuditEntryEntity[]; total: number }> {
-    const qb = this.ds.getRepository(AuditEntryEntity).createQueryBuilder('a');
-    if (query.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: query.entityType });
-    if (query.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: query.entityId });
-    if (query.actorUserId) qb.andWhere('a.actor_user_id = :actor', { actor: query.actorUserId });
-    const [items, total] = await qb
-      .orderBy('a.id', 'DESC')
-      .take(query.limit)
-      .skip(query.offset)
-      .getManyAndCount();
-    return { items, total };
+    const where = `WHERE (CAST(:entityType AS text) IS NULL OR a.entity_type = :entityType)
+        AND (CAST(:entityId AS text) IS NULL OR a.entity_id = :entityId)
+        AND (CAST(:actor AS uuid) IS NULL OR a.actor_user_id = CAST(:actor AS uuid))`;
+    const params = {
+      entityType: query.entityType ?? null,
+      entityId: query.entityId ?? null,
+      actor: query.actorUserId ?? null,
+    };
+    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM audit_log a ${where}`, params);
+    const items = await this.sql.query<AuditEntryEntity>(
+      `SELECT a.id::text AS id, a.at, a.actor_user_id AS "actorUserId", a.actor_username AS "actorUsername",
+              a.actor_role AS "actorRole", a.action, a.entity_type AS "entityType", a.entity_id AS "entityId",
+              a.changes, a.request_id AS "requestId"
+         FROM audit_log a ${where} ORDER BY a.id DESC LIMIT :limit OFFSET :offset`,
+      { ...params, limit: query.limit, offset: query.offset },
+    );
+    return { items, total: Number(count?.n ?? 0) };
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
-import { containsPattern } from '@liftwatch/database';
-import { UserEntity } from './user.entity';
+import { type EntityManager } from 'typeorm';
+import { containsPattern, type Db, fieldsToColumns, Sql } from '@liftwatch/database';
+import { type UserEntity } from './user.entity';
 
 export interface UserFilter {
   limit: number;
@@ -20,35 +19,65 @@ export interface BindingTargets {
   regionExists: boolean;
 }
 
+const USER = `u.id, u.username, u.display_name AS "displayName", u.role, u.organisation_id AS "organisationId",
+  u.owner_id AS "ownerId", u.unit_id AS "unitId", u.region_code AS "regionCode", u.locale, u.disabled_at AS "disabledAt",
+  u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
+
+const COLUMNS = {
+  username: 'username',
+  passwordHash: 'password_hash',
+  displayName: 'display_name',
+  role: 'role',
+  organisationId: 'organisation_id',
+  ownerId: 'owner_id',
+  unitId: 'unit_id',
+  regionCode: 'region_code',
+  locale: 'locale',
+  disabledAt: 'disabled_at',
+} as const;
+
+export type UserFields = { -readonly [K in keyof typeof COLUMNS]?: UserEntity[K] | null };
+
+/** Every query of user accounts. The password hash is read only where a login checks it. */
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
-  findById(id: string): Promise<UserEntity | null> {
-    return this.ds.getRepository(UserEntity).findOne({ where: { id } });
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.sql.transaction(work);
   }
 
-  findByUsernameWithHash(username: string): Promise<UserEntity | null> {
-    return this.ds
-      .getRepository(UserEntity)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.username = :username', { username })
-      .getOne();
+  async findById(id: string, db?: Db): Promise<UserEntity | null> {
+    return (
+      (await this.sql.one<UserEntity>(`SELECT ${USER} FROM users u WHERE u.id = :id`, { id }, db)) ?? null
+    );
+  }
+
+  async findByUsernameWithHash(username: string): Promise<UserEntity | null> {
+    return (
+      (await this.sql.one<UserEntity>(
+        `SELECT ${USER}, u.password_hash AS "passwordHash" FROM users u WHERE u.username = :username`,
+        { username },
+      )) ?? null
+    );
   }
 
   async list(f: UserFilter): Promise<[UserEntity[], number]> {
-    const qb = this.ds.getRepository(UserEntity).createQueryBuilder('u').where('true');
-    if (f.role) qb.andWhere('u.role = :role', { role: f.role });
-    const q = containsPattern(f.q);
-    if (q) qb.andWhere('(u.username ILIKE :q OR u.displayName ILIKE :q)', { q });
-    return qb.orderBy('u.username').take(f.limit).skip(f.offset).getManyAndCount();
+    const where = `WHERE (CAST(:role AS text) IS NULL OR u.role = :role)
+        AND (CAST(:q AS text) IS NULL OR u.username ILIKE :q OR u.display_name ILIKE :q)`;
+    const params = { role: f.role ?? null, q: containsPattern(f.q) };
+    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM users u ${where}`, params);
+    const rows = await this.sql.query<UserEntity>(
+      `SELECT ${USER} FROM users u ${where} ORDER BY u.username LIMIT :limit OFFSET :offset`,
+      { ...params, limit: f.limit, offset: f.offset },
+    );
+    return [rows, Number(count?.n ?? 0)];
   }
 
   /** What each user is bound to, by name: firm, insurer, owner, region or unit. */
   async bindingNames(ids: string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const rows: Array<{ id: string; name: string | null }> = await this.ds.query(
+    const rows = await this.sql.query<{ id: string; name: string | null }>(
       `SELECT u.id, coalesce(o.name, ow.name, r.name, b.community || ' ' || b.name || ' ' || un.name) AS name
          FROM users u
          LEFT JOIN organisations o ON o.id = u.organisation_id
@@ -56,14 +85,16 @@ export class UsersRepository {
          LEFT JOIN regions r ON r.code = u.region_code
          LEFT JOIN units un ON un.id = u.unit_id
          LEFT JOIN buildings b ON b.id = un.building_id
-        WHERE u.id = ANY($1::uuid[])`,
-      [ids],
+        WHERE u.id IN (:...ids)`,
+      { ids },
     );
     return new Map(rows.filter((r) => r.name !== null).map((r) => [r.id, r.name as string]));
   }
 
   async countAdmins(): Promise<number> {
-    return this.ds.getRepository(UserEntity).count({ where: { role: 'admin' } });
+    return Number(
+      (await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM users WHERE role = 'admin'`))?.n ?? 0,
+    );
   }
 
   async bindingTargets(b: {
@@ -72,15 +103,18 @@ export class UsersRepository {
     unitId?: string;
     regionCode?: string;
   }): Promise<BindingTargets> {
-    const rows: Array<{ org_kind: string | null; owner: boolean; unit: boolean; region: boolean }> =
-      await this.ds.query(
-        `SELECT (SELECT kind FROM organisations WHERE id = $1) AS org_kind,
-                EXISTS (SELECT 1 FROM owners WHERE id = $2) AS owner,
-                EXISTS (SELECT 1 FROM units WHERE id = $3) AS unit,
-                EXISTS (SELECT 1 FROM regions WHERE code = $4) AS region`,
-        [b.organisationId ?? null, b.ownerId ?? null, b.unitId ?? null, b.regionCode ?? null],
-      );
-    const r = rows[0];
+    const r = await this.sql.one<{ org_kind: string | null; owner: boolean; unit: boolean; region: boolean }>(
+      `SELECT (SELECT kind FROM organisations WHERE id = CAST(:organisationId AS uuid)) AS org_kind,
+              EXISTS (SELECT 1 FROM owners WHERE id = CAST(:ownerId AS uuid)) AS owner,
+              EXISTS (SELECT 1 FROM units WHERE id = CAST(:unitId AS uuid)) AS unit,
+              EXISTS (SELECT 1 FROM regions WHERE code = CAST(:regionCode AS text)) AS region`,
+      {
+        organisationId: b.organisationId ?? null,
+        ownerId: b.ownerId ?? null,
+        unitId: b.unitId ?? null,
+        regionCode: b.regionCode ?? null,
+      },
+    );
     return {
       organisationKind: r?.org_kind ?? null,
       ownerExists: r?.owner ?? false,
@@ -90,20 +124,34 @@ export class UsersRepository {
   }
 
   async usernameTaken(username: string): Promise<boolean> {
-    return (await this.ds.getRepository(UserEntity).count({ where: { username } })) > 0;
+    return (await this.sql.one(`SELECT 1 FROM users WHERE username = :username`, { username })) !== undefined;
   }
 
-  async insert(em: EntityManager, user: Partial<UserEntity>): Promise<UserEntity> {
-    const saved = await em.getRepository(UserEntity).save(em.getRepository(UserEntity).create(user));
-    return await em.getRepository(UserEntity).findOneByOrFail({ id: saved.id });
+  async insert(tx: Db, user: UserFields): Promise<UserEntity> {
+    const f = fieldsToColumns(COLUMNS, user);
+    const row = await this.sql.one<{ id: string }>(
+      `INSERT INTO users (${f.columns}) VALUES (${f.values}) RETURNING id`,
+      f.params,
+      tx,
+    );
+    if (!row) throw new Error('user not inserted');
+    return (await this.findById(row.id, tx)) as UserEntity;
   }
 
-  async update(em: EntityManager, id: string, patch: Partial<UserEntity>): Promise<UserEntity> {
-    await em.getRepository(UserEntity).update({ id }, patch);
-    return em.getRepository(UserEntity).findOneByOrFail({ id });
+  async update(tx: Db, id: string, patch: UserFields): Promise<UserEntity> {
+    const f = fieldsToColumns(COLUMNS, patch);
+    await this.sql.query(
+      `UPDATE users SET ${f.set ? `${f.set}, ` : ''}updated_at = now() WHERE id = :id`,
+      { ...f.params, id },
+      tx,
+    );
+    return (await this.findById(id, tx)) as UserEntity;
   }
 
   async setPasswordHash(id: string, passwordHash: string): Promise<void> {
-    await this.ds.getRepository(UserEntity).update({ id }, { passwordHash });
+    await this.sql.query(`UPDATE users SET password_hash = :passwordHash WHERE id = :id`, {
+      id,
+      passwordHash,
+    });
   }
 }

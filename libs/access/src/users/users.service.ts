@@ -1,7 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { ConflictError, type FieldProblem, InvalidInputError, NotFoundError } from '@liftwatch/contract';
 import { ACCESS_OPTIONS, type AccessOptions } from '../access.options';
 import { AuditService } from '../audit/audit.service';
@@ -10,7 +8,7 @@ import { type Principal, SYSTEM_PRINCIPAL } from '../auth/principal';
 import { type CreateUserDto, type UpdateUserDto, UserView } from './dto/user.dto';
 import { roleBindingProblems } from './role-binding.util';
 import { type UserEntity } from './user.entity';
-import { type UserFilter, UsersRepository } from './users.repository';
+import { type UserFields, type UserFilter, UsersRepository } from './users.repository';
 
 const ORGANISATION_KIND_FOR_ROLE: Partial<Record<string, string>> = {
   firm: 'maintenance_firm',
@@ -22,7 +20,6 @@ export class UsersService {
   private readonly logger = new Logger(UsersService.name);
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
     private readonly users: UsersRepository,
     private readonly audit: AuditService,
     @Inject(ACCESS_OPTIONS) private readonly options: AccessOptions,
@@ -69,7 +66,7 @@ export class UsersService {
       throw new ConflictError('USERNAME_TAKEN', `username ${dto.username} is taken`);
     }
     const passwordHash = await hashPassword(dto.password, this.options.passwordHash);
-    return this.ds.transaction(async (em) => {
+    return this.users.transaction(async (em) => {
       const user = await this.users.insert(em, {
         username: dto.username,
         passwordHash,
@@ -92,13 +89,13 @@ export class UsersService {
     if (dto.disabled === true && id === actor.userId) {
       throw InvalidInputError.field('disabled', 'you cannot disable your own account');
     }
-    const patch: Partial<UserEntity> = {};
+    const patch: UserFields = {};
     if (dto.displayName !== undefined) patch.displayName = dto.displayName;
     if (dto.locale !== undefined) patch.locale = dto.locale;
     if (dto.password !== undefined)
       patch.passwordHash = await hashPassword(dto.password, this.options.passwordHash);
     if (dto.disabled !== undefined) patch.disabledAt = dto.disabled ? new Date() : null;
-    return this.ds.transaction(async (em) => {
+    return this.users.transaction(async (em) => {
       const after = await this.users.update(em, id, patch);
       await this.audit.record(em, actor, 'user.update', 'user', id, {
         before: {
@@ -125,7 +122,7 @@ export class UsersService {
     if ((await this.users.countAdmins()) > 0) return;
     const password = configuredPassword ?? randomBytes(12).toString('base64url');
     const passwordHash = await hashPassword(password, this.options.passwordHash);
-    await this.ds.transaction(async (em) => {
+    await this.users.transaction(async (em) => {
       const user = await this.users.insert(em, {
         username: 'admin',
         passwordHash,

@@ -31,7 +31,7 @@ const COLUMNS = {
   status: 'status',
 } as const satisfies Partial<Record<keyof ElevatorEntity, string>>;
 
-export type ElevatorFields = { [K in keyof typeof COLUMNS]?: ElevatorEntity[K] | null };
+export type ElevatorFields = { -readonly [K in keyof typeof COLUMNS]?: ElevatorEntity[K] | null };
 
 /** Every query of elevators and their (historical) assignments. */
 @Injectable()

@@ -1,78 +1,131 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
+import { type Db, fieldsToColumns, Sql } from '@liftwatch/database';
+import { type IdFilter, scopeSql } from '../visibility/visibility.repository';
 import { type OwnershipView } from './dto/flat.dto';
+import { type FlatEntity } from './flat.entity';
 
+const FLAT = `f.id, f.unit_id AS "unitId", f.number, f.floor, f.area_m2::float8 AS "areaM2",
+  f.created_at AS "createdAt", f.updated_at AS "updatedAt"`;
+const COLUMNS = { unitId: 'unit_id', number: 'number', floor: 'floor', areaM2: 'area_m2' } as const;
+
+export type FlatFields = { -readonly [K in keyof typeof COLUMNS]?: FlatEntity[K] };
+
+/** Every query of flats (房屋) and their ownership periods. */
 @Injectable()
 export class FlatsRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(private readonly sql: Sql) {}
+
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.sql.transaction(work);
+  }
+
+  async page(
+    visibleUnits: IdFilter | null | 'none',
+    f: { unitId?: string; limit: number; offset: number },
+  ): Promise<[FlatEntity[], number]> {
+    const s = scopeSql('f.unit_id', visibleUnits);
+    const where = `WHERE (CAST(:unitId AS uuid) IS NULL OR f.unit_id = CAST(:unitId AS uuid))${s.sql}`;
+    const params = { ...s.params, unitId: f.unitId ?? null };
+    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM flats f ${where}`, params);
+    const rows = await this.sql.query<FlatEntity>(
+      `SELECT ${FLAT} FROM flats f ${where} ORDER BY f.floor, f.number LIMIT :limit OFFSET :offset`,
+      { ...params, limit: f.limit, offset: f.offset },
+    );
+    return [rows, Number(count?.n ?? 0)];
+  }
+
+  find(id: string, visibleUnits: IdFilter | null | 'none' = null, db?: Db): Promise<FlatEntity | undefined> {
+    const s = scopeSql('f.unit_id', visibleUnits);
+    return this.sql.one<FlatEntity>(
+      `SELECT ${FLAT} FROM flats f WHERE f.id = :id${s.sql}`,
+      { id, ...s.params },
+      db,
+    );
+  }
+
+  async unitFloorCount(unitId: string): Promise<number | null> {
+    return (
+      (await this.sql.one<{ n: number }>(`SELECT floor_count AS n FROM units WHERE id = :unitId`, { unitId }))
+        ?.n ?? null
+    );
+  }
+
+  async insert(tx: Db, fields: FlatFields): Promise<string> {
+    const f = fieldsToColumns(COLUMNS, fields);
+    const row = await this.sql.one<{ id: string }>(
+      `INSERT INTO flats (${f.columns}) VALUES (${f.values}) RETURNING id`,
+      f.params,
+      tx,
+    );
+    if (!row) throw new Error('flat not inserted');
+    return row.id;
+  }
+
+  async update(tx: Db, id: string, fields: FlatFields): Promise<void> {
+    const f = fieldsToColumns(COLUMNS, fields);
+    await this.sql.query(
+      `UPDATE flats SET ${f.set ? `${f.set}, ` : ''}updated_at = now() WHERE id = :id`,
+      { ...f.params, id },
+      tx,
+    );
+  }
+
+  async delete(tx: Db, id: string): Promise<void> {
+    await this.sql.query(`DELETE FROM flats WHERE id = :id`, { id }, tx);
+  }
 
   async ownershipHistory(flatId: string): Promise<OwnershipView[]> {
-    const rows: Array<{
-      id: string;
-      flat_id: string;
-      owner_id: string;
-      owner_name: string;
-      share_percent: string;
-      valid_from: string;
-      valid_to: string | null;
-    }> = await this.ds.query(
-      `SELECT fo.id, fo.flat_id, fo.owner_id, o.name AS owner_name, fo.share_percent,
-              to_char(fo.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(fo.valid_to, 'YYYY-MM-DD') AS valid_to
+    return this.sql.query<OwnershipView>(
+      `SELECT fo.id, fo.flat_id AS "flatId", fo.owner_id AS "ownerId", o.name AS "ownerName",
+              fo.share_percent::float8 AS "sharePercent",
+              to_char(fo.valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(fo.valid_to, 'YYYY-MM-DD') AS "validTo"
          FROM flat_ownerships fo JOIN owners o ON o.id = fo.owner_id
-        WHERE fo.flat_id = $1
+        WHERE fo.flat_id = :flatId
         ORDER BY fo.valid_from DESC, o.name`,
-      [flatId],
+      { flatId },
     );
-    return rows.map((r) => ({
-      id: r.id,
-      flatId: r.flat_id,
-      ownerId: r.owner_id,
-      ownerName: r.owner_name,
-      sharePercent: Number(r.share_percent),
-      validFrom: r.valid_from,
-      validTo: r.valid_to,
-    }));
   }
 
   /** Locks the flat row so concurrent transfers of the same flat serialise. */
-  async lockFlat(em: EntityManager, flatId: string): Promise<void> {
-    await em.query('SELECT 1 FROM flats WHERE id = $1 FOR UPDATE', [flatId]);
+  async lockFlat(tx: Db, flatId: string): Promise<void> {
+    await this.sql.query(`SELECT 1 FROM flats WHERE id = :flatId FOR UPDATE`, { flatId }, tx);
   }
 
   /** Current ownership rows (valid_to IS NULL) of a flat. */
-  async currentOwnerships(
-    em: EntityManager,
-    flatId: string,
-  ): Promise<Array<{ id: string; validFrom: string }>> {
-    const rows: Array<{ id: string; valid_from: string }> = await em.query(
-      `SELECT id, to_char(valid_from, 'YYYY-MM-DD') AS valid_from FROM flat_ownerships
-        WHERE flat_id = $1 AND valid_to IS NULL`,
-      [flatId],
+  currentOwnerships(tx: Db, flatId: string): Promise<Array<{ id: string; validFrom: string }>> {
+    return this.sql.query(
+      `SELECT id, to_char(valid_from, 'YYYY-MM-DD') AS "validFrom" FROM flat_ownerships
+        WHERE flat_id = :flatId AND valid_to IS NULL`,
+      { flatId },
+      tx,
     );
-    return rows.map((r) => ({ id: r.id, validFrom: r.valid_from }));
   }
 
-  async closeOwnerships(em: EntityManager, flatId: string, validTo: string): Promise<void> {
-    await em.query(`UPDATE flat_ownerships SET valid_to = $2 WHERE flat_id = $1 AND valid_to IS NULL`, [
-      flatId,
-      validTo,
-    ]);
+  async closeOwnerships(tx: Db, flatId: string, validTo: string): Promise<void> {
+    await this.sql.query(
+      `UPDATE flat_ownerships SET valid_to = :validTo WHERE flat_id = :flatId AND valid_to IS NULL`,
+      { flatId, validTo },
+      tx,
+    );
   }
 
-  async ownersExist(ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows: Array<{ id: string }> = await this.ds.query(
-      'SELECT id FROM owners WHERE id = ANY($1::uuid[])',
-      [ids],
+  async addOwnership(
+    tx: Db,
+    o: { flatId: string; ownerId: string; sharePercent: number; validFrom: string },
+  ): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO flat_ownerships (flat_id, owner_id, share_percent, valid_from)
+       VALUES (:flatId, :ownerId, :sharePercent, :validFrom)`,
+      { ...o },
+      tx,
     );
-    return new Set(rows.map((r) => r.id));
   }
 
   async hasOwnerships(flatId: string): Promise<boolean> {
-    const rows: unknown[] = await this.ds.query('SELECT 1 FROM flat_ownerships WHERE flat_id = $1 LIMIT 1', [
-      flatId,
-    ]);
-    return rows.length > 0;
+    return (
+      (await this.sql.one(`SELECT 1 FROM flat_ownerships WHERE flat_id = :flatId LIMIT 1`, { flatId })) !==
+      undefined
+    );
   }
 }

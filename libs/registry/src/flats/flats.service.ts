@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService, type Principal } from '@liftwatch/access';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '@liftwatch/contract';
-import { UnitEntity } from '../buildings/building.entity';
-import { OwnerEntity } from '../owners/owner.entity';
+import { OwnerRepository } from '../owners/owner.repository';
 import { OwnersService } from '../owners/owners.service';
 import { pick } from '../regions/regions.service';
-import { restrictTo, VisibilityRepository } from '../visibility/visibility.repository';
+import { VisibilityRepository } from '../visibility/visibility.repository';
 import {
   type CreateFlatDto,
   type FlatQueryDto,
@@ -15,7 +12,7 @@ import {
   type TransferOwnershipDto,
   type UpdateFlatDto,
 } from './dto/flat.dto';
-import { FlatEntity, FlatOwnershipEntity } from './flat.entity';
+import { type FlatEntity } from './flat.entity';
 import { FlatsRepository } from './flats.repository';
 import { ownershipShareProblems } from './ownership-shares.util';
 
@@ -25,38 +22,31 @@ const FLAT_WRITERS = new Set(['admin', 'agent']);
 @Injectable()
 export class FlatsService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
     private readonly flats: FlatsRepository,
     private readonly owners: OwnersService,
+    private readonly ownerRows: OwnerRepository,
     private readonly visibility: VisibilityRepository,
     private readonly audit: AuditService,
   ) {}
 
   list(p: Principal, q: FlatQueryDto): Promise<[FlatEntity[], number]> {
-    const qb = this.ds.getRepository(FlatEntity).createQueryBuilder('f');
-    restrictTo(qb, 'f.unit_id', this.visibility.flats(p));
-    if (q.unitId) qb.andWhere('f.unit_id = :uid', { uid: q.unitId });
-    return qb.orderBy('f.floor').addOrderBy('f.number').take(q.limit).skip(q.offset).getManyAndCount();
+    return this.flats.page(this.visibility.flats(p), q);
   }
 
   async get(p: Principal, id: string): Promise<FlatEntity> {
-    const qb = this.ds.getRepository(FlatEntity).createQueryBuilder('f').where('f.id = :id', { id });
-    const flat = await restrictTo(qb, 'f.unit_id', this.visibility.flats(p)).getOne();
+    const flat = await this.flats.find(id, this.visibility.flats(p));
     if (!flat) throw new NotFoundError('Flat', id);
     return flat;
   }
 
   async create(actor: Principal, dto: CreateFlatDto): Promise<FlatEntity> {
     this.requireWriter(actor);
-    const unit = await this.visibleUnit(actor, dto.unitId);
-    if (dto.floor > unit.floorCount) {
-      throw InvalidInputError.field('floor', `the unit has ${unit.floorCount} floors`);
-    }
-    return this.ds.transaction(async (em) => {
-      const repo = em.getRepository(FlatEntity);
-      const saved = await repo.save(repo.create(dto));
-      await this.audit.record(em, actor, 'flat.create', 'flat', saved.id, { after: dto });
-      return saved;
+    const floorCount = await this.visibleUnitFloors(actor, dto.unitId);
+    if (dto.floor > floorCount) throw InvalidInputError.field('floor', `the unit has ${floorCount} floors`);
+    return this.flats.transaction(async (tx) => {
+      const id = await this.flats.insert(tx, dto);
+      await this.audit.record(tx, actor, 'flat.create', 'flat', id, { after: dto });
+      return (await this.flats.find(id, null, tx)) as FlatEntity;
     });
   }
 
@@ -64,17 +54,16 @@ export class FlatsService {
     const before = await this.get(actor, id);
     this.requireWriter(actor);
     if (dto.floor !== undefined) {
-      const unit = await this.ds.getRepository(UnitEntity).findOneByOrFail({ id: before.unitId });
-      if (dto.floor > unit.floorCount)
-        throw InvalidInputError.field('floor', `the unit has ${unit.floorCount} floors`);
+      const floorCount = (await this.flats.unitFloorCount(before.unitId)) ?? 0;
+      if (dto.floor > floorCount) throw InvalidInputError.field('floor', `the unit has ${floorCount} floors`);
     }
-    return this.ds.transaction(async (em) => {
-      await em.getRepository(FlatEntity).update({ id }, dto);
-      await this.audit.record(em, actor, 'flat.update', 'flat', id, {
+    return this.flats.transaction(async (tx) => {
+      await this.flats.update(tx, id, dto);
+      await this.audit.record(tx, actor, 'flat.update', 'flat', id, {
         before: pick(before, dto),
         after: dto,
       });
-      return em.getRepository(FlatEntity).findOneByOrFail({ id });
+      return (await this.flats.find(id, null, tx)) as FlatEntity;
     });
   }
 
@@ -87,9 +76,9 @@ export class FlatsService {
         'a flat with ownership history cannot be deleted',
       );
     }
-    await this.ds.transaction(async (em) => {
-      await em.getRepository(FlatEntity).delete({ id });
-      await this.audit.record(em, actor, 'flat.delete', 'flat', id, { before });
+    await this.flats.transaction(async (tx) => {
+      await this.flats.delete(tx, id);
+      await this.audit.record(tx, actor, 'flat.delete', 'flat', id, { before });
     });
   }
 
@@ -118,7 +107,7 @@ export class FlatsService {
     );
     if (missing.length > 0) throw new InvalidInputError(missing);
 
-    await this.ds.transaction(async (em) => {
+    await this.flats.transaction(async (em) => {
       await this.flats.lockFlat(em, flatId);
       const current = await this.flats.currentOwnerships(em, flatId);
       const blocking = current.find((c) => c.validFrom >= dto.effectiveFrom);
@@ -133,15 +122,13 @@ export class FlatsService {
       for (const entry of dto.owners) {
         let ownerId = entry.ownerId;
         if (ownerId === undefined) {
-          const owner = await em
-            .getRepository(OwnerEntity)
-            .save(em.getRepository(OwnerEntity).create({ name: entry.name, phone: entry.phone ?? null }));
+          const owner = await this.ownerRows.insert(em, entry.name ?? '', entry.phone ?? null);
           ownerId = owner.id;
           await this.audit.record(em, actor, 'owner.create', 'owner', owner.id, {
             after: { name: entry.name },
           });
         }
-        await em.getRepository(FlatOwnershipEntity).insert({
+        await this.flats.addOwnership(em, {
           flatId,
           ownerId,
           sharePercent: entry.sharePercent,
@@ -163,12 +150,12 @@ export class FlatsService {
     }
   }
 
-  /** The unit, if the actor sees it; otherwise a field error that does not reveal it exists. */
-  private async visibleUnit(actor: Principal, unitId: string): Promise<UnitEntity> {
-    const unit = await this.ds.getRepository(UnitEntity).findOneBy({ id: unitId });
-    if (!unit || !(await this.visibility.canSeeUnit(actor, unitId))) {
+  /** The unit's floors, if the actor sees it; otherwise a field error that does not reveal it exists. */
+  private async visibleUnitFloors(actor: Principal, unitId: string): Promise<number> {
+    const floorCount = await this.flats.unitFloorCount(unitId);
+    if (floorCount === null || !(await this.visibility.canSeeUnit(actor, unitId))) {
       throw InvalidInputError.field('unitId', 'unit does not exist');
     }
-    return unit;
+    return floorCount;
   }
 }

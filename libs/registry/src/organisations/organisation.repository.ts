@@ -18,7 +18,7 @@ const COLUMNS = {
   dutyPhone: 'duty_phone',
 } as const;
 
-export type OrganisationFields = { [K in keyof typeof COLUMNS]?: OrganisationEntity[K] | null };
+export type OrganisationFields = { -readonly [K in keyof typeof COLUMNS]?: OrganisationEntity[K] | null };
 
 /** Every query of organisations (firms, insurers, makers, installers). */
 @Injectable()

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { Sql } from '@liftwatch/database';
 import { type Principal } from '@liftwatch/access';
 import { Clock } from '@liftwatch/calendar';
 import { regionScopePrefix } from '../regions/region-code.util';
@@ -24,7 +23,7 @@ export interface IdFilter {
 @Injectable()
 export class VisibilityRepository {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly sql: Sql,
     private readonly clock: Clock,
   ) {}
 
@@ -122,13 +121,11 @@ export class VisibilityRepository {
 
   private async contains(filter: IdFilter | null, id: string): Promise<boolean> {
     if (!filter) return true;
-    const [sql, params] = this.ds.driver.escapeQueryWithParameters(
-      `SELECT 1 FROM (${filter.sql}) v WHERE v.id = :vis_probe`,
-      { ...filter.params, vis_probe: id },
-      {},
-    );
-    const rows: unknown[] = await this.ds.query(sql, params);
-    return rows.length > 0;
+    const row = await this.sql.one(`SELECT 1 FROM (${filter.sql}) v WHERE v.id = :vis_probe`, {
+      ...filter.params,
+      vis_probe: id,
+    });
+    return row !== undefined;
   }
 
   private assignedSql(): string {
@@ -144,17 +141,6 @@ export class VisibilityRepository {
       vis_today: today,
     };
   }
-}
-
-/** Restricts a query to the ids a filter allows; 'none' matches nothing. */
-export function restrictTo<T extends ObjectLiteral>(
-  qb: SelectQueryBuilder<T>,
-  column: string,
-  filter: IdFilter | null | 'none',
-): SelectQueryBuilder<T> {
-  if (filter === null) return qb;
-  if (filter === 'none') return qb.andWhere('1 = 0');
-  return qb.andWhere(`${column} IN (${filter.sql})`, filter.params);
 }
 
 /** `AND <column> IN (visible ids)` for explicit SQL, with its parameters; 'none' matches nothing. */
