@@ -1,15 +1,12 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { ACCESS_OPTIONS, type AccessOptions } from './access.options';
-import { AuditEntryEntity } from './audit/audit-entry.entity';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
-import { UserEntity } from './users/user.entity';
 import { UsersController } from './users/users.controller';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
@@ -21,10 +18,7 @@ export class AccessModule {
   static forRoot(options: AccessOptions, http = true): DynamicModule {
     return {
       module: AccessModule,
-      imports: [
-        TypeOrmModule.forFeature([UserEntity, AuditEntryEntity]),
-        JwtModule.register({ secret: options.jwtSecret, signOptions: { algorithm: 'HS256' } }),
-      ],
+      imports: [JwtModule.register({ secret: options.jwtSecret, signOptions: { algorithm: 'HS256' } })],
       controllers: http ? [AuthController, UsersController, AuditController] : [],
       providers: [
         { provide: ACCESS_OPTIONS, useValue: options },

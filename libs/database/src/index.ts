@@ -2,6 +2,5 @@ export * from './database-runtime';
 export * from './database.module';
 export * from './embedded-postgres.runtime';
 export * from './migrations';
-export * from './numeric.transformer';
 export * from './job-runs';
 export * from './sql';
