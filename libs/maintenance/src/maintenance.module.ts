@@ -12,6 +12,7 @@ import { NotificationsGateway } from './notifications/notifications.gateway';
 import { NotificationBus, NotificationsService } from './notifications/notifications.service';
 import { OversightService } from './oversight/oversight.service';
 import { PlanService } from './plan/plan.service';
+import { RecordRepository } from './records/record.repository';
 import { RecordsService } from './records/records.service';
 import { WarrantiesService } from './warranties/warranties.service';
 
@@ -28,6 +29,7 @@ import { WarrantiesService } from './warranties/warranties.service';
     ContractRepository,
     ContractsService,
     PlanService,
+    RecordRepository,
     RecordsService,
     InspectionsService,
     OversightService,

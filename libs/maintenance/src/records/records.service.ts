@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
 import { AuditService, type Principal } from '@liftwatch/access';
 import { businessDate } from '@liftwatch/calendar';
 import {
@@ -9,67 +10,20 @@ import {
   NotFoundError,
   RuleViolationError,
 } from '@liftwatch/contract';
-import { MaintenanceRepository } from '../maintenance.repository';
-import { type Level, levelRank } from '../plan/levels';
+import { Clock } from '@liftwatch/calendar';
+import { VisibilityRepository } from '@liftwatch/registry';
+import { type ActiveContractRow, MaintenanceRepository } from '../maintenance.repository';
+import { type NewRecord, RecordRepository, type RecordRow } from './record.repository';
+import { levelRank } from '../plan/levels';
 import {
   type CountersignDto,
   type CreateRecordDto,
   type IotVerification,
-  type ItemDto,
-  type PartDto,
   type RecordQueryDto,
   type RecordView,
-  type TechnicianDto,
 } from './record.dto';
 import { chainHash, verifyChain } from './record-chain';
 import { type ChainReport } from './record.dto';
-
-interface RecordRow {
-  id: string;
-  elevator_id: string;
-  seq: number;
-  kind: RecordView['kind'];
-  level: Level | null;
-  corrects_id: string | null;
-  corrected_by_id: string | null;
-  contract_id: string | null;
-  firm_id: string;
-  arrived_at: Date;
-  departed_at: Date;
-  elevator_snapshot: Record<string, unknown>;
-  technicians: TechnicianDto[];
-  items: ItemDto[];
-  adjustments: string | null;
-  parts: PartDto[];
-  remarks: string | null;
-  recorded_at: Date;
-  recorded_by: string;
-  prev_hash: string | null;
-  hash: string;
-  cs_signer_name: string | null;
-  cs_signer_title: string | null;
-  cs_comment: string | null;
-  cs_signed_at: Date | null;
-  insp_samples: string;
-  samples: string;
-}
-
-// IoT counts: frozen ones once the visit is settled (see freeze_record_iot), live ones until then.
-const SELECT_RECORD = `
-  SELECT * FROM (
-    SELECT r.*, (SELECT c.id FROM maintenance_records c WHERE c.corrects_id = r.id LIMIT 1) AS corrected_by_id,
-           s.signer_name AS cs_signer_name, s.signer_title AS cs_signer_title, s.comment AS cs_comment,
-           s.signed_at AS cs_signed_at,
-           coalesce(fz.inspection_samples, live.insp) AS insp_samples, coalesce(fz.samples, live.total) AS samples
-      FROM maintenance_records r
-      LEFT JOIN maintenance_countersignatures s ON s.record_id = r.id
-      LEFT JOIN maintenance_record_iot fz ON fz.record_id = r.id
-      LEFT JOIN LATERAL (
-        SELECT count(*) FILTER (WHERE t.mode = 2) AS insp, count(*) AS total
-          FROM telemetry_status t
-         WHERE fz.record_id IS NULL AND t.elevator_id = r.elevator_id AND t.ts >= r.arrived_at AND t.ts <= r.departed_at
-      ) live ON true
-  ) r`;
 
 /** The content a record's hash covers: everything stored except the hash itself. */
 function hashedContent(r: {
@@ -133,55 +87,92 @@ const MAX_VISIT_MS = 24 * 3_600_000;
 @Injectable()
 export class RecordsService {
   constructor(
+    private readonly records: RecordRepository,
     private readonly repo: MaintenanceRepository,
+    private readonly visibility: VisibilityRepository,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async list(p: Principal, q: RecordQueryDto): Promise<[RecordView[], number]> {
-    const scope = this.repo.scope('r.elevator_id', this.repo.visibility.elevators(p));
-    const where: string[] = ['true'];
-    const params: Record<string, unknown> = { ...scope.params };
-    if (q.elevatorId) {
-      where.push('r.elevator_id = :elevatorId');
-      params.elevatorId = q.elevatorId;
-    }
-    if (q.from) {
-      where.push('r.arrived_at >= :from');
-      params.from = new Date(q.from);
-    }
-    if (q.to) {
-      where.push('r.arrived_at < :to');
-      params.to = new Date(q.to);
-    }
-    if (q.iot === 'verified') where.push('r.insp_samples > 0');
-    if (q.iot === 'unverified') where.push('r.insp_samples = 0');
-    const filter = `WHERE ${where.join(' AND ')}${scope.sql}`;
-    const [count] = await this.repo.query<{ n: string }>(
-      `SELECT count(*) AS n FROM (${SELECT_RECORD} ${filter}) x`,
-      params,
-    );
-    const rows = await this.repo.query<RecordRow>(
-      `${SELECT_RECORD} ${filter} ORDER BY r.arrived_at DESC, r.seq DESC LIMIT :limit OFFSET :offset`,
-      { ...params, limit: q.limit, offset: q.offset },
-    );
-    return [rows.map(view), Number(count?.n ?? 0)];
+    const [rows, total] = await this.records.page(this.visibility.elevators(p), {
+      elevatorId: q.elevatorId,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      iot: q.iot === 'verified' || q.iot === 'unverified' ? q.iot : undefined,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    return [rows.map(view), total];
   }
 
   async get(p: Principal, id: string): Promise<RecordView> {
     return view(await this.find(p, id));
   }
 
+  /**
+   * Appends a visit to the elevator's chain: the visit's own checks, the contract in force that
+   * day (and that the caller is its firm), then — one writer per elevator — the snapshot, the
+   * correction target, the next link and its hash.
+   */
   async create(p: Principal, elevatorId: string, dto: CreateRecordDto): Promise<RecordView> {
-    if (!(await this.repo.canSeeElevator(p, elevatorId))) throw new NotFoundError('Elevator', elevatorId);
+    if (!(await this.visibility.canSeeElevator(p, elevatorId)))
+      throw new NotFoundError('Elevator', elevatorId);
     const arrivedAt = new Date(dto.arrivedAt);
     const departedAt = new Date(dto.departedAt);
+    const problems = [...this.visitProblems(dto, arrivedAt, departedAt), ...(await this.checkItems(dto))];
+    if (problems.length > 0) throw new InvalidInputError(problems);
+    const contract = await this.contractOfVisit(p, elevatorId, arrivedAt);
+    return this.records.transaction(async (tx) => {
+      const elevatorSnapshot = await this.records.lockElevatorSnapshot(tx, elevatorId, contract.firm_id);
+      if (dto.correctsId) await this.checkCorrectionTarget(tx, dto.correctsId, elevatorId);
+      const last = await this.records.chainTail(tx, elevatorId);
+      const link: Omit<NewRecord, 'prevHash' | 'hash'> = {
+        elevatorId,
+        seq: (last?.seq ?? 0) + 1,
+        kind: dto.kind,
+        level: dto.level ?? null,
+        correctsId: dto.correctsId ?? null,
+        contractId: contract.contract_id,
+        firmId: contract.firm_id,
+        arrivedAt,
+        departedAt,
+        elevatorSnapshot,
+        technicians: dto.technicians.map((t) => ({ name: t.name, certificateNumber: t.certificateNumber })),
+        items: dto.items.map((i) => ({ code: i.code, result: i.result, note: i.note ?? null })),
+        adjustments: dto.adjustments ?? null,
+        parts: (dto.parts ?? []).map((x) => ({
+          name: x.name,
+          quantity: x.quantity,
+          costFen: x.costFen ?? null,
+        })),
+        remarks: dto.remarks ?? null,
+        recordedAt: new Date(this.clock.now().getTime()),
+        recordedBy: p.username,
+      };
+      const prevHash = last?.hash ?? null;
+      const hash = chainHash(prevHash, hashedContent(link));
+      const id = await this.records.insert(tx, { ...link, prevHash, hash });
+      await this.audit.record(tx, p, 'maintenance_record.create', 'maintenance_record', id, {
+        elevatorId,
+        seq: link.seq,
+        kind: dto.kind,
+        level: dto.level ?? null,
+        hash,
+      });
+      return view((await this.records.find(id, null, tx)) as RecordRow);
+    });
+  }
+
+  /** The visit's own field checks: times, level, correction. */
+  private visitProblems(dto: CreateRecordDto, arrivedAt: Date, departedAt: Date): FieldProblem[] {
     const problems: FieldProblem[] = [];
     if (departedAt <= arrivedAt)
       problems.push({ field: 'departedAt', messages: ['departedAt must be after arrivedAt'] });
     else if (departedAt.getTime() - arrivedAt.getTime() > MAX_VISIT_MS) {
       problems.push({ field: 'departedAt', messages: ['a visit lasts at most 24 hours'] });
     }
-    if (departedAt.getTime() > this.repo.now().getTime() + 5 * 60_000) {
+    if (departedAt.getTime() > this.clock.now().getTime() + 5 * 60_000) {
       problems.push({ field: 'departedAt', messages: ['departedAt must not be in the future'] });
     }
     if (dto.kind === 'routine' && !dto.level)
@@ -198,10 +189,16 @@ export class RecordsService {
         messages: ['a correction names the record it corrects; nothing else does'],
       });
     }
-    problems.push(...(await this.checkItems(dto)));
-    if (problems.length > 0) throw new InvalidInputError(problems);
+    return problems;
+  }
 
-    const visitDay = businessDate(arrivedAt, this.repo.timeZone);
+  /** The contract covering the elevator on the visit's day; only its firm (or an admin) records. */
+  private async contractOfVisit(
+    p: Principal,
+    elevatorId: string,
+    arrivedAt: Date,
+  ): Promise<ActiveContractRow> {
+    const visitDay = businessDate(arrivedAt, this.clock.timeZone);
     const contract = (await this.repo.activeContracts([elevatorId], visitDay)).get(elevatorId);
     if (!contract) {
       throw new RuleViolationError(
@@ -219,106 +216,24 @@ export class RecordsService {
     if (p.role !== 'firm' && p.role !== 'admin') {
       throw new ForbiddenError('FIRM_ONLY', 'maintenance records are written by the maintenance firm');
     }
+    return contract;
+  }
 
-    return this.repo.ds.transaction(async (em) => {
-      // One writer per elevator chain at a time.
-      const [snapshot] = await em.query<Array<Record<string, unknown>>>(
-        `SELECT e.registration_code AS "registrationCode", e.equipment_code AS "equipmentCode", e.model,
-                mo.name AS manufacturer, io.name AS installer, e.rescue_code AS "rescueCode",
-                b.community, b.name AS building, u.name AS unit, b.address, b.region_code AS "regionCode",
-                f.name AS firm, f.licence_number AS "firmLicence"
-           FROM elevators e JOIN units u ON u.id = e.unit_id JOIN buildings b ON b.id = u.building_id
-           LEFT JOIN organisations mo ON mo.id = e.manufacturer_id
-           LEFT JOIN organisations io ON io.id = e.installer_id
-           JOIN organisations f ON f.id = $2
-          WHERE e.id = $1 FOR UPDATE OF e`,
-        [elevatorId, contract.firm_id],
+  /** A correction names a record of the same elevator that nobody corrected yet. */
+  private async checkCorrectionTarget(
+    tx: EntityManager,
+    correctsId: string,
+    elevatorId: string,
+  ): Promise<void> {
+    const target = await this.records.correctionTarget(tx, correctsId);
+    if (!target || target.elevator_id !== elevatorId) {
+      throw InvalidInputError.field('correctsId', 'correctsId must be a record of this elevator');
+    }
+    if (target.corrected)
+      throw new ConflictError(
+        'ALREADY_CORRECTED',
+        'that record has been corrected already; correct the correction',
       );
-      if (dto.correctsId) {
-        const [target] = await em.query<Array<{ elevator_id: string; corrected: boolean }>>(
-          `SELECT r.elevator_id, EXISTS (SELECT 1 FROM maintenance_records c WHERE c.corrects_id = r.id) AS corrected
-             FROM maintenance_records r WHERE r.id = $1`,
-          [dto.correctsId],
-        );
-        if (!target || target.elevator_id !== elevatorId) {
-          throw InvalidInputError.field('correctsId', 'correctsId must be a record of this elevator');
-        }
-        if (target.corrected)
-          throw new ConflictError(
-            'ALREADY_CORRECTED',
-            'that record has been corrected already; correct the correction',
-          );
-      }
-      const [last] = await em.query<Array<{ seq: number; hash: string }>>(
-        `SELECT seq, hash FROM maintenance_records WHERE elevator_id = $1 ORDER BY seq DESC LIMIT 1`,
-        [elevatorId],
-      );
-      const seq = (last?.seq ?? 0) + 1;
-      const prevHash = last?.hash ?? null;
-      const recordedAt = new Date(this.repo.now().getTime());
-      const content = hashedContent({
-        elevatorId,
-        seq,
-        kind: dto.kind,
-        level: dto.level ?? null,
-        correctsId: dto.correctsId ?? null,
-        contractId: contract.contract_id,
-        firmId: contract.firm_id,
-        arrivedAt,
-        departedAt,
-        elevatorSnapshot: snapshot ?? {},
-        technicians: dto.technicians.map((t) => ({ name: t.name, certificateNumber: t.certificateNumber })),
-        items: dto.items.map((i) => ({ code: i.code, result: i.result, note: i.note ?? null })),
-        adjustments: dto.adjustments ?? null,
-        parts: (dto.parts ?? []).map((x) => ({
-          name: x.name,
-          quantity: x.quantity,
-          costFen: x.costFen ?? null,
-        })),
-        remarks: dto.remarks ?? null,
-        recordedAt,
-        recordedBy: p.username,
-      });
-      const hash = chainHash(prevHash, content);
-      const [row] = await em.query<Array<{ id: string }>>(
-        `INSERT INTO maintenance_records (elevator_id, seq, kind, level, corrects_id, contract_id, firm_id, arrived_at,
-           departed_at, elevator_snapshot, technicians, items, adjustments, parts, remarks, recorded_at, recorded_by,
-           prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb, $13, $14::jsonb, $15, $16, $17, $18, $19)
-         RETURNING id`,
-        [
-          elevatorId,
-          seq,
-          content.kind,
-          content.level,
-          content.correctsId,
-          content.contractId,
-          content.firmId,
-          arrivedAt,
-          departedAt,
-          JSON.stringify(content.elevatorSnapshot),
-          JSON.stringify(content.technicians),
-          JSON.stringify(content.items),
-          content.adjustments,
-          JSON.stringify(content.parts),
-          content.remarks,
-          recordedAt,
-          p.username,
-          prevHash,
-          hash,
-        ],
-      );
-      const id = row.id;
-      await this.audit.record(em, p, 'maintenance_record.create', 'maintenance_record', id, {
-        elevatorId,
-        seq,
-        kind: dto.kind,
-        level: dto.level ?? null,
-        hash,
-      });
-      const [saved] = await this.repo.query<RecordRow>(`${SELECT_RECORD} WHERE r.id = :id`, { id }, em);
-      return view(saved);
-    });
   }
 
   async countersign(p: Principal, id: string, dto: CountersignDto): Promise<RecordView> {
@@ -328,40 +243,38 @@ export class RecordsService {
     }
     if (record.cs_signed_at)
       throw new ConflictError('ALREADY_COUNTERSIGNED', 'this record is countersigned already');
-    return this.repo.ds.transaction(async (em) => {
-      const signedAt = new Date(this.repo.now().getTime());
+    return this.records.transaction(async (tx) => {
+      const signedAt = new Date(this.clock.now().getTime());
       const signerTitle = dto.signerTitle ?? '安全管理员';
       const hash = chainHash(
         record.hash,
         countersignContent(id, dto.signerName, signerTitle, dto.comment ?? null, signedAt, p.username),
       );
-      await em.query(
-        `INSERT INTO maintenance_countersignatures (record_id, signer_name, signer_title, comment, signed_at, signed_by, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, dto.signerName, signerTitle, dto.comment ?? null, signedAt, p.username, hash],
-      );
-      await this.audit.record(em, p, 'maintenance_record.countersign', 'maintenance_record', id, {
+      await this.records.insertCountersignature(tx, {
+        recordId: id,
+        signerName: dto.signerName,
+        signerTitle,
+        comment: dto.comment ?? null,
+        signedAt,
+        signedBy: p.username,
+        hash,
+      });
+      await this.audit.record(tx, p, 'maintenance_record.countersign', 'maintenance_record', id, {
         signerName: dto.signerName,
       });
-      const [saved] = await this.repo.query<RecordRow>(`${SELECT_RECORD} WHERE r.id = :id`, { id }, em);
-      return view(saved);
+      return view((await this.records.find(id, null, tx)) as RecordRow);
     });
   }
 
   /** Recomputes the elevator's whole chain and every countersignature. */
   async verify(p: Principal, elevatorId: string): Promise<ChainReport> {
-    if (!(await this.repo.canSeeElevator(p, elevatorId))) throw new NotFoundError('Elevator', elevatorId);
+    if (!(await this.visibility.canSeeElevator(p, elevatorId)))
+      throw new NotFoundError('Elevator', elevatorId);
     return this.verifyElevator(elevatorId);
   }
 
   async verifyElevator(elevatorId: string): Promise<ChainReport> {
-    const rows = await this.repo.query<RecordRow & { cs_hash: string | null; cs_signed_by: string | null }>(
-      `SELECT r.*, s.signer_name AS cs_signer_name, s.signer_title AS cs_signer_title, s.comment AS cs_comment,
-              s.signed_at AS cs_signed_at, s.signed_by AS cs_signed_by, s.hash AS cs_hash
-         FROM maintenance_records r LEFT JOIN maintenance_countersignatures s ON s.record_id = r.id
-        WHERE r.elevator_id = :elevatorId ORDER BY r.seq`,
-      { elevatorId },
-    );
+    const rows = await this.records.chain(elevatorId);
     const result = verifyChain(
       rows.map((r) => ({ id: r.id, seq: r.seq, prevHash: r.prev_hash, hash: r.hash, content: contentOf(r) })),
     );
@@ -387,15 +300,13 @@ export class RecordsService {
       valid: problems.length === 0,
       records: rows.length,
       problems,
-      verifiedAt: this.repo.now().toISOString(),
+      verifiedAt: this.clock.now().toISOString(),
     };
   }
 
   /** Every code must exist; routine work must cover every active item of its level and below. */
   private async checkItems(dto: CreateRecordDto): Promise<FieldProblem[]> {
-    const items = await this.repo.query<{ code: string; level: Level; active: boolean }>(
-      `SELECT code, level, active FROM maintenance_checklist_items WHERE elevator_type = 'traction'`,
-    );
+    const items = await this.records.checklist();
     const known = new Map(items.map((i) => [i.code, i]));
     const problems: FieldProblem[] = [];
     const seen = new Set<string>();
@@ -424,11 +335,7 @@ export class RecordsService {
   }
 
   private async find(p: Principal, id: string): Promise<RecordRow> {
-    const scope = this.repo.scope('r.elevator_id', this.repo.visibility.elevators(p));
-    const [row] = await this.repo.query<RecordRow>(`${SELECT_RECORD} WHERE r.id = :id${scope.sql}`, {
-      id,
-      ...scope.params,
-    });
+    const row = await this.records.find(id, this.visibility.elevators(p));
     if (!row) throw new NotFoundError('Maintenance record', id);
     return row;
   }
