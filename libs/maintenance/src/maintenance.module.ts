@@ -9,6 +9,7 @@ import { MaintenanceEvidenceService } from './evidence/maintenance-evidence.serv
 import { MaintenanceJobs } from './maintenance.jobs';
 import { MaintenanceRepository } from './maintenance.repository';
 import { NotificationsGateway } from './notifications/notifications.gateway';
+import { NotificationRepository } from './notifications/notification.repository';
 import { NotificationBus, NotificationsService } from './notifications/notifications.service';
 import { OversightService } from './oversight/oversight.service';
 import { PlanService } from './plan/plan.service';
@@ -33,6 +34,7 @@ import { WarrantiesService } from './warranties/warranties.service';
     RecordsService,
     InspectionsService,
     OversightService,
+    NotificationRepository,
     NotificationBus,
     NotificationsService,
     NotificationsGateway,

@@ -3,21 +3,12 @@ import { type Principal } from '@liftwatch/access';
 import { addDays } from '@liftwatch/calendar';
 import { type Page, pageOf, type PageQueryDto } from '@liftwatch/contract';
 import { MaintenanceRepository } from '../maintenance.repository';
+import { type Draft, NotificationRepository, type NotificationRecipients } from './notification.repository';
 import { PlanService } from '../plan/plan.service';
 import { type NotificationView } from './notification.dto';
 
 export type NotificationKind =
   'maintenance_due' | 'maintenance_overdue' | 'inspection_apply_by' | 'inspection_overdue';
-
-interface Draft {
-  kind: NotificationKind;
-  elevatorId: string;
-  organisationId: string | null;
-  unitId: string | null;
-  dedupeKey: string;
-  title: string;
-  data: Record<string, unknown>;
-}
 
 type Listener = (n: NotificationView[]) => void;
 
@@ -42,11 +33,6 @@ export const MAINTENANCE_REMINDER_DAYS = 3;
 /** Days before the inspection apply-by date that owners and firm are reminded. */
 export const INSPECTION_REMINDER_DAYS = 30;
 
-const SELECT = `
-  SELECT id, kind, elevator_id AS "elevatorId", recipient_organisation_id AS "recipientOrganisationId",
-         recipient_unit_id AS "recipientUnitId", title, data, created_at AS "createdAt"
-    FROM notifications`;
-
 /**
  * Daily reminders before due dates: maintenance levels coming due (to the firm) or overdue (to
  * the firm and the unit's owners), inspections whose apply-by date is near or whose due month has
@@ -59,39 +45,22 @@ export class NotificationsService {
 
   constructor(
     private readonly repo: MaintenanceRepository,
+    private readonly notifications: NotificationRepository,
     private readonly plans: PlanService,
     private readonly bus: NotificationBus,
   ) {}
 
   async list(p: Principal, q: PageQueryDto): Promise<Page<NotificationView>> {
-    let where: string;
-    let params: Record<string, unknown> = {};
-    if (p.role === 'admin') where = 'true';
-    else if (p.role === 'firm' || p.role === 'insurer') {
-      where = 'recipient_organisation_id = :org';
-      params = { org: p.organisationId };
-    } else if (p.role === 'owner' || p.role === 'agent') {
-      const units = this.repo.visibility.units(p);
-      where = units ? `recipient_unit_id IN (${units.sql})` : 'true';
-      params = units?.params ?? {};
-    } else {
-      const elevators = this.repo.visibility.elevators(p);
-      where = elevators ? `elevator_id IN (${elevators.sql})` : 'true';
-      params = elevators?.params ?? {};
-    }
-    const [count] = await this.repo.query<{ n: string }>(
-      `SELECT count(*) AS n FROM notifications WHERE ${where}`,
-      params,
-    );
-    const rows = await this.repo.query<NotificationView & { createdAt: Date }>(
-      `${SELECT} WHERE ${where} ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset`,
-      { ...params, limit: q.limit, offset: q.offset },
-    );
-    return pageOf(
-      rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
-      Number(count?.n ?? 0),
-      q,
-    );
+    const recipients: NotificationRecipients =
+      p.role === 'admin'
+        ? { all: true }
+        : p.role === 'firm' || p.role === 'insurer'
+          ? { organisationId: p.organisationId }
+          : p.role === 'owner' || p.role === 'agent'
+            ? { units: this.repo.visibility.units(p) }
+            : { elevators: this.repo.visibility.elevators(p) };
+    const [rows, total] = await this.notifications.page(recipients, q.limit, q.offset);
+    return pageOf(rows, total, q);
   }
 
   /** Computes today's reminders and stores the new ones. Returns how many were new. */
@@ -177,39 +146,7 @@ export class NotificationsService {
     return { created: created.length, considered: drafts.length };
   }
 
-  private async store(drafts: readonly Draft[]): Promise<NotificationView[]> {
-    if (drafts.length === 0) return [];
-    return this.repo.ds.transaction(async (em) => {
-      const rows = await em.query<Array<NotificationView & { createdAt: Date }>>(
-        `WITH input AS (
-           SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::jsonb[])
-             AS t(kind, elevator_id, org_id, unit_id, dedupe_key, title, data)
-         ), inserted AS (
-           INSERT INTO notifications (kind, elevator_id, recipient_organisation_id, recipient_unit_id, dedupe_key, title, data)
-           SELECT kind, elevator_id, org_id, unit_id, dedupe_key, title, data FROM input
-           ON CONFLICT DO NOTHING
-           RETURNING id, kind, elevator_id, recipient_organisation_id, recipient_unit_id, title, data, created_at
-         ), hooks AS (
-           INSERT INTO webhook_deliveries (webhook_id, notification_id, event, payload)
-           SELECT w.id, i.id, 'notification.' || i.kind,
-                  jsonb_build_object('event', 'notification.' || i.kind, 'at', now(),
-                    'notification', jsonb_build_object('id', i.id, 'kind', i.kind, 'elevatorId', i.elevator_id,
-                      'title', i.title, 'data', i.data))
-             FROM inserted i JOIN webhooks w ON w.organisation_id = i.recipient_organisation_id AND w.active
-         )
-         SELECT id, kind, elevator_id AS "elevatorId", recipient_organisation_id AS "recipientOrganisationId",
-                recipient_unit_id AS "recipientUnitId", title, data, created_at AS "createdAt" FROM inserted`,
-        [
-          drafts.map((d) => d.kind),
-          drafts.map((d) => d.elevatorId),
-          drafts.map((d) => d.organisationId),
-          drafts.map((d) => d.unitId),
-          drafts.map((d) => d.dedupeKey),
-          drafts.map((d) => d.title),
-          drafts.map((d) => JSON.stringify(d.data)),
-        ],
-      );
-      return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
-    });
+  private store(drafts: readonly Draft[]): Promise<NotificationView[]> {
+    return this.notifications.insertNew(drafts);
   }
 }

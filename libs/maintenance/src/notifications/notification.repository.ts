@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { Sql } from '@liftwatch/database';
+import { type IdFilter } from '@liftwatch/registry';
+import { type NotificationView } from './notification.dto';
+import { type NotificationKind } from './notifications.service';
+
+/** A reminder before it is stored; the dedupe key makes a second run of the day a no-op. */
+export interface Draft {
+  kind: NotificationKind;
+  elevatorId: string;
+  organisationId: string | null;
+  unitId: string | null;
+  dedupeKey: string;
+  title: string;
+  data: Record<string, unknown>;
+}
+
+/** Whose notifications: all, an organisation's, or those of units or elevators the caller sees. */
+export type NotificationRecipients =
+  | { all: true }
+  | { organisationId: string | null }
+  | { units: IdFilter | null }
+  | { elevators: IdFilter | null };
+
+const SELECT = `
+  SELECT id, kind, elevator_id AS "elevatorId", recipient_organisation_id AS "recipientOrganisationId",
+         recipient_unit_id AS "recipientUnitId", title, data, created_at AS "createdAt"
+    FROM notifications`;
+
+const iso = (rows: Array<NotificationView & { createdAt: Date }>): NotificationView[] =>
+  rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+
+/** Every query of notifications (reminders and their webhook outbox entries). */
+@Injectable()
+export class NotificationRepository {
+  constructor(private readonly sql: Sql) {}
+
+  async page(
+    to: NotificationRecipients,
+    limit: number,
+    offset: number,
+  ): Promise<[NotificationView[], number]> {
+    let where = 'true';
+    let params: Record<string, unknown> = {};
+    if ('organisationId' in to) {
+      where = 'recipient_organisation_id = :org';
+      params = { org: to.organisationId };
+    } else if ('units' in to && to.units) {
+      where = `recipient_unit_id IN (${to.units.sql})`;
+      params = to.units.params;
+    } else if ('elevators' in to && to.elevators) {
+      where = `elevator_id IN (${to.elevators.sql})`;
+      params = to.elevators.params;
+    }
+    const count = await this.sql.one<{ n: string }>(
+      `SELECT count(*) AS n FROM notifications WHERE ${where}`,
+      params,
+    );
+    const rows = await this.sql.query<NotificationView & { createdAt: Date }>(
+      `${SELECT} WHERE ${where} ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset`,
+      { ...params, limit, offset },
+    );
+    return [iso(rows), Number(count?.n ?? 0)];
+  }
+
+  /**
+   * Stores the drafts not stored before (dedupe key) and queues a webhook delivery for each to
+   * the recipient organisation's active webhooks, in one statement; returns the new ones.
+   */
+  async insertNew(drafts: readonly Draft[]): Promise<NotificationView[]> {
+    if (drafts.length === 0) return [];
+    const rows = await this.sql.query<NotificationView & { createdAt: Date }>(
+      `WITH input AS (
+         SELECT * FROM unnest(CAST(:kinds AS text[]), CAST(:elevatorIds AS uuid[]), CAST(:orgIds AS uuid[]),
+                              CAST(:unitIds AS uuid[]), CAST(:keys AS text[]), CAST(:titles AS text[]), CAST(:data AS jsonb[]))
+           AS t(kind, elevator_id, org_id, unit_id, dedupe_key, title, data)
+       ), inserted AS (
+         INSERT INTO notifications (kind, elevator_id, recipient_organisation_id, recipient_unit_id, dedupe_key, title, data)
+         SELECT kind, elevator_id, org_id, unit_id, dedupe_key, title, data FROM input
+         ON CONFLICT DO NOTHING
+         RETURNING id, kind, elevator_id, recipient_organisation_id, recipient_unit_id, title, data, created_at
+       ), hooks AS (
+         INSERT INTO webhook_deliveries (webhook_id, notification_id, event, payload)
+         SELECT w.id, i.id, 'notification.' || i.kind,
+                jsonb_build_object('event', 'notification.' || i.kind, 'at', now(),
+                  'notification', jsonb_build_object('id', i.id, 'kind', i.kind, 'elevatorId', i.elevator_id,
+                    'title', i.title, 'data', i.data))
+           FROM inserted i JOIN webhooks w ON w.organisation_id = i.recipient_organisation_id AND w.active
+       )
+       SELECT id, kind, elevator_id AS "elevatorId", recipient_organisation_id AS "recipientOrganisationId",
+              recipient_unit_id AS "recipientUnitId", title, data, created_at AS "createdAt" FROM inserted`,
+      {
+        kinds: drafts.map((d) => d.kind),
+        elevatorIds: drafts.map((d) => d.elevatorId),
+        orgIds: drafts.map((d) => d.organisationId),
+        unitIds: drafts.map((d) => d.unitId),
+        keys: drafts.map((d) => d.dedupeKey),
+        titles: drafts.map((d) => d.title),
+        data: drafts.map((d) => JSON.stringify(d.data)),
+      },
+    );
+    return iso(rows);
+  }
+}
