@@ -12,6 +12,7 @@ import { runJobOnce, scheduleEvery } from '@liftwatch/database';
 import { ContractsService } from './contracts/contracts.service';
 import { MaintenanceRepository } from './maintenance.repository';
 import { NotificationsService } from './notifications/notifications.service';
+import { RecordRepository } from './records/record.repository';
 import { type DailyRunResult } from './maintenance.dto';
 
 const TICK_MS = 10 * 60_000;
@@ -31,6 +32,7 @@ export class MaintenanceJobs implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly repo: MaintenanceRepository,
     private readonly contracts: ContractsService,
     private readonly notifications: NotificationsService,
+    private readonly records: RecordRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -50,17 +52,14 @@ export class MaintenanceJobs implements OnApplicationBootstrap, OnModuleDestroy 
       const checks = await this.contracts.recheckOnDemand(SYSTEM_PRINCIPAL, day);
       const reminders = await this.notifications.remind(day);
       // No device data older than TELEMETRY_MAX_AGE_DAYS is accepted, so such visits are settled.
-      const [frozen] = await this.repo.query<{ n: number }>(
-        `SELECT freeze_record_iot(now() - make_interval(days => CAST(:days AS int))) AS n`,
-        { days: this.config.telemetry.maxAgeDays },
-      );
+      const frozen = await this.records.freezeIotBefore(this.config.telemetry.maxAgeDays);
       return {
         day,
         ran: true,
         onDemandChecked: checks.length,
         onDemandFailing: checks.filter((c) => !c.passed).length,
         reminders,
-        iotFrozen: frozen?.n ?? 0,
+        iotFrozen: frozen,
       };
     });
     return (

@@ -4,7 +4,10 @@ import { ContractRepository } from './contracts/contract.repository';
 import { ContractsService } from './contracts/contracts.service';
 import { InspectionsService } from './inspections/inspections.service';
 import { MaintenanceController } from './maintenance.controller';
+import { ChecklistRepository } from './checklist/checklist.repository';
 import { ChecklistService } from './checklist/checklist.service';
+import { InspectionRepository } from './inspections/inspection.repository';
+import { WarrantyRepository } from './warranties/warranty.repository';
 import { MaintenanceEvidenceService } from './evidence/maintenance-evidence.service';
 import { MaintenanceJobs } from './maintenance.jobs';
 import { MaintenanceRepository } from './maintenance.repository';
@@ -40,7 +43,10 @@ import { WarrantiesService } from './warranties/warranties.service';
     NotificationsGateway,
     WarrantiesService,
     MaintenanceJobs,
+    ChecklistRepository,
     ChecklistService,
+    InspectionRepository,
+    WarrantyRepository,
     MaintenanceEvidenceService,
   ],
   exports: [RecordsService, InspectionsService, PlanService, ContractsService, MaintenanceEvidenceService],

@@ -85,6 +85,19 @@ export class MaintenanceRepository {
     return await db.query<T[]>(text, values);
   }
 
+  /** Elevators under a contract in force on `day`, among those the filter lets through. */
+  async underContractOn(day: string, visible: IdFilter | null): Promise<string[]> {
+    const scope = scopeSql('ce.elevator_id', visible);
+    const rows = await this.query<{ elevator_id: string }>(
+      `SELECT DISTINCT ce.elevator_id FROM maintenance_contract_elevators ce
+         JOIN maintenance_contracts c ON c.id = ce.contract_id
+        WHERE c.starts_on <= :day AND c.ends_on >= :day AND (c.terminated_on IS NULL OR c.terminated_on > :day)
+        ${scope.sql}`,
+      { day, ...scope.params },
+    );
+    return rows.map((r) => r.elevator_id);
+  }
+
   /** `AND <column> IN (visible ids)` for a visibility filter, with its parameters. */
   scope(column: string, filter: IdFilter | null | 'none'): { sql: string; params: Record<string, unknown> } {
     return scopeSql(column, filter);

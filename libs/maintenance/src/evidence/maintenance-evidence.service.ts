@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { addMonths } from '@liftwatch/calendar';
 import { MaintenanceRepository } from '../maintenance.repository';
 import { type ChainReport } from '../records/record.dto';
+import { RecordRepository } from '../records/record.repository';
 import { RecordsService } from '../records/records.service';
 
 /** What maintenance can say about an elevator at the time of an incident (a claim's evidence). */
@@ -31,22 +32,12 @@ export class MaintenanceEvidenceService {
   constructor(
     private readonly repo: MaintenanceRepository,
     private readonly records: RecordsService,
+    private readonly recordRows: RecordRepository,
   ) {}
 
   async forIncident(elevatorId: string, incidentAt: Date, incidentDay: string): Promise<MaintenanceEvidence> {
     const since = addMonths(incidentDay, -6);
-    const records = await this.repo.query<
-      Record<string, unknown> & { arrivedAt: Date; departedAt: Date; inspectionModeSamples: number }
-    >(
-      `SELECT r.id, r.seq, r.kind, r.level, r.arrived_at AS "arrivedAt", r.departed_at AS "departedAt", r.firm_id AS "firmId",
-              r.hash, coalesce(fz.inspection_samples,
-                (SELECT count(*) FROM telemetry_status t WHERE t.elevator_id = r.elevator_id AND t.mode = 2
-                    AND t.ts >= r.arrived_at AND t.ts <= r.departed_at))::int AS "inspectionModeSamples"
-         FROM maintenance_records r LEFT JOIN maintenance_record_iot fz ON fz.record_id = r.id
-        WHERE r.elevator_id = :elevatorId AND r.arrived_at >= CAST(:since AS date) AND r.arrived_at <= :incidentAt
-        ORDER BY r.seq`,
-      { elevatorId, since, incidentAt },
-    );
+    const records = await this.recordRows.visitsBetween(elevatorId, since, incidentAt);
     const chain = await this.records.verifyElevator(elevatorId);
     const [elevator] = await this.repo.elevators([elevatorId]);
     const status = elevator

@@ -10,6 +10,7 @@ import {
   NotFoundError,
 } from '@liftwatch/contract';
 import { MaintenanceRepository } from '../maintenance.repository';
+import { InspectionRepository } from './inspection.repository';
 import { type InspectionKind, type InspectionResult } from './inspection-schedule';
 import { type InspectionStatusView, type InspectionView } from './inspection.dto';
 
@@ -68,13 +69,6 @@ export class CreateInspectionDto {
   remarks?: string;
 }
 
-const SELECT = `
-  SELECT id, elevator_id AS "elevatorId", kind, to_char(inspected_on, 'YYYY-MM-DD') AS "inspectedOn", result,
-         next_due_month AS "nextDueMonth", report_number AS "reportNumber", certificate_number AS "certificateNumber",
-         inspector_organisation AS "inspectorOrganisation", fee_fen::float8 AS "feeFen", supersedes_id AS "supersedesId",
-         remarks, recorded_at AS "recordedAt", recorded_by AS "recordedBy"
-    FROM inspection_records`;
-
 /**
  * Periodic inspections and self-tests (TSG T7001-2023): append-only reports, and each elevator's
  * schedule under its region's policy. Reports are entered by the owners' side (agent), the firm
@@ -84,16 +78,13 @@ const SELECT = `
 export class InspectionsService {
   constructor(
     private readonly repo: MaintenanceRepository,
+    private readonly reports: InspectionRepository,
     private readonly audit: AuditService,
   ) {}
 
   async list(p: Principal, elevatorId: string): Promise<InspectionView[]> {
     await this.visible(p, elevatorId);
-    const rows = await this.repo.query<InspectionView & { recordedAt: Date }>(
-      `${SELECT} WHERE elevator_id = :elevatorId ORDER BY inspected_on DESC, recorded_at DESC`,
-      { elevatorId },
-    );
-    return rows.map((r) => ({ ...r, recordedAt: r.recordedAt.toISOString() }));
+    return this.reports.ofElevator(elevatorId);
   }
 
   async create(p: Principal, elevatorId: string, dto: CreateInspectionDto): Promise<InspectionView> {
@@ -110,44 +101,15 @@ export class InspectionsService {
       throw InvalidInputError.field('nextDueMonth', 'nextDueMonth must be after the inspection month');
     }
     if (dto.supersedesId) {
-      const [target] = await this.repo.query<{ elevator_id: string }>(
-        `SELECT elevator_id FROM inspection_records WHERE id = :id`,
-        { id: dto.supersedesId },
-      );
-      if (target?.elevator_id !== elevatorId) {
+      const target = await this.reports.find(dto.supersedesId);
+      if (target?.elevatorId !== elevatorId) {
         throw InvalidInputError.field('supersedesId', 'supersedesId must be a report of this elevator');
       }
     }
-    return this.repo.ds.transaction(async (em) => {
-      const [row] = await em.query<Array<{ id: string }>>(
-        `INSERT INTO inspection_records (elevator_id, kind, inspected_on, result, next_due_month, report_number,
-           certificate_number, inspector_organisation, fee_fen, supersedes_id, remarks, recorded_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-        [
-          elevatorId,
-          dto.kind,
-          dto.inspectedOn,
-          dto.result,
-          dto.nextDueMonth ?? null,
-          dto.reportNumber,
-          dto.certificateNumber ?? null,
-          dto.inspectorOrganisation,
-          dto.feeFen ?? null,
-          dto.supersedesId ?? null,
-          dto.remarks ?? null,
-          p.username,
-        ],
-      );
-      await this.audit.record(em, p, 'inspection.create', 'inspection_record', row.id, {
-        elevatorId,
-        ...dto,
-      });
-      const [saved] = await this.repo.query<InspectionView & { recordedAt: Date }>(
-        `${SELECT} WHERE id = :id`,
-        { id: row.id },
-        em,
-      );
-      return { ...saved, recordedAt: saved.recordedAt.toISOString() };
+    return this.reports.transaction(async (tx) => {
+      const id = await this.reports.insert(tx, elevatorId, dto, p.username);
+      await this.audit.record(tx, p, 'inspection.create', 'inspection_record', id, { elevatorId, ...dto });
+      return (await this.reports.find(id, tx)) as InspectionView;
     });
   }
 

@@ -23,19 +23,8 @@ export class PlanService {
 
   /** Plans of every elevator the caller sees that has an active contract, soonest due first. */
   async forCaller(p: Principal, horizonDays: number, onlyOverdue: boolean): Promise<ElevatorPlan[]> {
-    const scope = this.repo.scope('ce.elevator_id', this.repo.visibility.elevators(p));
-    const today = this.repo.today();
-    const rows = await this.repo.query<{ elevator_id: string }>(
-      `SELECT DISTINCT ce.elevator_id FROM maintenance_contract_elevators ce
-         JOIN maintenance_contracts c ON c.id = ce.contract_id
-        WHERE c.starts_on <= :today AND c.ends_on >= :today AND (c.terminated_on IS NULL OR c.terminated_on > :today)
-        ${scope.sql}`,
-      { today, ...scope.params },
-    );
-    const plans = await this.plans(
-      rows.map((r) => r.elevator_id),
-      horizonDays,
-    );
+    const ids = await this.repo.underContractOn(this.repo.today(), this.repo.visibility.elevators(p));
+    const plans = await this.plans(ids, horizonDays);
     return plans
       .filter((pl) => !onlyOverdue || pl.overdueLevels.length > 0)
       .sort((a, b) => (a.nextDueOn ?? '9999').localeCompare(b.nextDueOn ?? '9999'));

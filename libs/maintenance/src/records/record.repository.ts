@@ -234,4 +234,36 @@ export class RecordRepository {
       `SELECT code, level, active FROM maintenance_checklist_items WHERE elevator_type = 'traction'`,
     );
   }
+
+  /**
+   * Visits of the elevator from `since` (a day) up to `until`, each with its inspection-mode
+   * telemetry count (frozen once settled).
+   */
+  visitsBetween(
+    elevatorId: string,
+    since: string,
+    until: Date,
+  ): Promise<
+    Array<Record<string, unknown> & { arrivedAt: Date; departedAt: Date; inspectionModeSamples: number }>
+  > {
+    return this.sql.query(
+      `SELECT r.id, r.seq, r.kind, r.level, r.arrived_at AS "arrivedAt", r.departed_at AS "departedAt", r.firm_id AS "firmId",
+              r.hash, coalesce(fz.inspection_samples,
+                (SELECT count(*) FROM telemetry_status t WHERE t.elevator_id = r.elevator_id AND t.mode = 2
+                    AND t.ts >= r.arrived_at AND t.ts <= r.departed_at))::int AS "inspectionModeSamples"
+         FROM maintenance_records r LEFT JOIN maintenance_record_iot fz ON fz.record_id = r.id
+        WHERE r.elevator_id = :elevatorId AND r.arrived_at >= CAST(:since AS date) AND r.arrived_at <= :until
+        ORDER BY r.seq`,
+      { elevatorId, since, until },
+    );
+  }
+
+  /** Freezes the IoT counts of visits that ended more than `days` ago (no device data can still arrive for them). */
+  async freezeIotBefore(days: number): Promise<number> {
+    const row = await this.sql.one<{ n: number }>(
+      `SELECT freeze_record_iot(now() - make_interval(days => CAST(:days AS int))) AS n`,
+      { days },
+    );
+    return Number(row?.n ?? 0);
+  }
 }

@@ -4,6 +4,7 @@ import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { AuditService, type Principal } from '@liftwatch/access';
 import { ForbiddenError, InvalidInputError, IsCalendarDate, NotFoundError } from '@liftwatch/contract';
 import { MaintenanceRepository } from '../maintenance.repository';
+import { WarrantyRepository } from './warranty.repository';
 import { type WarrantyFaultRow, type WarrantyView } from './warranty.dto';
 
 export const WARRANTY_KINDS = ['design', 'construction', 'installation', 'manufacturer'] as const;
@@ -42,12 +43,6 @@ export class CreateWarrantyDto {
   terms?: string;
 }
 
-const SELECT = `
-  SELECT w.id, w.elevator_id AS "elevatorId", w.kind, w.organisation_id AS "organisationId", o.name AS "organisationName",
-         to_char(w.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(w.ends_on, 'YYYY-MM-DD') AS "endsOn", w.terms,
-         (w.starts_on <= :today AND w.ends_on >= :today) AS "activeToday"
-    FROM elevator_warranties w JOIN organisations o ON o.id = w.organisation_id`;
-
 /**
  * Design, construction and installation warranties (and the manufacturer's) per elevator, and the
  * faults that happened while each was running, per responsible organisation.
@@ -56,18 +51,13 @@ const SELECT = `
 export class WarrantiesService {
   constructor(
     private readonly repo: MaintenanceRepository,
+    private readonly warranties: WarrantyRepository,
     private readonly audit: AuditService,
   ) {}
 
   async list(p: Principal, elevatorId: string): Promise<WarrantyView[]> {
     if (!(await this.repo.canSeeElevator(p, elevatorId))) throw new NotFoundError('Elevator', elevatorId);
-    return this.repo.query<WarrantyView>(
-      `${SELECT} WHERE w.elevator_id = :elevatorId ORDER BY w.kind, w.starts_on`,
-      {
-        elevatorId,
-        today: this.repo.today(),
-      },
-    );
+    return this.warranties.ofElevator(elevatorId, this.repo.today());
   }
 
   async create(p: Principal, elevatorId: string, dto: CreateWarrantyDto): Promise<WarrantyView> {
@@ -77,54 +67,35 @@ export class WarrantiesService {
     }
     if (dto.endsOn < dto.startsOn)
       throw InvalidInputError.field('endsOn', 'endsOn must not be before startsOn');
-    const [org] = await this.repo.query<{ kind: string }>(`SELECT kind FROM organisations WHERE id = :id`, {
-      id: dto.organisationId,
-    });
-    if (!org) throw InvalidInputError.field('organisationId', 'organisation does not exist');
-    if (org.kind !== ORG_KIND[dto.kind]) {
+    const orgKind = await this.warranties.organisationKind(dto.organisationId);
+    if (!orgKind) throw InvalidInputError.field('organisationId', 'organisation does not exist');
+    if (orgKind !== ORG_KIND[dto.kind]) {
       throw InvalidInputError.field(
         'organisationId',
-        `a ${dto.kind} warranty is given by a ${ORG_KIND[dto.kind]}, not a ${org.kind}`,
+        `a ${dto.kind} warranty is given by a ${ORG_KIND[dto.kind]}, not a ${orgKind}`,
       );
     }
-    return this.repo.ds.transaction(async (em) => {
-      const [row] = await em.query<Array<{ id: string }>>(
-        `INSERT INTO elevator_warranties (elevator_id, kind, organisation_id, starts_on, ends_on, terms)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-        [elevatorId, dto.kind, dto.organisationId, dto.startsOn, dto.endsOn, dto.terms ?? null],
-      );
-      await this.audit.record(em, p, 'warranty.create', 'elevator_warranty', row.id, { elevatorId, ...dto });
-      const [saved] = await this.repo.query<WarrantyView>(
-        `${SELECT} WHERE w.id = :id`,
-        { id: row.id, today: this.repo.today() },
-        em,
-      );
-      return saved;
+    return this.warranties.transaction(async (tx) => {
+      const id = await this.warranties.insert(tx, {
+        elevatorId,
+        kind: dto.kind,
+        organisationId: dto.organisationId,
+        startsOn: dto.startsOn,
+        endsOn: dto.endsOn,
+        terms: dto.terms ?? null,
+      });
+      await this.audit.record(tx, p, 'warranty.create', 'elevator_warranty', id, { elevatorId, ...dto });
+      return (await this.warranties.find(id, this.repo.today(), tx)) as WarrantyView;
     });
   }
 
   /** Alarms (device faults, entrapments; not offline) raised while each warranty ran, in [from, to). */
   async faults(p: Principal, from: Date, to: Date): Promise<WarrantyFaultRow[]> {
-    const scope = this.repo.scope('w.elevator_id', this.repo.visibility.elevators(p));
-    const rows = await this.repo.query<{
-      organisation_id: string;
-      organisation_name: string;
-      kind: WarrantyKind;
-      elevator_id: string;
-      type: string | null;
-      n: string;
-    }>(
-      `SELECT w.organisation_id, o.name AS organisation_name, w.kind,
-              w.elevator_id, a.type, count(a.id) AS n
-         FROM elevator_warranties w
-         JOIN organisations o ON o.id = w.organisation_id
-         LEFT JOIN alarms a ON a.elevator_id = w.elevator_id AND a.type <> 'offline'
-              AND a.first_seen_ts >= GREATEST(CAST(:from AS timestamptz), (w.starts_on::timestamp AT TIME ZONE :tz))
-              AND a.first_seen_ts < LEAST(CAST(:to AS timestamptz), ((w.ends_on + 1)::timestamp AT TIME ZONE :tz))
-        WHERE w.starts_on < (CAST(:to AS timestamptz) AT TIME ZONE :tz)::date + 1 AND w.ends_on >= (CAST(:from AS timestamptz) AT TIME ZONE :tz)::date
-        ${scope.sql}
-        GROUP BY w.organisation_id, o.name, w.kind, w.elevator_id, a.type`,
-      { from, to, tz: this.repo.timeZone, ...scope.params },
+    const rows = await this.warranties.faultCounts(
+      this.repo.visibility.elevators(p),
+      from,
+      to,
+      this.repo.timeZone,
     );
     const out = new Map<string, WarrantyFaultRow & { elevatorSet: Set<string> }>();
     for (const r of rows) {
