@@ -231,19 +231,20 @@ export class AlarmEngine implements OnApplicationBootstrap {
     lastTs: number,
     changed: AlarmRow[],
   ): Promise<void> {
-    const [row] = (await q.query(
-      `SELECT count(*) AS n, (extract(epoch FROM min(ts)) * 1000)::float8 AS first FROM device_events
-        WHERE elevator_id = $1 AND code = ANY($2::text[]) AND state = 'set'
-          AND ts > to_timestamp($3 / 1000.0) - make_interval(secs => $4) AND ts <= to_timestamp($3 / 1000.0)`,
-      [elevatorId, DOOR_FAULT_CODES, lastTs, REPEATED_DOOR_FAULT_WINDOW_S],
-    )) as Array<{ n: string; first: number }>;
-    if (Number(row?.n) < REPEATED_DOOR_FAULTS) return;
+    const row = await this.repo.doorFaultsBefore(
+      q,
+      elevatorId,
+      DOOR_FAULT_CODES,
+      lastTs,
+      REPEATED_DOOR_FAULT_WINDOW_S,
+    );
+    if (row.n < REPEATED_DOOR_FAULTS) return;
     const { alarm, created } = await this.repo.report(
       q,
       elevatorId,
       REPEATED_DOOR,
       'rule',
-      Number(row?.first),
+      row.first,
       lastTs,
       1,
     );
@@ -277,9 +278,6 @@ export class AlarmEngine implements OnApplicationBootstrap {
   private async loadRatedSpeeds(): Promise<void> {
     if (Date.now() - this.ratedLoadedAt < 60_000) return;
     this.ratedLoadedAt = Date.now();
-    const rows: Array<{ id: string; rated_speed_mps: string }> = await this.ds.query(
-      `SELECT id, rated_speed_mps FROM elevators WHERE rated_speed_mps IS NOT NULL`,
-    );
-    this.ratedSpeed = new Map(rows.map((r) => [r.id, Number(r.rated_speed_mps)]));
+    this.ratedSpeed = await this.repo.ratedSpeeds(this.ds.manager);
   }
 }

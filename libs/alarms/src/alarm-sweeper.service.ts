@@ -69,10 +69,7 @@ export class AlarmSweeper implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async sweep(full = false): Promise<AlarmView[]> {
     const changed = await this.ds.transaction(async (em) => {
-      const [lock] = await em.query<Array<{ ok: boolean }>>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
-        LOCK_ALARM_SWEEP,
-      ]);
-      if (!lock?.ok) return [];
+      if (!(await this.repo.tryLock(em, LOCK_ALARM_SWEEP))) return [];
       const out: AlarmRow[] = [];
       await this.entrapmentTimers(em, out);
       // Deadlines and offline scans read every elevator's state: a few seconds' granularity is
@@ -116,15 +113,7 @@ export class AlarmSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   private async escalations(em: EntityManager, out: AlarmRow[]): Promise<void> {
     // Only while people may still be trapped and nobody has arrived: a released entrapment (also
     // one replayed from a buffer after the fact) or one with rescuers on site never escalates.
-    const rows: Array<AlarmRow & { due_level: number }> = await em.query(
-      `SELECT a.*, CASE WHEN now() >= a.rescue_deadline THEN 2 ELSE 1 END AS due_level
-         FROM alarms a
-        WHERE a.rescue_deadline IS NOT NULL AND a.status IN ('open', 'acknowledged', 'dispatched')
-          AND a.condition_cleared_ts IS NULL AND a.arrived_at IS NULL
-          AND a.escalation_level < CASE WHEN now() >= a.rescue_deadline THEN 2
-                                        WHEN now() >= a.rescue_deadline - make_interval(secs => $1) THEN 1 ELSE 0 END`,
-      [this.config.alarms.escalateBeforeDeadlineS],
-    );
+    const rows = await this.repo.dueEscalations(em, this.config.alarms.escalateBeforeDeadlineS);
     for (const r of rows) {
       const level = Number(r.due_level);
       const after = await this.repo.escalate(
@@ -165,15 +154,7 @@ export class AlarmSweeper implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async offline(em: EntityManager, out: AlarmRow[]): Promise<void> {
-    const silent: Array<{ elevator_id: string; since: number }> = await em.query(
-      `SELECT s.elevator_id, (extract(epoch FROM coalesce(s.last_seen_at, s.online_changed_at, s.updated_at)) * 1000)::float8 AS since
-         FROM elevator_live_state s
-        WHERE (s.online = false OR s.last_seen_at < now() - make_interval(secs => $1))
-          AND coalesce(s.last_seen_at, s.online_changed_at, s.updated_at) < now() - make_interval(secs => $1)
-          AND NOT EXISTS (SELECT 1 FROM alarms a WHERE a.elevator_id = s.elevator_id AND a.type = 'offline'
-                          AND a.status NOT IN ('resolved', 'false_alarm'))`,
-      [this.config.alarms.offlineAfterS],
-    );
+    const silent = await this.repo.silentWithoutOfflineAlarm(em, this.config.alarms.offlineAfterS);
     for (const s of silent) {
       const { alarm, created } = await this.repo.report(
         em,
@@ -186,18 +167,11 @@ export class AlarmSweeper implements OnApplicationBootstrap, OnModuleDestroy {
       );
       if (created) out.push(alarm);
     }
-    const back: AlarmRow[] = await em.query(
-      `SELECT a.* FROM alarms a JOIN elevator_live_state s ON s.elevator_id = a.elevator_id
-        WHERE a.type = 'offline' AND a.status NOT IN ('resolved', 'false_alarm')
-          AND s.online AND s.last_seen_at >= now() - make_interval(secs => $1)`,
-      [this.config.alarms.offlineAfterS],
-    );
-    for (const a of back) {
-      const seen: Array<{ ts: number }> = await em.query(
-        `SELECT (extract(epoch FROM last_seen_at) * 1000)::float8 AS ts FROM elevator_live_state WHERE elevator_id = $1`,
-        [a.elevator_id],
-      );
-      out.push(await this.repo.conditionCleared(em, a, Number(seen[0]?.ts ?? Date.now()), true));
+    for (const { alarm, lastSeenTs } of await this.repo.offlineButBack(
+      em,
+      this.config.alarms.offlineAfterS,
+    )) {
+      out.push(await this.repo.conditionCleared(em, alarm, lastSeenTs, true));
     }
   }
 }

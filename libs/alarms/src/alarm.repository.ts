@@ -343,6 +343,84 @@ export class AlarmRepository {
     return rows[0] ?? null;
   }
 
+  /** Door faults the device reported in the `windowS` seconds up to `lastTs`, and the first one's time. */
+  async doorFaultsBefore(
+    db: Db,
+    elevatorId: string,
+    codes: readonly string[],
+    lastTs: number,
+    windowS: number,
+  ): Promise<{ n: number; first: number }> {
+    const rows = (await db.query(
+      `SELECT count(*) AS n, (extract(epoch FROM min(ts)) * 1000)::float8 AS first FROM device_events
+        WHERE elevator_id = $1 AND code = ANY($2::text[]) AND state = 'set'
+          AND ts > to_timestamp($3 / 1000.0) - make_interval(secs => $4) AND ts <= to_timestamp($3 / 1000.0)`,
+      [elevatorId, codes, lastTs, windowS],
+    )) as Array<{ n: string; first: number }>;
+    return { n: Number(rows[0]?.n ?? 0), first: Number(rows[0]?.first) };
+  }
+
+  /** Rated speed (m/s) of every elevator that has one. */
+  async ratedSpeeds(db: Db): Promise<Map<string, number>> {
+    const rows = (await db.query(
+      `SELECT id, rated_speed_mps::float8 AS speed FROM elevators WHERE rated_speed_mps IS NOT NULL`,
+    )) as Array<{ id: string; speed: number }>;
+    return new Map(rows.map((r) => [r.id, Number(r.speed)]));
+  }
+
+  /** Takes a transaction-scoped advisory lock if free; false when another holds it. */
+  async tryLock(db: Db, key: number): Promise<boolean> {
+    const rows = (await db.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [key])) as Array<{
+      ok: boolean;
+    }>;
+    return rows[0]?.ok === true;
+  }
+
+  /**
+   * Rescue alarms whose escalation level is behind (1 near the deadline, 2 past it), while people
+   * may still be trapped and nobody has arrived — a released entrapment (also one replayed from a
+   * buffer after the fact) or one with rescuers on site never escalates.
+   */
+  async dueEscalations(db: Db, beforeDeadlineS: number): Promise<Array<AlarmRow & { due_level: number }>> {
+    return (await db.query(
+      `SELECT a.*, CASE WHEN now() >= a.rescue_deadline THEN 2 ELSE 1 END AS due_level
+         FROM alarms a
+        WHERE a.rescue_deadline IS NOT NULL AND a.status IN ('open', 'acknowledged', 'dispatched')
+          AND a.condition_cleared_ts IS NULL AND a.arrived_at IS NULL
+          AND a.escalation_level < CASE WHEN now() >= a.rescue_deadline THEN 2
+                                        WHEN now() >= a.rescue_deadline - make_interval(secs => $1) THEN 1 ELSE 0 END`,
+      [beforeDeadlineS],
+    )) as Array<AlarmRow & { due_level: number }>;
+  }
+
+  /** Elevators silent for longer than `afterS` (or marked offline) that have no open offline alarm. */
+  async silentWithoutOfflineAlarm(
+    db: Db,
+    afterS: number,
+  ): Promise<Array<{ elevator_id: string; since: number }>> {
+    return (await db.query(
+      `SELECT s.elevator_id, (extract(epoch FROM coalesce(s.last_seen_at, s.online_changed_at, s.updated_at)) * 1000)::float8 AS since
+         FROM elevator_live_state s
+        WHERE (s.online = false OR s.last_seen_at < now() - make_interval(secs => $1))
+          AND coalesce(s.last_seen_at, s.online_changed_at, s.updated_at) < now() - make_interval(secs => $1)
+          AND NOT EXISTS (SELECT 1 FROM alarms a WHERE a.elevator_id = s.elevator_id AND a.type = 'offline'
+                          AND ${OPEN})`,
+      [afterS],
+    )) as Array<{ elevator_id: string; since: number }>;
+  }
+
+  /** Open offline alarms whose elevator is online and heard from within `afterS`, with when it was last heard. */
+  async offlineButBack(db: Db, afterS: number): Promise<Array<{ alarm: AlarmRow; lastSeenTs: number }>> {
+    const rows = (await db.query(
+      `SELECT a.*, (extract(epoch FROM s.last_seen_at) * 1000)::float8 AS last_seen_ms
+         FROM alarms a JOIN elevator_live_state s ON s.elevator_id = a.elevator_id
+        WHERE a.type = 'offline' AND a.${OPEN}
+          AND s.online AND s.last_seen_at >= now() - make_interval(secs => $1)`,
+      [afterS],
+    )) as Array<AlarmRow & { last_seen_ms: number }>;
+    return rows.map(({ last_seen_ms, ...alarm }) => ({ alarm, lastSeenTs: Number(last_seen_ms) }));
+  }
+
   async activeConditions(db: Db, rule: string): Promise<string[]> {
     const rows = (await db.query(`SELECT elevator_id FROM rule_state WHERE rule = $1`, [rule])) as Array<{
       elevator_id: string;

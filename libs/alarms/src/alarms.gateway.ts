@@ -1,7 +1,7 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { type Namespace } from 'socket.io';
-import { Sql } from '@liftwatch/database';
+import { AlarmReadRepository } from './alarm-read.repository';
 import { AlarmBus, type AlarmView } from './alarm-view';
 
 /**
@@ -18,7 +18,7 @@ export class AlarmsGateway implements OnGatewayInit, OnModuleDestroy {
 
   constructor(
     private readonly bus: AlarmBus,
-    private readonly sql: Sql,
+    private readonly reads: AlarmReadRepository,
   ) {}
 
   afterInit(): void {
@@ -34,13 +34,7 @@ export class AlarmsGateway implements OnGatewayInit, OnModuleDestroy {
     let places = new Map<string, { registration_code: string; place: string }>();
     if (missing.length > 0) {
       try {
-        const rows = await this.sql.query<{ id: string; registration_code: string; place: string }>(
-          `SELECT e.id, e.registration_code, b.community || ' ' || b.name || ' ' || u.name AS place
-             FROM elevators e JOIN units u ON u.id = e.unit_id JOIN buildings b ON b.id = u.building_id
-            WHERE e.id IN (:...ids)`,
-          { ids: missing },
-        );
-        places = new Map(rows.map((r) => [r.id, r]));
+        places = await this.reads.places(missing);
       } catch (err) {
         this.logger.warn(`alarm places: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -2,11 +2,13 @@ import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/co
 import { RegistryModule } from '@liftwatch/registry';
 import { AlarmEngine } from './alarm-engine.service';
 import { AlarmSweeper } from './alarm-sweeper.service';
+import { AlarmReadRepository } from './alarm-read.repository';
 import { AlarmRepository } from './alarm.repository';
 import { AlarmBus } from './alarm-view';
 import { AlarmsController } from './alarms.controller';
 import { AlarmsGateway } from './alarms.gateway';
 import { AlarmsService } from './alarms.service';
+import { WebhookRepository } from './webhook.repository';
 import { WebhookDispatcher, WebhooksController, WebhooksService } from './webhooks';
 import { FleetController } from './fleet/fleet.controller';
 import { FleetRepository } from './fleet/fleet.repository';
@@ -25,9 +27,11 @@ export class AlarmsModule {
     if (o.ingest) providers.push(AlarmEngine);
     if (o.api) {
       providers.push(
+        AlarmReadRepository,
         AlarmsService,
         AlarmsGateway,
         AlarmSweeper,
+        WebhookRepository,
         WebhooksService,
         WebhookDispatcher,
         FleetRepository,

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Sql } from '@liftwatch/database';
 import { AuditService, type Principal } from '@liftwatch/access';
 import {
   ConflictError,
@@ -13,6 +12,7 @@ import {
 import { VisibilityRepository } from '@liftwatch/registry';
 import { FAULT_CODES } from '@liftwatch/telemetry';
 import { type AlarmAction, type AlarmStatus, isClosed, transition } from './alarm-lifecycle';
+import { AlarmReadRepository, type RescueRow } from './alarm-read.repository';
 import { AlarmRepository, type AlarmRow } from './alarm.repository';
 import { alarmTypeInfo } from './alarm-types';
 import { AlarmBus, type AlarmDetail, AlarmView, ArrivalEvidence, TimelineEntry } from './alarm-view';
@@ -28,11 +28,6 @@ export interface AlarmQuery {
   limit: number;
   offset: number;
 }
-
-/** Where an alarm happened, for lists: joined in one query. */
-const PLACE = `(SELECT e.registration_code FROM elevators e WHERE e.id = a.elevator_id) AS registration_code,
-  (SELECT b.community || ' ' || b.name || ' ' || u.name FROM elevators e JOIN units u ON u.id = e.unit_id
-     JOIN buildings b ON b.id = u.building_id WHERE e.id = a.elevator_id) AS place`;
 
 export interface FaultRateRow {
   manufacturerId: string | null;
@@ -74,7 +69,8 @@ export class AlarmsService {
   private readonly timeZone: string;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly sql: Sql,
+    private readonly reads: AlarmReadRepository,
     private readonly repo: AlarmRepository,
     private readonly visibility: VisibilityRepository,
     private readonly audit: AuditService,
@@ -85,46 +81,12 @@ export class AlarmsService {
   }
 
   async list(p: Principal, q: AlarmQuery): Promise<[AlarmView[], number]> {
-    const where: string[] = [];
-    const params: Record<string, unknown> = {};
-    const filter = this.visibility.elevators(p);
-    if (filter) {
-      where.push(`a.elevator_id IN (${filter.sql})`);
-      Object.assign(params, filter.params);
-    }
-    if (q.status === 'open') where.push(`a.status NOT IN ('resolved', 'false_alarm')`);
-    else if (q.status === 'closed') where.push(`a.status IN ('resolved', 'false_alarm')`);
-    else if (q.status) {
-      where.push('a.status = :status');
-      params.status = q.status;
-    }
-    if (q.type) {
-      where.push('a.type = :type');
-      params.type = q.type;
-    }
-    if (q.elevatorId) {
-      where.push('a.elevator_id = :elevatorId');
-      params.elevatorId = q.elevatorId;
-    }
-    if (q.from) {
-      where.push('a.opened_at >= :from');
-      params.from = new Date(q.from);
-    }
-    if (q.to) {
-      where.push('a.opened_at < :to');
-      params.to = new Date(q.to);
-    }
-    const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [sql, values] = this.ds.driver.escapeQueryWithParameters(
-      `SELECT a.*, ${PLACE}, count(*) OVER () AS total FROM alarms a ${cond}
-        ORDER BY (a.status IN ('resolved', 'false_alarm')), a.severity = 'critical' DESC, a.opened_at DESC
-        LIMIT :limit OFFSET :offset`,
-      { ...params, limit: q.limit, offset: q.offset },
-      {},
-    );
-    const rows: Array<AlarmRow & { total: string; registration_code: string; place: string }> =
-      await this.ds.query(sql, values);
-    return [rows.map((r) => AlarmView.of(r)), Number(rows[0]?.total ?? 0)];
+    const [rows, total] = await this.reads.page(this.visibility.elevators(p), {
+      ...q,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+    });
+    return [rows.map((r) => AlarmView.of(r)), total];
   }
 
   /** Alarms per type (with their names) over the caller's elevators, by the same filters as the list. */
@@ -132,28 +94,12 @@ export class AlarmsService {
     p: Principal,
     q: Omit<AlarmQuery, 'limit' | 'offset' | 'type'>,
   ): Promise<Array<{ type: string; nameZh: string; nameEn: string; count: number }>> {
-    const filter = this.visibility.elevators(p);
-    const [sql, values] = this.ds.driver.escapeQueryWithParameters(
-      `SELECT a.type, count(*) AS n FROM alarms a
-        WHERE true ${filter ? `AND a.elevator_id IN (${filter.sql})` : ''}
-          AND (CAST(:status AS text) IS NULL
-               OR (CAST(:status AS text) = 'open' AND a.status NOT IN ('resolved', 'false_alarm'))
-               OR (CAST(:status AS text) = 'closed' AND a.status IN ('resolved', 'false_alarm'))
-               OR a.status = CAST(:status AS text))
-          AND (CAST(:elevatorId AS uuid) IS NULL OR a.elevator_id = CAST(:elevatorId AS uuid))
-          AND (CAST(:from AS timestamptz) IS NULL OR a.opened_at >= CAST(:from AS timestamptz))
-          AND (CAST(:to AS timestamptz) IS NULL OR a.opened_at < CAST(:to AS timestamptz))
-        GROUP BY a.type ORDER BY count(*) DESC, a.type`,
-      {
-        ...(filter?.params ?? {}),
-        status: q.status ?? null,
-        elevatorId: q.elevatorId ?? null,
-        from: q.from ?? null,
-        to: q.to ?? null,
-      },
-      {},
-    );
-    const rows: Array<{ type: string; n: string }> = await this.ds.query(sql, values);
+    const rows = await this.reads.countsByType(this.visibility.elevators(p), {
+      status: q.status,
+      elevatorId: q.elevatorId,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+    });
     return rows.map((r) => {
       const info = alarmTypeInfo(r.type);
       return {
@@ -167,8 +113,8 @@ export class AlarmsService {
 
   async get(p: Principal, id: string): Promise<AlarmDetail> {
     const alarm = await this.find(p, id);
-    const timeline = await this.repo.timeline(this.ds.manager, id);
-    const arrivals = await this.repo.arrivals(this.ds.manager, [id]);
+    const timeline = await this.repo.timeline(this.sql.ds.manager, id);
+    const arrivals = await this.repo.arrivals(this.sql.ds.manager, [id]);
     return {
       ...AlarmView.of(alarm),
       timeline: timeline.map((t) => TimelineEntry.of(t)),
@@ -188,11 +134,7 @@ export class AlarmsService {
   ): Promise<AlarmDetail> {
     const alarm = await this.findForResponder(p, id);
     if (dto.registrationCode) {
-      const [e] = await this.ds.query<Array<{ registration_code: string }>>(
-        `SELECT registration_code FROM elevators WHERE id = $1`,
-        [alarm.elevator_id],
-      );
-      if (e?.registration_code !== dto.registrationCode) {
+      if ((await this.reads.registrationCode(alarm.elevator_id)) !== dto.registrationCode) {
         throw new RuleViolationError('WRONG_ELEVATOR', 'the scanned code is not this alarm’s elevator', [
           { field: 'registrationCode', messages: ['does not match the alarm’s elevator'] },
         ]);
@@ -234,7 +176,7 @@ export class AlarmsService {
   ): Promise<AlarmDetail> {
     if (isClosed(alarm.status as AlarmStatus))
       throw new ConflictError('ALARM_CLOSED', `the alarm is ${alarm.status} already`);
-    const updated = await this.ds.transaction(async (em) => {
+    const updated = await this.reads.transaction(async (em) => {
       let after = await this.repo.addArrival(em, alarm.id, { ...a, userId: p.userId, username: p.username });
       await this.repo.append(em, alarm.id, 'arrival_evidence', p.userId, p.username, a.note ?? null, {
         source: a.source,
@@ -268,7 +210,7 @@ export class AlarmsService {
       throw new ForbiddenError('ROLE_NOT_ALLOWED', `role ${p.role} may not act on alarms`);
     const step = transition(alarm.status as AlarmStatus, action);
     if (!step.ok) throw new ConflictError('ALARM_TRANSITION_REFUSED', step.reason);
-    const updated = await this.ds.transaction(async (em) => {
+    const updated = await this.reads.transaction(async (em) => {
       let after = await this.repo.setStatus(em, id, alarm.status, step.to);
       if (!after) throw new ConflictError('ALARM_CHANGED', 'the alarm was changed meanwhile; reload it');
       await this.repo.append(em, id, step.to, p.userId, p.username, note ?? null, { from: alarm.status });
@@ -299,27 +241,7 @@ export class AlarmsService {
    * responsibility for quality tracking), over the elevators the caller sees.
    */
   async faultRates(p: Principal, from: Date, to: Date): Promise<FaultRateRow[]> {
-    const filter = this.visibility.elevators(p);
-    const [sql, values] = this.ds.driver.escapeQueryWithParameters(
-      `SELECT e.manufacturer_id, o.name AS manufacturer, e.model, count(DISTINCT e.id) AS elevators,
-              count(ev.ts) AS faults
-         FROM elevators e
-         LEFT JOIN organisations o ON o.id = e.manufacturer_id
-         LEFT JOIN device_events ev ON ev.elevator_id = e.id AND ev.state = 'set' AND ev.code IN (:...codes)
-                                   AND ev.ts >= :from AND ev.ts < :to
-        ${filter ? `WHERE e.id IN (${filter.sql})` : ''}
-        GROUP BY e.manufacturer_id, o.name, e.model
-        ORDER BY count(ev.ts)::float / count(DISTINCT e.id) DESC, o.name, e.model`,
-      { ...(filter?.params ?? {}), codes: FAULT_CODES, from, to },
-      {},
-    );
-    const rows: Array<{
-      manufacturer_id: string | null;
-      manufacturer: string | null;
-      model: string | null;
-      elevators: string;
-      faults: string;
-    }> = await this.ds.query(sql, values);
+    const rows = await this.reads.faultRates(this.visibility.elevators(p), FAULT_CODES, from, to);
     return rows.map((r) => ({
       manufacturerId: r.manufacturer_id,
       manufacturer: r.manufacturer,
@@ -336,23 +258,7 @@ export class AlarmsService {
    * arrival time, by maintenance firm (the firm under contract on the day).
    */
   async rescuePerformance(p: Principal, from: Date, to: Date): Promise<RescuePerformance> {
-    const filter = this.visibility.elevators(p);
-    const [sql, values] = this.ds.driver.escapeQueryWithParameters(
-      `SELECT a.notified_ts, a.rescue_deadline, a.arrived_at, a.arrival_source, a.condition_cleared_ts,
-              f.id AS firm_id, f.name AS firm
-         FROM alarms a
-         LEFT JOIN LATERAL (
-           SELECT o.id, o.name FROM elevator_coverage c JOIN organisations o ON o.id = c.organisation_id
-            WHERE c.elevator_id = a.elevator_id AND c.kind = 'maintenance'
-              AND c.valid_from <= (a.notified_ts AT TIME ZONE :tz)::date
-              AND (c.valid_to IS NULL OR c.valid_to > (a.notified_ts AT TIME ZONE :tz)::date)
-            LIMIT 1) f ON true
-        WHERE a.type = 'entrapment' AND a.status <> 'false_alarm' AND a.notified_ts >= :from AND a.notified_ts < :to
-          ${filter ? `AND a.elevator_id IN (${filter.sql})` : ''}`,
-      { ...(filter?.params ?? {}), from, to, tz: this.timeZone },
-      {},
-    );
-    const rows: RescueRow[] = await this.ds.query(sql, values);
+    const rows = await this.reads.rescueRows(this.visibility.elevators(p), from, to, this.timeZone);
     const byFirm = new Map<string, RescueRow[]>();
     for (const r of rows) {
       const key = r.firm_id ?? '';
@@ -376,22 +282,11 @@ export class AlarmsService {
   }
 
   private async find(p: Principal, id: string): Promise<AlarmRow> {
-    const rows: AlarmRow[] = await this.ds.query(`SELECT a.*, ${PLACE} FROM alarms a WHERE a.id = $1`, [id]);
-    const alarm = rows[0];
+    const alarm = await this.reads.find(id);
     if (!alarm || !(await this.visibility.canSeeElevator(p, alarm.elevator_id)))
       throw new NotFoundError('Alarm', id);
     return alarm;
   }
-}
-
-interface RescueRow {
-  notified_ts: Date;
-  rescue_deadline: Date | null;
-  arrived_at: Date | null;
-  arrival_source: 'check_in' | 'device' | 'manual' | 'status' | null;
-  condition_cleared_ts: Date | null;
-  firm_id: string | null;
-  firm: string | null;
 }
 
 /** The rescue figures of a set of entrapments. Pure. */

@@ -1,3 +1,4 @@
+import { type ClaimedDelivery, WebhookRepository, type WebhookRow } from './webhook.repository';
 import { randomBytes } from 'node:crypto';
 import {
   Body,
@@ -15,9 +16,7 @@ import {
 } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Webhook } from 'standardwebhooks';
-import { DataSource } from 'typeorm';
 import { AuditService, CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import {
@@ -72,18 +71,10 @@ export const MAX_ATTEMPTS = 10;
 const DELIVERY_LEASE_S = 60;
 const SEND_TIMEOUT_MS = 5000;
 
-interface WebhookRow {
-  id: string;
-  organisation_id: string;
-  url: string;
-  active: boolean;
-  created_at: Date;
-}
-
 @Injectable()
 export class WebhooksService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly hooks: WebhookRepository,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -97,17 +88,11 @@ export class WebhooksService {
     }
     const urlProblem = webhookUrlProblem(dto.url, this.config.webhooks.allowPrivateTargets);
     if (urlProblem) throw InvalidInputError.field('url', urlProblem);
-    const exists: unknown[] = await this.ds.query('SELECT 1 FROM organisations WHERE id = $1', [
-      organisationId,
-    ]);
-    if (exists.length === 0) throw InvalidInputError.field('organisationId', 'organisation does not exist');
+    if (!(await this.hooks.organisationExists(organisationId)))
+      throw InvalidInputError.field('organisationId', 'organisation does not exist');
     const secret = dto.secret ?? newWebhookSecret();
-    return this.ds.transaction(async (em) => {
-      const [row] = await em.query<Array<{ id: string }>>(
-        `INSERT INTO webhooks (organisation_id, url, secret) VALUES ($1, $2, $3) RETURNING id`,
-        [organisationId, dto.url, secret],
-      );
-      const id = row?.id ?? '';
+    return this.hooks.transaction(async (em) => {
+      const id = await this.hooks.insert(em, organisationId, dto.url, secret);
       await this.audit.record(em, p, 'webhook.create', 'webhook', id, {
         after: { organisationId, url: dto.url },
       });
@@ -116,12 +101,7 @@ export class WebhooksService {
   }
 
   async list(p: Principal): Promise<WebhookView[]> {
-    const rows: WebhookRow[] =
-      p.role === 'admin'
-        ? await this.ds.query('SELECT * FROM webhooks ORDER BY created_at')
-        : await this.ds.query('SELECT * FROM webhooks WHERE organisation_id = $1 ORDER BY created_at', [
-            p.organisationId,
-          ]);
+    const rows = await this.hooks.list(p.role === 'admin' ? null : (p.organisationId ?? ''));
     return rows.map((r) => ({
       id: r.id,
       organisationId: r.organisation_id,
@@ -133,24 +113,19 @@ export class WebhooksService {
 
   async deliveries(p: Principal, id: string): Promise<WebhookDeliveryView[]> {
     await this.find(p, id);
-    return this.ds.query(
-      `SELECT id, alarm_id AS "alarmId", event, status, attempts, last_status_code AS "lastStatusCode",
-              last_error AS "lastError", next_attempt_at AS "nextAttemptAt", delivered_at AS "deliveredAt", created_at AS "createdAt"
-         FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY created_at DESC LIMIT 200`,
-      [id],
-    );
+    return this.hooks.deliveries(id);
   }
 
   async deactivate(p: Principal, id: string): Promise<void> {
     await this.find(p, id);
-    await this.ds.transaction(async (em) => {
-      await em.query('UPDATE webhooks SET active = false WHERE id = $1', [id]);
+    await this.hooks.transaction(async (em) => {
+      await this.hooks.deactivate(em, id);
       await this.audit.record(em, p, 'webhook.deactivate', 'webhook', id);
     });
   }
 
   private async find(p: Principal, id: string): Promise<WebhookRow> {
-    const [row] = await this.ds.query<WebhookRow[]>('SELECT * FROM webhooks WHERE id = $1', [id]);
+    const row = await this.hooks.find(id);
     if (!row || (p.role !== 'admin' && row.organisation_id !== p.organisationId))
       throw new NotFoundError('Webhook', id);
     return row;
@@ -195,14 +170,6 @@ export class WebhooksController {
   }
 }
 
-interface ClaimedDelivery {
-  id: string;
-  url: string;
-  secret: string;
-  payload: unknown;
-  attempts: number;
-}
-
 /**
  * Sends pending deliveries. A batch is claimed in one short statement (SKIP LOCKED, so api
  * replicas share the work) that pushes each claimed delivery's next attempt a lease ahead; the HTTP
@@ -216,7 +183,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private busy = false;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly hooks: WebhookRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
   ) {}
@@ -252,19 +219,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private claim(limit: number): Promise<ClaimedDelivery[]> {
-    return this.ds.query<ClaimedDelivery[]>(
-      `WITH claimed AS (
-         UPDATE webhook_deliveries d
-            SET next_attempt_at = now() + make_interval(secs => $2::int)
-           FROM (SELECT d2.id FROM webhook_deliveries d2
-                  WHERE d2.status = 'pending' AND d2.next_attempt_at <= now()
-                  ORDER BY d2.next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) due,
-                webhooks w
-          WHERE d.id = due.id AND w.id = d.webhook_id
-         RETURNING d.id, w.url, w.secret, d.payload, d.attempts)
-       SELECT * FROM claimed`,
-      [limit, DELIVERY_LEASE_S],
-    );
+    return this.hooks.claim(limit, DELIVERY_LEASE_S);
   }
 
   private async deliver(d: ClaimedDelivery): Promise<void> {
@@ -275,25 +230,16 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       allowInternal: this.config.webhooks.allowPrivateTargets,
     });
     const ok = status !== null && status >= 200 && status < 300;
-    const attempts = d.attempts + 1;
     // Guarded by the attempt count seen at the claim: if the lease ran out and another process
     // took the delivery meanwhile, its record wins and this late one is dropped.
-    await this.ds.query(
-      `UPDATE webhook_deliveries SET attempts = $2::int, last_status_code = $3::int, last_error = $4::text,
-              status = CASE WHEN $5::boolean THEN 'delivered' WHEN $2::int >= $6::int THEN 'failed' ELSE 'pending' END,
-              delivered_at = CASE WHEN $5::boolean THEN now() END,
-              next_attempt_at = now() + make_interval(secs => $7::int)
-        WHERE id = $1 AND attempts = $8::int AND status = 'pending'`,
-      [
-        d.id,
-        attempts,
-        status,
-        error ?? (ok ? null : `HTTP ${status}`),
-        ok,
-        MAX_ATTEMPTS,
-        retryDelaySeconds(attempts),
-        d.attempts,
-      ],
-    );
+    await this.hooks.recordAttempt({
+      id: d.id,
+      previousAttempts: d.attempts,
+      statusCode: status,
+      error: error ?? (ok ? null : `HTTP ${status}`),
+      ok,
+      maxAttempts: MAX_ATTEMPTS,
+      retryS: retryDelaySeconds(d.attempts + 1),
+    });
   }
 }
