@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { RegistryModule } from '@liftwatch/registry';
 import { BrokerHooksController } from './broker/broker-hooks.controller';
 import { DeviceCommandsController } from './broker/device-commands.controller';
+import { DeviceCommandsService } from './broker/device-commands.service';
 import { DeviceAuthService } from './broker/device-auth.service';
 import { EmbeddedBrokerService } from './broker/embedded-broker.service';
 import { ExternalBrokerConsumer } from './broker/external-broker.consumer';
@@ -46,7 +47,7 @@ export class TelemetryModule {
     ];
     const controllers: Array<Type<unknown>> = [];
     if (options.api) {
-      providers.push(TelemetryService, LiveGateway, TelemetryScheduler);
+      providers.push(TelemetryService, LiveGateway, TelemetryScheduler, DeviceCommandsService);
       controllers.push(TelemetryController, BrokerHooksController, DeviceCommandsController);
       // An api process without ingest learns of committed states from ingest processes.
       if (!options.ingest) providers.push(LiveStateListener);

@@ -1,6 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Sql } from '@liftwatch/database';
 
 export interface DeviceEntry {
   deviceId: string;
@@ -24,7 +23,7 @@ export class DeviceDirectory implements OnModuleDestroy {
   private loaded: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(private readonly sql: Sql) {}
 
   /** Loads the directory and keeps it fresh. Idempotent. */
   start(): Promise<void> {
@@ -41,10 +40,12 @@ export class DeviceDirectory implements OnModuleDestroy {
   }
 
   async reload(): Promise<void> {
-    const rows: Array<{ id: string; serial: string; elevator_id: string; secret_hash: string }> =
-      await this.ds.query(
-        `SELECT id, serial, elevator_id, secret_hash FROM devices WHERE revoked_at IS NULL`,
-      );
+    const rows = await this.sql.query<{
+      id: string;
+      serial: string;
+      elevator_id: string;
+      secret_hash: string;
+    }>(`SELECT id, serial, elevator_id, secret_hash FROM devices WHERE revoked_at IS NULL`);
     const next = new Map<string, DeviceEntry>();
     for (const r of rows) {
       next.set(r.serial, {
@@ -69,11 +70,10 @@ export class DeviceDirectory implements OnModuleDestroy {
     if (hit) return hit;
     const until = this.unknownUntil.get(serial);
     if (until !== undefined && until > Date.now()) return undefined;
-    const rows: Array<{ id: string; elevator_id: string; secret_hash: string }> = await this.ds.query(
-      `SELECT id, elevator_id, secret_hash FROM devices WHERE serial = $1 AND revoked_at IS NULL`,
-      [serial],
+    const row = await this.sql.one<{ id: string; elevator_id: string; secret_hash: string }>(
+      `SELECT id, elevator_id, secret_hash FROM devices WHERE serial = :serial AND revoked_at IS NULL`,
+      { serial },
     );
-    const row = rows[0];
     if (!row) {
       if (this.unknownUntil.size > 100_000) this.unknownUntil.clear();
       this.unknownUntil.set(serial, Date.now() + NEGATIVE_TTL_MS);

@@ -443,11 +443,7 @@ export class IngestService implements OnModuleDestroy {
       if (s.ts < min) min = s.ts;
       if (s.ts > max) max = s.ts;
     }
-    await this.ds.query(
-      `SELECT ensure_telemetry_partitions(
-         (to_timestamp($1 / 1000.0) AT TIME ZONE $3)::date, (to_timestamp($2 / 1000.0) AT TIME ZONE $3)::date)`,
-      [min, max, this.config.businessTimeZone],
-    );
+    await this.repo.ensurePartitionsFor(this.ds.manager, min, max, this.config.businessTimeZone);
   }
 
   private afterCommit(

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type QueryRunner } from 'typeorm';
+import { type EntityManager, type QueryRunner } from 'typeorm';
 import { type EventRow, type MeterRow, type StatusRow } from './decode';
 
 /** A device event that was stored for the first time by this batch. */
@@ -70,6 +70,20 @@ const STATUS_FIELDS = [
 /** The hot-path SQL. Multi-row INSERT … SELECT unnest(…) per table; duplicates skipped by primary key. */
 @Injectable()
 export class TelemetryWriteRepository {
+  /** Creates the daily partitions (business days) that samples between two device times fall into. */
+  async ensurePartitionsFor(
+    db: EntityManager,
+    minTs: number,
+    maxTs: number,
+    timeZone: string,
+  ): Promise<void> {
+    await db.query(
+      `SELECT ensure_telemetry_partitions(
+         (to_timestamp($1 / 1000.0) AT TIME ZONE $3)::date, (to_timestamp($2 / 1000.0) AT TIME ZONE $3)::date)`,
+      [minTs, maxTs, timeZone],
+    );
+  }
+
   async insertStatus(q: QueryRunner, rows: StatusRow[]): Promise<number> {
     if (rows.length === 0) return 0;
     const n = rows.length;

@@ -22,6 +22,29 @@ export interface DirtyBucket {
  */
 @Injectable()
 export class RollupRepository {
+  /** Takes a transaction-scoped advisory lock if free; false when another holds it. */
+  async tryLock(em: EntityManager, key: number): Promise<boolean> {
+    const rows: Array<{ ok: boolean }> = await em.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [key]);
+    return rows[0]?.ok === true;
+  }
+
+  /** Creates the missing daily telemetry partitions for [first, last]; returns how many. */
+  async ensurePartitions(em: EntityManager, first: string, last: string): Promise<number> {
+    const rows: Array<{ n: number }> = await em.query(
+      'SELECT ensure_telemetry_partitions($1::date, $2::date) AS n',
+      [first, last],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Drops the telemetry partitions of days before `keepFrom`; returns how many. */
+  async dropPartitionsBefore(em: EntityManager, keepFrom: string): Promise<number> {
+    const rows: Array<{ n: number }> = await em.query('SELECT drop_telemetry_partitions($1::date) AS n', [
+      keepFrom,
+    ]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
   /** Takes up to `limit` dirty buckets (other workers skip the locked ones). */
   async claimDirty(em: EntityManager, limit: number): Promise<DirtyBucket[]> {
     const rows: Array<{ elevator_id: string; bucket: Date }> = await em.query(

@@ -34,21 +34,13 @@ export class TelemetryJobsService {
    */
   async maintainPartitions(): Promise<{ created: number; dropped: number }> {
     return this.ds.transaction(async (em) => {
-      const [lock] = await em.query<Array<{ ok: boolean }>>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
-        LOCK_PARTITIONS,
-      ]);
-      if (!lock?.ok) return { created: 0, dropped: 0 };
+      if (!(await this.rollups.tryLock(em, LOCK_PARTITIONS))) return { created: 0, dropped: 0 };
       const today = this.clock.today();
       const first = addDays(today, -this.config.telemetry.maxAgeDays - 1);
-      const [c] = await em.query<Array<{ n: number }>>(
-        'SELECT ensure_telemetry_partitions($1::date, $2::date) AS n',
-        [first, addDays(today, 3)],
-      );
+      const created = await this.rollups.ensurePartitions(em, first, addDays(today, 3));
       const keepFrom = addDays(today, -this.config.telemetry.retentionDays);
-      const [d] = await em.query<Array<{ n: number }>>('SELECT drop_telemetry_partitions($1::date) AS n', [
-        keepFrom < first ? keepFrom : first,
-      ]);
-      const result = { created: c?.n ?? 0, dropped: d?.n ?? 0 };
+      const dropped = await this.rollups.dropPartitionsBefore(em, keepFrom < first ? keepFrom : first);
+      const result = { created, dropped };
       if (result.created || result.dropped) {
         this.logger.log(`telemetry partitions: ${result.created} created, ${result.dropped} dropped`);
       }
@@ -61,10 +53,7 @@ export class TelemetryJobsService {
     let total = 0;
     for (;;) {
       const n = await this.ds.transaction(async (em) => {
-        const [lock] = await em.query<Array<{ ok: boolean }>>('SELECT pg_try_advisory_xact_lock($1) AS ok', [
-          LOCK_ROLLUPS,
-        ]);
-        if (!lock?.ok) return 0;
+        if (!(await this.rollups.tryLock(em, LOCK_ROLLUPS))) return 0;
         const buckets = await this.rollups.claimDirty(em, 1000);
         await this.rollups.recomputeHourly(em, buckets, FAULT_CODES);
         await this.rollups.recomputeDaily(em, buckets, this.config.businessTimeZone);
