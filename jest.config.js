@@ -25,8 +25,10 @@ module.exports = {
     },
     {
       ...common,
+      // end-to-end (HTTP, broker, simulator, browser) and medium tests (services called directly on
+      // the real test database) share one database per run
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/medium/**/*.medium-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

@@ -8,3 +8,4 @@ export * from './webhooks';
 export * from './webhook.dto';
 export * from './fleet/fleet-status';
 export * from './fleet/fleet.dto';
+export * from './alarm-engine.service';

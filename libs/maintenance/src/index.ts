@@ -9,3 +9,4 @@ export * from './inspections/inspection-schedule';
 export * from './inspections/inspections.service';
 export * from './contracts/contracts.service';
 export * from './evidence/maintenance-evidence.service';
+export * from './notifications/notifications.service';
