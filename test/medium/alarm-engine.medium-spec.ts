@@ -66,15 +66,18 @@ describe('alarm engine on the real database (medium)', () => {
     }
   };
   const entrapments = async (elevatorId: string) =>
-    (await t.db.query(
+    await t.db.query<
+      Array<{ id: string; status: string; first_seen_ts: Date; condition_cleared_ts: Date | null }>
+    >(
       `SELECT id, status, first_seen_ts, condition_cleared_ts FROM alarms WHERE elevator_id = $1 AND type = 'entrapment'
         ORDER BY first_seen_ts`,
       [elevatorId],
-    )) as Array<{ id: string; status: string; first_seen_ts: Date; condition_cleared_ts: Date | null }>;
+    );
   const held = async (elevatorId: string) =>
-    (await t.db.query(`SELECT since_ts FROM rule_state WHERE elevator_id = $1 AND rule = 'entrapment'`, [
-      elevatorId,
-    ])) as Array<{ since_ts: Date }>;
+    await t.db.query<Array<{ since_ts: Date }>>(
+      `SELECT since_ts FROM rule_state WHERE elevator_id = $1 AND rule = 'entrapment'`,
+      [elevatorId],
+    );
 
   it('should write nothing for a stop with a passenger that begins and ends inside one batch', async () => {
     const e = fleet.elevators.e2;
@@ -104,11 +107,11 @@ describe('alarm engine on the real database (medium)', () => {
     expect(alarm?.first_seen_ts.getTime()).toBe(t0 + 500);
     expect(alarm?.condition_cleared_ts?.getTime()).toBe(t0 + 6000);
     const kinds = (
-      (await t.db.query(`SELECT kind FROM alarm_timeline WHERE alarm_id = $1 ORDER BY id`, [
-        alarm?.id,
-      ])) as Array<{
-        kind: string;
-      }>
+      await t.db.query<
+        Array<{
+          kind: string;
+        }>
+      >(`SELECT kind FROM alarm_timeline WHERE alarm_id = $1 ORDER BY id`, [alarm?.id])
     ).map((k) => k.kind);
     expect(kinds).toEqual(expect.arrayContaining(['opened', 'reported_after_release']));
   });

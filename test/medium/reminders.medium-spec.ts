@@ -23,11 +23,11 @@ describe('daily reminders on the real database (medium)', () => {
   });
 
   const ofElevator = async (elevatorId: string) =>
-    (await t.db.query(
+    await t.db.query<Array<{ kind: string; org: string | null; unit: string | null; key: string }>>(
       `SELECT kind, recipient_organisation_id AS org, recipient_unit_id AS unit, dedupe_key AS key
          FROM notifications WHERE elevator_id = $1 ORDER BY dedupe_key, org, unit`,
       [elevatorId],
-    )) as Array<{ kind: string; org: string | null; unit: string | null; key: string }>;
+    );
 
   it('should remind the firm and the owners of overdue levels once per due date, however often it runs', async () => {
     const today = businessDate(new Date(), t.config.businessTimeZone);
