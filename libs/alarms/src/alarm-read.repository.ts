@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { Sql } from '@liftwatch/database';
+import { SqlRepository } from '@liftwatch/database';
 import { type IdFilter } from '@liftwatch/registry';
 import { type AlarmRow } from './alarm.repository';
 
@@ -39,13 +38,7 @@ export interface RescueRow {
 
 /** The alarm lists, counts and reports people read (the ingest path writes through AlarmRepository). */
 @Injectable()
-export class AlarmReadRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class AlarmReadRepository extends SqlRepository {
   /** Open first, critical first, newest first; with where each happened. */
   async page(
     visible: IdFilter | null,

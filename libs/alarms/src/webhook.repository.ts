@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 
 export interface WebhookRow {
   id: string;
@@ -34,13 +33,7 @@ export interface DeliveryRow {
 
 /** Every query of webhooks and their delivery outbox. */
 @Injectable()
-export class WebhookRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class WebhookRepository extends SqlRepository {
   async organisationExists(id: string): Promise<boolean> {
     return (await this.sql.one(`SELECT 1 FROM organisations WHERE id = :id`, { id })) !== undefined;
   }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter, scopeSql } from '@liftwatch/registry';
 import { type OperatingModel, type Phase } from './costs.dto';
 import { type SplitScheme } from './rules/split-scheme';
@@ -61,13 +60,7 @@ export type BallotAnswer = 'agree' | 'disagree' | 'abstain';
 
 /** Every query of the retrofit project: the project, its flats, ballots, agreements, funding, costs. */
 @Injectable()
-export class ProjectRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class ProjectRepository extends SqlRepository {
   /** Ids of the projects a visibility filter lets through, newest first. */
   async visibleIds(units: IdFilter | null | 'none', limit: number): Promise<string[]> {
     const scope = scopeSql('rp.unit_id', units);

@@ -30,6 +30,67 @@ export class Sql {
   transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     return this.ds.transaction(work);
   }
+
+  /**
+   * A page and the total: `SELECT <columns> <from> ORDER BY <orderBy> LIMIT/OFFSET` and
+   * `SELECT count(*) <from>`, where `from` is the FROM and WHERE clauses both share.
+   */
+  async page<T>(
+    q: { columns: string; from: string; orderBy: string; params?: Record<string, unknown> },
+    limit: number,
+    offset: number,
+  ): Promise<[T[], number]> {
+    const params = q.params ?? {};
+    const count = await this.one<{ n: string }>(`SELECT count(*) AS n ${q.from}`, params);
+    const rows = await this.query<T>(
+      `SELECT ${q.columns} ${q.from} ORDER BY ${q.orderBy} LIMIT :limit OFFSET :offset`,
+      { ...params, limit, offset },
+    );
+    return [rows, Number(count?.n ?? 0)];
+  }
+
+  /** INSERT of the given fields (see fieldsToColumns) into `table`; returns the new row's id. */
+  async insertRow<F extends string>(
+    table: string,
+    columns: Readonly<Record<F, string>>,
+    fields: Partial<Record<F, unknown>>,
+    db: Db = this.ds,
+  ): Promise<string> {
+    const f = fieldsToColumns(columns, fields);
+    const row = await this.one<{ id: string }>(
+      `INSERT INTO ${table} (${f.columns}) VALUES (${f.values}) RETURNING id`,
+      f.params,
+      db,
+    );
+    if (!row) throw new Error(`${table}: insert returned nothing`);
+    return row.id;
+  }
+
+  /** UPDATE of the given fields of one row (`updated_at` set to now); untouched when none are given. */
+  async updateRow<F extends string>(
+    table: string,
+    key: { column: string; value: string },
+    columns: Readonly<Record<F, string>>,
+    fields: Partial<Record<F, unknown>>,
+    db: Db = this.ds,
+  ): Promise<void> {
+    const f = fieldsToColumns(columns, fields);
+    await this.query(
+      `UPDATE ${table} SET ${f.set ? `${f.set}, ` : ''}updated_at = now() WHERE ${key.column} = :rowKey`,
+      { ...f.params, rowKey: key.value },
+      db,
+    );
+  }
+}
+
+/** Base of a domain repository: its `Sql`, and transactions its callers can open. */
+@Injectable()
+export abstract class SqlRepository {
+  constructor(protected readonly sql: Sql) {}
+
+  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.sql.transaction(work);
+  }
 }
 
 /**

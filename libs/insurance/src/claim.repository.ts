@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter } from '@liftwatch/registry';
 import { type ClaimStatus } from './claim-workflow';
 import { type ClaimView, type DocumentView } from './claim.dto';
@@ -107,13 +106,7 @@ const SELECT_CLAIM = `
 
 /** Every query of claims: the queue, one claim, its history, evidence, documents and totals. */
 @Injectable()
-export class ClaimRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class ClaimRepository extends SqlRepository {
   private scopeSql(scope: ClaimScope): { sql: string; params: Record<string, unknown> } {
     if ('all' in scope) return { sql: '', params: {} };
     if ('none' in scope) return { sql: ' AND false', params: {} };

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter } from '@liftwatch/registry';
 import { type EntrapmentTier } from './payout';
 import { type PolicyView } from './policy.dto';
@@ -59,13 +58,7 @@ export interface NewPolicy {
 
 /** Every query of insurance policies. */
 @Injectable()
-export class PolicyRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class PolicyRepository extends SqlRepository {
   private scopeSql(scope: PolicyScope): { sql: string; params: Record<string, unknown> } {
     if ('insurerId' in scope)
       return { sql: ' AND p.insurer_id = :scopeOrg', params: { scopeOrg: scope.insurerId } };

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { containsPattern, type Db, fieldsToColumns, Sql } from '@liftwatch/database';
+import { containsPattern, type Db, SqlRepository } from '@liftwatch/database';
 import { type UserEntity } from './user.entity';
 
 export interface UserFilter {
@@ -40,13 +39,7 @@ export type UserFields = { -readonly [K in keyof typeof COLUMNS]?: UserEntity[K]
 
 /** Every query of user accounts. The password hash is read only where a login checks it. */
 @Injectable()
-export class UsersRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class UsersRepository extends SqlRepository {
   async findById(id: string, db?: Db): Promise<UserEntity | null> {
     return (
       (await this.sql.one<UserEntity>(`SELECT ${USER} FROM users u WHERE u.id = :id`, { id }, db)) ?? null
@@ -66,12 +59,11 @@ export class UsersRepository {
     const where = `WHERE (CAST(:role AS text) IS NULL OR u.role = :role)
         AND (CAST(:q AS text) IS NULL OR u.username ILIKE :q OR u.display_name ILIKE :q)`;
     const params = { role: f.role ?? null, q: containsPattern(f.q) };
-    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM users u ${where}`, params);
-    const rows = await this.sql.query<UserEntity>(
-      `SELECT ${USER} FROM users u ${where} ORDER BY u.username LIMIT :limit OFFSET :offset`,
-      { ...params, limit: f.limit, offset: f.offset },
+    return this.sql.page<UserEntity>(
+      { columns: USER, from: `FROM users u ${where}`, orderBy: 'u.username', params },
+      f.limit,
+      f.offset,
     );
-    return [rows, Number(count?.n ?? 0)];
   }
 
   /** What each user is bound to, by name: firm, insurer, owner, region or unit. */
@@ -128,23 +120,12 @@ export class UsersRepository {
   }
 
   async insert(tx: Db, user: UserFields): Promise<UserEntity> {
-    const f = fieldsToColumns(COLUMNS, user);
-    const row = await this.sql.one<{ id: string }>(
-      `INSERT INTO users (${f.columns}) VALUES (${f.values}) RETURNING id`,
-      f.params,
-      tx,
-    );
-    if (!row) throw new Error('user not inserted');
-    return (await this.findById(row.id, tx)) as UserEntity;
+    const id = await this.sql.insertRow('users', COLUMNS, user, tx);
+    return (await this.findById(id, tx)) as UserEntity;
   }
 
   async update(tx: Db, id: string, patch: UserFields): Promise<UserEntity> {
-    const f = fieldsToColumns(COLUMNS, patch);
-    await this.sql.query(
-      `UPDATE users SET ${f.set ? `${f.set}, ` : ''}updated_at = now() WHERE id = :id`,
-      { ...f.params, id },
-      tx,
-    );
+    await this.sql.updateRow('users', { column: 'id', value: id }, COLUMNS, patch, tx);
     return (await this.findById(id, tx)) as UserEntity;
   }
 

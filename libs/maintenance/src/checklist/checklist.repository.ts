@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 import {
   type ChecklistItem,
   type ChecklistItemDto,
@@ -13,13 +12,7 @@ const COLUMNS = `id, code, level, title_zh AS "titleZh", title_en AS "titleEn", 
 
 /** Every query of the TSG T5002 checklist items. */
 @Injectable()
-export class ChecklistRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class ChecklistRepository extends SqlRepository {
   /** Active traction-elevator items of the given levels, in checklist order. */
   active(levels: readonly Level[]): Promise<ChecklistItem[]> {
     return this.sql.query<ChecklistItem>(

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { containsPattern, type Db, Sql } from '@liftwatch/database';
+import { containsPattern, type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter, scopeSql } from '@liftwatch/registry';
 import { type ConditionResult } from './on-demand-conditions';
 
@@ -77,13 +76,7 @@ const SELECT_CONTRACT = `
 
 /** Every query of maintenance contracts, their elevators and their daily on-demand checks. */
 @Injectable()
-export class ContractRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class ContractRepository extends SqlRepository {
   private scopeSql(scope: ContractScope): { sql: string; params: Record<string, unknown> } {
     if ('none' in scope) return { sql: ' AND false', params: {} };
     if ('firmId' in scope) return { sql: ' AND c.firm_id = :scopeOrg', params: { scopeOrg: scope.firmId } };

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 import { type InspectionView } from './inspection.dto';
 import { type CreateInspectionDto } from './inspections.service';
 
@@ -18,13 +17,7 @@ const iso = (r: InspectionView & { recordedAt: Date }): InspectionView => ({
 
 /** Every query of periodic-inspection and self-test reports. */
 @Injectable()
-export class InspectionRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class InspectionRepository extends SqlRepository {
   async ofElevator(elevatorId: string): Promise<InspectionView[]> {
     const rows = await this.sql.query<InspectionView & { recordedAt: Date }>(
       `${SELECT} WHERE elevator_id = :elevatorId ORDER BY inspected_on DESC, recorded_at DESC`,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter, scopeSql } from '@liftwatch/registry';
 import { type Level } from '../plan/levels';
 import { type ItemDto, type PartDto, type RecordView, type TechnicianDto } from './record.dto';
@@ -52,13 +51,14 @@ const SELECT_RECORD = `
       ) live ON true
   ) r`;
 
-export interface NewRecord {
+/** What a record's hash covers: everything stored but the hash itself and the previous hash. */
+export interface RecordContent {
   elevatorId: string;
   seq: number;
   kind: string;
   level: string | null;
   correctsId: string | null;
-  contractId: string;
+  contractId: string | null;
   firmId: string;
   arrivedAt: Date;
   departedAt: Date;
@@ -70,6 +70,9 @@ export interface NewRecord {
   remarks: string | null;
   recordedAt: Date;
   recordedBy: string;
+}
+
+export interface NewRecord extends RecordContent {
   prevHash: string | null;
   hash: string;
 }
@@ -78,13 +81,7 @@ export type ChainRow = RecordRow & { cs_hash: string | null; cs_signed_by: strin
 
 /** Every query of maintenance records, their countersignatures and the checklist they report on. */
 @Injectable()
-export class RecordRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class RecordRepository extends SqlRepository {
   async page(
     visibleElevators: IdFilter | null,
     f: {

@@ -13,7 +13,7 @@ import {
 import { Clock } from '@liftwatch/calendar';
 import { VisibilityRepository } from '@liftwatch/registry';
 import { type ActiveContractRow, MaintenanceRepository } from '../maintenance.repository';
-import { type NewRecord, RecordRepository, type RecordRow } from './record.repository';
+import { type NewRecord, type RecordContent, RecordRepository, type RecordRow } from './record.repository';
 import { levelRank } from '../plan/levels';
 import {
   type CountersignDto,
@@ -26,25 +26,7 @@ import { chainHash, verifyChain } from './record-chain';
 import { type ChainReport } from './record.dto';
 
 /** The content a record's hash covers: everything stored except the hash itself. */
-function hashedContent(r: {
-  elevatorId: string;
-  seq: number;
-  kind: string;
-  level: string | null;
-  correctsId: string | null;
-  contractId: string | null;
-  firmId: string;
-  arrivedAt: Date;
-  departedAt: Date;
-  elevatorSnapshot: Record<string, unknown>;
-  technicians: unknown;
-  items: unknown;
-  adjustments: string | null;
-  parts: unknown;
-  remarks: string | null;
-  recordedAt: Date;
-  recordedBy: string;
-}): Record<string, unknown> {
+function hashedContent(r: RecordContent): Record<string, unknown> {
   return {
     ...r,
     arrivedAt: r.arrivedAt.toISOString(),

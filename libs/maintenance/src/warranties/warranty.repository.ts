@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter, scopeSql } from '@liftwatch/registry';
 import { type WarrantyView } from './warranty.dto';
 import { type WarrantyKind } from './warranties.service';
@@ -22,13 +21,7 @@ export interface WarrantyFaultCount {
 
 /** Every query of elevator warranties and the faults counted against them. */
 @Injectable()
-export class WarrantyRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class WarrantyRepository extends SqlRepository {
   ofElevator(elevatorId: string, today: string): Promise<WarrantyView[]> {
     return this.sql.query<WarrantyView>(
       `${SELECT} WHERE w.elevator_id = :elevatorId ORDER BY w.kind, w.starts_on`,

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter, scopeSql } from '../visibility/visibility.repository';
 import { type BuildingEntity, type UnitEntity } from './building.entity';
 
@@ -16,13 +15,7 @@ type UnitFields = Pick<UnitEntity, 'buildingId' | 'name' | 'floorCount'>;
 
 /** Every query of buildings (楼栋) and their units (单元). */
 @Injectable()
-export class BuildingRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class BuildingRepository extends SqlRepository {
   async pageBuildings(
     visible: IdFilter | null,
     f: { regionPrefix?: string; limit: number; offset: number },
@@ -30,12 +23,11 @@ export class BuildingRepository {
     const s = scopeSql('b.id', visible);
     const where = `WHERE (CAST(:prefix AS text) IS NULL OR b.region_code LIKE :prefix || '%')${s.sql}`;
     const params = { ...s.params, prefix: f.regionPrefix ?? null };
-    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM buildings b ${where}`, params);
-    const rows = await this.sql.query<BuildingEntity>(
-      `SELECT ${BUILDING} FROM buildings b ${where} ORDER BY b.community, b.name, b.id LIMIT :limit OFFSET :offset`,
-      { ...params, limit: f.limit, offset: f.offset },
+    return this.sql.page<BuildingEntity>(
+      { columns: BUILDING, from: `FROM buildings b ${where}`, orderBy: 'b.community, b.name, b.id', params },
+      f.limit,
+      f.offset,
     );
-    return [rows, Number(count?.n ?? 0)];
   }
 
   findBuilding(id: string, visible: IdFilter | null = null, db?: Db): Promise<BuildingEntity | undefined> {
@@ -102,12 +94,11 @@ export class BuildingRepository {
     const s = scopeSql('u.id', visible);
     const where = `WHERE (CAST(:buildingId AS uuid) IS NULL OR u.building_id = CAST(:buildingId AS uuid))${s.sql}`;
     const params = { ...s.params, buildingId: f.buildingId ?? null };
-    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM units u ${where}`, params);
-    const rows = await this.sql.query<UnitEntity>(
-      `SELECT ${UNIT} FROM units u ${where} ORDER BY u.name, u.id LIMIT :limit OFFSET :offset`,
-      { ...params, limit: f.limit, offset: f.offset },
+    return this.sql.page<UnitEntity>(
+      { columns: UNIT, from: `FROM units u ${where}`, orderBy: 'u.name, u.id', params },
+      f.limit,
+      f.offset,
     );
-    return [rows, Number(count?.n ?? 0)];
   }
 
   findUnit(id: string, visible: IdFilter | null = null, db?: Db): Promise<UnitEntity | undefined> {

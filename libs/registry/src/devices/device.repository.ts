@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter, scopeSql } from '../visibility/visibility.repository';
 import { type DeviceEntity } from './device.entity';
 
@@ -12,13 +11,7 @@ const DEVICE = `d.id, d.serial, d.elevator_id AS "elevatorId", d.firmware, d.cre
 
 /** Every query of devices (retrofit controllers). */
 @Injectable()
-export class DeviceRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class DeviceRepository extends SqlRepository {
   async page(
     visibleElevators: IdFilter | null,
     f: { elevatorId?: string; limit: number; offset: number },
@@ -26,12 +19,11 @@ export class DeviceRepository {
     const s = scopeSql('d.elevator_id', visibleElevators);
     const where = `WHERE (CAST(:elevatorId AS uuid) IS NULL OR d.elevator_id = CAST(:elevatorId AS uuid))${s.sql}`;
     const params = { ...s.params, elevatorId: f.elevatorId ?? null };
-    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM devices d ${where}`, params);
-    const rows = await this.sql.query<DeviceRow>(
-      `SELECT ${DEVICE} FROM devices d ${where} ORDER BY d.serial LIMIT :limit OFFSET :offset`,
-      { ...params, limit: f.limit, offset: f.offset },
+    return this.sql.page<DeviceRow>(
+      { columns: DEVICE, from: `FROM devices d ${where}`, orderBy: 'd.serial', params },
+      f.limit,
+      f.offset,
     );
-    return [rows, Number(count?.n ?? 0)];
   }
 
   find(id: string, visibleElevators: IdFilter | null = null, db?: Db): Promise<DeviceRow | undefined> {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, fieldsToColumns, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter, scopeSql } from '../visibility/visibility.repository';
 import { type ElevatorAssignmentEntity, type ElevatorEntity } from './elevator.entity';
 
@@ -35,13 +34,7 @@ export type ElevatorFields = { -readonly [K in keyof typeof COLUMNS]?: ElevatorE
 
 /** Every query of elevators and their (historical) assignments. */
 @Injectable()
-export class ElevatorRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class ElevatorRepository extends SqlRepository {
   async page(
     visible: IdFilter | null,
     f: {
@@ -67,12 +60,11 @@ export class ElevatorRepository {
       manufacturerId: f.manufacturerId ?? null,
       regionPrefix: f.regionPrefix ?? null,
     };
-    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM elevators e ${where}`, params);
-    const rows = await this.sql.query<ElevatorEntity>(
-      `SELECT ${ELEVATOR} FROM elevators e ${where} ORDER BY e.registration_code LIMIT :limit OFFSET :offset`,
-      { ...params, limit: f.limit, offset: f.offset },
+    return this.sql.page<ElevatorEntity>(
+      { columns: ELEVATOR, from: `FROM elevators e ${where}`, orderBy: 'e.registration_code', params },
+      f.limit,
+      f.offset,
     );
-    return [rows, Number(count?.n ?? 0)];
   }
 
   find(id: string, visible: IdFilter | null = null, db?: Db): Promise<ElevatorEntity | undefined> {
@@ -118,23 +110,11 @@ export class ElevatorRepository {
   }
 
   async insert(tx: Db, fields: ElevatorFields): Promise<string> {
-    const f = fieldsToColumns(COLUMNS, fields);
-    const row = await this.sql.one<{ id: string }>(
-      `INSERT INTO elevators (${f.columns}) VALUES (${f.values}) RETURNING id`,
-      f.params,
-      tx,
-    );
-    if (!row) throw new Error('elevator not inserted');
-    return row.id;
+    return this.sql.insertRow('elevators', COLUMNS, fields, tx);
   }
 
   async update(tx: Db, id: string, fields: ElevatorFields): Promise<void> {
-    const f = fieldsToColumns(COLUMNS, fields);
-    await this.sql.query(
-      `UPDATE elevators SET ${f.set ? `${f.set}, ` : ''}updated_at = now() WHERE id = :id`,
-      { ...f.params, id },
-      tx,
-    );
+    await this.sql.updateRow('elevators', { column: 'id', value: id }, COLUMNS, fields, tx);
   }
 
   assignments(elevatorId: string): Promise<ElevatorAssignmentEntity[]> {

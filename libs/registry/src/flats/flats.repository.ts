@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, fieldsToColumns, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter, scopeSql } from '../visibility/visibility.repository';
 import { type OwnershipView } from './dto/flat.dto';
 import { type FlatEntity } from './flat.entity';
@@ -13,13 +12,7 @@ export type FlatFields = { -readonly [K in keyof typeof COLUMNS]?: FlatEntity[K]
 
 /** Every query of flats (房屋) and their ownership periods. */
 @Injectable()
-export class FlatsRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class FlatsRepository extends SqlRepository {
   async page(
     visibleUnits: IdFilter | null | 'none',
     f: { unitId?: string; limit: number; offset: number },
@@ -27,12 +20,11 @@ export class FlatsRepository {
     const s = scopeSql('f.unit_id', visibleUnits);
     const where = `WHERE (CAST(:unitId AS uuid) IS NULL OR f.unit_id = CAST(:unitId AS uuid))${s.sql}`;
     const params = { ...s.params, unitId: f.unitId ?? null };
-    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM flats f ${where}`, params);
-    const rows = await this.sql.query<FlatEntity>(
-      `SELECT ${FLAT} FROM flats f ${where} ORDER BY f.floor, f.number LIMIT :limit OFFSET :offset`,
-      { ...params, limit: f.limit, offset: f.offset },
+    return this.sql.page<FlatEntity>(
+      { columns: FLAT, from: `FROM flats f ${where}`, orderBy: 'f.floor, f.number', params },
+      f.limit,
+      f.offset,
     );
-    return [rows, Number(count?.n ?? 0)];
   }
 
   find(id: string, visibleUnits: IdFilter | null | 'none' = null, db?: Db): Promise<FlatEntity | undefined> {
@@ -52,23 +44,11 @@ export class FlatsRepository {
   }
 
   async insert(tx: Db, fields: FlatFields): Promise<string> {
-    const f = fieldsToColumns(COLUMNS, fields);
-    const row = await this.sql.one<{ id: string }>(
-      `INSERT INTO flats (${f.columns}) VALUES (${f.values}) RETURNING id`,
-      f.params,
-      tx,
-    );
-    if (!row) throw new Error('flat not inserted');
-    return row.id;
+    return this.sql.insertRow('flats', COLUMNS, fields, tx);
   }
 
   async update(tx: Db, id: string, fields: FlatFields): Promise<void> {
-    const f = fieldsToColumns(COLUMNS, fields);
-    await this.sql.query(
-      `UPDATE flats SET ${f.set ? `${f.set}, ` : ''}updated_at = now() WHERE id = :id`,
-      { ...f.params, id },
-      tx,
-    );
+    await this.sql.updateRow('flats', { column: 'id', value: id }, COLUMNS, fields, tx);
   }
 
   async delete(tx: Db, id: string): Promise<void> {

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, fieldsToColumns, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 import { type OrganisationEntity, type OrganisationKind } from './organisation.entity';
 
 const ORGANISATION = `o.id, o.kind, o.name, o.uscc, o.licence_number AS "licenceNumber",
@@ -22,13 +21,7 @@ export type OrganisationFields = { -readonly [K in keyof typeof COLUMNS]?: Organ
 
 /** Every query of organisations (firms, insurers, makers, installers). */
 @Injectable()
-export class OrganisationRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class OrganisationRepository extends SqlRepository {
   async page(
     kind: OrganisationKind | undefined,
     limit: number,
@@ -58,22 +51,10 @@ export class OrganisationRepository {
   }
 
   async insert(tx: Db, fields: OrganisationFields): Promise<string> {
-    const f = fieldsToColumns(COLUMNS, fields);
-    const row = await this.sql.one<{ id: string }>(
-      `INSERT INTO organisations (${f.columns}) VALUES (${f.values}) RETURNING id`,
-      f.params,
-      tx,
-    );
-    if (!row) throw new Error('organisation not inserted');
-    return row.id;
+    return this.sql.insertRow('organisations', COLUMNS, fields, tx);
   }
 
   async update(tx: Db, id: string, fields: OrganisationFields): Promise<void> {
-    const f = fieldsToColumns(COLUMNS, fields);
-    await this.sql.query(
-      `UPDATE organisations SET ${f.set ? `${f.set}, ` : ''}updated_at = now() WHERE id = :id`,
-      { ...f.params, id },
-      tx,
-    );
+    await this.sql.updateRow('organisations', { column: 'id', value: id }, COLUMNS, fields, tx);
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, fieldsToColumns, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter, scopeSql } from '../visibility/visibility.repository';
 import { type OwnerEntity } from './owner.entity';
 
@@ -9,13 +8,7 @@ const COLUMNS = { name: 'name', phone: 'phone' } as const;
 
 /** Every query of flat owners (业主). */
 @Injectable()
-export class OwnerRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class OwnerRepository extends SqlRepository {
   /** Owners the filter lets through; with `unitId`, those currently holding a flat of the unit. */
   async page(
     visible: IdFilter | null | 'none',
@@ -26,12 +19,11 @@ export class OwnerRepository {
         SELECT fo.owner_id FROM flat_ownerships fo JOIN flats f ON f.id = fo.flat_id
          WHERE f.unit_id = CAST(:unitId AS uuid) AND fo.valid_to IS NULL))${s.sql}`;
     const params = { ...s.params, unitId: f.unitId ?? null };
-    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM owners o ${where}`, params);
-    const rows = await this.sql.query<OwnerEntity>(
-      `SELECT ${OWNER} FROM owners o ${where} ORDER BY o.name, o.id LIMIT :limit OFFSET :offset`,
-      { ...params, limit: f.limit, offset: f.offset },
+    return this.sql.page<OwnerEntity>(
+      { columns: OWNER, from: `FROM owners o ${where}`, orderBy: 'o.name, o.id', params },
+      f.limit,
+      f.offset,
     );
-    return [rows, Number(count?.n ?? 0)];
   }
 
   find(id: string, visible: IdFilter | null | 'none' = null, db?: Db): Promise<OwnerEntity | undefined> {
@@ -68,11 +60,6 @@ export class OwnerRepository {
   }
 
   async update(tx: Db, id: string, fields: { name?: string; phone?: string | null }): Promise<void> {
-    const f = fieldsToColumns(COLUMNS, fields);
-    await this.sql.query(
-      `UPDATE owners SET ${f.set ? `${f.set}, ` : ''}updated_at = now() WHERE id = :id`,
-      { ...f.params, id },
-      tx,
-    );
+    await this.sql.updateRow('owners', { column: 'id', value: id }, COLUMNS, fields, tx);
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
-import { type Db, fieldsToColumns, Sql } from '@liftwatch/database';
+import { type Db, SqlRepository } from '@liftwatch/database';
 import { type RegionEntity } from './region.entity';
 
 const REGION = `r.code, r.name, r.name_en AS "nameEn", r.level, r.parent_code AS "parentCode",
@@ -13,13 +12,7 @@ const COLUMNS = {
 
 /** Every query of administrative regions (GB/T 2260). */
 @Injectable()
-export class RegionRepository {
-  constructor(private readonly sql: Sql) {}
-
-  transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
-    return this.sql.transaction(work);
-  }
-
+export class RegionRepository extends SqlRepository {
   list(f: { parentCode?: string; level?: string }): Promise<RegionEntity[]> {
     return this.sql.query<RegionEntity>(
       `SELECT ${REGION} FROM regions r
@@ -48,11 +41,6 @@ export class RegionRepository {
     code: string,
     fields: { name?: string; nameEn?: string | null; rescueArrivalLimitMin?: number },
   ): Promise<void> {
-    const f = fieldsToColumns(COLUMNS, fields);
-    await this.sql.query(
-      `UPDATE regions SET ${f.set ? `${f.set}, ` : ''}updated_at = now() WHERE code = :code`,
-      { ...f.params, code },
-      tx,
-    );
+    await this.sql.updateRow('regions', { column: 'code', value: code }, COLUMNS, fields, tx);
   }
 }
