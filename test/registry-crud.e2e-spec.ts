@@ -58,6 +58,65 @@ describe('registry CRUD', () => {
       await t.http().get(`/api/v1/buildings/${buildingId}`).auth(token, auth).expect(404);
     });
 
+    it('should find buildings, elevators, devices and organisations by part of a name or code', async () => {
+      const tag = uniq().toUpperCase();
+      const b = await t
+        .http()
+        .post('/api/v1/buildings')
+        .auth(token, auth)
+        .send({ regionCode: '440106', community: `搜索小区${tag}`, name: '9栋', address: '天河路9号' })
+        .expect(201);
+      const search = async (path: string, q: string) =>
+        (
+          await t
+            .http()
+            .get(`/api/v1/${path}?limit=500&q=${encodeURIComponent(q)}`)
+            .auth(token, auth)
+            .expect(200)
+        ).body as { items: Array<{ id: string }>; total: number };
+      const found = await search('buildings', tag.toLowerCase());
+      expect(found.items.map((x) => x.id)).toEqual([b.body.id]);
+      expect(found.total).toBe(1);
+      expect((await search('buildings', '%')).total).toBe(0); // a wildcard is a character to find
+
+      const org = await t
+        .http()
+        .post('/api/v1/organisations')
+        .auth(token, auth)
+        .send({ kind: 'manufacturer', name: `搜索电梯制造${tag}有限公司` })
+        .expect(201);
+      expect((await search('organisations', `制造${tag}`)).items.map((x) => x.id)).toEqual([org.body.id]);
+
+      const u = await t
+        .http()
+        .post('/api/v1/units')
+        .auth(token, auth)
+        .send({ buildingId: b.body.id, name: '1单元', floorCount: 7 })
+        .expect(201);
+      const code = newRegistrationCode();
+      const e = await t
+        .http()
+        .post('/api/v1/elevators')
+        .auth(token, auth)
+        .send({ unitId: u.body.id, registrationCode: code, servedFloors: [1, 2, 3] })
+        .expect(201);
+      expect((await search('elevators', code.slice(-10))).items.map((x) => x.id)).toEqual([e.body.id]);
+      const d = await t
+        .http()
+        .post('/api/v1/devices')
+        .auth(token, auth)
+        .send({ serial: `SRCH-${tag}`, elevatorId: e.body.id })
+        .expect(201);
+      const deviceId = (d.body as { device: { id: string } }).device.id;
+      expect((await search('devices', `srch-${tag}`)).items.map((x) => x.id)).toEqual([deviceId]);
+      expect((await search('devices', code)).items.map((x) => x.id)).toEqual([deviceId]);
+      await t
+        .http()
+        .get(`/api/v1/elevators?q=${'x'.repeat(101)}`)
+        .auth(token, auth)
+        .expect(400);
+    });
+
     it('should filter buildings by region prefix', async () => {
       const { buildingId } = await newUnit();
       const inCity = await t

@@ -1,7 +1,7 @@
 import { type Type as ClassType } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class PageQueryDto {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
@@ -18,6 +18,15 @@ export class PageQueryDto {
   @IsInt()
   @Min(0)
   offset: number = 0;
+}
+
+/** A page of a list searched by text: names, numbers or codes containing `q` (case-insensitive). */
+export class SearchPageQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'part of a name, number or code (case-insensitive)', maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
 }
 
 /** A page of a list: the items, and the total matching the filter (for the UI's pager). */

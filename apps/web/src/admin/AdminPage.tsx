@@ -177,22 +177,21 @@ const ORG_KINDS = [
 function Organisations() {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
-  const list = useQuery({
-    queryKey: ['orgs'],
-    queryFn: async () =>
-      unwrap(await api.GET('/api/v1/organisations', { params: { query: { limit: 500 } } })),
-  });
+  const list = useServerPage('orgs', async (query) =>
+    unwrap(await api.GET('/api/v1/organisations', { params: { query } })),
+  );
   const create = useCreate(['orgs'], async (b: Schemas['CreateOrganisationDto']) =>
     unwrap(await api.POST('/api/v1/organisations', { body: b })),
   );
   return (
     <>
-      <Toolbar onAdd={() => setOpen(true)} />
+      <Toolbar onAdd={() => setOpen(true)}>
+        <SearchBox onSearch={list.search} placeholder={t('admin.searchOrgs')} />
+      </Toolbar>
       <Table
         size="small"
         rowKey="id"
-        loading={list.isLoading}
-        dataSource={list.data?.items ?? []}
+        {...list.table}
         scroll={{ x: 600 }}
         columns={[
           { title: t('admin.name'), dataIndex: 'name' },
@@ -250,21 +249,21 @@ function RegionSelect(props: { value?: string; onChange?: (v: string) => void })
 function Buildings() {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
-  const list = useQuery({
-    queryKey: ['buildings'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/buildings', { params: { query: { limit: 500 } } })),
-  });
+  const list = useServerPage('buildings', async (query) =>
+    unwrap(await api.GET('/api/v1/buildings', { params: { query } })),
+  );
   const create = useCreate(['buildings'], async (b: Schemas['CreateBuildingDto']) =>
     unwrap(await api.POST('/api/v1/buildings', { body: b })),
   );
   return (
     <>
-      <Toolbar onAdd={() => setOpen(true)} />
+      <Toolbar onAdd={() => setOpen(true)}>
+        <SearchBox onSearch={list.search} placeholder={t('admin.searchBuildings')} />
+      </Toolbar>
       <Table
         size="small"
         rowKey="id"
-        loading={list.isLoading}
-        dataSource={list.data?.items ?? []}
+        {...list.table}
         scroll={{ x: 600 }}
         columns={[
           { title: t('admin.community'), dataIndex: 'community' },
@@ -554,21 +553,21 @@ function Elevators() {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [building, setBuilding] = useState<string | undefined>();
-  const list = useQuery({
-    queryKey: ['elevators'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/elevators', { params: { query: { limit: 500 } } })),
-  });
+  const list = useServerPage('elevators', async (query) =>
+    unwrap(await api.GET('/api/v1/elevators', { params: { query } })),
+  );
   const create = useCreate(['elevators'], async (b: Schemas['CreateElevatorDto']) =>
     unwrap(await api.POST('/api/v1/elevators', { body: b })),
   );
   return (
     <>
-      <Toolbar onAdd={() => setOpen(true)} />
+      <Toolbar onAdd={() => setOpen(true)}>
+        <SearchBox onSearch={list.search} placeholder={t('admin.searchElevators')} />
+      </Toolbar>
       <Table
         size="small"
         rowKey="id"
-        loading={list.isLoading}
-        dataSource={list.data?.items ?? []}
+        {...list.table}
         scroll={{ x: 600 }}
         columns={[
           {
@@ -629,10 +628,9 @@ function Devices() {
   const { message } = App.useApp();
   const [open, setOpen] = useState(false);
   const [secret, setSecret] = useState<{ serial: string; secret: string } | null>(null);
-  const list = useQuery({
-    queryKey: ['devices'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/devices', { params: { query: { limit: 500 } } })),
-  });
+  const list = useServerPage('devices', async (query) =>
+    unwrap(await api.GET('/api/v1/devices', { params: { query } })),
+  );
   const elevators = useQuery({
     queryKey: ['elevators'],
     queryFn: async () => unwrap(await api.GET('/api/v1/elevators', { params: { query: { limit: 500 } } })),
@@ -642,12 +640,13 @@ function Devices() {
   );
   return (
     <>
-      <Toolbar onAdd={() => setOpen(true)} />
+      <Toolbar onAdd={() => setOpen(true)}>
+        <SearchBox onSearch={list.search} placeholder={t('admin.searchDevices')} />
+      </Toolbar>
       <Table
         size="small"
         rowKey="id"
-        loading={list.isLoading}
-        dataSource={list.data?.items ?? []}
+        {...list.table}
         scroll={{ x: 600 }}
         columns={[
           {

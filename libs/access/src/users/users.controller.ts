@@ -1,23 +1,17 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { type Page, pageOf, PageQueryDto, UuidParam, PageOf } from '@liftwatch/contract';
+import { IsIn, IsOptional } from 'class-validator';
+import { type Page, pageOf, SearchPageQueryDto, UuidParam, PageOf } from '@liftwatch/contract';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { type Principal, ROLES, type Role } from '../auth/principal';
 import { CreateUserDto, UpdateUserDto, UserView } from './dto/user.dto';
 import { UsersService } from './users.service';
 
-class UserQueryDto extends PageQueryDto {
+class UserQueryDto extends SearchPageQueryDto {
   @ApiPropertyOptional({ enum: ROLES })
   @IsOptional()
   @IsIn(ROLES)
   role?: Role;
-
-  @ApiPropertyOptional({ description: 'part of the username or display name', maxLength: 100 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  q?: string;
 }
 
 @ApiTags('users')

@@ -12,10 +12,9 @@ import {
   Length,
   Matches,
   Max,
-  MaxLength,
   Min,
 } from 'class-validator';
-import { IsCalendarDate, PageQueryDto } from '@liftwatch/contract';
+import { IsCalendarDate, SearchPageQueryDto } from '@liftwatch/contract';
 
 export class CreateContractDto {
   @ApiProperty({ example: 'WB-2026-0012' })
@@ -89,7 +88,7 @@ export class TerminateContractDto {
   reason!: string;
 }
 
-export class ContractQueryDto extends PageQueryDto {
+export class ContractQueryDto extends SearchPageQueryDto {
   @ApiPropertyOptional({ enum: ['active', 'ended', 'all'], default: 'all' })
   @IsOptional()
   @IsIn(['active', 'ended', 'all'])
@@ -104,12 +103,6 @@ export class ContractQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   elevatorId?: string;
-
-  @ApiPropertyOptional({ description: 'part of the contract number or the firm name', maxLength: 100 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  q?: string;
 }
 
 export class ContractView {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Db, SqlRepository } from '@liftwatch/database';
+import { containsPattern, type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter, scopeSql } from '../visibility/visibility.repository';
 import { type BuildingEntity, type UnitEntity } from './building.entity';
 
@@ -18,11 +18,12 @@ type UnitFields = Pick<UnitEntity, 'buildingId' | 'name' | 'floorCount'>;
 export class BuildingRepository extends SqlRepository {
   async pageBuildings(
     visible: IdFilter | null,
-    f: { regionPrefix?: string; limit: number; offset: number },
+    f: { regionPrefix?: string; q?: string; limit: number; offset: number },
   ): Promise<[BuildingEntity[], number]> {
     const s = scopeSql('b.id', visible);
-    const where = `WHERE (CAST(:prefix AS text) IS NULL OR b.region_code LIKE :prefix || '%')${s.sql}`;
-    const params = { ...s.params, prefix: f.regionPrefix ?? null };
+    const where = `WHERE (CAST(:prefix AS text) IS NULL OR b.region_code LIKE :prefix || '%')
+        AND (CAST(:search AS text) IS NULL OR b.community ILIKE :search OR b.name ILIKE :search OR b.address ILIKE :search)${s.sql}`;
+    const params = { ...s.params, prefix: f.regionPrefix ?? null, search: containsPattern(f.q) };
     return this.sql.page<BuildingEntity>(
       { columns: BUILDING, from: `FROM buildings b ${where}`, orderBy: 'b.community, b.name, b.id', params },
       f.limit,

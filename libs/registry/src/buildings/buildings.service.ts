@@ -26,6 +26,7 @@ export class BuildingsService {
   listBuildings(p: Principal, q: BuildingQueryDto): Promise<[BuildingEntity[], number]> {
     return this.repo.pageBuildings(this.visibility.buildings(p), {
       regionPrefix: q.regionCode ? regionScopePrefix(q.regionCode) : undefined,
+      q: q.q,
       limit: q.limit,
       offset: q.offset,
     });

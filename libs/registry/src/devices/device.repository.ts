@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Db, SqlRepository } from '@liftwatch/database';
+import { containsPattern, type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter, scopeSql } from '../visibility/visibility.repository';
 import { type DeviceEntity } from './device.entity';
 
@@ -14,11 +14,13 @@ const DEVICE = `d.id, d.serial, d.elevator_id AS "elevatorId", d.firmware, d.cre
 export class DeviceRepository extends SqlRepository {
   async page(
     visibleElevators: IdFilter | null,
-    f: { elevatorId?: string; limit: number; offset: number },
+    f: { elevatorId?: string; q?: string; limit: number; offset: number },
   ): Promise<[DeviceRow[], number]> {
     const s = scopeSql('d.elevator_id', visibleElevators);
-    const where = `WHERE (CAST(:elevatorId AS uuid) IS NULL OR d.elevator_id = CAST(:elevatorId AS uuid))${s.sql}`;
-    const params = { ...s.params, elevatorId: f.elevatorId ?? null };
+    const where = `WHERE (CAST(:elevatorId AS uuid) IS NULL OR d.elevator_id = CAST(:elevatorId AS uuid))
+        AND (CAST(:search AS text) IS NULL OR d.serial ILIKE :search
+             OR d.elevator_id IN (SELECT id FROM elevators WHERE registration_code ILIKE :search))${s.sql}`;
+    const params = { ...s.params, elevatorId: f.elevatorId ?? null, search: containsPattern(f.q) };
     return this.sql.page<DeviceRow>(
       { columns: DEVICE, from: `FROM devices d ${where}`, orderBy: 'd.serial', params },
       f.limit,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Db, SqlRepository } from '@liftwatch/database';
+import { containsPattern, type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter, scopeSql } from '../visibility/visibility.repository';
 import { type ElevatorAssignmentEntity, type ElevatorEntity } from './elevator.entity';
 
@@ -42,6 +42,7 @@ export class ElevatorRepository extends SqlRepository {
       registrationCode?: string;
       manufacturerId?: string;
       regionPrefix?: string;
+      q?: string;
       limit: number;
       offset: number;
     },
@@ -50,6 +51,8 @@ export class ElevatorRepository extends SqlRepository {
     const where = `WHERE (CAST(:unitId AS uuid) IS NULL OR e.unit_id = CAST(:unitId AS uuid))
         AND (CAST(:registrationCode AS text) IS NULL OR e.registration_code = :registrationCode)
         AND (CAST(:manufacturerId AS uuid) IS NULL OR e.manufacturer_id = CAST(:manufacturerId AS uuid))
+        AND (CAST(:search AS text) IS NULL OR e.registration_code ILIKE :search OR e.rescue_code ILIKE :search
+             OR e.equipment_code ILIKE :search OR e.model ILIKE :search)
         AND (CAST(:regionPrefix AS text) IS NULL OR e.unit_id IN (
               SELECT u.id FROM units u JOIN buildings b ON b.id = u.building_id WHERE b.region_code LIKE :regionPrefix || '%'))
         ${s.sql}`;
@@ -59,6 +62,7 @@ export class ElevatorRepository extends SqlRepository {
       registrationCode: f.registrationCode ?? null,
       manufacturerId: f.manufacturerId ?? null,
       regionPrefix: f.regionPrefix ?? null,
+      search: containsPattern(f.q),
     };
     return this.sql.page<ElevatorEntity>(
       { columns: ELEVATOR, from: `FROM elevators e ${where}`, orderBy: 'e.registration_code', params },

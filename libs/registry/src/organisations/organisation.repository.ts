@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Db, SqlRepository } from '@liftwatch/database';
+import { containsPattern, type Db, SqlRepository } from '@liftwatch/database';
 import { type OrganisationEntity, type OrganisationKind } from './organisation.entity';
 
 const ORGANISATION = `o.id, o.kind, o.name, o.uscc, o.licence_number AS "licenceNumber",
@@ -22,20 +22,25 @@ export type OrganisationFields = { -readonly [K in keyof typeof COLUMNS]?: Organ
 /** Every query of organisations (firms, insurers, makers, installers). */
 @Injectable()
 export class OrganisationRepository extends SqlRepository {
-  async page(
-    kind: OrganisationKind | undefined,
-    limit: number,
-    offset: number,
-  ): Promise<[OrganisationEntity[], number]> {
-    const where = `WHERE (CAST(:kind AS text) IS NULL OR o.kind = :kind)`;
-    const count = await this.sql.one<{ n: string }>(`SELECT count(*) AS n FROM organisations o ${where}`, {
-      kind: kind ?? null,
-    });
-    const rows = await this.sql.query<OrganisationEntity>(
-      `SELECT ${ORGANISATION} FROM organisations o ${where} ORDER BY o.name, o.id LIMIT :limit OFFSET :offset`,
-      { kind: kind ?? null, limit, offset },
+  /** By kind and by part of the name, USCC or licence number. */
+  page(f: {
+    kind?: OrganisationKind;
+    q?: string;
+    limit: number;
+    offset: number;
+  }): Promise<[OrganisationEntity[], number]> {
+    return this.sql.page<OrganisationEntity>(
+      {
+        columns: ORGANISATION,
+        from: `FROM organisations o WHERE (CAST(:kind AS text) IS NULL OR o.kind = :kind)
+                 AND (CAST(:search AS text) IS NULL OR o.name ILIKE :search OR o.uscc ILIKE :search
+                      OR o.licence_number ILIKE :search)`,
+        orderBy: 'o.name, o.id',
+        params: { kind: f.kind ?? null, search: containsPattern(f.q) },
+      },
+      f.limit,
+      f.offset,
     );
-    return [rows, Number(count?.n ?? 0)];
   }
 
   find(id: string, db?: Db): Promise<OrganisationEntity | undefined> {

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags, IntersectionType as IntersectionOf, ApiOkResponse } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
-import { type Page, pageOf, PageQueryDto, UuidParam, PageOf } from '@liftwatch/contract';
+import { type Page, pageOf, SearchPageQueryDto, UuidParam, PageOf } from '@liftwatch/contract';
 import { CreateOrganisationDto, OrganisationQueryDto, UpdateOrganisationDto } from './dto/organisation.dto';
 import { OrganisationEntity } from './organisation.entity';
 import { OrganisationsService } from './organisations.service';
 
-class OrganisationListQuery extends IntersectionOf(PageQueryDto, OrganisationQueryDto) {}
+class OrganisationListQuery extends IntersectionOf(SearchPageQueryDto, OrganisationQueryDto) {}
 
 @ApiTags('organisations')
 @ApiBearerAuth()
@@ -17,7 +17,7 @@ export class OrganisationsController {
   @Get()
   @ApiOkResponse({ type: PageOf(OrganisationEntity) })
   async list(@Query() q: OrganisationListQuery): Promise<Page<OrganisationEntity>> {
-    const [items, total] = await this.organisations.list(q.kind, q.limit, q.offset);
+    const [items, total] = await this.organisations.list(q);
     return pageOf(items, total, q);
   }
 

@@ -17,12 +17,13 @@ export class OrganisationsService {
     private readonly audit: AuditService,
   ) {}
 
-  list(
-    kind: OrganisationKind | undefined,
-    limit: number,
-    offset: number,
-  ): Promise<[OrganisationEntity[], number]> {
-    return this.repo.page(kind, limit, offset);
+  list(f: {
+    kind?: OrganisationKind;
+    q?: string;
+    limit: number;
+    offset: number;
+  }): Promise<[OrganisationEntity[], number]> {
+    return this.repo.page(f);
   }
 
   async get(id: string): Promise<OrganisationEntity> {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { PageQueryDto } from '@liftwatch/contract';
+import { PageQueryDto, SearchPageQueryDto } from '@liftwatch/contract';
 
 export class CreateBuildingDto {
   @ApiProperty({ example: '440106' })
@@ -32,7 +32,7 @@ export class CreateBuildingDto {
 
 export class UpdateBuildingDto extends PartialType(OmitType(CreateBuildingDto, ['regionCode'] as const)) {}
 
-export class BuildingQueryDto extends PageQueryDto {
+export class BuildingQueryDto extends SearchPageQueryDto {
   @ApiPropertyOptional({ example: '440100', description: 'Buildings in this region or below' })
   @IsOptional()
   @Matches(/^[0-9]{6}$/, { message: 'regionCode must be a 6-digit GB/T 2260 code' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import { PageQueryDto } from '@liftwatch/contract';
+import { SearchPageQueryDto } from '@liftwatch/contract';
 import { type DeviceEntity } from '../device.entity';
 
 export class CreateDeviceDto {
@@ -22,7 +22,7 @@ export class CreateDeviceDto {
   firmware?: string;
 }
 
-export class DeviceQueryDto extends PageQueryDto {
+export class DeviceQueryDto extends SearchPageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()

@@ -16,7 +16,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { PageQueryDto } from '@liftwatch/contract';
+import { SearchPageQueryDto } from '@liftwatch/contract';
 import { IsCalendarDate } from '@liftwatch/contract';
 import {
   ASSIGNMENT_KINDS,
@@ -112,7 +112,7 @@ export class UpdateElevatorDto extends PartialType(OmitType(CreateElevatorDto, [
   status?: ElevatorStatus;
 }
 
-export class ElevatorQueryDto extends PageQueryDto {
+export class ElevatorQueryDto extends SearchPageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
   @IsUUID()
