@@ -1,3 +1,4 @@
+import { type NestExpressApplication } from '@nestjs/platform-express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type INestApplication, Logger as NestLogger, ValidationPipe } from '@nestjs/common';
@@ -20,13 +21,17 @@ export const API_PREFIX = 'api/v1';
 
 /** Builds the HTTP application (not yet listening); shared by `main` and the e2e tests. */
 export async function createPlatformApp(options: PlatformModuleOptions): Promise<INestApplication> {
-  const app = await NestFactory.create(PlatformModule.forRoot(options), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(PlatformModule.forRoot(options), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   const httpMetrics = app.get(HttpMetricsMiddleware);
   app.use(httpMetrics.use.bind(httpMetrics));
   // gzip for the dashboard's bundles and the API's JSON (a 1.2 MB chunk goes out as ~0.4 MB).
   // Downloads that set no-transform (none today) and tiny bodies are left alone.
   app.use(compression({ threshold: 1024 }));
+  // Behind a reverse proxy the client's address is in X-Forwarded-For (the public page's rate limits).
+  if (options.config.http.trustProxy) app.set('trust proxy', true);
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
   app.useGlobalPipes(
     new SafeInputPipe(),

@@ -10,6 +10,7 @@ import { MaintenanceModule } from '@liftwatch/maintenance';
 import { ObservabilityModule } from '@liftwatch/observability';
 import { RegistryModule } from '@liftwatch/registry';
 import { TelemetryModule } from '@liftwatch/telemetry';
+import { PublicModule } from './public/public.module';
 
 export interface PlatformModuleOptions {
   config: AppConfig;
@@ -31,6 +32,7 @@ export class PlatformModule {
     const api = o.config.role !== 'ingest';
     const ingest = o.config.role !== 'api';
     const telemetry = TelemetryModule.forRoot({ api, ingest, deferBrokerStart: o.deferBrokerStart });
+    const alarms = AlarmsModule.forRoot({ api, ingest, telemetry });
     return {
       module: PlatformModule,
       imports: [
@@ -48,8 +50,15 @@ export class PlatformModule {
         ),
         ...(api ? [RegistryModule] : []),
         telemetry,
-        AlarmsModule.forRoot({ api, ingest, telemetry }),
-        ...(api ? [MaintenanceModule, InsuranceModule, CostsModule.forRoot({ telemetry })] : []),
+        alarms,
+        ...(api
+          ? [
+              MaintenanceModule,
+              InsuranceModule,
+              CostsModule.forRoot({ telemetry }),
+              PublicModule.forRoot({ alarms }),
+            ]
+          : []),
       ],
     };
   }

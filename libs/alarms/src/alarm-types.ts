@@ -56,6 +56,15 @@ export const ALARM_TYPES: readonly AlarmTypeInfo[] = [
     autoClear: true,
   },
   {
+    // a passenger (or anyone in the car) reporting a problem from the public page of the car's code
+    type: 'passenger_report',
+    severity: 'major',
+    nameZh: '乘客报告',
+    nameEn: 'Passenger report',
+    needsRescue: false,
+    autoClear: false,
+  },
+  {
     type: 'repeated_door_fault',
     severity: 'major',
     nameZh: '门故障频发',

@@ -69,7 +69,7 @@ export class AlarmRepository {
     db: Db,
     elevatorId: string,
     t: AlarmTypeInfo,
-    source: 'device' | 'rule',
+    source: 'device' | 'rule' | 'public',
     firstTs: number,
     lastTs: number,
     count: number,

@@ -3,6 +3,7 @@ import { RegistryModule } from '@liftwatch/registry';
 import { AlarmEngine } from './alarm-engine.service';
 import { AlarmSweeper } from './alarm-sweeper.service';
 import { AlarmReadRepository } from './alarm-read.repository';
+import { PassengerReportsService } from './passenger-reports.service';
 import { AlarmRepository } from './alarm.repository';
 import { AlarmBus } from './alarm-view';
 import { AlarmsController } from './alarms.controller';
@@ -28,6 +29,7 @@ export class AlarmsModule {
     if (o.api) {
       providers.push(
         AlarmReadRepository,
+        PassengerReportsService,
         AlarmsService,
         AlarmsGateway,
         AlarmSweeper,
@@ -45,6 +47,7 @@ export class AlarmsModule {
       imports: [o.telemetry, ...(o.api ? [RegistryModule] : [])],
       controllers,
       providers,
+      exports: o.api ? [PassengerReportsService] : [],
     };
   }
 }

@@ -9,3 +9,4 @@ export * from './webhook.dto';
 export * from './fleet/fleet-status';
 export * from './fleet/fleet.dto';
 export * from './alarm-engine.service';
+export * from './passenger-reports.service';

@@ -40,6 +40,8 @@ export const envSchema = z.object({
   ROLE: z.enum(PROCESS_ROLES).default('all'),
   HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   HTTP_PORT: port.default(3000),
+  // behind a reverse proxy: take the client address from X-Forwarded-For (rate limits of the public page)
+  TRUST_PROXY: boolish.default(false),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -85,6 +87,10 @@ export const envSchema = z.object({
     .string()
     .refine(isRegExp, 'must be a valid regular expression')
     .default('^[0-9]{5,6}$'),
+  EMERGENCY_HOTLINE: z
+    .string()
+    .regex(/^[0-9+\- ]{3,20}$/, 'must be a phone number')
+    .default('96333'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   SEED_DEMO: boolish.default(false),
   MQTT_PORT: port.default(1884),
@@ -139,7 +145,7 @@ export type Env = z.input<typeof envSchema>;
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   role: ProcessRole;
-  http: { host: string; port: number; webDir: string };
+  http: { host: string; port: number; webDir: string; trustProxy: boolean };
   database: {
     /** External server URL; undefined means the embedded PostgreSQL is used. */
     url: string | undefined;
@@ -158,6 +164,8 @@ export interface AppConfig {
   };
   businessTimeZone: string;
   rescueCodePattern: string;
+  /** The city's elevator emergency platform number, shown on the public page in every car. */
+  emergencyHotline: string;
   log: { level: (typeof LOG_LEVELS)[number] };
   seedDemo: boolean;
   mqtt: {
@@ -254,6 +262,7 @@ export function loadConfig(
     http: {
       host: e.HTTP_HOST,
       port: e.HTTP_PORT,
+      trustProxy: e.TRUST_PROXY,
       webDir: e.WEB_DIR ? (isAbsolute(e.WEB_DIR) ? e.WEB_DIR : resolve(cwd, e.WEB_DIR)) : defaultWebDir(),
     },
     database: {
@@ -271,6 +280,7 @@ export function loadConfig(
     },
     businessTimeZone: e.BUSINESS_TIMEZONE,
     rescueCodePattern: e.RESCUE_CODE_PATTERN,
+    emergencyHotline: e.EMERGENCY_HOTLINE,
     log: { level: e.LOG_LEVEL },
     seedDemo: e.SEED_DEMO,
     mqtt: {

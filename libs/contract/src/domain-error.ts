@@ -1,6 +1,13 @@
 /** What kind of failure a domain error is; each transport maps kinds to its own codes. */
 export type DomainErrorKind =
-  'not_found' | 'forbidden' | 'conflict' | 'invalid' | 'unprocessable' | 'unauthenticated' | 'unavailable';
+  | 'not_found'
+  | 'forbidden'
+  | 'conflict'
+  | 'invalid'
+  | 'unprocessable'
+  | 'unauthenticated'
+  | 'unavailable'
+  | 'too_many_requests';
 
 export interface FieldProblem {
   /** Dotted path of the offending field, e.g. `owners.1.sharePercent`. */

@@ -18,6 +18,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   unprocessable: HttpStatus.UNPROCESSABLE_ENTITY,
   unauthenticated: HttpStatus.UNAUTHORIZED,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  too_many_requests: HttpStatus.TOO_MANY_REQUESTS,
 };
 
 export interface ErrorBody {

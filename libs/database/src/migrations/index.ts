@@ -9,6 +9,7 @@ import { RecordIot1764700000000 } from './1764700000000-record-iot';
 import { JobLeases1764800000000 } from './1764800000000-job-leases';
 import { RescueEvidence1764900000000 } from './1764900000000-rescue-evidence';
 import { StatementDocuments1765000000000 } from './1765000000000-statement-documents';
+import { PublicReports1765100000000 } from './1765100000000-public-reports';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   JobLeases1764800000000,
   RescueEvidence1764900000000,
   StatementDocuments1765000000000,
+  PublicReports1765100000000,
 ];

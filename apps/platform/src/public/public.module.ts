@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MaintenanceModule } from '@liftwatch/maintenance';
+import { PublicController } from './public.controller';
+import { PublicElevatorRepository } from './public-elevator.repository';
+import { PublicService } from './public.service';
+
+/** The car's public page (一梯一码): composed from the registry, maintenance, insurance and alarms. */
+@Module({})
+export class PublicModule {
+  static forRoot(o: { alarms: DynamicModule }): DynamicModule {
+    return {
+      module: PublicModule,
+      imports: [MaintenanceModule, o.alarms],
+      controllers: [PublicController],
+      providers: [PublicElevatorRepository, PublicService],
+    };
+  }
+}

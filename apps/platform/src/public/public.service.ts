@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SYSTEM_PRINCIPAL } from '@liftwatch/access';
+import { PassengerReportsService } from '@liftwatch/alarms';
+import { Clock } from '@liftwatch/calendar';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { NotFoundError } from '@liftwatch/contract';
+import { InspectionsService } from '@liftwatch/maintenance';
+import { type PassengerReportDto, type PublicElevatorView, type ReportReceived } from './public.dto';
+import { PublicElevatorRepository, type PublicElevatorRow } from './public-elevator.repository';
+
+/** The car's public page (一梯一码) and the reports sent from it. No login; nothing personal. */
+@Injectable()
+export class PublicService {
+  constructor(
+    private readonly repo: PublicElevatorRepository,
+    private readonly inspections: InspectionsService,
+    private readonly reports: PassengerReportsService,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async elevator(registrationCode: string): Promise<PublicElevatorView> {
+    const e = await this.find(registrationCode);
+    const status = await this.inspections.status(SYSTEM_PRINCIPAL, e.id, 1);
+    return {
+      registrationCode: e.registration_code,
+      rescueCode: e.rescue_code,
+      emergencyHotline: this.config.emergencyHotline,
+      place: e.place,
+      manufacturer: e.manufacturer,
+      model: e.model,
+      status: e.status,
+      maintenanceFirm: e.firm ? { name: e.firm, dutyPhone: e.firm_phone } : null,
+      lastMaintainedOn: e.last_maintained_on,
+      inspection: {
+        state: status.state,
+        validUntilMonth: status.next?.dueMonth ?? null,
+        lastInspectedOn: status.lastPassing?.inspectedOn ?? null,
+      },
+      insured: e.insured,
+    };
+  }
+
+  async report(registrationCode: string, from: string, dto: PassengerReportDto): Promise<ReportReceived> {
+    const e = await this.find(registrationCode);
+    const r = await this.reports.report(e.id, from, dto);
+    return { received: true, receivedAt: r.receivedAt, emergencyHotline: this.config.emergencyHotline };
+  }
+
+  private async find(registrationCode: string): Promise<PublicElevatorRow> {
+    const e = await this.repo.byRegistrationCode(registrationCode, this.clock.today(), this.clock.timeZone);
+    if (!e || e.status === 'decommissioned') throw new NotFoundError('Elevator', registrationCode);
+    return e;
+  }
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '@liftwatch/calendar';
+import { DomainError } from '@liftwatch/contract';
+import { Sql } from '@liftwatch/database';
+import { AlarmRepository } from './alarm.repository';
+import { alarmTypeInfo, type AlarmTypeInfo } from './alarm-types';
+import { AlarmBus, AlarmView } from './alarm-view';
+
+const PASSENGER_REPORT = alarmTypeInfo('passenger_report') as AlarmTypeInfo;
+
+/** What a passenger can report from the car's public page. */
+export const PASSENGER_REPORT_KINDS = ['trapped', 'stopped', 'door', 'noise', 'other'] as const;
+export type PassengerReportKind = (typeof PASSENGER_REPORT_KINDS)[number];
+
+/** Reports one address may send in a window, and reports one elevator takes in a window. */
+export const REPORTS_PER_ADDRESS = 3;
+export const REPORTS_PER_ELEVATOR = 10;
+export const REPORT_WINDOW_MS = 10 * 60_000;
+
+/**
+ * A problem reported by a passenger from the public page of the car's code (no login): it opens
+ * (or counts onto) the elevator's open passenger-report alarm on the maintenance firm's panel,
+ * with what was said in its timeline. Rate-limited per address and per elevator, in memory (a
+ * few reports a minute are plenty for a real car; a flood is refused with 429, not stored).
+ */
+@Injectable()
+export class PassengerReportsService {
+  private readonly byKey = new Map<string, number[]>();
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly alarms: AlarmRepository,
+    private readonly bus: AlarmBus,
+    private readonly clock: Clock,
+  ) {}
+
+  async report(
+    elevatorId: string,
+    from: string,
+    r: { kind: PassengerReportKind; description?: string; contactPhone?: string },
+  ): Promise<{ alarmId: string; receivedAt: string }> {
+    const now = this.clock.now().getTime();
+    this.take(`addr:${from}`, REPORTS_PER_ADDRESS, now);
+    this.take(`elev:${elevatorId}`, REPORTS_PER_ELEVATOR, now);
+    const alarm = await this.sql.transaction(async (tx) => {
+      const { alarm } = await this.alarms.report(tx, elevatorId, PASSENGER_REPORT, 'public', now, now, 1);
+      await this.alarms.append(tx, alarm.id, 'passenger_report', null, 'public', r.description ?? null, {
+        kind: r.kind,
+        ...(r.contactPhone ? { contactPhone: r.contactPhone } : {}),
+      });
+      return alarm;
+    });
+    this.bus.publish([AlarmView.of(alarm)]);
+    return { alarmId: alarm.id, receivedAt: new Date(now).toISOString() };
+  }
+
+  /** Counts one report against `key`; refuses with 429 when the window is full. */
+  private take(key: string, limit: number, now: number): void {
+    const recent = (this.byKey.get(key) ?? []).filter((t) => t > now - REPORT_WINDOW_MS);
+    if (recent.length >= limit) {
+      throw new DomainError(
+        'too_many_requests',
+        'TOO_MANY_REPORTS',
+        'too many reports; please call the hotline',
+      );
+    }
+    recent.push(now);
+    this.byKey.set(key, recent);
+    if (this.byKey.size > 50_000) this.byKey.clear();
+  }
+}

@@ -1,0 +1,121 @@
+import { createFleet, type Fleet } from './support/fleet.fixture';
+import { startTestApp, type TestApp } from './support/test-app';
+
+interface PublicView {
+  registrationCode: string;
+  rescueCode: string | null;
+  emergencyHotline: string;
+  place: string;
+  maintenanceFirm: { name: string; dutyPhone: string | null } | null;
+  lastMaintainedOn: string | null;
+  inspection: { state: string; validUntilMonth: string | null; lastInspectedOn: string | null };
+  insured: boolean;
+  status: string;
+}
+
+describe('the public page of the code in every car (一梯一码)', () => {
+  let t: TestApp;
+  let fleet: Fleet;
+  const codes = new Map<string, string>();
+
+  beforeAll(async () => {
+    t = await startTestApp({ EMERGENCY_HOTLINE: '96333', TRUST_PROXY: 'true' });
+    fleet = await createFleet(t);
+    const admin = await t.adminToken();
+    for (const id of Object.values(fleet.elevators)) {
+      const e = (await t.get(admin, `/elevators/${id}`).expect(200)).body as { registrationCode: string };
+      codes.set(id, e.registrationCode);
+    }
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const page = (code: string) => t.http().get(`/api/v1/public/elevators/${code}`);
+  const report = (code: string, body: object, from = '203.0.113.7') =>
+    t.http().post(`/api/v1/public/elevators/${code}/reports`).set('X-Forwarded-For', from).send(body);
+
+  it('should show the elevator, its firm and hotline, maintenance, inspection and insurance without a login, and nothing personal', async () => {
+    const code = codes.get(fleet.elevators.e1) ?? '';
+    const res = await page(code).expect(200);
+    const view = res.body as PublicView;
+    expect(view).toMatchObject({
+      registrationCode: code,
+      rescueCode: '10086',
+      emergencyHotline: '96333',
+      status: 'in_service',
+      insured: true,
+      maintenanceFirm: { name: `Firm A ${fleet.suffix}` },
+    });
+    expect(view.place).toContain('1单元');
+    expect(view.inspection.state).toMatch(/^(ok|due|overdue|failed|unknown)$/);
+    // nothing about the owners: names, phones, flats
+    const admin = await t.adminToken();
+    const owner = (await t.get(admin, `/owners/${fleet.owners.o1}`).expect(200)).body as {
+      name: string;
+      phone: string;
+    };
+    const text = JSON.stringify(res.body);
+    expect(text).not.toContain(owner.name);
+    expect(text).not.toContain(owner.phone);
+    expect(text).not.toContain(fleet.owners.o1);
+    expect(text).not.toContain(fleet.flats.f1);
+    // an elevator nobody maintains or insures says so
+    const bare = (await page(codes.get(fleet.elevators.e2) ?? '').expect(200)).body as PublicView;
+    expect(bare).toMatchObject({ maintenanceFirm: null, insured: false });
+  });
+
+  it('should answer 404 for an unknown code and 400 for a malformed one', async () => {
+    await page('00000000000000000000').expect(404);
+    const bad = await page('not-a-code').expect(400);
+    expect(JSON.stringify(bad.body)).toContain('registrationCode');
+  });
+
+  it('should put a passenger report on the maintaining firm’s alarm panel, with what was said', async () => {
+    const code = codes.get(fleet.elevators.e3) ?? '';
+    const res = await report(code, {
+      kind: 'stopped',
+      description: '电梯停在 3 楼不动了',
+      contactPhone: '13900000000',
+    }).expect(202);
+    expect(res.body).toMatchObject({ received: true, emergencyHotline: '96333' });
+    const firmB = await t.login(fleet.users.firmB);
+    const alarms = (
+      await t.get(firmB, `/alarms?elevatorId=${fleet.elevators.e3}&type=passenger_report`).expect(200)
+    ).body as { items: Array<{ id: string; status: string; severity: string }> };
+    expect(alarms.items).toHaveLength(1);
+    expect(alarms.items[0]).toMatchObject({ status: 'open', severity: 'major' });
+    const detail = (await t.get(firmB, `/alarms/${alarms.items[0]?.id}`).expect(200)).body as {
+      timeline: Array<{ kind: string; note: string | null; actor: string | null }>;
+    };
+    expect(detail.timeline.find((e) => e.kind === 'passenger_report')).toMatchObject({
+      note: '电梯停在 3 楼不动了',
+    });
+    // the other firm does not see it
+    const firmA = await t.login(fleet.users.firmA);
+    const other = (
+      await t.get(firmA, `/alarms?elevatorId=${fleet.elevators.e3}&type=passenger_report`).expect(200)
+    ).body as {
+      items: unknown[];
+    };
+    expect(other.items).toEqual([]);
+  });
+
+  it('should refuse a bad report with field errors and a flood with 429, storing neither', async () => {
+    const code = codes.get(fleet.elevators.e1) ?? '';
+    const bad = await report(code, { kind: 'fire', contactPhone: 'call me' }).expect(400);
+    expect(JSON.stringify(bad.body)).toContain('kind');
+    expect(JSON.stringify(bad.body)).toContain('contactPhone');
+    const from = '198.51.100.23';
+    for (let i = 0; i < 3; i++) await report(code, { kind: 'noise' }, from).expect(202);
+    const refused = await report(code, { kind: 'noise' }, from).expect(429);
+    expect(refused.body.code).toBe('TOO_MANY_REPORTS');
+    const admin = await t.adminToken();
+    const alarms = (
+      await t.get(admin, `/alarms?elevatorId=${fleet.elevators.e1}&type=passenger_report`).expect(200)
+    ).body as { items: Array<{ reportCount: number }> };
+    expect(alarms.items).toHaveLength(1);
+    expect(alarms.items[0]?.reportCount).toBe(3);
+  });
+});
