@@ -518,6 +518,53 @@ describe('dashboard (browser)', () => {
     expect(fleetOfOwner.items.map((i) => i.elevatorId)).toEqual([fleet.elevators.e2]);
   });
 
+  it('should open the public page of a car’s code on a phone without a login, show nothing personal, and take a report to the firm', async () => {
+    const code = codes.get(fleet.elevators.e1) ?? '';
+    const page = await open({ size: 'phone' });
+    const errors = collectPageErrors(page);
+    await page.goto(`/e/${code}`);
+    await page.getByTestId('public-code').waitFor();
+    await expect(page.getByTestId('public-code').textContent()).resolves.toBe(code);
+    await expect(page.getByTestId('public-firm').textContent()).resolves.toBe(`Firm A ${fleet.suffix}`);
+    await expect(page.getByTestId('public-hotline').getAttribute('href')).resolves.toMatch(/^tel:/);
+    const admin = await t.adminToken();
+    const owner = (await t.get(admin, `/owners/${fleet.owners.o1}`).expect(200)).body as {
+      name: string;
+      phone: string;
+    };
+    const body = (await page.locator('body').textContent()) ?? '';
+    expect(body).not.toContain(owner.name);
+    expect(body).not.toContain(owner.phone);
+    expect(new URL(page.url()).pathname).toBe(`/e/${code}`); // not sent to the login page
+    await shot(page, 'public-phone-zh-CN', true);
+
+    await page.getByTestId('public-kind-stopped').click();
+    await page.locator('textarea').fill('电梯停在 5 楼，按钮没反应');
+    await page.getByTestId('public-report-submit').click();
+    await page.getByTestId('public-report-sent').waitFor();
+    await shot(page, 'public-report-sent-phone-zh-CN');
+    const firmA = await t.login(usernameOf('firmA'), USER_PASSWORD);
+    const alarms = (
+      await t.get(firmA, `/alarms?elevatorId=${fleet.elevators.e1}&type=passenger_report`).expect(200)
+    ).body as { items: Array<{ id: string }> };
+    expect(alarms.items).toHaveLength(1);
+
+    await page.reload();
+    await page.getByTestId('lang-switch').getByText('EN').click();
+    await page.getByTestId('public-kind-trapped').click();
+    await shot(page, 'public-phone-en', true);
+    const english = (await page.locator('body').textContent()) ?? '';
+    expect(english).toContain(en.public.trappedTitle);
+    expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+
+    const laptop = await open({ size: 'laptop' });
+    await laptop.goto(`/e/${code}`);
+    await laptop.getByTestId('public-code').waitFor();
+    await shot(laptop, 'public-laptop-zh-CN');
+    await laptop.goto('/e/not-a-code');
+    await laptop.getByText(zh.public.notFound).waitFor();
+  });
+
   it('should relabel everything in English with the switch, and keep the choice', async () => {
     const page = await open();
     await signIn(page, usernameOf('firmA'), USER_PASSWORD);

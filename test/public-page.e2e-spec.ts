@@ -1,4 +1,7 @@
 import { createFleet, type Fleet } from './support/fleet.fixture';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pdfToPngs, pdfToText } from './support/pdf';
 import { startTestApp, type TestApp } from './support/test-app';
 
 interface PublicView {
@@ -117,5 +120,32 @@ describe('the public page of the code in every car (一梯一码)', () => {
     ).body as { items: Array<{ reportCount: number }> };
     expect(alarms.items).toHaveLength(1);
     expect(alarms.items[0]?.reportCount).toBe(3);
+  });
+
+  it('should print the code sheet for the car wall: QR code of the public page, codes, hotline, firm', async () => {
+    const code = codes.get(fleet.elevators.e1) ?? '';
+    const firmA = await t.login(fleet.users.firmA);
+    const res = await t
+      .get(firmA, `/elevators/${fleet.elevators.e1}/code-sheet.pdf`)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(res.headers['content-type']).toContain('application/pdf');
+    const text = await pdfToText(res.body as Buffer);
+    const artifacts = join(__dirname, '../test-artifacts/documents');
+    mkdirSync(artifacts, { recursive: true });
+    await pdfToPngs(res.body as Buffer, artifacts, 'code-sheet');
+    expect(text).toContain(code);
+    expect(text).toContain('10086');
+    expect(text).toContain('96333');
+    expect(text).toContain(`Firm A ${fleet.suffix}`);
+    expect(text).toContain(`/e/${code}`); // the page the QR code leads to, printed under it
+    // someone who does not see the elevator gets 404, not a sheet
+    const firmB = await t.login(fleet.users.firmB);
+    await t.get(firmB, `/elevators/${fleet.elevators.e1}/code-sheet.pdf`).expect(404);
   });
 });

@@ -42,6 +42,11 @@ export const envSchema = z.object({
   HTTP_PORT: port.default(3000),
   // behind a reverse proxy: take the client address from X-Forwarded-For (rate limits of the public page)
   TRUST_PROXY: boolish.default(false),
+  // where passengers' phones reach the platform (the QR code in every car); the request's own URL when unset
+  PUBLIC_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL')
+    .optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -145,7 +150,13 @@ export type Env = z.input<typeof envSchema>;
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   role: ProcessRole;
-  http: { host: string; port: number; webDir: string; trustProxy: boolean };
+  http: {
+    host: string;
+    port: number;
+    webDir: string;
+    trustProxy: boolean;
+    publicBaseUrl: string | undefined;
+  };
   database: {
     /** External server URL; undefined means the embedded PostgreSQL is used. */
     url: string | undefined;
@@ -263,6 +274,7 @@ export function loadConfig(
       host: e.HTTP_HOST,
       port: e.HTTP_PORT,
       trustProxy: e.TRUST_PROXY,
+      publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
       webDir: e.WEB_DIR ? (isAbsolute(e.WEB_DIR) ? e.WEB_DIR : resolve(cwd, e.WEB_DIR)) : defaultWebDir(),
     },
     database: {

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { type Request } from 'express';
-import { Public } from '@liftwatch/access';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { type Request, type Response } from 'express';
+import { CurrentPrincipal, type Principal, Public } from '@liftwatch/access';
+import { CONTENT_TYPES, sendDownload, UuidParam } from '@liftwatch/contract';
 import { PassengerReportDto, PublicElevatorView, RegistrationCodeParam, ReportReceived } from './public.dto';
 import { PublicService } from './public.service';
 
@@ -28,5 +29,30 @@ export class PublicController {
     @Req() req: Request,
   ): Promise<ReportReceived> {
     return this.pages.report(p.registrationCode, req.ip ?? 'unknown', dto);
+  }
+}
+
+/** The printable sheet with the car's QR code, for whoever sees the elevator (the firm fits it). */
+@ApiTags('elevators')
+@ApiBearerAuth()
+@Controller('elevators')
+export class CodeSheetController {
+  constructor(private readonly pages: PublicService) {}
+
+  @Get(':id/code-sheet.pdf')
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  async codeSheet(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { pdf, filename } = await this.pages.codeSheet(
+      p,
+      id,
+      `${req.protocol}://${req.get('host') ?? 'localhost'}`,
+    );
+    sendDownload(res, { name: filename, contentType: CONTENT_TYPES.pdf, body: pdf });
   }
 }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MaintenanceModule } from '@liftwatch/maintenance';
-import { PublicController } from './public.controller';
+import { RegistryModule } from '@liftwatch/registry';
+import { CodeSheetController, PublicController } from './public.controller';
 import { PublicElevatorRepository } from './public-elevator.repository';
 import { PublicService } from './public.service';
 
@@ -10,8 +11,8 @@ export class PublicModule {
   static forRoot(o: { alarms: DynamicModule }): DynamicModule {
     return {
       module: PublicModule,
-      imports: [MaintenanceModule, o.alarms],
-      controllers: [PublicController],
+      imports: [MaintenanceModule, RegistryModule, o.alarms],
+      controllers: [PublicController, CodeSheetController],
       providers: [PublicElevatorRepository, PublicService],
     };
   }

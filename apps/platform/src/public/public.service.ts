@@ -5,6 +5,9 @@ import { Clock } from '@liftwatch/calendar';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { NotFoundError } from '@liftwatch/contract';
 import { InspectionsService } from '@liftwatch/maintenance';
+import { ElevatorsService } from '@liftwatch/registry';
+import { type Principal } from '@liftwatch/access';
+import { codeSheetPdf } from './code-sheet';
 import { type PassengerReportDto, type PublicElevatorView, type ReportReceived } from './public.dto';
 import { PublicElevatorRepository, type PublicElevatorRow } from './public-elevator.repository';
 
@@ -14,6 +17,7 @@ export class PublicService {
   constructor(
     private readonly repo: PublicElevatorRepository,
     private readonly inspections: InspectionsService,
+    private readonly elevators: ElevatorsService,
     private readonly reports: PassengerReportsService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -45,6 +49,27 @@ export class PublicService {
     const e = await this.find(registrationCode);
     const r = await this.reports.report(e.id, from, dto);
     return { received: true, receivedAt: r.receivedAt, emergencyHotline: this.config.emergencyHotline };
+  }
+
+  /** The sheet for the car wall, for whoever sees the elevator; `origin` when PUBLIC_BASE_URL is unset. */
+  async codeSheet(
+    p: Principal,
+    elevatorId: string,
+    origin: string,
+  ): Promise<{ pdf: Buffer; filename: string }> {
+    const elevator = await this.elevators.get(p, elevatorId);
+    const e = await this.find(elevator.registrationCode);
+    const base = this.config.http.publicBaseUrl ?? origin;
+    const pdf = await codeSheetPdf({
+      url: `${base}/e/${e.registration_code}`,
+      registrationCode: e.registration_code,
+      rescueCode: e.rescue_code,
+      place: e.place,
+      emergencyHotline: this.config.emergencyHotline,
+      firm: e.firm,
+      firmPhone: e.firm_phone,
+    });
+    return { pdf, filename: `code-sheet-${e.registration_code}.pdf` };
   }
 
   private async find(registrationCode: string): Promise<PublicElevatorRow> {

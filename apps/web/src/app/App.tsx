@@ -18,6 +18,7 @@ const ElevatorPage = lazy(() => import('../elevator/ElevatorPage'));
 const PlanPage = lazy(() => import('../maintenance/PlanPage'));
 const OversightPage = lazy(() => import('../oversight/OversightPage'));
 const AdminPage = lazy(() => import('../admin/AdminPage'));
+const PublicElevatorPage = lazy(() => import('../public/PublicElevatorPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 15_000, retry: 1, refetchOnWindowFocus: false } },
@@ -59,6 +60,14 @@ function Localised() {
         <BrowserRouter>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
+            <Route
+              path="/e/:code"
+              element={
+                <Suspense fallback={<Loading />}>
+                  <PublicElevatorPage />
+                </Suspense>
+              }
+            />
             <Route path="/*" element={<Authenticated />} />
           </Routes>
         </BrowserRouter>

@@ -1,10 +1,24 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Col, Descriptions, Empty, List, Row, Space, Table, Tag, Typography } from 'antd';
+import { QrcodeOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  List,
+  Row,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { api, unwrap } from '../api/client';
+import { api, download, unwrap } from '../api/client';
 import { AlarmDrawer } from '../alarms/AlarmDrawer';
 import { useAlarmEvents } from '../alarms/useAlarms';
 import { useFleet } from '../fleet/useFleet';
@@ -128,7 +142,25 @@ export default function ElevatorPage() {
               {e.registrationCode} {e.rescueCode ? `· ${t('elevator.rescueCode')} ${e.rescueCode}` : ''}
             </Typography.Text>
           </Space>
-          <StatusTag status={item?.status} />
+          <Space wrap>
+            <StatusTag status={item?.status} />
+            <Button
+              size="small"
+              icon={<QrcodeOutlined />}
+              data-testid="code-sheet"
+              onClick={() =>
+                void download(
+                  `/api/v1/elevators/${e.id}/code-sheet.pdf`,
+                  `code-sheet-${e.registrationCode}.pdf`,
+                )
+              }
+            >
+              {t('elevator.codeSheet')}
+            </Button>
+            <Typography.Link href={`/e/${e.registrationCode}`} target="_blank" data-testid="public-page-link">
+              {t('elevator.publicPage')}
+            </Typography.Link>
+          </Space>
         </Space>
         {e.registrationCodeNotes.length > 0 && (
           <Alert

@@ -1,0 +1,242 @@
+import { PhoneOutlined } from '@ant-design/icons';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Descriptions, Form, Input, Radio, Result, Space, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useParams } from 'react-router';
+import { api, ApiError, type Schemas, unwrap } from '../api/client';
+import { LangSwitch } from '../ui/LangSwitch';
+import { Loading } from '../ui/Loading';
+
+const KINDS = ['trapped', 'stopped', 'door', 'noise', 'other'] as const;
+type Kind = (typeof KINDS)[number];
+
+const INSPECTION_COLOR: Record<string, string> = {
+  ok: 'green',
+  due: 'gold',
+  overdue: 'red',
+  failed: 'red',
+  unknown: 'default',
+};
+
+/**
+ * The page behind the QR code in every car (一梯一码), for passengers and inspectors, without a
+ * login: who to call, who maintains the elevator and when it was last maintained and inspected,
+ * whether it is insured; and a short form that puts a report on the maintenance firm's panel.
+ * Made for a phone held in one hand.
+ */
+export default function PublicElevatorPage() {
+  const { t } = useTranslation();
+  const { code = '' } = useParams();
+  const page = useQuery({
+    queryKey: ['public', code],
+    retry: false,
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/public/elevators/{registrationCode}', {
+          params: { path: { registrationCode: code } },
+        }),
+      ),
+  });
+  const send = useMutation({
+    mutationFn: async (body: Schemas['PassengerReportDto']) =>
+      unwrap(
+        await api.POST('/api/v1/public/elevators/{registrationCode}/reports', {
+          params: { path: { registrationCode: code } },
+          body,
+        }),
+      ),
+  });
+  const [form] = Form.useForm<{ kind: Kind; description?: string; contactPhone?: string }>();
+  const kind = Form.useWatch('kind', form);
+  const e = page.data;
+
+  return (
+    <div style={{ minHeight: '100vh', background: '#f5f7fb', padding: 12 }} data-testid="public-page">
+      <div style={{ maxWidth: 480, margin: '0 auto' }}>
+        <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 12 }}>
+          <Space>
+            <img src="/favicon.svg" alt="" width={28} height={28} />
+            <Typography.Text strong>{t('public.title')}</Typography.Text>
+          </Space>
+          <LangSwitch />
+        </Space>
+        {page.isLoading && <Loading />}
+        {page.error && (
+          <Result
+            status="404"
+            title={t('public.notFound')}
+            subTitle={
+              page.error instanceof ApiError && page.error.status === 400 ? t('public.badCode') : code
+            }
+          />
+        )}
+        {e && (
+          <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+            <Card size="small">
+              <Typography.Text type="secondary">{t('public.registrationCode')}</Typography.Text>
+              <Typography.Title
+                level={4}
+                style={{ margin: '2px 0 6px', wordBreak: 'break-all' }}
+                data-testid="public-code"
+              >
+                {e.registrationCode}
+              </Typography.Title>
+              <Space wrap>
+                <Typography.Text>{e.place}</Typography.Text>
+                <Tag color={e.status === 'in_service' ? 'green' : 'red'}>
+                  {t(`public.status.${e.status}`)}
+                </Tag>
+              </Space>
+            </Card>
+
+            <Card size="small" styles={{ body: { background: '#fff7f5' } }} data-testid="public-emergency">
+              <Space direction="vertical" style={{ width: '100%' }}>
+                <Typography.Text strong>{t('public.trappedTitle')}</Typography.Text>
+                <Button
+                  type="primary"
+                  danger
+                  size="large"
+                  block
+                  icon={<PhoneOutlined />}
+                  href={`tel:${e.emergencyHotline}`}
+                  data-testid="public-hotline"
+                >
+                  {t('public.call', { number: e.emergencyHotline })}
+                </Button>
+                {e.rescueCode && (
+                  <Typography.Text>
+                    {t('public.rescueCode')}{' '}
+                    <Typography.Text strong style={{ fontSize: 18 }} data-testid="public-rescue-code">
+                      {e.rescueCode}
+                    </Typography.Text>
+                  </Typography.Text>
+                )}
+                <Typography.Text type="secondary">{t('public.trappedHint')}</Typography.Text>
+              </Space>
+            </Card>
+
+            <Card size="small">
+              <Descriptions size="small" column={1} colon={false} labelStyle={{ width: 128 }}>
+                <Descriptions.Item label={t('public.firm')}>
+                  {e.maintenanceFirm ? (
+                    <Space direction="vertical" size={0}>
+                      <span data-testid="public-firm">{e.maintenanceFirm.name}</span>
+                      {e.maintenanceFirm.dutyPhone && (
+                        <a href={`tel:${e.maintenanceFirm.dutyPhone}`}>{e.maintenanceFirm.dutyPhone}</a>
+                      )}
+                    </Space>
+                  ) : (
+                    <Typography.Text type="danger">{t('public.noFirm')}</Typography.Text>
+                  )}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('public.lastMaintained')}>
+                  {e.lastMaintainedOn ?? '—'}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('public.inspection')}>
+                  <Space wrap>
+                    <Tag color={INSPECTION_COLOR[e.inspection.state] ?? 'default'}>
+                      {t(`public.inspectionState.${e.inspection.state}`)}
+                    </Tag>
+                    {e.inspection.validUntilMonth && (
+                      <span>{t('public.validUntil', { month: e.inspection.validUntilMonth })}</span>
+                    )}
+                  </Space>
+                </Descriptions.Item>
+                <Descriptions.Item label={t('public.insurance')}>
+                  <Tag color={e.insured ? 'green' : 'default'}>
+                    {e.insured ? t('public.insured') : t('public.notInsured')}
+                  </Tag>
+                </Descriptions.Item>
+                {(e.manufacturer || e.model) && (
+                  <Descriptions.Item label={t('public.maker')}>
+                    {[e.manufacturer, e.model].filter(Boolean).join(' · ')}
+                  </Descriptions.Item>
+                )}
+              </Descriptions>
+            </Card>
+
+            <Card size="small" title={t('public.reportTitle')}>
+              {send.isSuccess ? (
+                <Result
+                  status="success"
+                  title={t('public.reportSent')}
+                  subTitle={t('public.reportSentHint', { number: e.emergencyHotline })}
+                  data-testid="public-report-sent"
+                />
+              ) : (
+                <Form
+                  form={form}
+                  layout="vertical"
+                  requiredMark={false}
+                  onFinish={(v) =>
+                    send.mutate({
+                      ...v,
+                      description: v.description || undefined,
+                      contactPhone: v.contactPhone || undefined,
+                    })
+                  }
+                >
+                  <Form.Item
+                    name="kind"
+                    label={t('public.kind')}
+                    rules={[{ required: true, message: t('public.kindRequired') }]}
+                  >
+                    <Radio.Group style={{ display: 'flex', flexDirection: 'column', gap: 8 }}>
+                      {KINDS.map((k) => (
+                        <Radio key={k} value={k} data-testid={`public-kind-${k}`}>
+                          {t(`public.kinds.${k}`)}
+                        </Radio>
+                      ))}
+                    </Radio.Group>
+                  </Form.Item>
+                  {kind === 'trapped' && (
+                    <Alert
+                      type="error"
+                      showIcon
+                      style={{ marginBottom: 12 }}
+                      message={t('public.trappedAlso', { number: e.emergencyHotline })}
+                    />
+                  )}
+                  <Form.Item name="description" label={t('public.description')}>
+                    <Input.TextArea rows={3} maxLength={500} showCount />
+                  </Form.Item>
+                  <Form.Item
+                    name="contactPhone"
+                    label={t('public.contactPhone')}
+                    extra={t('public.contactHint')}
+                  >
+                    <Input inputMode="tel" maxLength={20} />
+                  </Form.Item>
+                  {send.error && (
+                    <Alert
+                      type="error"
+                      style={{ marginBottom: 12 }}
+                      message={
+                        send.error instanceof ApiError && send.error.status === 429
+                          ? t('public.tooMany', { number: e.emergencyHotline })
+                          : send.error.message
+                      }
+                    />
+                  )}
+                  <Button
+                    type="primary"
+                    htmlType="submit"
+                    block
+                    size="large"
+                    loading={send.isPending}
+                    data-testid="public-report-submit"
+                  >
+                    {t('public.send')}
+                  </Button>
+                </Form>
+              )}
+            </Card>
+            <Typography.Paragraph type="secondary" style={{ fontSize: 12, textAlign: 'center' }}>
+              {t('public.footer')}
+            </Typography.Paragraph>
+          </Space>
+        )}
+      </div>
+    </div>
+  );
+}
