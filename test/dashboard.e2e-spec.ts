@@ -565,6 +565,61 @@ describe('dashboard (browser)', () => {
     await laptop.getByText(zh.public.notFound).waitFor();
   });
 
+  it('should let a technician scan the car’s code on a phone during an entrapment, sign in, and check in on site', async () => {
+    const d = devices[1];
+    const code = codes.get(d?.elevatorId ?? '') ?? '';
+    if (!d) throw new Error('two simulated devices expected');
+    const c = await controller(d);
+    await publishStatus(c, 3);
+    c.injectEntrapment(60);
+    const sampler = setInterval(() => c.sampleStatus(), 300);
+    timers.push(sampler);
+    const firmA = await t.login(usernameOf('firmA'), USER_PASSWORD);
+    const alarm = await waitFor(
+      async () =>
+        (
+          (await t.get(firmA, `/alarms?elevatorId=${d.elevatorId}&type=entrapment&status=open`).expect(200))
+            .body as {
+            items: Array<{ id: string; arrivedAt: string | null }>;
+          }
+        ).items[0],
+      20_000,
+      'an open entrapment',
+    );
+    expect(alarm.arrivedAt).toBeNull();
+
+    // The car's code → the public page → the technicians' way in → sign in → this elevator.
+    const page = await open({ size: 'phone' });
+    await page.goto(`/e/${code}`);
+    await page.getByTestId('public-technician').click();
+    await page.waitForURL((u) => u.pathname === '/login');
+    await page.getByTestId('login-username').fill(usernameOf('firmA'));
+    await page.getByTestId('login-password').fill(USER_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('technician-page').waitFor({ timeout: 20_000 });
+    expect(new URL(page.url()).pathname).toBe(`/t/${code}`);
+    await page.getByTestId('technician-alarm').first().waitFor();
+    await shot(page, 'technician-phone-zh-CN', true);
+
+    const before = Date.now();
+    await page.getByTestId('technician-check-in').first().click();
+    await page.getByTestId('technician-arrived').waitFor();
+    await shot(page, 'technician-checked-in-phone-zh-CN', true);
+    clearInterval(sampler);
+
+    // The platform recorded the arrival: the check-in's time, by this technician, with the code.
+    const after = (await t.get(firmA, `/alarms/${alarm.id}`).expect(200)).body as {
+      arrivedAt: string | null;
+      arrivalSource: string | null;
+      status: string;
+      arrivals: Array<{ source: string; recordedBy: string }>;
+    };
+    expect(after.arrivalSource).toBe('check_in');
+    expect(after.status).toBe('on_site');
+    expect(Date.parse(after.arrivedAt ?? '')).toBeGreaterThanOrEqual(before - 1000);
+    expect(after.arrivals.map((a) => a.source)).toContain('check_in');
+  });
+
   it('should relabel everything in English with the switch, and keep the choice', async () => {
     const page = await open();
     await signIn(page, usernameOf('firmA'), USER_PASSWORD);

@@ -4,7 +4,7 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, type ReactNode, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { LiveProvider } from '../api/live';
 import { SessionProvider, useSession } from '../api/session';
 import { LoginPage } from '../login/LoginPage';
@@ -19,6 +19,7 @@ const PlanPage = lazy(() => import('../maintenance/PlanPage'));
 const OversightPage = lazy(() => import('../oversight/OversightPage'));
 const AdminPage = lazy(() => import('../admin/AdminPage'));
 const PublicElevatorPage = lazy(() => import('../public/PublicElevatorPage'));
+const TechnicianPage = lazy(() => import('../public/TechnicianPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 15_000, retry: 1, refetchOnWindowFocus: false } },
@@ -26,7 +27,10 @@ const queryClient = new QueryClient({
 
 function Authenticated() {
   const { user, token } = useSession();
-  if (!user || !token) return <Navigate to="/login" replace />;
+  const location = useLocation();
+  // back to where the user was going once signed in (a technician's scanned code, a shared link)
+  if (!user || !token)
+    return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   const guard = (screen: Screen, page: ReactNode): ReactNode =>
     mayOpen(user.role, screen) ? page : <Navigate to={homeOf(user.role)} replace />;
   return (
@@ -38,6 +42,7 @@ function Authenticated() {
             <Route path="/fleet" element={guard('/fleet', <FleetPage />)} />
             <Route path="/alarms" element={guard('/alarms', <AlarmsPage />)} />
             <Route path="/elevators/:id" element={<ElevatorPage />} />
+            <Route path="/t/:code" element={<TechnicianPage />} />
             <Route path="/maintenance" element={guard('/maintenance', <PlanPage />)} />
             <Route path="/oversight" element={guard('/oversight', <OversightPage />)} />
             <Route path="/admin" element={guard('/admin', <AdminPage />)} />

@@ -2,7 +2,7 @@ import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useNavigate } from 'react-router';
+import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { useSession } from '../api/session';
 import { homeOf } from '../app/screens';
@@ -14,7 +14,11 @@ export function LoginPage() {
   const navigate = useNavigate();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  if (user) return <Navigate to={homeOf(user.role)} replace />;
+  const [params] = useSearchParams();
+  // only a path of this site (never //other.host or a full URL)
+  const wanted = params.get('next');
+  const next = wanted && /^\/(?![/\\])/.test(wanted) ? wanted : null;
+  if (user) return <Navigate to={next ?? homeOf(user.role)} replace />;
   return (
     <div
       style={{
@@ -50,7 +54,7 @@ export function LoginPage() {
               setError(null);
               try {
                 await login(v.username, v.password);
-                void navigate('/', { replace: true });
+                void navigate(next ?? '/', { replace: true });
               } catch (e) {
                 setError(e instanceof ApiError && e.status === 401 ? t('auth.wrong') : t('error.generic'));
               } finally {

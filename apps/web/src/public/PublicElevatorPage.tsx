@@ -2,7 +2,7 @@ import { PhoneOutlined } from '@ant-design/icons';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, Form, Input, Radio, Result, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api, ApiError, type Schemas, unwrap } from '../api/client';
 import { LangSwitch } from '../ui/LangSwitch';
 import { Loading } from '../ui/Loading';
@@ -232,7 +232,10 @@ export default function PublicElevatorPage() {
               )}
             </Card>
             <Typography.Paragraph type="secondary" style={{ fontSize: 12, textAlign: 'center' }}>
-              {t('public.footer')}
+              {t('public.footer')}{' '}
+              <Link to={`/t/${e.registrationCode}`} data-testid="public-technician">
+                {t('public.technician')}
+              </Link>
             </Typography.Paragraph>
           </Space>
         )}
