@@ -162,12 +162,12 @@ describe('dashboard (browser)', () => {
           sees: [e3],
           notSees: [e1],
         },
-        { user: 'owner1', home: '/fleet', menu: ['fleet'], sees: [e1], notSees: [e3] },
+        { user: 'owner1', home: '/fleet', menu: ['fleet', 'statements'], sees: [e1], notSees: [e3] },
         { user: 'insurerB', home: '/fleet', menu: ['fleet'], sees: [e3], notSees: [e1] },
         {
           user: 'admin',
           home: '/fleet',
-          menu: ['alarms', 'fleet', 'maintenance', 'oversight', 'admin'],
+          menu: ['alarms', 'fleet', 'maintenance', 'statements', 'oversight', 'admin'],
           sees: [e1, e3],
           notSees: [],
         },
@@ -618,6 +618,74 @@ describe('dashboard (browser)', () => {
     expect(after.status).toBe('on_site');
     expect(Date.parse(after.arrivedAt ?? '')).toBeGreaterThanOrEqual(before - 1000);
     expect(after.arrivals.map((a) => a.source)).toContain('check_in');
+  });
+
+  it('should show an owner their unit’s monthly statements, the chart and their own share, and never a neighbour’s', async () => {
+    const admin = await t.adminToken();
+    // a neighbour in the same unit, then the unit's project through to operation, and two months
+    const flat = (
+      await t
+        .post(admin, '/flats', { unitId: fleet.units.u1, number: '102', floor: 1, areaM2: 80 })
+        .expect(201)
+    ).body as { id: string };
+    const neighbour = `邻居${fleet.suffix}`;
+    await t
+      .http()
+      .put(`/api/v1/flats/${flat.id}/owners`)
+      .auth(admin, { type: 'bearer' })
+      .send({ effectiveFrom: '2020-01-01', owners: [{ name: neighbour, sharePercent: 100 }] })
+      .expect(200);
+    const project = (
+      await t.post(admin, '/projects', { unitId: fleet.units.u1, name: '加装电梯' }).expect(201)
+    ).body as {
+      id: string;
+    };
+    const phase = (p: string, on: string) =>
+      t.post(admin, `/projects/${project.id}/phase`, { phase: p, on }).expect(200);
+    await phase('consent_vote', '2021-01-10');
+    await t
+      .post(admin, `/projects/${project.id}/ballots`, {
+        ballots: [fleet.flats.f1, flat.id].map((flatId) => ({ flatId, answer: 'agree' })),
+      })
+      .expect(200);
+    await t
+      .post(admin, `/projects/${project.id}/agreement`, {
+        signedOn: '2021-01-20',
+        constructionBudgetFen: 60_000_000,
+        constructionScheme: { kind: 'area' },
+        runningScheme: { kind: 'area' },
+        operatingModel: 'owner_run',
+      })
+      .expect(201); // a new version of the agreement
+    await phase('agreement_published', '2021-01-25');
+    await phase('joint_review', '2021-02-01');
+    await phase('construction', '2021-03-01');
+    await phase('acceptance', '2021-06-01');
+    await phase('in_operation', '2021-06-18');
+    for (const month of ['2026-09', '2026-10'])
+      await t.post(admin, `/projects/${project.id}/statements`, { month }).expect(201);
+
+    const page = await open({ size: 'phone' });
+    await signIn(page, usernameOf('owner1'), USER_PASSWORD);
+    await page.goto('/statements');
+    await page.getByTestId('statement-detail').waitFor();
+    await page.getByTestId('statements-chart').waitFor();
+    const ownerToken = await t.login(usernameOf('owner1'), USER_PASSWORD);
+    const statements = (await t.get(ownerToken, '/statements?limit=24').expect(200)).body as {
+      items: Array<{ month: string; totalFen: number; allocations: Array<{ flatId: string }> }>;
+    };
+    expect(statements.items.map((s) => s.month)).toEqual(['2026-10', '2026-09']);
+    expect(statements.items.every((s) => s.allocations.every((a) => a.flatId === fleet.flats.f1))).toBe(true);
+    const text = (await page.getByTestId('statement-detail').textContent()) ?? '';
+    expect(text).toContain('2026-10');
+    expect(text).not.toContain(neighbour);
+    expect(text).not.toContain('102');
+    await shot(page, 'statements-phone-zh-CN', true);
+    const laptop = await open({ size: 'laptop', lang: 'en' });
+    await signIn(laptop, usernameOf('owner1'), USER_PASSWORD);
+    await laptop.goto('/statements');
+    await laptop.getByTestId('statement-detail').waitFor();
+    await shot(laptop, 'statements-laptop-en', true);
   });
 
   it('should relabel everything in English with the switch, and keep the choice', async () => {

@@ -20,6 +20,7 @@ const OversightPage = lazy(() => import('../oversight/OversightPage'));
 const AdminPage = lazy(() => import('../admin/AdminPage'));
 const PublicElevatorPage = lazy(() => import('../public/PublicElevatorPage'));
 const TechnicianPage = lazy(() => import('../public/TechnicianPage'));
+const StatementsPage = lazy(() => import('../costs/StatementsPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 15_000, retry: 1, refetchOnWindowFocus: false } },
@@ -44,6 +45,7 @@ function Authenticated() {
             <Route path="/elevators/:id" element={<ElevatorPage />} />
             <Route path="/t/:code" element={<TechnicianPage />} />
             <Route path="/maintenance" element={guard('/maintenance', <PlanPage />)} />
+            <Route path="/statements" element={guard('/statements', <StatementsPage />)} />
             <Route path="/oversight" element={guard('/oversight', <OversightPage />)} />
             <Route path="/admin" element={guard('/admin', <AdminPage />)} />
             <Route path="*" element={<Navigate to={homeOf(user.role)} replace />} />

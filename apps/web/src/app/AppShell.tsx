@@ -7,6 +7,7 @@ import {
   MenuOutlined,
   SettingOutlined,
   UserOutlined,
+  AccountBookOutlined,
 } from '@ant-design/icons';
 import { Badge, Button, Drawer, Dropdown, Layout, Menu, Space, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
@@ -40,6 +41,7 @@ export function AppShell({ children }: { children: ReactNode }) {
     { key: '/alarms', icon: <AlertOutlined />, label: t('nav.alarms') },
     { key: '/fleet', icon: <AppstoreOutlined />, label: t('nav.fleet') },
     { key: '/maintenance', icon: <CalendarOutlined />, label: t('nav.maintenance') },
+    { key: '/statements', icon: <AccountBookOutlined />, label: t('nav.statements') },
     { key: '/oversight', icon: <AuditOutlined />, label: t('nav.oversight') },
     { key: '/admin', icon: <SettingOutlined />, label: t('nav.admin') },
   ];

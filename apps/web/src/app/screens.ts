@@ -9,6 +9,7 @@ export const SCREEN_ROLES = {
   '/alarms': ['admin', 'firm', 'regulator'],
   '/fleet': ['admin', 'firm', 'regulator', 'owner', 'agent', 'insurer'],
   '/maintenance': ['admin', 'firm'],
+  '/statements': ['admin', 'owner', 'agent'],
   '/oversight': ['admin', 'regulator'],
   '/admin': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
