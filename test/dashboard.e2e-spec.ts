@@ -537,6 +537,9 @@ describe('dashboard (browser)', () => {
     expect(body).not.toContain(owner.phone);
     expect(new URL(page.url()).pathname).toBe(`/e/${code}`); // not sent to the login page
     await shot(page, 'public-phone-zh-CN', true);
+    await expect(
+      page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),
+    ).resolves.toBe(0);
 
     await page.getByTestId('public-kind-stopped').click();
     await page.locator('textarea').fill('电梯停在 5 楼，按钮没反应');
@@ -600,6 +603,9 @@ describe('dashboard (browser)', () => {
     expect(new URL(page.url()).pathname).toBe(`/t/${code}`);
     await page.getByTestId('technician-alarm').first().waitFor();
     await shot(page, 'technician-phone-zh-CN', true);
+    await expect(
+      page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),
+    ).resolves.toBe(0);
 
     const before = Date.now();
     await page.getByTestId('technician-check-in').first().click();
@@ -742,6 +748,7 @@ describe('dashboard (browser)', () => {
       },
       { user: 'regulatorGz', paths: [['oversight', '/oversight']] },
       { user: 'admin', paths: [['admin', '/admin']] },
+      { user: 'owner1', paths: [['statements', '/statements']] },
     ];
     const saved: string[] = [];
     for (const size of ['laptop', 'phone'] as const) {
@@ -773,6 +780,6 @@ describe('dashboard (browser)', () => {
         }
       }
     }
-    expect(saved).toHaveLength(6 * 4);
+    expect(saved).toHaveLength(7 * 4);
   }, 240_000);
 });
