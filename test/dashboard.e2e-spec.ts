@@ -13,7 +13,13 @@ import {
   signIn,
   type Size,
 } from './support/browser';
-import { contractElevators, createFleet, type Fleet, type FleetUser } from './support/fleet.fixture';
+import {
+  contractElevators,
+  createFleet,
+  type Fleet,
+  type FleetUser,
+  insurancePolicy,
+} from './support/fleet.fixture';
 import { provisionSimDevices } from './support/sim';
 import { ADMIN_PASSWORD, startTestApp, type TestApp, USER_PASSWORD } from './support/test-app';
 import { waitFor } from './support/wait';
@@ -163,11 +169,11 @@ describe('dashboard (browser)', () => {
           notSees: [e1],
         },
         { user: 'owner1', home: '/fleet', menu: ['fleet', 'statements'], sees: [e1], notSees: [e3] },
-        { user: 'insurerB', home: '/fleet', menu: ['fleet'], sees: [e3], notSees: [e1] },
+        { user: 'insurerB', home: '/fleet', menu: ['fleet', 'claims'], sees: [e3], notSees: [e1] },
         {
           user: 'admin',
           home: '/fleet',
-          menu: ['alarms', 'fleet', 'maintenance', 'statements', 'oversight', 'admin'],
+          menu: ['alarms', 'fleet', 'maintenance', 'statements', 'claims', 'oversight', 'admin'],
           sees: [e1, e3],
           notSees: [],
         },
@@ -694,6 +700,78 @@ describe('dashboard (browser)', () => {
     await shot(laptop, 'statements-laptop-en', true);
   });
 
+  it('should let an insurer take a claim through its stages, with the evidence chart the elevator froze', async () => {
+    const admin = await t.adminToken();
+    const elevatorId = devices[0]?.elevatorId ?? '';
+    const e = (await t.get(admin, `/elevators/${elevatorId}`).expect(200)).body as { unitId: string };
+    // insurer A insures the first simulated elevator (it has telemetry and an entrapment behind it)
+    const policy = (
+      await t
+        .post(admin, '/insurance/policies', insurancePolicy(fleet.orgs.insurerA, e.unitId, [elevatorId]))
+        .expect(201)
+    ).body as { id: string };
+    // the car's own data around the incident
+    const c = await controller(devices[0] as DeviceCredentials);
+    const since = new Date(Date.now() - 1000).toISOString();
+    for (const floor of [1, 2, 3, 2]) await publishStatus(c, floor);
+    await waitFor(
+      async () =>
+        (
+          (await t.get(admin, `/elevators/${elevatorId}/telemetry?from=${since}`).expect(200)).body as {
+            total: number;
+          }
+        ).total >= 4,
+      10_000,
+      'the samples stored',
+    );
+    const filed = (
+      await t
+        .post(admin, '/claims', {
+          policyId: policy.id,
+          elevatorId,
+          incidentAt: new Date().toISOString(),
+          incidentType: 'entrapment',
+          description: '两名乘客被困轿厢约 5 分钟',
+          peopleAffected: 2,
+        })
+        .expect(201)
+    ).body as { id: string; claimNumber: string };
+
+    const page = await open();
+    await signIn(page, usernameOf('insurerA'), USER_PASSWORD);
+    await page.goto('/claims');
+    await page.locator(`[data-claim="${filed.claimNumber}"]`).click();
+    const drawer = page.getByTestId('claim-drawer');
+    await drawer.waitFor();
+    await page.getByTestId('claim-evidence-chart').waitFor();
+    await page.waitForTimeout(500); // the drawer's slide-in, before the screenshot
+    await shot(page, 'claim-laptop-zh-CN');
+    const status = drawer.getByTestId('claim-status');
+    for (const [action, to] of [
+      ['survey', zh.claimStatus.surveying],
+      ['decide_liability', zh.claimStatus.liability_decided],
+      ['assess', zh.claimStatus.assessed],
+      ['pay', zh.claimStatus.paid],
+      ['close', zh.claimStatus.closed],
+    ] as const) {
+      if (action === 'assess')
+        await page
+          .locator('input[data-testid="claim-amount"], [data-testid="claim-amount"] input')
+          .first()
+          .fill('400');
+      await drawer.getByTestId(`claim-action-${action}`).click();
+      await waitFor(async () => (await status.textContent()) === to, 10_000, to);
+    }
+    const after = (await t.get(admin, `/claims/${filed.id}`).expect(200)).body as {
+      status: string;
+      assessedAmountFen: number;
+      paidAmountFen: number;
+      events: Array<{ actor: string }>;
+    };
+    expect(after).toMatchObject({ status: 'closed', assessedAmountFen: 40000, paidAmountFen: 40000 });
+    expect(after.events.filter((x) => x.actor === usernameOf('insurerA'))).toHaveLength(5);
+  });
+
   it('should relabel everything in English with the switch, and keep the choice', async () => {
     const page = await open();
     await signIn(page, usernameOf('firmA'), USER_PASSWORD);
@@ -749,6 +827,7 @@ describe('dashboard (browser)', () => {
       { user: 'regulatorGz', paths: [['oversight', '/oversight']] },
       { user: 'admin', paths: [['admin', '/admin']] },
       { user: 'owner1', paths: [['statements', '/statements']] },
+      { user: 'insurerA', paths: [['claims', '/claims']] },
     ];
     const saved: string[] = [];
     for (const size of ['laptop', 'phone'] as const) {
@@ -780,6 +859,6 @@ describe('dashboard (browser)', () => {
         }
       }
     }
-    expect(saved).toHaveLength(7 * 4);
+    expect(saved).toHaveLength(8 * 4);
   }, 240_000);
 });

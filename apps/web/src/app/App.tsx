@@ -21,6 +21,7 @@ const AdminPage = lazy(() => import('../admin/AdminPage'));
 const PublicElevatorPage = lazy(() => import('../public/PublicElevatorPage'));
 const TechnicianPage = lazy(() => import('../public/TechnicianPage'));
 const StatementsPage = lazy(() => import('../costs/StatementsPage'));
+const ClaimsPage = lazy(() => import('../insurance/ClaimsPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 15_000, retry: 1, refetchOnWindowFocus: false } },
@@ -46,6 +47,7 @@ function Authenticated() {
             <Route path="/t/:code" element={<TechnicianPage />} />
             <Route path="/maintenance" element={guard('/maintenance', <PlanPage />)} />
             <Route path="/statements" element={guard('/statements', <StatementsPage />)} />
+            <Route path="/claims" element={guard('/claims', <ClaimsPage />)} />
             <Route path="/oversight" element={guard('/oversight', <OversightPage />)} />
             <Route path="/admin" element={guard('/admin', <AdminPage />)} />
             <Route path="*" element={<Navigate to={homeOf(user.role)} replace />} />

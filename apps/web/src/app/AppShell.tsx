@@ -8,6 +8,7 @@ import {
   SettingOutlined,
   UserOutlined,
   AccountBookOutlined,
+  SafetyCertificateOutlined,
 } from '@ant-design/icons';
 import { Badge, Button, Drawer, Dropdown, Layout, Menu, Space, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
@@ -42,6 +43,7 @@ export function AppShell({ children }: { children: ReactNode }) {
     { key: '/fleet', icon: <AppstoreOutlined />, label: t('nav.fleet') },
     { key: '/maintenance', icon: <CalendarOutlined />, label: t('nav.maintenance') },
     { key: '/statements', icon: <AccountBookOutlined />, label: t('nav.statements') },
+    { key: '/claims', icon: <SafetyCertificateOutlined />, label: t('nav.claims') },
     { key: '/oversight', icon: <AuditOutlined />, label: t('nav.oversight') },
     { key: '/admin', icon: <SettingOutlined />, label: t('nav.admin') },
   ];

@@ -10,6 +10,7 @@ export const SCREEN_ROLES = {
   '/fleet': ['admin', 'firm', 'regulator', 'owner', 'agent', 'insurer'],
   '/maintenance': ['admin', 'firm'],
   '/statements': ['admin', 'owner', 'agent'],
+  '/claims': ['admin', 'insurer'],
   '/oversight': ['admin', 'regulator'],
   '/admin': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
