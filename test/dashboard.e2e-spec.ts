@@ -711,7 +711,7 @@ describe('dashboard (browser)', () => {
         .expect(201)
     ).body as { id: string };
     // the car's own data around the incident
-    const c = await controller(devices[0] as DeviceCredentials);
+    const c = await controller(devices[0]);
     const since = new Date(Date.now() - 1000).toISOString();
     for (const floor of [1, 2, 3, 2]) await publishStatus(c, floor);
     await waitFor(
