@@ -336,7 +336,10 @@ export class AlarmRepository {
   async closedSince(db: Db, elevatorId: string, type: string, sinceTs: number): Promise<AlarmRow | null> {
     const rows = (await db.query(
       `SELECT * FROM alarms
-        WHERE elevator_id = $1 AND type = $2 AND NOT (${OPEN}) AND first_seen_ts >= to_timestamp($3 / 1000.0)
+        WHERE elevator_id = $1 AND type = $2 AND NOT (${OPEN})
+          -- (device times are whole milliseconds; their round trips through float seconds may
+          -- differ by a microsecond, so the comparison allows under a millisecond)
+          AND first_seen_ts > to_timestamp($3 / 1000.0) - interval '1 millisecond'
         ORDER BY first_seen_ts DESC LIMIT 1`,
       [elevatorId, type, sinceTs],
     )) as AlarmRow[];
@@ -441,7 +444,7 @@ export class AlarmRepository {
          FROM rule_state r
         WHERE r.rule = $1 AND r.since_ts <= now() - make_interval(secs => $3)
           AND NOT EXISTS (SELECT 1 FROM alarms a WHERE a.elevator_id = r.elevator_id AND a.type = $2
-                             AND (a.${OPEN} OR a.first_seen_ts >= r.since_ts))`,
+                             AND (a.${OPEN} OR a.first_seen_ts > r.since_ts - interval '1 millisecond'))`,
       [rule, alarmType, seconds],
     )) as Array<{ elevator_id: string; since: number; last: number }>;
     return rows.map((r) => ({ elevatorId: r.elevator_id, since: Number(r.since), last: Number(r.last) }));
