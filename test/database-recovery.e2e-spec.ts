@@ -103,7 +103,8 @@ describe('embedded PostgreSQL killed under load', () => {
     const healthy = await waitFor(
       async () => {
         const h = await health();
-        return h?.code === 200 ? h.body : undefined;
+        // (the pool can reconnect a moment before the supervisor records the restart as done)
+        return h?.code === 200 && h.body.database.supervisor?.state === 'up' ? h.body : undefined;
       },
       60_000,
       'the embedded PostgreSQL to be restarted',
