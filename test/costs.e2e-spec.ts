@@ -292,6 +292,67 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
       expect(project.agreement).toMatchObject({ version: 1, constructionBudgetFen: BUDGET });
     });
 
+    it("should preview each flat's shares before recording, and keep every agreement version", async () => {
+      const draft = {
+        signedOn: '2026-01-27',
+        constructionBudgetFen: BUDGET,
+        subsidyFen: 14_000_000,
+        constructionScheme: {
+          kind: 'floor_coefficient',
+          preset: 'guangzhou',
+          groundFloorCompensationFen: 300_000,
+        },
+        runningScheme: { kind: 'area' },
+        operatingModel: 'owner_run',
+      };
+      const preview = (await post(unit.agent, `/projects/${projectId}/agreement/preview`, draft).expect(200))
+        .body as {
+        subsidyFen: number;
+        flats: Array<{
+          flatId: string;
+          floor: number;
+          areaM2: number;
+          constructionFen: number;
+          runningBasisPoints: number;
+        }>;
+      };
+      expect(preview.flats).toHaveLength(14);
+      // the ground floor receives its compensation; the others carry budget + 2 × compensation
+      for (const f of preview.flats.filter((x) => x.floor === 1)) expect(f.constructionFen).toBe(-300_000);
+      expect(preview.flats.reduce((a, f) => a + f.constructionFen, 0)).toBe(BUDGET);
+      expect(preview.subsidyFen).toBe(14_000_000);
+      // running costs by area: 90 m² of the unit's total area, in basis points
+      const totalArea = AREAS.flat().reduce((a, x) => a + x, 0);
+      const top = preview.flats.find((f) => f.floor === 7)!;
+      expect(Math.abs(top.runningBasisPoints - (10_000 * 90) / totalArea)).toBeLessThan(1);
+      expect(preview.flats.reduce((a, f) => a + f.runningBasisPoints, 0)).toBe(10_000);
+      // nothing was recorded; a bad draft gets the same field errors as recording
+      const versions = (await get(unit.agent, `/projects/${projectId}/agreements`).expect(200))
+        .body as Array<{
+        version: number;
+        createdBy: string;
+      }>;
+      expect(versions.map((v) => v.version)).toEqual([1]);
+      const bad = await post(unit.agent, `/projects/${projectId}/agreement/preview`, {
+        ...draft,
+        runningScheme: { kind: 'custom_percent', customBasisPoints: {} },
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.fields[0].field).toBe('runningScheme');
+      // owners read the agreement but do not draft one
+      const owner = await ownerLogin(unit.flats[3].ownerId);
+      expect((await post(owner, `/projects/${projectId}/agreement/preview`, draft)).status).toBe(403);
+      expect((await get(owner, `/projects/${projectId}/agreements`).expect(200)).body).toHaveLength(1);
+      // the ballots as recorded, flat by flat
+      const ballots = (await get(owner, `/projects/${projectId}/ballots`).expect(200)).body as Array<{
+        flatId: string;
+        answer: string | null;
+        recordedBy: string | null;
+      }>;
+      expect(ballots).toHaveLength(14);
+      expect(ballots.every((b) => b.answer === 'agree' && b.recordedBy?.startsWith('agent.'))).toBe(true);
+    });
+
     it('should refuse statements before the elevator is in operation', async () => {
       const res = await post(unit.agent, `/projects/${projectId}/statements`, { month: '2026-09' });
       expect(res.status).toBe(422);
@@ -378,6 +439,22 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
       }>;
       expect(mine).toHaveLength(1);
       expect(mine[0].allocations.map((a) => a.ownerId)).toEqual([seller.ownerId]);
+      // the owners hear of it on their notification channel; another unit's owners do not
+      // (the buyer, who owns the flat now; notices go to a unit's current owners)
+      const buyerToken = await ownerLogin(buyerId);
+      const notices = (await get(buyerToken, '/notifications').expect(200)).body.items as Array<{
+        kind: string;
+        data: { statementId?: string };
+      }>;
+      expect(notices.filter((n) => n.kind === 'statement_issued').map((n) => n.data.statementId)).toEqual([
+        statement.id,
+      ]);
+      const elsewhere = await newUnit([[80], [80], [80]]);
+      const outsider = await ownerLogin(elsewhere.flats[0].ownerId);
+      const theirs = (await get(outsider, '/notifications').expect(200)).body.items as Array<{
+        kind: string;
+      }>;
+      expect(theirs.filter((n) => n.kind === 'statement_issued')).toHaveLength(0);
       const agentView = (await get(unit.agent, `/statements/${statement.id}`).expect(200)).body;
       expect(agentView.allocations.length).toBe(15);
       const stranger = await ownerLogin(unit.flats[0].ownerId);
@@ -478,6 +555,14 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
         amountFen: 45_000,
         description: '更换门机变频器（保外）',
       }).expect(201);
+      const entries = (await get(unit.agent, `/projects/${projectId}/cost-entries`).expect(200)).body;
+      expect(entries.total).toBe(1);
+      expect(entries.items[0]).toMatchObject({
+        occurredOn: '2026-09-20',
+        category: 'repair',
+        amountFen: 45_000,
+        elevatorId,
+      });
       const october = (
         await post(unit.agent, `/projects/${projectId}/statements`, { month: '2026-10' }).expect(201)
       ).body;

@@ -12,6 +12,11 @@ export interface AlarmTypeInfo {
   needsRescue: boolean;
   /** the alarm resolves itself when the device reports the condition gone */
   autoClear: boolean;
+  /**
+   * the car is out of service while it is open: counted against availability and told to the
+   * owners. A device that is offline is not known to be stopped, so `offline` is not one.
+   */
+  stopsService: boolean;
 }
 
 export const ALARM_TYPES: readonly AlarmTypeInfo[] = [
@@ -22,6 +27,7 @@ export const ALARM_TYPES: readonly AlarmTypeInfo[] = [
     nameEn: 'Entrapment',
     needsRescue: true,
     autoClear: false,
+    stopsService: true,
   },
   {
     type: 'overspeed',
@@ -30,6 +36,7 @@ export const ALARM_TYPES: readonly AlarmTypeInfo[] = [
     nameEn: 'Overspeed',
     needsRescue: false,
     autoClear: false,
+    stopsService: true,
   },
   {
     type: 'offline',
@@ -38,6 +45,7 @@ export const ALARM_TYPES: readonly AlarmTypeInfo[] = [
     nameEn: 'Device offline',
     needsRescue: false,
     autoClear: true,
+    stopsService: false,
   },
   {
     type: 'alarm_button',
@@ -46,6 +54,7 @@ export const ALARM_TYPES: readonly AlarmTypeInfo[] = [
     nameEn: 'Alarm button pressed',
     needsRescue: false,
     autoClear: false,
+    stopsService: false,
   },
   {
     type: 'power_loss',
@@ -54,6 +63,7 @@ export const ALARM_TYPES: readonly AlarmTypeInfo[] = [
     nameEn: 'Mains power lost',
     needsRescue: false,
     autoClear: true,
+    stopsService: true,
   },
   {
     // a passenger (or anyone in the car) reporting a problem from the public page of the car's code
@@ -63,6 +73,7 @@ export const ALARM_TYPES: readonly AlarmTypeInfo[] = [
     nameEn: 'Passenger report',
     needsRescue: false,
     autoClear: false,
+    stopsService: false,
   },
   {
     type: 'repeated_door_fault',
@@ -71,6 +82,7 @@ export const ALARM_TYPES: readonly AlarmTypeInfo[] = [
     nameEn: 'Repeated door faults',
     needsRescue: false,
     autoClear: false,
+    stopsService: false,
   },
 ];
 
@@ -102,6 +114,7 @@ export function alarmTypeForCode(code: string): AlarmTypeInfo | null {
     nameEn: info.nameEn,
     needsRescue: false,
     autoClear: true,
+    stopsService: true,
   };
 }
 
@@ -110,3 +123,8 @@ export function alarmTypeInfo(type: string): AlarmTypeInfo | null {
   if (known) return known;
   return type.startsWith('fault_') ? alarmTypeForCode(type.slice('fault_'.length)) : null;
 }
+
+/** Alarm types that take the car out of service (device faults `fault_*` too). */
+export const SERVICE_STOPPING_TYPES: readonly string[] = ALARM_TYPES.filter((t) => t.stopsService).map(
+  (t) => t.type,
+);

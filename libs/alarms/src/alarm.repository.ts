@@ -97,8 +97,27 @@ export class AlarmRepository {
     const row = rows[0];
     if (!row) throw new Error(`elevator ${elevatorId} not found for alarm`);
     const { created, ...alarm } = row;
-    if (created) await this.append(db, alarm.id, 'opened', null, 'system', null, { source, type: t.type });
+    if (created) {
+      await this.append(db, alarm.id, 'opened', null, 'system', null, { source, type: t.type });
+      if (t.stopsService) await this.noticeOutage(db, alarm, t);
+    }
     return { alarm, created };
+  }
+
+  /**
+   * The owners of the unit hear that their elevator is out of service, in the transaction that
+   * opens the alarm (the alarm's outbox, like its webhooks). Read through `GET /notifications`.
+   */
+  private async noticeOutage(db: Db, alarm: AlarmRow, t: AlarmTypeInfo): Promise<void> {
+    await db.query(
+      `INSERT INTO notifications (kind, elevator_id, recipient_unit_id, dedupe_key, title, data)
+       SELECT 'outage', e.id, e.unit_id, 'outage:' || $2::text,
+              e.registration_code || ': out of service (' || $3::text || ')',
+              jsonb_build_object('alarmId', $2::text, 'type', $4::text, 'since', $5::timestamptz)
+         FROM elevators e WHERE e.id = $1
+       ON CONFLICT DO NOTHING`,
+      [alarm.elevator_id, alarm.id, t.nameEn, t.type, alarm.first_seen_ts],
+    );
   }
 
   async findOpen(db: Db, elevatorId: string, type: string): Promise<AlarmRow | null> {

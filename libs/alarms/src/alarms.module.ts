@@ -15,6 +15,9 @@ import { FleetController } from './fleet/fleet.controller';
 import { FleetRepository } from './fleet/fleet.repository';
 import { FleetService } from './fleet/fleet.service';
 import { FleetStatusService } from './fleet/fleet-status.service';
+import { AvailabilityController } from './availability/availability.controller';
+import { AvailabilityRepository } from './availability/availability.repository';
+import { AvailabilityService } from './availability/availability.service';
 
 /**
  * Alarms: rules in the ingest path (where ingest runs), timers and escalation in the scheduler and
@@ -39,8 +42,10 @@ export class AlarmsModule {
         FleetRepository,
         FleetStatusService,
         FleetService,
+        AvailabilityRepository,
+        AvailabilityService,
       );
-      controllers.push(AlarmsController, WebhooksController, FleetController);
+      controllers.push(AlarmsController, WebhooksController, FleetController, AvailabilityController);
     }
     return {
       module: AlarmsModule,

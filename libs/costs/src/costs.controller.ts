@@ -26,7 +26,16 @@ import {
 } from './costs.dto';
 import { CostsJobs } from './costs.jobs';
 import { ProjectsService } from './projects.service';
-import { FundingView, MonthlyRunView, ProjectView, VoteResultView } from './costs.dto';
+import {
+  AgreementPreviewView,
+  AgreementVersionView,
+  BallotView,
+  CostEntryView,
+  FundingView,
+  MonthlyRunView,
+  ProjectView,
+  VoteResultView,
+} from './costs.dto';
 import { statementCsvSheet, statementPdf, statementSheets } from './statements/statement-documents';
 import { type StatementView, StatementsService } from './statements/statements.service';
 import { CreatedId, StatementDto, StatementPageDto } from './statements/statement.dto';
@@ -100,6 +109,36 @@ export class CostsController {
     return this.projects.recordAgreement(p, id, dto);
   }
 
+  /** Every version of the agreement, newest first; the newest applies from its signing. */
+  @Get('projects/:id/agreements')
+  @ApiOkResponse({ type: [AgreementVersionView] })
+  agreements(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<AgreementVersionView[]> {
+    return this.projects.agreements(p, id);
+  }
+
+  /**
+   * Each flat's construction share, subsidy and running-cost share under an agreement, before
+   * recording it (the same checks; nothing stored).
+   */
+  @Post('projects/:id/agreement/preview')
+  @HttpCode(200)
+  @Roles('admin', 'agent')
+  @ApiOkResponse({ type: AgreementPreviewView })
+  preview(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Body() dto: AgreementDto,
+  ): Promise<AgreementPreviewView> {
+    return this.projects.previewAgreement(p, id, dto);
+  }
+
+  /** Each flat of the project and its ballot (answer, recorded when and by whom), for the vote sheet. */
+  @Get('projects/:id/ballots')
+  @ApiOkResponse({ type: [BallotView] })
+  ballotList(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<BallotView[]> {
+    return this.projects.ballots(p, id);
+  }
+
   /** Per-owner construction funding: share, subsidy, provident fund (capped), maintenance fund, cash. */
   @Get('projects/:id/funding')
   @ApiOkResponse({ type: PageOf(FundingView) })
@@ -131,6 +170,18 @@ export class CostsController {
     @Body() dto: CostEntryDto,
   ): Promise<CreatedId> {
     return this.projects.addCostEntry(p, id, dto);
+  }
+
+  /** The unit's cost entries, latest first. */
+  @Get('projects/:id/cost-entries')
+  @ApiOkResponse({ type: PageOf(CostEntryView) })
+  async costEntries(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: PageQueryDto,
+  ): Promise<Page<CostEntryView>> {
+    const [items, total] = await this.projects.costEntries(p, id, q.limit, q.offset);
+    return pageOf(items, total, q);
   }
 
   /** Issue the running-cost statement of an ended month (on demand; the monthly job does it too). */

@@ -343,3 +343,54 @@ export class MonthlyRunView {
   /** projects whose statement could not be issued (see the log) */
   failed!: number;
 }
+
+/** One flat's ballot as recorded (null answer: not taken part yet). */
+export class BallotView {
+  flatId!: string;
+  number!: string;
+  floor!: number;
+  areaM2!: number;
+  @ApiProperty({ enum: ['agree', 'disagree', 'abstain'], nullable: true, type: String })
+  answer!: 'agree' | 'disagree' | 'abstain' | null;
+  @ApiProperty({ nullable: true, type: String }) recordedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) recordedBy!: string | null;
+}
+
+export class AgreementVersionView extends AgreementView {
+  createdAt!: string;
+  createdBy!: string;
+}
+
+/** What each flat would carry under an agreement, before it is recorded. */
+export class PreviewFlatView {
+  flatId!: string;
+  number!: string;
+  floor!: number;
+  areaM2!: number;
+  /** share of the construction budget, fen (negative: a ground-floor compensation received) */
+  constructionFen!: number;
+  /** share of the subsidy, fen */
+  subsidyFen!: number;
+  /** share of the running costs, basis points (0.01 %) of a month's total */
+  runningBasisPoints!: number;
+}
+
+export class AgreementPreviewView {
+  constructionBudgetFen!: number;
+  subsidyFen!: number;
+  @ApiProperty({ type: [PreviewFlatView] })
+  flats!: PreviewFlatView[];
+}
+
+export class CostEntryView {
+  id!: string;
+  occurredOn!: string;
+  @ApiProperty({ enum: ['repair', 'parts', 'other'] })
+  category!: 'repair' | 'parts' | 'other';
+  amountFen!: number;
+  description!: string;
+  @ApiProperty({ nullable: true, type: String }) elevatorId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) registrationCode!: string | null;
+  createdAt!: string;
+  createdBy!: string;
+}

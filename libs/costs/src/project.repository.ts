@@ -58,6 +58,18 @@ export interface Holding {
 
 export type BallotAnswer = 'agree' | 'disagree' | 'abstain';
 
+export interface CostEntryRow {
+  id: string;
+  occurred_on: string;
+  category: 'repair' | 'parts' | 'other';
+  amount_fen: string;
+  description: string;
+  elevator_id: string | null;
+  registration_code: string | null;
+  created_at: Date;
+  created_by: string;
+}
+
 /** Every query of the retrofit project: the project, its flats, ballots, agreements, funding, costs. */
 @Injectable()
 export class ProjectRepository extends SqlRepository {
@@ -208,6 +220,42 @@ export class ProjectRepository extends SqlRepository {
               construction_scheme, running_scheme, operating_model, lease_monthly_fee_fen, ride_price_fen, tariff
          FROM project_agreements WHERE project_id = :projectId ORDER BY version DESC LIMIT 1`,
       { projectId },
+    );
+  }
+
+  /** Every version of the agreement, newest first. */
+  agreements(projectId: string): Promise<Array<AgreementRow & { created_at: Date; created_by: string }>> {
+    return this.sql.query(
+      `SELECT id, version, to_char(signed_on, 'YYYY-MM-DD') AS signed_on, construction_budget_fen, subsidy_fen,
+              construction_scheme, running_scheme, operating_model, lease_monthly_fee_fen, ride_price_fen, tariff,
+              created_at, created_by
+         FROM project_agreements WHERE project_id = :projectId ORDER BY version DESC`,
+      { projectId },
+    );
+  }
+
+  /** The ballots as recorded: answer, by whom and when, per flat. */
+  ballotRecords(
+    projectId: string,
+  ): Promise<Array<{ flat_id: string; answer: BallotAnswer; recorded_at: Date; recorded_by: string }>> {
+    return this.sql.query(
+      `SELECT flat_id, answer, recorded_at, recorded_by FROM vote_ballots WHERE project_id = :projectId`,
+      { projectId },
+    );
+  }
+
+  /** The unit's cost entries, latest first, paged. */
+  costEntries(unitId: string, limit: number, offset: number): Promise<[CostEntryRow[], number]> {
+    return this.sql.page<CostEntryRow>(
+      {
+        columns: `c.id, to_char(c.occurred_on, 'YYYY-MM-DD') AS occurred_on, c.category, c.amount_fen, c.description,
+                  c.elevator_id, e.registration_code, c.created_at, c.created_by`,
+        from: `FROM cost_entries c LEFT JOIN elevators e ON e.id = c.elevator_id WHERE c.unit_id = :unitId`,
+        orderBy: 'c.occurred_on DESC, c.created_at DESC',
+        params: { unitId },
+      },
+      limit,
+      offset,
     );
   }
 

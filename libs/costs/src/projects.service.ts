@@ -26,7 +26,15 @@ import { maskName } from './statements/statement-text';
 import { splitFlatMonth } from './rules/month-shares';
 import { guangzhouCoefficients, SchemeError, splitByScheme, type SplitScheme } from './rules/split-scheme';
 import { type Tariff, TariffError, validateTariff } from './rules/tariff';
-import { type FundingView, type ProjectView } from './costs.dto';
+import {
+  type AgreementPreviewView,
+  type AgreementVersionView,
+  type AgreementView,
+  type BallotView,
+  type CostEntryView,
+  type FundingView,
+  type ProjectView,
+} from './costs.dto';
 import {
   type AgreementRow,
   type ProjectFlat,
@@ -171,27 +179,7 @@ export class ProjectsService {
     const project = await this.find(p, id);
     if (project.phase === 'preparation')
       throw new ConflictError('TOO_EARLY', 'an agreement follows the consent vote');
-    const flats = await this.flats(id);
-    const construction = resolveScheme(dto.constructionScheme, flats, 'constructionScheme');
-    const running = resolveScheme(dto.runningScheme, flats, 'runningScheme');
-    if (running.groundFloorCompensationFen) {
-      throw InvalidInputError.field(
-        'runningScheme.groundFloorCompensationFen',
-        'compensation belongs to the construction split',
-      );
-    }
-    const tariff = dto.tariff ?? DEFAULT_TARIFF;
-    try {
-      validateTariff(tariff);
-    } catch (err) {
-      throw InvalidInputError.field('tariff', err instanceof TariffError ? err.message : 'invalid tariff');
-    }
-    if (dto.operatingModel === 'leased' && dto.leaseMonthlyFeeFen === undefined) {
-      throw InvalidInputError.field('leaseMonthlyFeeFen', 'a leased elevator has a monthly fee');
-    }
-    if (dto.operatingModel === 'shared' && dto.ridePriceFen === undefined) {
-      throw InvalidInputError.field('ridePriceFen', 'a shared elevator has a price per ride');
-    }
+    const { construction, running, tariff } = checkedAgreement(dto, await this.flats(id));
     await this.repo.transaction(async (tx) => {
       const version = await this.repo.insertAgreement(tx, id, {
         signedOn: dto.signedOn,
@@ -210,6 +198,87 @@ export class ProjectsService {
       await this.audit.record(tx, p, 'project.agreement', 'retrofit_project', id, { version });
     });
     return this.view(id);
+  }
+
+  /**
+   * What each flat would carry under an agreement not recorded yet: its construction share (with
+   * any ground-floor compensation), its part of the subsidy and its share of running costs. The
+   * same checks as recording it; nothing is stored.
+   */
+  async previewAgreement(p: Principal, id: string, dto: AgreementDto): Promise<AgreementPreviewView> {
+    this.requireManager(p);
+    await this.find(p, id);
+    const flats = await this.flats(id);
+    const { construction, running } = checkedAgreement(dto, flats);
+    const constructionFen = splitByScheme(construction, flats, dto.constructionBudgetFen);
+    const runningBp = splitByScheme(running, flats, 10_000);
+    const subsidy = fundingStatement(
+      dto.subsidyFen ?? 0,
+      flats.map((f, i) => ({
+        ownerId: f.flatId,
+        shareFen: constructionFen[i] ?? 0,
+        providentFundRequestFen: 0,
+        maintenanceFundFen: 0,
+      })),
+    );
+    return {
+      constructionBudgetFen: dto.constructionBudgetFen,
+      subsidyFen: subsidy.reduce((a, l) => a + l.subsidyFen, 0),
+      flats: flats.map((f, i) => ({
+        flatId: f.flatId,
+        number: f.number,
+        floor: f.floor,
+        areaM2: f.areaM2,
+        constructionFen: constructionFen[i] ?? 0,
+        subsidyFen: subsidy[i]?.subsidyFen ?? 0,
+        runningBasisPoints: runningBp[i] ?? 0,
+      })),
+    };
+  }
+
+  /** Every version of the agreement, newest first (the newest applies). */
+  async agreements(p: Principal, id: string): Promise<AgreementVersionView[]> {
+    await this.find(p, id);
+    return (await this.repo.agreements(id)).map((a) => ({
+      ...agreementView(a),
+      createdAt: a.created_at.toISOString(),
+      createdBy: a.created_by,
+    }));
+  }
+
+  /** Each flat of the project with its ballot, if any (the vote is posted publicly, so no names). */
+  async ballots(p: Principal, id: string): Promise<BallotView[]> {
+    await this.find(p, id);
+    const flats = await this.flats(id);
+    const byFlat = new Map((await this.repo.ballotRecords(id)).map((b) => [b.flat_id, b]));
+    return flats.map((f) => {
+      const b = byFlat.get(f.flatId);
+      return {
+        ...f,
+        answer: b?.answer ?? null,
+        recordedAt: b?.recorded_at.toISOString() ?? null,
+        recordedBy: b?.recorded_by ?? null,
+      };
+    });
+  }
+
+  async costEntries(p: Principal, id: string, limit: number, offset: number): Promise<[CostEntryView[], number]> {
+    const project = await this.find(p, id);
+    const [rows, total] = await this.repo.costEntries(project.unit_id, limit, offset);
+    return [
+      rows.map((r) => ({
+        id: r.id,
+        occurredOn: r.occurred_on,
+        category: r.category,
+        amountFen: Number(r.amount_fen),
+        description: r.description,
+        elevatorId: r.elevator_id,
+        registrationCode: r.registration_code,
+        createdAt: r.created_at.toISOString(),
+        createdBy: r.created_by,
+      })),
+      total,
+    ];
   }
 
   async setFunding(p: Principal, id: string, dto: FundingRequestDto): Promise<FundingView[]> {
@@ -347,23 +416,53 @@ export class ProjectsService {
       phase: row.phase,
       phaseDates: row.phase_dates,
       flats: await this.flats(id),
-      agreement: a
-        ? {
-            id: a.id,
-            version: a.version,
-            signedOn: a.signed_on,
-            constructionBudgetFen: Number(a.construction_budget_fen),
-            subsidyFen: Number(a.subsidy_fen),
-            constructionScheme: a.construction_scheme,
-            runningScheme: a.running_scheme,
-            operatingModel: a.operating_model,
-            leaseMonthlyFeeFen: num(a.lease_monthly_fee_fen),
-            ridePriceFen: a.ride_price_fen,
-            tariff: a.tariff,
-          }
-        : null,
+      agreement: a ? agreementView(a) : null,
     };
   }
+}
+
+function agreementView(a: AgreementRow): AgreementView {
+  return {
+    id: a.id,
+    version: a.version,
+    signedOn: a.signed_on,
+    constructionBudgetFen: Number(a.construction_budget_fen),
+    subsidyFen: Number(a.subsidy_fen),
+    constructionScheme: a.construction_scheme,
+    runningScheme: a.running_scheme,
+    operatingModel: a.operating_model,
+    leaseMonthlyFeeFen: num(a.lease_monthly_fee_fen),
+    ridePriceFen: a.ride_price_fen,
+    tariff: a.tariff,
+  };
+}
+
+/** The agreement's checks against the project's flats: schemes resolved, tariff and model terms. */
+function checkedAgreement(
+  dto: AgreementDto,
+  flats: readonly ProjectFlat[],
+): { construction: SplitScheme; running: SplitScheme; tariff: Tariff } {
+  const construction = resolveScheme(dto.constructionScheme, flats, 'constructionScheme');
+  const running = resolveScheme(dto.runningScheme, flats, 'runningScheme');
+  if (running.groundFloorCompensationFen) {
+    throw InvalidInputError.field(
+      'runningScheme.groundFloorCompensationFen',
+      'compensation belongs to the construction split',
+    );
+  }
+  const tariff = dto.tariff ?? DEFAULT_TARIFF;
+  try {
+    validateTariff(tariff);
+  } catch (err) {
+    throw InvalidInputError.field('tariff', err instanceof TariffError ? err.message : 'invalid tariff');
+  }
+  if (dto.operatingModel === 'leased' && dto.leaseMonthlyFeeFen === undefined) {
+    throw InvalidInputError.field('leaseMonthlyFeeFen', 'a leased elevator has a monthly fee');
+  }
+  if (dto.operatingModel === 'shared' && dto.ridePriceFen === undefined) {
+    throw InvalidInputError.field('ridePriceFen', 'a shared elevator has a price per ride');
+  }
+  return { construction, running, tariff };
 }
 
 /** Fills a preset's coefficients and checks the scheme against the project's flats. */

@@ -49,7 +49,7 @@ import {
   PlanQueryDto,
   UpdateChecklistItemDto,
 } from './maintenance.dto';
-import { NotificationView } from './notifications/notification.dto';
+import { NotificationView } from '@liftwatch/registry';
 import { OverdueReport } from './oversight/oversight.dto';
 import { ElevatorPlan } from './plan/plan.dto';
 import { ChainReport } from './records/record.dto';

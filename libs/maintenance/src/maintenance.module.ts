@@ -12,8 +12,7 @@ import { MaintenanceEvidenceService } from './evidence/maintenance-evidence.serv
 import { MaintenanceJobs } from './maintenance.jobs';
 import { MaintenanceRepository } from './maintenance.repository';
 import { NotificationsGateway } from './notifications/notifications.gateway';
-import { NotificationRepository } from './notifications/notification.repository';
-import { NotificationBus, NotificationsService } from './notifications/notifications.service';
+import { NotificationsService } from './notifications/notifications.service';
 import { OversightService } from './oversight/oversight.service';
 import { PlanService } from './plan/plan.service';
 import { RecordRepository } from './records/record.repository';
@@ -37,8 +36,6 @@ import { WarrantiesService } from './warranties/warranties.service';
     RecordsService,
     InspectionsService,
     OversightService,
-    NotificationRepository,
-    NotificationBus,
     NotificationsService,
     NotificationsGateway,
     WarrantiesService,

@@ -10,3 +10,6 @@ export * from './owners/owners.service';
 export * from './elevators/elevators.service';
 export * from './devices/devices.service';
 export * from './devices/device-changes';
+export * from './notices/notification.dto';
+export * from './notices/notification.repository';
+export * from './notices/notices.service';

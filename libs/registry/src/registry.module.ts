@@ -21,6 +21,8 @@ import { OwnersService } from './owners/owners.service';
 import { RegionsController } from './regions/regions.controller';
 import { RegionsService } from './regions/regions.service';
 import { VisibilityRepository } from './visibility/visibility.repository';
+import { NotificationRepository } from './notices/notification.repository';
+import { NotificationBus, Notices } from './notices/notices.service';
 
 @Module({
   controllers: [
@@ -34,6 +36,9 @@ import { VisibilityRepository } from './visibility/visibility.repository';
     DevicesController,
   ],
   providers: [
+    NotificationRepository,
+    NotificationBus,
+    Notices,
     DeviceChanges,
     VisibilityRepository,
     BuildingRepository,
@@ -52,6 +57,9 @@ import { VisibilityRepository } from './visibility/visibility.repository';
     DevicesService,
   ],
   exports: [
+    NotificationRepository,
+    NotificationBus,
+    Notices,
     DeviceChanges,
     VisibilityRepository,
     RegionsService,

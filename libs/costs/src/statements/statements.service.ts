@@ -17,6 +17,7 @@ import {
   NotFoundError,
   RuleViolationError,
 } from '@liftwatch/contract';
+import { Notices } from '@liftwatch/registry';
 import { Sql } from '@liftwatch/database';
 import { TelemetryJobsService } from '@liftwatch/telemetry';
 import { ProjectsService } from '../projects.service';
@@ -113,6 +114,7 @@ export class StatementsService {
     private readonly projects: ProjectsService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly notices: Notices,
     @Optional() private readonly telemetryJobs?: TelemetryJobsService,
   ) {}
 
@@ -315,7 +317,7 @@ export class StatementsService {
     const allocations = await this.allocate(projectId, agreement.running_scheme, month, total);
     const terms = await this.repo.paymentTerms(agreement.id);
     const dueOn = `${addMonthsToMonth(month, 1)}-${String(terms?.payment_due_day ?? 15).padStart(2, '0')}`;
-    const id = await this.sql.transaction(async (tx) => {
+    const [id, notices] = await this.sql.transaction(async (tx) => {
       await this.repo.lockProject(tx, projectId);
       if (await this.repo.isIssued(project.unit_id, month, tx)) {
         throw new ConflictError(
@@ -343,8 +345,20 @@ export class StatementsService {
         statementNumber: s.statementNumber,
         totalFen: total,
       });
-      return s.id;
+      const notice = await this.notices.store(tx, [
+        {
+          kind: 'statement_issued',
+          elevatorId: null,
+          organisationId: null,
+          unitId: project.unit_id,
+          dedupeKey: `statement_issued:${s.id}`,
+          title: `Statement ${s.statementNumber} for ${month} issued, due ${dueOn}`,
+          data: { statementId: s.id, statementNumber: s.statementNumber, month, dueOn, totalFen: total },
+        },
+      ]);
+      return [s.id, notice] as const;
     });
+    this.notices.publish(notices);
     return this.get(p, id);
   }
 

@@ -1,7 +1,7 @@
 import { type OnModuleDestroy } from '@nestjs/common';
 import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { type Namespace } from 'socket.io';
-import { NotificationBus } from './notifications.service';
+import { NotificationBus } from '@liftwatch/registry';
 
 /**
  * Pushes reminders on the live namespace as `notification` events to the sockets that joined the

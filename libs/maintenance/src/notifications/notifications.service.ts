@@ -3,30 +3,15 @@ import { type Principal } from '@liftwatch/access';
 import { addDays } from '@liftwatch/calendar';
 import { type Page, pageOf, type PageQueryDto } from '@liftwatch/contract';
 import { MaintenanceRepository } from '../maintenance.repository';
-import { type Draft, NotificationRepository, type NotificationRecipients } from './notification.repository';
+import {
+  type Draft,
+  type NotificationKind,
+  NotificationRepository,
+  type NotificationRecipients,
+  type NotificationView,
+  Notices,
+} from '@liftwatch/registry';
 import { PlanService } from '../plan/plan.service';
-import { type NotificationView } from './notification.dto';
-
-export type NotificationKind =
-  'maintenance_due' | 'maintenance_overdue' | 'inspection_apply_by' | 'inspection_overdue';
-
-type Listener = (n: NotificationView[]) => void;
-
-/** In-process fan-out of new notifications to the socket.io gateway. */
-@Injectable()
-export class NotificationBus {
-  private readonly listeners = new Set<Listener>();
-
-  subscribe(l: Listener): () => void {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  }
-
-  publish(n: NotificationView[]): void {
-    if (n.length === 0) return;
-    for (const l of this.listeners) l(n);
-  }
-}
 
 /** Days before a maintenance level falls due that the firm is reminded. */
 export const MAINTENANCE_REMINDER_DAYS = 3;
@@ -47,7 +32,7 @@ export class NotificationsService {
     private readonly repo: MaintenanceRepository,
     private readonly notifications: NotificationRepository,
     private readonly plans: PlanService,
-    private readonly bus: NotificationBus,
+    private readonly notices: Notices,
   ) {}
 
   async list(p: Principal, q: PageQueryDto): Promise<Page<NotificationView>> {
@@ -140,13 +125,8 @@ export class NotificationsService {
           data,
         });
     }
-    const created = await this.store(drafts);
-    this.bus.publish(created);
+    const created = await this.notices.send(drafts);
     if (created.length > 0) this.logger.log(`${created.length} reminder(s) for ${day}`);
     return { created: created.length, considered: drafts.length };
-  }
-
-  private store(drafts: readonly Draft[]): Promise<NotificationView[]> {
-    return this.notifications.insertNew(drafts);
   }
 }

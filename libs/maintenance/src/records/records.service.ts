@@ -11,7 +11,8 @@ import {
   RuleViolationError,
 } from '@liftwatch/contract';
 import { Clock } from '@liftwatch/calendar';
-import { VisibilityRepository } from '@liftwatch/registry';
+import { type NotificationView, Notices, VisibilityRepository } from '@liftwatch/registry';
+import { type Db } from '@liftwatch/database';
 import { type ActiveContractRow, MaintenanceRepository } from '../maintenance.repository';
 import { type NewRecord, type RecordContent, RecordRepository, type RecordRow } from './record.repository';
 import { levelRank } from '../plan/levels';
@@ -74,6 +75,7 @@ export class RecordsService {
     private readonly visibility: VisibilityRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly notices: Notices,
   ) {}
 
   async list(p: Principal, q: RecordQueryDto): Promise<[RecordView[], number]> {
@@ -105,7 +107,7 @@ export class RecordsService {
     const problems = [...this.visitProblems(dto, arrivedAt, departedAt), ...(await this.checkItems(dto))];
     if (problems.length > 0) throw new InvalidInputError(problems);
     const contract = await this.contractOfVisit(p, elevatorId, arrivedAt);
-    return this.records.transaction(async (tx) => {
+    const [record, notices] = await this.records.transaction(async (tx) => {
       const elevatorSnapshot = await this.records.lockElevatorSnapshot(tx, elevatorId, contract.firm_id);
       if (dto.correctsId) await this.checkCorrectionTarget(tx, dto.correctsId, elevatorId);
       const last = await this.records.chainTail(tx, elevatorId);
@@ -142,8 +144,29 @@ export class RecordsService {
         level: dto.level ?? null,
         hash,
       });
-      return view((await this.records.find(id, null, tx)) as RecordRow);
+      const stored = view((await this.records.find(id, null, tx)) as RecordRow);
+      return [stored, await this.tellOwners(tx, stored)] as const;
     });
+    this.notices.publish(notices);
+    return record;
+  }
+
+  /** The owners hear of every visit recorded on their elevator (the notice links the record). */
+  private async tellOwners(tx: Db, r: RecordView): Promise<NotificationView[]> {
+    const unitId = await this.notices.unitOfElevator(r.elevatorId, tx);
+    if (!unitId) return [];
+    const what = r.kind === 'routine' ? `${r.level} maintenance` : r.kind.replace(/_/g, ' ');
+    return this.notices.store(tx, [
+      {
+        kind: 'visit_recorded',
+        elevatorId: r.elevatorId,
+        organisationId: null,
+        unitId,
+        dedupeKey: `visit_recorded:${r.id}`,
+        title: `${String(r.elevatorSnapshot.registrationCode ?? '')}: ${what} visit recorded`,
+        data: { recordId: r.id, kind: r.kind, level: r.level, departedAt: r.departedAt },
+      },
+    ]);
   }
 
   /** The visit's own field checks: times, level, correction. */

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { Sql } from '@liftwatch/database';
-import { type IdFilter } from '@liftwatch/registry';
-import { type NotificationView } from './notification.dto';
-import { type NotificationKind } from './notifications.service';
+import { type Db, Sql } from '@liftwatch/database';
+import { type IdFilter } from '../visibility/visibility.repository';
+import { type NotificationKind, type NotificationView } from './notification.dto';
 
 /** A reminder before it is stored; the dedupe key makes a second run of the day a no-op. */
 export interface Draft {
   kind: NotificationKind;
-  elevatorId: string;
+  elevatorId: string | null;
   organisationId: string | null;
   unitId: string | null;
   dedupeKey: string;
@@ -63,11 +62,21 @@ export class NotificationRepository {
     return [iso(rows), Number(count?.n ?? 0)];
   }
 
+  /** The unit an elevator serves (whose owners a notice about it goes to). */
+  async unitOfElevator(elevatorId: string, db?: Db): Promise<string | null> {
+    const row = await this.sql.one<{ unit_id: string }>(
+      `SELECT unit_id FROM elevators WHERE id = :elevatorId`,
+      { elevatorId },
+      db,
+    );
+    return row?.unit_id ?? null;
+  }
+
   /**
    * Stores the drafts not stored before (dedupe key) and queues a webhook delivery for each to
    * the recipient organisation's active webhooks, in one statement; returns the new ones.
    */
-  async insertNew(drafts: readonly Draft[]): Promise<NotificationView[]> {
+  async insertNew(drafts: readonly Draft[], db?: Db): Promise<NotificationView[]> {
     if (drafts.length === 0) return [];
     const rows = await this.sql.query<NotificationView & { createdAt: Date }>(
       `WITH input AS (
@@ -98,6 +107,7 @@ export class NotificationRepository {
         titles: drafts.map((d) => d.title),
         data: drafts.map((d) => JSON.stringify(d.data)),
       },
+      db,
     );
     return iso(rows);
   }
