@@ -113,6 +113,30 @@ describe('alarms, entrapment rescue and offline detection', () => {
     expect(released.status).toBe('open'); // an entrapment is closed by people, not by the device
     expect((await alarmsOf(d.elevatorId)).filter((a) => a.type === 'entrapment')).toHaveLength(1);
     await c.stop();
+    // what the owners see: the month's availability counts the trapped time, the car is back in
+    // service once released, and they were told it was out of service
+    const admin = await t.adminToken();
+    const availability = (
+      await t.http().get(`/api/v1/elevators/${d.elevatorId}/availability`).auth(admin, auth).expect(200)
+    ).body as {
+      outOfServiceSeconds: number;
+      availability: number;
+      inServiceNow: boolean;
+      outages: Array<{ alarmId: string; type: string; from: string; to: string | null; seconds: number }>;
+    };
+    const outage = availability.outages.find((o) => o.alarmId === released.id);
+    expect(outage).toMatchObject({
+      type: 'entrapment',
+      from: released.firstSeenTs,
+      to: released.conditionClearedTs,
+    });
+    expect(outage?.seconds).toBe(Math.round(released.trappedSeconds ?? 0));
+    expect(availability.outOfServiceSeconds).toBeGreaterThanOrEqual(outage?.seconds ?? 0);
+    expect(availability.availability).toBeLessThan(1);
+    expect(availability.inServiceNow).toBe(true);
+    const notices = (await t.http().get('/api/v1/notifications?limit=100').auth(admin, auth).expect(200)).body
+      .items as Array<{ kind: string; data: { alarmId?: string } }>;
+    expect(notices.filter((n) => n.kind === 'outage' && n.data.alarmId === released.id)).toHaveLength(1);
   });
 
   it('should keep one alarm with a count for the same fault sent 8 times concurrently and replayed', async () => {

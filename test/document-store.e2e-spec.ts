@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { loadConfig } from '@liftwatch/config';
-import { S3DocumentStore } from '../libs/insurance/src/document-store';
+import { S3DocumentStore } from '../libs/documents/src/document-store';
 import { createFleet } from './support/fleet.fixture';
 import { startTestApp } from './support/test-app';
 import { freePort } from './support/test-database';

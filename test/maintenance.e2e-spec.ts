@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createHash, randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { Webhook } from 'standardwebhooks';
 import { addDays, addMonthsToMonth, businessDate, daysBetween } from '@liftwatch/calendar';
@@ -481,6 +482,75 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
         `/elevators/${fleet.elevators.e1}/maintenance-records/verification`,
       ).expect(200);
       expect(verification.body).toMatchObject({ valid: true, records: 3, problems: [] });
+    });
+
+    it('should keep visit photos in the chain, store a resent record once and tell the owners', async () => {
+      const firmA = await t.login(fleet.users.firmA);
+      const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`photo ${uniq()}`)]);
+      const upload = (token: string, content: Buffer, name = 'car.jpg') =>
+        t
+          .http()
+          .post(`/api/v1/elevators/${fleet.elevators.e1}/maintenance-photos`)
+          .auth(token, auth)
+          .attach('file', content, name);
+      const photo = await upload(firmA, jpeg).expect(201);
+      expect(photo.body).toEqual({
+        sha256: createHash('sha256').update(jpeg).digest('hex'),
+        contentType: 'image/jpeg',
+        sizeBytes: jpeg.length,
+      });
+      await upload(firmA, jpeg).expect(201); // the same photo again: harmless
+      const notAPhoto = await upload(firmA, Buffer.from('%PDF-1.7 not a photo'), 'x.jpg');
+      expect(notAPhoto.status).toBe(400);
+      expect(notAPhoto.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      const owner = await t.login(fleet.users.owner1);
+      expect((await upload(owner, jpeg)).status).toBe(403);
+
+      const unknown = await post(firmA, `/elevators/${fleet.elevators.e1}/maintenance-records`, {
+        ...visit('half_month', new Date(Date.now() - 2 * 3_600_000)),
+        photos: ['0'.repeat(64)],
+      });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.fields[0]).toMatchObject({ field: 'photos.0' });
+
+      const clientRef = randomUUID();
+      const body = {
+        ...visit('half_month', new Date(Date.now() - 2 * 3_600_000)),
+        photos: [photo.body.sha256 as string],
+        clientRef,
+      };
+      const stored = await post(firmA, `/elevators/${fleet.elevators.e1}/maintenance-records`, body).expect(
+        201,
+      );
+      // the phone never saw the answer and sends it again: the same record, not a second one
+      const resent = await post(firmA, `/elevators/${fleet.elevators.e1}/maintenance-records`, body).expect(
+        201,
+      );
+      expect(resent.body.id).toBe(stored.body.id);
+      const [{ n }] = (await t.db.query(
+        `SELECT count(*)::int AS n FROM maintenance_records WHERE client_ref = $1`,
+        [clientRef],
+      )) as Array<{ n: number }>;
+      expect(n).toBe(1);
+      expect(stored.body.photos).toEqual([photo.body.sha256]);
+      const back = await get(owner, `/maintenance/records/${stored.body.id}/photos/${photo.body.sha256}`)
+        .buffer(true)
+        .parse(binaryBody)
+        .expect(200);
+      expect(Buffer.compare(back.body as Buffer, jpeg)).toBe(0);
+      const verification = await get(
+        owner,
+        `/elevators/${fleet.elevators.e1}/maintenance-records/verification`,
+      );
+      expect(verification.body.valid).toBe(true);
+      // the owners hear of the visit
+      const notices = (await get(owner, '/notifications?limit=100').expect(200)).body.items as Array<{
+        kind: string;
+        data: { recordId?: string };
+      }>;
+      expect(notices.some((x) => x.kind === 'visit_recorded' && x.data.recordId === stored.body.id)).toBe(
+        true,
+      );
     });
 
     it('should refuse changes to a stored record, and name a record tampered with behind the trigger', async () => {

@@ -1,1 +1,2 @@
 export * from './pdf-report';
+export * from './document-store';

@@ -23,7 +23,7 @@ import {
   type EvidenceView,
   type FileClaimDto,
 } from './claim.dto';
-import { DOCUMENT_STORE, type DocumentStore, sha256Hex, sniffContentType } from './document-store';
+import { DOCUMENT_STORE, type DocumentStore, sha256Hex, sniffContentType } from '@liftwatch/documents';
 import { type EvidenceBundle, EvidenceBuilder, evidenceHash } from './evidence';
 import { type ClaimChanges, ClaimRepository, type ClaimRow, type ClaimScope } from './claim.repository';
 import { policyActiveOn } from './policies.service';

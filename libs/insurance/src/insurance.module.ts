@@ -5,7 +5,7 @@ import { MaintenanceModule } from '@liftwatch/maintenance';
 import { RegistryModule } from '@liftwatch/registry';
 import { ClaimRepository } from './claim.repository';
 import { ClaimsService } from './claims.service';
-import { documentStoreProvider } from './document-store';
+import { documentStoreProvider } from '@liftwatch/documents';
 import { EvidenceBuilder } from './evidence';
 import { EvidenceRepository } from './evidence.repository';
 import { InsuranceController } from './insurance.controller';

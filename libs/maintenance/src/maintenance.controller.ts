@@ -1,6 +1,27 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
 import { type Response } from 'express';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Clock } from '@liftwatch/calendar';
 import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
 import {
@@ -32,7 +53,14 @@ import { OversightService } from './oversight/oversight.service';
 import { LEVELS } from './plan/levels';
 import { PlanService } from './plan/plan.service';
 import { RecordsService } from './records/records.service';
-import { CountersignDto, CreateRecordDto, RecordQueryDto, RecordView } from './records/record.dto';
+import {
+  CountersignDto,
+  CreateRecordDto,
+  PhotoView,
+  RecordQueryDto,
+  RecordView,
+  type UploadedFile as Upload,
+} from './records/record.dto';
 import { CreateWarrantyDto, WarrantiesService } from './warranties/warranties.service';
 import {
   ChecklistItem,
@@ -206,6 +234,45 @@ export class MaintenanceController {
     @Body() dto: CreateRecordDto,
   ): Promise<RecordView> {
     return this.records.create(p, id, dto);
+  }
+
+  /**
+   * A photo taken at a visit (multipart field `file`; JPEG, PNG or WebP). Returns its SHA-256,
+   * which the record lists in `photos`. The same photo uploaded twice is stored once.
+   */
+  @Post('elevators/:id/maintenance-photos')
+  @Roles('admin', 'firm')
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: { file: { type: 'string', format: 'binary' } },
+      required: ['file'],
+    },
+  })
+  @ApiCreatedResponse({ type: PhotoView })
+  @UseInterceptors(FileInterceptor('file'))
+  uploadPhoto(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @UploadedFile() file: Upload | undefined,
+  ): Promise<PhotoView> {
+    return this.records.uploadPhoto(p, id, file);
+  }
+
+  @Get('maintenance/records/:id/photos/:sha256')
+  @ApiProduces('image/jpeg', 'image/png', 'image/webp')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'the photo as uploaded' })
+  async recordPhoto(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Param('sha256') sha256: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { contentType, content } = await this.records.photo(p, id, sha256);
+    res.setHeader('Content-Type', contentType);
+    res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
+    res.send(content);
   }
 
   /** Countersignature by the owners' safety manager (owner, agent or admin). */

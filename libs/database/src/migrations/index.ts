@@ -10,6 +10,7 @@ import { JobLeases1764800000000 } from './1764800000000-job-leases';
 import { RescueEvidence1764900000000 } from './1764900000000-rescue-evidence';
 import { StatementDocuments1765000000000 } from './1765000000000-statement-documents';
 import { PublicReports1765100000000 } from './1765100000000-public-reports';
+import { VisitPhotos1765200000000 } from './1765200000000-visit-photos';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   RescueEvidence1764900000000,
   StatementDocuments1765000000000,
   PublicReports1765100000000,
+  VisitPhotos1765200000000,
 ];

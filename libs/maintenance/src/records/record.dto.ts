@@ -125,6 +125,36 @@ export class CreateRecordDto {
   @IsString()
   @Length(1, 2000)
   remarks?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'SHA-256 of photos uploaded for the elevator (POST /elevators/{id}/maintenance-photos)',
+  })
+  @IsOptional()
+  @ArrayMaxSize(20)
+  @Matches(/^[0-9a-f]{64}$/, { each: true, message: 'each photo is the SHA-256 (hex) of an uploaded photo' })
+  photos?: string[];
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "the phone's own reference: sending the same record again returns the stored one",
+  })
+  @IsOptional()
+  @IsUUID()
+  clientRef?: string;
+}
+
+/** A multipart upload as multer hands it over. */
+export interface UploadedFile {
+  originalname: string;
+  size: number;
+  buffer: Buffer;
+}
+
+export class PhotoView {
+  sha256!: string;
+  contentType!: string;
+  sizeBytes!: number;
 }
 
 export class CountersignDto {
@@ -191,6 +221,8 @@ export class RecordView {
   adjustments!: string | null;
   parts!: PartDto[];
   remarks!: string | null;
+  @ApiProperty({ type: [String], description: 'SHA-256 of the visit photos' })
+  photos!: string[];
   recordedAt!: string;
   recordedBy!: string;
   prevHash!: string | null;

@@ -24,6 +24,9 @@ export interface RecordRow {
   remarks: string | null;
   recorded_at: Date;
   recorded_by: string;
+  /** SHA-256 of the visit's photos, in the order taken */
+  photos: string[];
+  client_ref: string | null;
   prev_hash: string | null;
   hash: string;
   cs_signer_name: string | null;
@@ -70,11 +73,14 @@ export interface RecordContent {
   remarks: string | null;
   recordedAt: Date;
   recordedBy: string;
+  /** photo hashes; hashed only when there are some, so records before photos keep their hashes */
+  photos: string[];
 }
 
 export interface NewRecord extends RecordContent {
   prevHash: string | null;
   hash: string;
+  clientRef: string | null;
 }
 
 export type ChainRow = RecordRow & { cs_hash: string | null; cs_signed_by: string | null };
@@ -176,10 +182,11 @@ export class RecordRepository extends SqlRepository {
     const row = await this.sql.one<{ id: string }>(
       `INSERT INTO maintenance_records (elevator_id, seq, kind, level, corrects_id, contract_id, firm_id, arrived_at,
          departed_at, elevator_snapshot, technicians, items, adjustments, parts, remarks, recorded_at, recorded_by,
-         prev_hash, hash)
+         prev_hash, hash, photos, client_ref)
        VALUES (:elevatorId, :seq, :kind, :level, :correctsId, :contractId, :firmId, :arrivedAt, :departedAt,
          CAST(:elevatorSnapshot AS jsonb), CAST(:technicians AS jsonb), CAST(:items AS jsonb), :adjustments,
-         CAST(:parts AS jsonb), :remarks, :recordedAt, :recordedBy, :prevHash, :hash)
+         CAST(:parts AS jsonb), :remarks, :recordedAt, :recordedBy, :prevHash, :hash, CAST(:photos AS text[]),
+         :clientRef)
        RETURNING id`,
       {
         ...r,
@@ -192,6 +199,48 @@ export class RecordRepository extends SqlRepository {
     );
     if (!row) throw new Error('maintenance record not inserted');
     return row.id;
+  }
+
+  /** The record a phone already submitted under its own reference, if any. */
+  async idByClientRef(elevatorId: string, clientRef: string, db?: Db): Promise<string | null> {
+    const row = await this.sql.one<{ id: string }>(
+      `SELECT id FROM maintenance_records WHERE elevator_id = :elevatorId AND client_ref = :clientRef`,
+      { elevatorId, clientRef },
+      db,
+    );
+    return row?.id ?? null;
+  }
+
+  /** Stores a photo's metadata once per elevator (the bytes are in the document store). */
+  async insertPhoto(p: {
+    elevatorId: string;
+    sha256: string;
+    contentType: string;
+    sizeBytes: number;
+    uploadedBy: string;
+  }): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO maintenance_photos (elevator_id, sha256, content_type, size_bytes, uploaded_by)
+       VALUES (:elevatorId, :sha256, :contentType, :sizeBytes, :uploadedBy) ON CONFLICT DO NOTHING`,
+      { ...p },
+    );
+  }
+
+  /** Which of these photo hashes were uploaded for the elevator. */
+  async knownPhotos(elevatorId: string, hashes: readonly string[]): Promise<Set<string>> {
+    if (hashes.length === 0) return new Set();
+    const rows = await this.sql.query<{ sha256: string }>(
+      `SELECT sha256 FROM maintenance_photos WHERE elevator_id = :elevatorId AND sha256 IN (:...hashes)`,
+      { elevatorId, hashes: [...hashes] },
+    );
+    return new Set(rows.map((r) => r.sha256));
+  }
+
+  photo(elevatorId: string, sha256: string): Promise<{ content_type: string } | undefined> {
+    return this.sql.one(
+      `SELECT content_type FROM maintenance_photos WHERE elevator_id = :elevatorId AND sha256 = :sha256`,
+      { elevatorId, sha256 },
+    );
   }
 
   async insertCountersignature(

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { DOCUMENT_STORE, type DocumentStore, sha256Hex, sniffContentType } from '@liftwatch/documents';
 import { type EntityManager } from 'typeorm';
 import { AuditService, type Principal } from '@liftwatch/access';
 import { businessDate } from '@liftwatch/calendar';
@@ -21,15 +23,18 @@ import {
   type CreateRecordDto,
   type IotVerification,
   type RecordQueryDto,
+  type PhotoView,
   type RecordView,
+  type UploadedFile,
 } from './record.dto';
 import { chainHash, verifyChain } from './record-chain';
 import { type ChainReport } from './record.dto';
 
 /** The content a record's hash covers: everything stored except the hash itself. */
-function hashedContent(r: RecordContent): Record<string, unknown> {
+function hashedContent({ photos, ...r }: RecordContent): Record<string, unknown> {
   return {
     ...r,
+    ...(photos.length > 0 ? { photos } : {}),
     arrivedAt: r.arrivedAt.toISOString(),
     departedAt: r.departedAt.toISOString(),
     recordedAt: r.recordedAt.toISOString(),
@@ -55,6 +60,7 @@ function contentOf(r: RecordRow): Record<string, unknown> {
     remarks: r.remarks,
     recordedAt: r.recorded_at,
     recordedBy: r.recorded_by,
+    photos: r.photos,
   });
 }
 
@@ -76,6 +82,8 @@ export class RecordsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly notices: Notices,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DOCUMENT_STORE) private readonly store: DocumentStore,
   ) {}
 
   async list(p: Principal, q: RecordQueryDto): Promise<[RecordView[], number]> {
@@ -104,51 +112,126 @@ export class RecordsService {
       throw new NotFoundError('Elevator', elevatorId);
     const arrivedAt = new Date(dto.arrivedAt);
     const departedAt = new Date(dto.departedAt);
-    const problems = [...this.visitProblems(dto, arrivedAt, departedAt), ...(await this.checkItems(dto))];
+    // a phone retrying a submit whose answer it never received gets the record it already stored
+    const resent = dto.clientRef ? await this.records.idByClientRef(elevatorId, dto.clientRef) : null;
+    if (resent) return this.get(p, resent);
+    const problems = [
+      ...this.visitProblems(dto, arrivedAt, departedAt),
+      ...(await this.checkItems(dto)),
+      ...(await this.checkPhotos(elevatorId, dto.photos ?? [])),
+    ];
     if (problems.length > 0) throw new InvalidInputError(problems);
     const contract = await this.contractOfVisit(p, elevatorId, arrivedAt);
-    const [record, notices] = await this.records.transaction(async (tx) => {
-      const elevatorSnapshot = await this.records.lockElevatorSnapshot(tx, elevatorId, contract.firm_id);
-      if (dto.correctsId) await this.checkCorrectionTarget(tx, dto.correctsId, elevatorId);
-      const last = await this.records.chainTail(tx, elevatorId);
-      const link: Omit<NewRecord, 'prevHash' | 'hash'> = {
-        elevatorId,
-        seq: (last?.seq ?? 0) + 1,
-        kind: dto.kind,
-        level: dto.level ?? null,
-        correctsId: dto.correctsId ?? null,
-        contractId: contract.contract_id,
-        firmId: contract.firm_id,
-        arrivedAt,
-        departedAt,
-        elevatorSnapshot,
-        technicians: dto.technicians.map((t) => ({ name: t.name, certificateNumber: t.certificateNumber })),
-        items: dto.items.map((i) => ({ code: i.code, result: i.result, note: i.note ?? null })),
-        adjustments: dto.adjustments ?? null,
-        parts: (dto.parts ?? []).map((x) => ({
-          name: x.name,
-          quantity: x.quantity,
-          costFen: x.costFen ?? null,
-        })),
-        remarks: dto.remarks ?? null,
-        recordedAt: new Date(this.clock.now().getTime()),
-        recordedBy: p.username,
-      };
-      const prevHash = last?.hash ?? null;
-      const hash = chainHash(prevHash, hashedContent(link));
-      const id = await this.records.insert(tx, { ...link, prevHash, hash });
-      await this.audit.record(tx, p, 'maintenance_record.create', 'maintenance_record', id, {
-        elevatorId,
-        seq: link.seq,
-        kind: dto.kind,
-        level: dto.level ?? null,
-        hash,
-      });
-      const stored = view((await this.records.find(id, null, tx)) as RecordRow);
-      return [stored, await this.tellOwners(tx, stored)] as const;
-    });
+    const [record, notices] = await this.records.transaction(
+      async (tx): Promise<[RecordView, NotificationView[]]> => {
+        const elevatorSnapshot = await this.records.lockElevatorSnapshot(tx, elevatorId, contract.firm_id);
+        // the same submit sent twice at once: the second waited for the lock and finds the first
+        const first = dto.clientRef ? await this.records.idByClientRef(elevatorId, dto.clientRef, tx) : null;
+        if (first) return [view((await this.records.find(first, null, tx)) as RecordRow), []];
+        if (dto.correctsId) await this.checkCorrectionTarget(tx, dto.correctsId, elevatorId);
+        const last = await this.records.chainTail(tx, elevatorId);
+        const link: Omit<NewRecord, 'prevHash' | 'hash' | 'clientRef'> = {
+          elevatorId,
+          seq: (last?.seq ?? 0) + 1,
+          kind: dto.kind,
+          level: dto.level ?? null,
+          correctsId: dto.correctsId ?? null,
+          contractId: contract.contract_id,
+          firmId: contract.firm_id,
+          arrivedAt,
+          departedAt,
+          elevatorSnapshot,
+          technicians: dto.technicians.map((t) => ({ name: t.name, certificateNumber: t.certificateNumber })),
+          items: dto.items.map((i) => ({ code: i.code, result: i.result, note: i.note ?? null })),
+          adjustments: dto.adjustments ?? null,
+          parts: (dto.parts ?? []).map((x) => ({
+            name: x.name,
+            quantity: x.quantity,
+            costFen: x.costFen ?? null,
+          })),
+          remarks: dto.remarks ?? null,
+          recordedAt: new Date(this.clock.now().getTime()),
+          recordedBy: p.username,
+          photos: dto.photos ?? [],
+        };
+        const prevHash = last?.hash ?? null;
+        const hash = chainHash(prevHash, hashedContent(link));
+        const id = await this.records.insert(tx, {
+          ...link,
+          prevHash,
+          hash,
+          clientRef: dto.clientRef ?? null,
+        });
+        await this.audit.record(tx, p, 'maintenance_record.create', 'maintenance_record', id, {
+          elevatorId,
+          seq: link.seq,
+          kind: dto.kind,
+          level: dto.level ?? null,
+          hash,
+        });
+        const stored = view((await this.records.find(id, null, tx)) as RecordRow);
+        return [stored, await this.tellOwners(tx, stored)];
+      },
+    );
     this.notices.publish(notices);
     return record;
+  }
+
+  /** Photos named by a record must have been uploaded for its elevator first. */
+  private async checkPhotos(elevatorId: string, photos: readonly string[]): Promise<FieldProblem[]> {
+    const known = await this.records.knownPhotos(elevatorId, photos);
+    const problems: FieldProblem[] = [];
+    photos.forEach((h, i) => {
+      if (!known.has(h))
+        problems.push({ field: `photos.${i}`, messages: ['upload the photo for this elevator first'] });
+    });
+    if (new Set(photos).size !== photos.length)
+      problems.push({ field: 'photos', messages: ['a photo is listed twice'] });
+    return problems;
+  }
+
+  /**
+   * Stores a visit photo (JPEG, PNG or WebP, sniffed from the bytes) under its SHA-256; a record
+   * lists the hashes, so the chain covers the photos. Uploading the same photo again is harmless.
+   */
+  async uploadPhoto(p: Principal, elevatorId: string, file: UploadedFile | undefined): Promise<PhotoView> {
+    if (!(await this.visibility.canSeeElevator(p, elevatorId)))
+      throw new NotFoundError('Elevator', elevatorId);
+    if (p.role !== 'firm' && p.role !== 'admin')
+      throw new ForbiddenError('NOT_ALLOWED', 'visit photos come from the maintenance firm');
+    if (!file || file.size === 0)
+      throw InvalidInputError.field('file', 'attach one non-empty photo as multipart field "file"');
+    if (file.size > this.config.documents.maxBytes)
+      throw InvalidInputError.field('file', `photos are limited to ${this.config.documents.maxBytes} bytes`);
+    const type = sniffContentType(file.buffer);
+    if (type !== 'image/jpeg' && type !== 'image/png' && type !== 'image/webp')
+      throw InvalidInputError.field(
+        'file',
+        'only JPEG, PNG and WebP photos are accepted',
+        'UNSUPPORTED_MEDIA_TYPE',
+      );
+    const sha256 = sha256Hex(file.buffer);
+    await this.store.put(`${elevatorId}/${sha256}`, file.buffer);
+    await this.records.insertPhoto({
+      elevatorId,
+      sha256,
+      contentType: type,
+      sizeBytes: file.size,
+      uploadedBy: p.username,
+    });
+    return { sha256, contentType: type, sizeBytes: file.size };
+  }
+
+  /** A photo of a record the caller sees. */
+  async photo(
+    p: Principal,
+    recordId: string,
+    sha256: string,
+  ): Promise<{ contentType: string; content: Buffer }> {
+    const r = await this.find(p, recordId);
+    const meta = r.photos.includes(sha256) ? await this.records.photo(r.elevator_id, sha256) : undefined;
+    if (!meta) throw new NotFoundError('Photo', sha256);
+    return { contentType: meta.content_type, content: await this.store.get(`${r.elevator_id}/${sha256}`) };
   }
 
   /** The owners hear of every visit recorded on their elevator (the notice links the record). */
@@ -392,6 +475,7 @@ function view(r: RecordRow): RecordView {
     adjustments: r.adjustments,
     parts: r.parts,
     remarks: r.remarks,
+    photos: r.photos,
     recordedAt: r.recorded_at.toISOString(),
     recordedBy: r.recorded_by,
     prevHash: r.prev_hash,

@@ -14,7 +14,7 @@ export interface DocumentStore {
 
 export const DOCUMENT_STORE = Symbol('DOCUMENT_STORE');
 
-/** Keys are `<claim id>/<sha256>`: nothing else reaches the file system or the object store. */
+/** Keys are `<owner id>/<sha256>` (a claim, an elevator): nothing else reaches the file system or the object store. */
 function checkKey(key: string): string {
   if (!/^[0-9a-f-]{36}\/[0-9a-f]{64}$/.test(key)) throw new Error(`bad document key ${key}`);
   return key;
