@@ -168,12 +168,18 @@ describe('dashboard (browser)', () => {
           sees: [e3],
           notSees: [e1],
         },
-        { user: 'owner1', home: '/fleet', menu: ['fleet', 'statements'], sees: [e1], notSees: [e3] },
-        { user: 'insurerB', home: '/fleet', menu: ['fleet', 'claims'], sees: [e3], notSees: [e1] },
+        {
+          user: 'owner1',
+          home: '/home',
+          menu: ['home', 'project', 'fleet', 'statements'],
+          sees: [e1],
+          notSees: [e3],
+        },
+        { user: 'insurerB', home: '/claims', menu: ['fleet', 'claims'], sees: [e3], notSees: [e1] },
         {
           user: 'admin',
           home: '/fleet',
-          menu: ['alarms', 'fleet', 'maintenance', 'statements', 'claims', 'oversight', 'admin'],
+          menu: ['project', 'alarms', 'fleet', 'maintenance', 'statements', 'claims', 'oversight', 'admin'],
           sees: [e1, e3],
           notSees: [],
         },
@@ -772,6 +778,261 @@ describe('dashboard (browser)', () => {
     expect(after.events.filter((x) => x.actor === usernameOf('insurerA'))).toHaveLength(5);
   });
 
+  it('should let an insurer add and open a claim’s documents, and read its policies and monthly totals', async () => {
+    const admin = await t.adminToken();
+    const filed = (
+      await t
+        .post(admin, '/claims', {
+          policyId: fleet.policies.a,
+          elevatorId: fleet.elevators.e1,
+          incidentAt: new Date(Date.now() - 3_600_000).toISOString(),
+          incidentType: 'property_damage',
+          description: '轿厢门刮伤乘客行李',
+          peopleAffected: 0,
+        })
+        .expect(201)
+    ).body as { id: string; claimNumber: string };
+    const page = await open({ size: 'phone' });
+    await signIn(page, usernameOf('insurerA'), USER_PASSWORD);
+    await page.goto('/claims');
+    await page.locator(`[data-claim="${filed.claimNumber}"]`).click();
+    const docs = page.getByTestId('claim-documents');
+    await docs.waitFor();
+    // a one-pixel PNG, as a phone would send a photo of the damage
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+      'base64',
+    );
+    await docs
+      .locator('input[type=file]')
+      .setInputFiles({ name: '行李照片.png', mimeType: 'image/png', buffer: png });
+    await docs.getByText('行李照片.png').waitFor();
+    const stored = (await t.get(admin, `/claims/${filed.id}`).expect(200)).body as {
+      documents: Array<{ filename: string; kind: string; sizeBytes: number }>;
+    };
+    expect(stored.documents).toEqual([
+      expect.objectContaining({ filename: '行李照片.png', kind: 'photo', sizeBytes: png.length }),
+    ]);
+    await page.waitForTimeout(400);
+    await shot(page, 'claim-documents-phone-zh-CN', true);
+    await page.keyboard.press('Escape');
+    await page.getByRole('tab', { name: zh.claims.policies }).click();
+    const policies = page.getByTestId('policies');
+    const policy = (await t.get(admin, `/insurance/policies/${fleet.policies.a}`).expect(200)).body as {
+      policyNumber: string;
+    };
+    await policies.getByText(policy.policyNumber).waitFor();
+    await page.getByRole('tab', { name: zh.claims.totals }).click();
+    await page.getByTestId('claim-totals-chart').waitFor();
+    const totals = (
+      await t
+        .login(usernameOf('insurerA'), USER_PASSWORD)
+        .then((tok) =>
+          t
+            .get(tok, `/reports/claim-totals?from=${new Date(Date.now() - 365 * 86_400_000).toISOString()}`)
+            .expect(200),
+        )
+    ).body as Array<{ period: string; filed: number }>;
+    const month = totals[totals.length - 1];
+    expect(month.filed).toBeGreaterThanOrEqual(2);
+    await page.getByTestId('claim-totals').getByRole('cell', { name: month.period }).waitFor();
+    await shot(page, 'claim-totals-phone-zh-CN', true);
+  });
+
+  it('should let an owner see whether their elevator works, its month’s availability, the vote, their funding and notices', async () => {
+    const page = await open({ size: 'phone' });
+    const errors = collectPageErrors(page);
+    await signIn(page, usernameOf('owner1'), USER_PASSWORD);
+    expect(new URL(page.url()).pathname).toBe('/home');
+    await page.getByTestId('home-elevator').first().waitFor();
+    await page.getByTestId('home-in-service').first().waitFor();
+    // the unit's project (from the statements test): passed vote, the agreement in force, my funding line
+    await page.getByTestId('home-project').waitFor();
+    await expect(page.getByTestId('home-vote').textContent()).resolves.toBe(zh.vote.passed);
+    await page.getByTestId('home-funding').waitFor();
+    // the statements issued reached the owner as notices
+    await page.locator('[data-testid=home-notice][data-kind=statement_issued]').first().waitFor();
+    const owner = await t.login(usernameOf('owner1'), USER_PASSWORD);
+    const availability = (await t.get(owner, `/elevators/${fleet.elevators.e1}/availability`).expect(200))
+      .body as {
+      month: string;
+    };
+    await expect(page.getByTestId('home-elevator').first().textContent()).resolves.toContain(
+      availability.month,
+    );
+    const funding = (await page.getByTestId('home-funding').textContent()) ?? '';
+    expect(funding).not.toContain(`邻居${fleet.suffix}`);
+    await shot(page, 'home-phone-zh-CN', true);
+    await expect(
+      page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),
+    ).resolves.toBe(0);
+    expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+  });
+
+  it('should let the agent start the project, record ballots until the vote passes, and preview the split before recording', async () => {
+    const admin = await t.adminToken();
+    // unit u2 gets three more flats, one owner each (f2 is on floor 1)
+    for (const [number, floor, areaM2] of [
+      ['201', 2, 90],
+      ['301', 3, 90],
+      ['401', 4, 120],
+    ] as const) {
+      const f = (await t.post(admin, '/flats', { unitId: fleet.units.u2, number, floor, areaM2 }).expect(201))
+        .body as { id: string };
+      await t
+        .http()
+        .put(`/api/v1/flats/${f.id}/owners`)
+        .auth(admin, { type: 'bearer' })
+        .send({
+          effectiveFrom: '2020-01-01',
+          owners: [{ name: `业主${number}${fleet.suffix}`, sharePercent: 100 }],
+        })
+        .expect(200);
+    }
+    const agreeZh = (zh.vote as unknown as { answers: Record<string, string> }).answers.agree ?? '';
+    const page = await open({ size: 'phone' });
+    const errors = collectPageErrors(page);
+    await signIn(page, usernameOf('agent2'), USER_PASSWORD);
+    expect(new URL(page.url()).pathname).toBe('/project');
+    await page.getByLabel(zh.project.name).fill('2单元加装电梯');
+    await page.getByRole('button', { name: zh.project.start }).click();
+    await page.getByTestId('project-page').waitFor();
+    await page.getByTestId('phase-next').click();
+    await waitFor(
+      async () => (await page.getByTestId('project-phase').textContent()) === zh.phase.consent_vote,
+      10_000,
+      'vote opened',
+    );
+    await page.getByRole('tab', { name: zh.project.vote }).click();
+    const result = page.getByTestId('vote-result');
+    await expect(result.textContent()).resolves.toBe(zh.vote.notPassed);
+    // 201 and 301 agree: 2 of 4 owners and 180 of 391.25 m² take part, short of 2/3 on both counts;
+    // then 401 agrees: 3 of 4 owners and 300 m² — the vote passes
+    const ballots: Array<[string, string]> = [
+      ['201', agreeZh],
+      ['301', agreeZh],
+    ];
+    for (const [flat, answer] of ballots) {
+      await page.getByTestId(`ballot-${flat}`).getByText(answer, { exact: true }).click();
+      await page
+        .getByRole('row', { name: new RegExp(flat) })
+        .getByText(usernameOf('agent2'))
+        .waitFor();
+    }
+    await expect(result.textContent()).resolves.toBe(zh.vote.notPassed);
+    await page.getByTestId('vote-shortfall').first().waitFor(); // the shortfall is named
+    await shot(page, 'agent-vote-short-phone-zh-CN', true);
+    await page.getByTestId('ballot-401').getByText(agreeZh, { exact: true }).click();
+    await waitFor(async () => (await result.textContent()) === zh.vote.passed, 10_000, 'vote passed');
+    await expect(page.getByTestId('vote-shortfall').count()).resolves.toBe(0);
+    const agent = await t.login(usernameOf('agent2'), USER_PASSWORD);
+    const projects = (await t.get(agent, '/projects').expect(200)).body as { items: Array<{ id: string }> };
+    const vote = (await t.get(agent, `/projects/${projects.items[0]?.id}/vote`).expect(200)).body as {
+      passed: boolean;
+      totals: { agreeFlats: number };
+    };
+    expect(vote).toMatchObject({ passed: true, totals: { agreeFlats: 3 } });
+    await shot(page, 'agent-vote-passed-phone-zh-CN', true);
+
+    // the agreement: preview each flat's share, then record it
+    await page.getByRole('tab', { name: zh.project.agreement }).click();
+    await page
+      .locator('[data-testid=agreement-budget] input, input[data-testid=agreement-budget]')
+      .first()
+      .fill('600000');
+    await page.getByTestId('agreement-preview').click();
+    const preview = page.getByTestId('agreement-preview-table');
+    await preview.waitFor();
+    // one row per flat; the shares add up to the budget
+    const rows = await preview.locator('tbody tr').allTextContents();
+    expect(rows).toHaveLength(4);
+    await expect(preview.locator('.ant-table-summary').textContent()).resolves.toContain('¥600,000.00');
+    await shot(page, 'agent-preview-phone-zh-CN', true);
+    await page.getByTestId('agreement-record').click();
+    await page.getByText(zh.agreement.recorded).waitFor();
+    const recorded = (await t.get(agent, `/projects/${projects.items[0]?.id}/agreements`).expect(200))
+      .body as Array<{
+      version: number;
+      constructionBudgetFen: number;
+    }>;
+    expect(recorded).toEqual([expect.objectContaining({ version: 1, constructionBudgetFen: 60_000_000 })]);
+    expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+  });
+
+  it('should let a technician record a visit on a phone with a photo, keep it through a lost connection and store it once', async () => {
+    const d = devices[0];
+    const code = codes.get(d?.elevatorId ?? '') ?? '';
+    const firmA = await t.login(usernameOf('firmA'), USER_PASSWORD);
+    const before = (
+      await t.get(firmA, `/maintenance/records?elevatorId=${d?.elevatorId}&limit=1`).expect(200)
+    ).body as {
+      total: number;
+    };
+    const page = await open({ size: 'phone' });
+    const errors = collectPageErrors(page);
+    await signIn(page, usernameOf('firmA'), USER_PASSWORD);
+    await page.goto(`/t/${code}`);
+    await page.getByTestId('technician-record-visit').click();
+    await page.getByTestId('visit-page').waitFor();
+    await page.locator('[data-testid^=visit-item-]').first().waitFor();
+    // one item adjusted, with a note; the rest stay OK
+    const second = page.locator('[data-testid^=visit-item-]').nth(1);
+    await second.getByText(zh.itemResult.adjusted, { exact: true }).click();
+    await second.getByPlaceholder(zh.visit.itemNote).fill('门锁啮合长度调整至 7 mm');
+    await expect(page.getByTestId('visit-exceptions').textContent()).resolves.toContain('1');
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+      'base64',
+    );
+    await page
+      .getByTestId('visit-photo-input')
+      .setInputFiles({ name: 'brake.png', mimeType: 'image/png', buffer: png });
+    await page.getByTestId('visit-tech-cert').fill('T1-4401-2018-0312');
+    await page.getByTestId('visit-sign').check();
+    await shot(page, 'visit-phone-zh-CN', true);
+    await expect(
+      page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),
+    ).resolves.toBe(0);
+
+    // the connection drops as the technician submits: the record stays on the phone
+    await page.context().setOffline(true);
+    await page.getByTestId('visit-submit').click();
+    await page.getByTestId('technician-page').waitFor();
+    await page.locator('[data-testid=pending-visit][data-state=waiting]').waitFor();
+    await shot(page, 'visit-pending-phone-zh-CN', true);
+    expect(
+      (
+        (await t.get(firmA, `/maintenance/records?elevatorId=${d?.elevatorId}&limit=1`).expect(200)).body as {
+          total: number;
+        }
+      ).total,
+    ).toBe(before.total);
+    // back online: it is sent by itself, once
+    await page.context().setOffline(false);
+    await page.getByTestId('pending-visits').waitFor({ state: 'detached', timeout: 40_000 });
+    const after = (await t.get(firmA, `/maintenance/records?elevatorId=${d?.elevatorId}&limit=5`).expect(200))
+      .body as {
+      total: number;
+      items: Array<{
+        photos: string[];
+        items: Array<{ result: string; note: string | null }>;
+        recordedBy: string;
+      }>;
+    };
+    expect(after.total).toBe(before.total + 1);
+    const record = after.items[0];
+    expect(record?.photos).toHaveLength(1);
+    expect(record?.items.filter((i) => i.result === 'adjusted')).toEqual([
+      { code: expect.any(String) as string, result: 'adjusted', note: '门锁啮合长度调整至 7 mm' },
+    ]);
+    expect(record?.recordedBy).toBe(usernameOf('firmA'));
+    expect(
+      errors.filter(
+        (e) => !e.includes('Failed to load resource') && !e.includes('ERR_INTERNET_DISCONNECTED'),
+      ),
+    ).toEqual([]);
+  });
+
   it('should relabel everything in English with the switch, and keep the choice', async () => {
     const page = await open();
     await signIn(page, usernameOf('firmA'), USER_PASSWORD);
@@ -826,7 +1087,14 @@ describe('dashboard (browser)', () => {
       },
       { user: 'regulatorGz', paths: [['oversight', '/oversight']] },
       { user: 'admin', paths: [['admin', '/admin']] },
-      { user: 'owner1', paths: [['statements', '/statements']] },
+      {
+        user: 'owner1',
+        paths: [
+          ['home', '/home'],
+          ['statements', '/statements'],
+        ],
+      },
+      { user: 'agent2', paths: [['project', '/project']] },
       { user: 'insurerA', paths: [['claims', '/claims']] },
     ];
     const saved: string[] = [];
@@ -859,6 +1127,6 @@ describe('dashboard (browser)', () => {
         }
       }
     }
-    expect(saved).toHaveLength(8 * 4);
+    expect(saved).toHaveLength(10 * 4);
   }, 240_000);
 });

@@ -113,10 +113,11 @@ export class AlarmRepository {
       `INSERT INTO notifications (kind, elevator_id, recipient_unit_id, dedupe_key, title, data)
        SELECT 'outage', e.id, e.unit_id, 'outage:' || $2::text,
               e.registration_code || ': out of service (' || $3::text || ')',
-              jsonb_build_object('alarmId', $2::text, 'type', $4::text, 'since', $5::timestamptz)
+              jsonb_build_object('alarmId', $2::text, 'type', $4::text, 'since', $5::timestamptz,
+                'nameZh', $6::text, 'nameEn', $3::text, 'registrationCode', e.registration_code)
          FROM elevators e WHERE e.id = $1
        ON CONFLICT DO NOTHING`,
-      [alarm.elevator_id, alarm.id, t.nameEn, t.type, alarm.first_seen_ts],
+      [alarm.elevator_id, alarm.id, t.nameEn, t.type, alarm.first_seen_ts, t.nameZh],
     );
   }
 

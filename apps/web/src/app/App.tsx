@@ -11,6 +11,7 @@ import { LoginPage } from '../login/LoginPage';
 import { Loading } from '../ui/Loading';
 import { AppShell } from './AppShell';
 import { homeOf, mayOpen, type Screen } from './screens';
+import { useOutboxRunner } from '../maintenance/visitOutbox';
 
 const FleetPage = lazy(() => import('../fleet/FleetPage'));
 const AlarmsPage = lazy(() => import('../alarms/AlarmsPage'));
@@ -22,6 +23,9 @@ const PublicElevatorPage = lazy(() => import('../public/PublicElevatorPage'));
 const TechnicianPage = lazy(() => import('../public/TechnicianPage'));
 const StatementsPage = lazy(() => import('../costs/StatementsPage'));
 const ClaimsPage = lazy(() => import('../insurance/ClaimsPage'));
+const VisitPage = lazy(() => import('../maintenance/VisitPage'));
+const HomePage = lazy(() => import('../owners/HomePage'));
+const ProjectPage = lazy(() => import('../owners/ProjectPage'));
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 15_000, retry: 1, refetchOnWindowFocus: false } },
@@ -30,6 +34,7 @@ const queryClient = new QueryClient({
 function Authenticated() {
   const { user, token } = useSession();
   const location = useLocation();
+  useOutboxRunner();
   // back to where the user was going once signed in (a technician's scanned code, a shared link)
   if (!user || !token)
     return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
@@ -45,6 +50,9 @@ function Authenticated() {
             <Route path="/alarms" element={guard('/alarms', <AlarmsPage />)} />
             <Route path="/elevators/:id" element={<ElevatorPage />} />
             <Route path="/t/:code" element={<TechnicianPage />} />
+            <Route path="/t/:code/visit" element={<VisitPage />} />
+            <Route path="/home" element={guard('/home', <HomePage />)} />
+            <Route path="/project" element={guard('/project', <ProjectPage />)} />
             <Route path="/maintenance" element={guard('/maintenance', <PlanPage />)} />
             <Route path="/statements" element={guard('/statements', <StatementsPage />)} />
             <Route path="/claims" element={guard('/claims', <ClaimsPage />)} />

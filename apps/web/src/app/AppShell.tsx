@@ -9,6 +9,8 @@ import {
   UserOutlined,
   AccountBookOutlined,
   SafetyCertificateOutlined,
+  HomeOutlined,
+  ProjectOutlined,
 } from '@ant-design/icons';
 import { Badge, Button, Drawer, Dropdown, Layout, Menu, Space, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
@@ -39,6 +41,8 @@ export function AppShell({ children }: { children: ReactNode }) {
   const location = useLocation();
 
   const all: NavItem[] = [
+    { key: '/home', icon: <HomeOutlined />, label: t('nav.home') },
+    { key: '/project', icon: <ProjectOutlined />, label: t('nav.project') },
     { key: '/alarms', icon: <AlertOutlined />, label: t('nav.alarms') },
     { key: '/fleet', icon: <AppstoreOutlined />, label: t('nav.fleet') },
     { key: '/maintenance', icon: <CalendarOutlined />, label: t('nav.maintenance') },

@@ -3,9 +3,10 @@ import type { Role } from '../api/session';
 /**
  * Which roles may open each screen: the menu shows these and the router sends anyone else home.
  * The API scopes every answer anyway; this keeps users away from screens that would only say no.
- * Part 2's screens (owners, agents, insurers, the technician's phone flow) add entries here.
  */
 export const SCREEN_ROLES = {
+  '/home': ['owner'],
+  '/project': ['admin', 'agent', 'owner'],
   '/alarms': ['admin', 'firm', 'regulator'],
   '/fleet': ['admin', 'firm', 'regulator', 'owner', 'agent', 'insurer'],
   '/maintenance': ['admin', 'firm'],
@@ -28,6 +29,12 @@ export function homeOf(role: Role): Screen {
       return '/oversight';
     case 'firm':
       return '/alarms';
+    case 'owner':
+      return '/home';
+    case 'agent':
+      return '/project';
+    case 'insurer':
+      return '/claims';
     default:
       return '/fleet';
   }

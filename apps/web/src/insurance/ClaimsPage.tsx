@@ -10,13 +10,18 @@ import {
   Radio,
   Space,
   Table,
+  Tabs,
   Tag,
   Timeline,
+  Upload,
+  Select,
   Typography,
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, type Schemas, unwrap } from '../api/client';
+import { UploadOutlined } from '@ant-design/icons';
+import { api, ApiError, authToken, download, type Schemas, unwrap } from '../api/client';
+import { fmtDate } from '../ui/format';
 import { Chart } from '../ui/Chart';
 import { fmtDateTime, fmtMoney } from '../ui/format';
 import { useIsPhone } from '../ui/useIsPhone';
@@ -63,7 +68,7 @@ export default function ClaimsPage() {
     queryKey: ['claims'],
     queryFn: async () => unwrap(await api.GET('/api/v1/claims', { params: { query: { limit: 200 } } })),
   });
-  return (
+  const queue = (
     <Card size="small" title={t('claims.queue')} data-testid="claims-page">
       <Table<Claim>
         size="small"
@@ -103,6 +108,15 @@ export default function ClaimsPage() {
       />
       <ClaimDrawer id={open} onClose={() => setOpen(null)} />
     </Card>
+  );
+  return (
+    <Tabs
+      items={[
+        { key: 'queue', label: t('claims.queue'), children: queue },
+        { key: 'policies', label: t('claims.policies'), children: <Policies /> },
+        { key: 'totals', label: t('claims.totals'), children: <Totals /> },
+      ]}
+    />
   );
 }
 
@@ -281,6 +295,12 @@ function ClaimDrawer({ id, onClose }: { id: string | null; onClose: () => void }
             </Card>
           )}
 
+          <Documents
+            claimId={c.id}
+            documents={c.documents}
+            finished={['closed', 'rejected'].includes(c.status)}
+          />
+
           <Card size="small" title={t('claims.history')}>
             <Timeline
               items={c.events.map((e) => ({
@@ -296,5 +316,243 @@ function ClaimDrawer({ id, onClose }: { id: string | null; onClose: () => void }
         </Space>
       )}
     </Drawer>
+  );
+}
+
+const DOCUMENT_KINDS = ['photo', 'invoice', 'medical_report', 'incident_report', 'video', 'other'] as const;
+type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+/** The claim's documents: each opens as uploaded (its SHA-256 shown); new ones until the claim ends. */
+function Documents({
+  claimId,
+  documents,
+  finished,
+}: {
+  claimId: string;
+  documents: Schemas['DocumentView'][];
+  finished: boolean;
+}) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [kind, setKind] = useState<DocumentKind>('photo');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const upload = async (file: File) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const form = new FormData();
+      form.append('kind', kind);
+      form.append('file', file, file.name);
+      const res = await fetch(`/api/v1/claims/${claimId}/documents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${authToken() ?? ''}` },
+        body: form,
+      });
+      if (!res.ok) {
+        const body = (await res.json().catch(() => ({}))) as {
+          message?: string;
+          fields?: Array<{ messages: string[] }>;
+        };
+        setError(body.fields?.[0]?.messages.join(', ') ?? body.message ?? `${res.status}`);
+      }
+      await qc.invalidateQueries({ queryKey: ['claim', claimId] });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Card
+      size="small"
+      title={t('claims.documents', { count: documents.length })}
+      data-testid="claim-documents"
+    >
+      <Table<Schemas['DocumentView']>
+        size="small"
+        rowKey="id"
+        dataSource={documents}
+        pagination={false}
+        locale={{ emptyText: t('claims.noDocuments') }}
+        columns={[
+          {
+            title: t('claims.document'),
+            render: (_, d) => (
+              <Button
+                type="link"
+                size="small"
+                style={{ padding: 0, height: 'auto', whiteSpace: 'normal', textAlign: 'left' }}
+                onClick={() => void download(`/api/v1/claims/${claimId}/documents/${d.id}`, d.filename)}
+              >
+                {d.filename}
+              </Button>
+            ),
+          },
+          { title: t('claims.kind'), render: (_, d) => t(`documentKind.${d.kind}`) },
+          {
+            title: t('claims.uploaded'),
+            render: (_, d) => (
+              <span title={`SHA-256 ${d.sha256}`}>
+                {fmtDateTime(d.uploadedAt)} · {d.uploadedBy}
+              </span>
+            ),
+          },
+        ]}
+      />
+      {!finished && (
+        <Space wrap style={{ marginTop: 8 }}>
+          <Select<DocumentKind>
+            value={kind}
+            onChange={setKind}
+            style={{ width: 150 }}
+            options={DOCUMENT_KINDS.map((k) => ({ value: k, label: t(`documentKind.${k}`) }))}
+          />
+          <Upload
+            showUploadList={false}
+            accept="image/jpeg,image/png,image/webp,application/pdf,video/mp4"
+            beforeUpload={(file) => {
+              void upload(file);
+              return false;
+            }}
+          >
+            <Button icon={<UploadOutlined />} loading={busy} data-testid="claim-upload">
+              {t('claims.upload')}
+            </Button>
+          </Upload>
+        </Space>
+      )}
+      {error && <Alert style={{ marginTop: 8 }} type="error" showIcon message={error} />}
+    </Card>
+  );
+}
+
+/** The insurer's policies: number, policyholder, period, premium and status. */
+function Policies() {
+  const { t } = useTranslation();
+  const phone = useIsPhone();
+  const [page, setPage] = useState(1);
+  const policies = useQuery({
+    queryKey: ['policies', page],
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/insurance/policies', {
+          params: { query: { limit: 20, offset: (page - 1) * 20 } },
+        }),
+      ),
+  });
+  return (
+    <Card size="small" data-testid="policies">
+      <Table<Schemas['PolicyView']>
+        size="small"
+        rowKey="id"
+        loading={policies.isLoading}
+        dataSource={policies.data?.items ?? []}
+        scroll={{ x: 'max-content' }}
+        pagination={{
+          current: page,
+          pageSize: 20,
+          total: policies.data?.total ?? 0,
+          onChange: setPage,
+          size: 'small',
+        }}
+        columns={[
+          { title: t('claims.policy'), dataIndex: 'policyNumber' },
+          { title: t('claims.policyholder'), dataIndex: 'policyholderName' },
+          {
+            title: t('claims.period'),
+            render: (_, p) => `${fmtDate(p.startsOn)} – ${fmtDate(p.endsOn)}`,
+          },
+          ...(phone
+            ? []
+            : [
+                {
+                  title: t('claims.elevators'),
+                  render: (_: unknown, p: Schemas['PolicyView']) => p.elevatorIds.length,
+                },
+                {
+                  title: t('claims.premium'),
+                  align: 'right' as const,
+                  render: (_: unknown, p: Schemas['PolicyView']) => fmtMoney(p.premiumFen),
+                },
+              ]),
+          {
+            title: t('claims.policyStatus'),
+            render: (_, p) => (
+              <Tag color={p.status === 'active' ? 'green' : 'default'}>{t(`policyStatus.${p.status}`)}</Tag>
+            ),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
+/** Claims per month of filing over the last year: filed, open, rejected, paid, assessed and paid amounts. */
+function Totals() {
+  const { t } = useTranslation();
+  const from = new Date(Date.now() - 365 * 86_400_000).toISOString();
+  const totals = useQuery({
+    queryKey: ['claim-totals'],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/reports/claim-totals', { params: { query: { from } } })),
+  });
+  const rows = totals.data ?? [];
+  return (
+    <Space direction="vertical" size={12} style={{ width: '100%' }} data-testid="claim-totals">
+      <Card size="small" title={t('claims.totals')}>
+        <Chart
+          testId="claim-totals-chart"
+          height={220}
+          option={{
+            animation: false,
+            tooltip: { trigger: 'axis' },
+            legend: { top: 0, data: [t('claims.filed'), t('claims.paidFen')] },
+            grid: { left: 48, right: 48, top: 36, bottom: 28 },
+            xAxis: { type: 'category', data: rows.map((r) => r.period) },
+            yAxis: [
+              { type: 'value', minInterval: 1 },
+              { type: 'value', axisLabel: { formatter: (v: number) => `¥${v}` } },
+            ],
+            series: [
+              { name: t('claims.filed'), type: 'bar', data: rows.map((r) => r.filed) },
+              {
+                name: t('claims.paidFen'),
+                type: 'line',
+                yAxisIndex: 1,
+                data: rows.map((r) => r.paidFen / 100),
+              },
+            ],
+          }}
+        />
+      </Card>
+      <Card size="small">
+        <Table<Schemas['ClaimTotals']>
+          size="small"
+          rowKey="period"
+          loading={totals.isLoading}
+          dataSource={[...rows].reverse()}
+          pagination={false}
+          scroll={{ x: 'max-content' }}
+          columns={[
+            { title: t('statements.month'), dataIndex: 'period' },
+            { title: t('claims.filed'), dataIndex: 'filed', align: 'right' },
+            { title: t('claims.open'), dataIndex: 'open', align: 'right' },
+            { title: t('claims.rejected'), dataIndex: 'rejected', align: 'right' },
+            { title: t('claims.paid'), dataIndex: 'paid', align: 'right' },
+            {
+              title: t('claims.assessedFen'),
+              dataIndex: 'assessedFen',
+              align: 'right',
+              render: (v: number) => fmtMoney(v),
+            },
+            {
+              title: t('claims.paidFen'),
+              dataIndex: 'paidFen',
+              align: 'right',
+              render: (v: number) => fmtMoney(v),
+            },
+          ]}
+        />
+      </Card>
+    </Space>
   );
 }

@@ -1,8 +1,9 @@
-import { EnvironmentOutlined } from '@ant-design/icons';
+import { EnvironmentOutlined, FormOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, List, Space, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
+import { PendingVisits } from '../maintenance/PendingVisits';
 import { api, ApiError, unwrap } from '../api/client';
 import { useUser } from '../api/session';
 import { useAlarmEvents, useCheckIn } from '../alarms/useAlarms';
@@ -46,6 +47,7 @@ export default function TechnicianPage() {
       ),
   });
   const checkIn = useCheckIn();
+  const navigate = useNavigate();
 
   if (elevator.isLoading) return <Loading />;
   if (!elevator.data)
@@ -66,6 +68,8 @@ export default function TechnicianPage() {
         </Typography.Title>
         <Link to={`/elevators/${e.id}`}>{t('technician.details')}</Link>
       </Card>
+
+      <PendingVisits />
 
       <Card size="small" title={t('technician.openAlarms')}>
         {open.length === 0 ? (
@@ -134,6 +138,18 @@ export default function TechnicianPage() {
           />
         ) : (
           <Typography.Text type="secondary">{t('technician.noContract')}</Typography.Text>
+        )}
+        {responder && plan.data?.contract && (
+          <Button
+            size="large"
+            block
+            style={{ marginTop: 8 }}
+            icon={<FormOutlined />}
+            onClick={() => void navigate(`/t/${encodeURIComponent(code)}/visit`)}
+            data-testid="technician-record-visit"
+          >
+            {t('visit.start')}
+          </Button>
         )}
       </Card>
     </Space>

@@ -247,7 +247,13 @@ export class RecordsService {
         unitId,
         dedupeKey: `visit_recorded:${r.id}`,
         title: `${String(r.elevatorSnapshot.registrationCode ?? '')}: ${what} visit recorded`,
-        data: { recordId: r.id, kind: r.kind, level: r.level, departedAt: r.departedAt },
+        data: {
+          recordId: r.id,
+          kind: r.kind,
+          level: r.level,
+          departedAt: r.departedAt,
+          registrationCode: r.elevatorSnapshot.registrationCode ?? null,
+        },
       },
     ]);
   }
