@@ -35,6 +35,8 @@ import { WarrantiesService } from './warranties/warranties.service';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
         limits: { fileSize: config.documents.maxBytes, files: 1, fields: 10 },
+        // browsers send UTF-8 file names (行李照片.png); busboy's default would read them as latin1
+        defParamCharset: 'utf8',
       }),
     }),
   ],
