@@ -806,11 +806,7 @@ describe('dashboard (browser)', () => {
     await docs
       .locator('input[type=file]')
       .setInputFiles({ name: '行李照片.png', mimeType: 'image/png', buffer: png });
-    await docs
-      .getByText('行李照片.png')
-      .or(docs.locator('.ant-alert'))
-      .first()
-      .waitFor();
+    await docs.getByText('行李照片.png').or(docs.locator('.ant-alert')).first().waitFor();
     expect(await docs.locator('.ant-alert').count()).toBe(0);
     await docs.getByText('行李照片.png').waitFor();
     const stored = (await t.get(admin, `/claims/${filed.id}`).expect(200)).body as {

@@ -527,10 +527,10 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
         201,
       );
       expect(resent.body.id).toBe(stored.body.id);
-      const [{ n }] = (await t.db.query(
+      const [{ n }] = await t.db.query<Array<{ n: number }>>(
         `SELECT count(*)::int AS n FROM maintenance_records WHERE client_ref = $1`,
         [clientRef],
-      )) as Array<{ n: number }>;
+      );
       expect(n).toBe(1);
       expect(stored.body.photos).toEqual([photo.body.sha256]);
       const back = await get(owner, `/maintenance/records/${stored.body.id}/photos/${photo.body.sha256}`)

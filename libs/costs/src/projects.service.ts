@@ -262,7 +262,12 @@ export class ProjectsService {
     });
   }
 
-  async costEntries(p: Principal, id: string, limit: number, offset: number): Promise<[CostEntryView[], number]> {
+  async costEntries(
+    p: Principal,
+    id: string,
+    limit: number,
+    offset: number,
+  ): Promise<[CostEntryView[], number]> {
     const project = await this.find(p, id);
     const [rows, total] = await this.repo.costEntries(project.unit_id, limit, offset);
     return [

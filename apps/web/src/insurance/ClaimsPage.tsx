@@ -377,23 +377,19 @@ function Documents({
           {
             title: t('claims.document'),
             render: (_, d) => (
-              <Button
-                type="link"
-                size="small"
-                style={{ padding: 0, height: 'auto', whiteSpace: 'normal', textAlign: 'left' }}
-                onClick={() => void download(`/api/v1/claims/${claimId}/documents/${d.id}`, d.filename)}
-              >
-                {d.filename}
-              </Button>
-            ),
-          },
-          { title: t('claims.kind'), render: (_, d) => t(`documentKind.${d.kind}`) },
-          {
-            title: t('claims.uploaded'),
-            render: (_, d) => (
-              <span title={`SHA-256 ${d.sha256}`}>
-                {fmtDateTime(d.uploadedAt)} · {d.uploadedBy}
-              </span>
+              <Space direction="vertical" size={0}>
+                <Button
+                  type="link"
+                  size="small"
+                  style={{ padding: 0, height: 'auto', whiteSpace: 'normal', textAlign: 'left' }}
+                  onClick={() => void download(`/api/v1/claims/${claimId}/documents/${d.id}`, d.filename)}
+                >
+                  {d.filename}
+                </Button>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }} title={`SHA-256 ${d.sha256}`}>
+                  {t(`documentKind.${d.kind}`)} · {fmtDateTime(d.uploadedAt)} · {d.uploadedBy}
+                </Typography.Text>
+              </Space>
             ),
           },
         ]}

@@ -193,8 +193,8 @@ export default function VisitPage() {
                 </Typography.Text>
                 <div style={{ color: '#8c8c8c', fontSize: 12, margin: '2px 0 6px' }}>{i.requirement}</div>
                 <Radio.Group
-                  size="small"
                   optionType="button"
+                  style={{ display: 'flex', flexWrap: 'wrap', rowGap: 4 }}
                   value={r.result}
                   onChange={(e) =>
                     setResults((all) => ({ ...all, [i.code]: { ...r, result: e.target.value as Result } }))

@@ -1,6 +1,7 @@
 import {
   BellOutlined,
   CheckCircleTwoTone,
+  QuestionCircleTwoTone,
   CloseCircleTwoTone,
   FileTextOutlined,
   ToolOutlined,
@@ -85,7 +86,9 @@ function ElevatorCard({ e }: { e: FleetItem }) {
   });
   const a = availability.data;
   const current = a?.outages.filter((o) => o.to === null) ?? [];
-  const percent = a?.availability === null || a?.availability === undefined ? null : a.availability * 100;
+  // a controller that never reported says nothing about the month: no figure rather than 100 %
+  const percent =
+    a?.availability === null || a?.availability === undefined || !e.live ? null : a.availability * 100;
   return (
     <Card
       size="small"
@@ -111,7 +114,11 @@ function ElevatorCard({ e }: { e: FleetItem }) {
             </Space>
             {a && (
               <Typography.Text strong data-testid="home-in-service">
-                {a.inServiceNow ? (
+                {e.status === 'offline' && a.inServiceNow ? (
+                  <>
+                    <QuestionCircleTwoTone twoToneColor="#8c8c8c" /> {t('home.stateUnknown')}
+                  </>
+                ) : a.inServiceNow ? (
                   <>
                     <CheckCircleTwoTone twoToneColor="#52c41a" /> {t('home.inService')}
                   </>
@@ -135,8 +142,8 @@ function ElevatorCard({ e }: { e: FleetItem }) {
             {e.status === 'offline' && (
               <Typography.Text type="secondary">{t('home.offlineNote')}</Typography.Text>
             )}
-            <Typography.Text type="secondary" style={{ wordBreak: 'break-all' }}>
-              {t('home.code')} {e.registrationCode} · {t('home.firm')} {e.firmName ?? '—'}
+            <Typography.Text type="secondary" style={{ overflowWrap: 'anywhere' }}>
+              {t('home.code')} {e.registrationCode} {t('home.firm')} {e.firmName ?? '—'}
             </Typography.Text>
           </Space>
         </Col>
@@ -154,6 +161,7 @@ function ElevatorCard({ e }: { e: FleetItem }) {
               <Typography.Text type="secondary" data-testid="home-downtime">
                 {t('home.downtime', { time: duration(a?.outOfServiceSeconds ?? 0, t) })}
               </Typography.Text>
+              {!e.live && <Typography.Text type="secondary">{t('home.noData')}</Typography.Text>}
               {!!a?.unknownSeconds && (
                 <Typography.Text type="secondary">
                   {t('home.unknown', { time: duration(a.unknownSeconds, t) })}
@@ -214,16 +222,32 @@ function ProjectCard({ project: p }: { project: Project }) {
   const current = PHASES.indexOf(p.phase);
   return (
     <Card size="small" title={p.name} data-testid="home-project">
-      <Steps
-        size="small"
-        direction={phone ? 'vertical' : 'horizontal'}
-        current={current}
-        items={PHASES.map((ph) => ({
-          title: t(`phase.${ph}`),
-          description: p.phaseDates[ph] ? fmtDate(p.phaseDates[ph]) : undefined,
-        }))}
-        style={{ marginBottom: 12 }}
-      />
+      {phone ? (
+        <div style={{ marginBottom: 12 }} data-testid="home-phase">
+          <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+            <Typography.Text strong>{t(`phase.${p.phase}`)}</Typography.Text>
+            <Typography.Text type="secondary">
+              {p.phaseDates[p.phase] ? fmtDate(p.phaseDates[p.phase]) : ''} · {current + 1}/{PHASES.length}
+            </Typography.Text>
+          </Space>
+          <Progress
+            percent={((current + 1) / PHASES.length) * 100}
+            steps={PHASES.length}
+            showInfo={false}
+            size={[40, 6]}
+          />
+        </div>
+      ) : (
+        <Steps
+          size="small"
+          current={current}
+          items={PHASES.map((ph) => ({
+            title: t(`phase.${ph}`),
+            description: p.phaseDates[ph] ? fmtDate(p.phaseDates[ph]) : undefined,
+          }))}
+          style={{ marginBottom: 12 }}
+        />
+      )}
       <Row gutter={[16, 12]}>
         <Col xs={24} md={12}>
           <Typography.Text strong>

@@ -18,7 +18,8 @@ export class AvailabilityService {
   ) {}
 
   async month(p: Principal, elevatorId: string, month?: string): Promise<AvailabilityView> {
-    if (!(await this.visibility.canSeeElevator(p, elevatorId))) throw new NotFoundError('Elevator', elevatorId);
+    if (!(await this.visibility.canSeeElevator(p, elevatorId)))
+      throw new NotFoundError('Elevator', elevatorId);
     const now = this.clock.now();
     const m = month ?? businessMonth(now, this.clock.timeZone);
     const { from, to } = await this.repo.monthBounds(m, this.clock.timeZone);
@@ -39,7 +40,10 @@ export class AvailabilityService {
         seconds: Math.max(0, Math.round((b - a) / 1000)),
       };
     });
-    const stretch = (r: (typeof rows)[number]) => ({ from: r.first_seen_ts.getTime(), to: r.ended?.getTime() ?? null });
+    const stretch = (r: (typeof rows)[number]) => ({
+      from: r.first_seen_ts.getTime(),
+      to: r.ended?.getTime() ?? null,
+    });
     const figures = availabilityOf(
       from.getTime(),
       to.getTime(),

@@ -30,7 +30,12 @@ describe('mergeStretches', () => {
 describe('availabilityOf', () => {
   it('is 1 for a month without stopping alarms', () => {
     const a = availabilityOf(start, end, end + H, [], []);
-    expect(a).toEqual({ elapsedSeconds: 30 * 24 * 3600, outOfServiceSeconds: 0, unknownSeconds: 0, availability: 1 });
+    expect(a).toEqual({
+      elapsedSeconds: 30 * 24 * 3600,
+      outOfServiceSeconds: 0,
+      unknownSeconds: 0,
+      availability: 1,
+    });
   });
 
   it('counts overlapping alarms once and only the elapsed part of the month', () => {
@@ -67,7 +72,9 @@ describe('availabilityOf', () => {
 
   it('has no figure before the month begins or when offline throughout', () => {
     expect(availabilityOf(start, end, start - 1, [], []).availability).toBeNull();
-    expect(availabilityOf(start, end, start + H, [], [{ from: start - H, to: null }]).availability).toBeNull();
+    expect(
+      availabilityOf(start, end, start + H, [], [{ from: start - H, to: null }]).availability,
+    ).toBeNull();
   });
 
   it('takes alarms begun before the month from the first instant of the month', () => {

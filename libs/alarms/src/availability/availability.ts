@@ -19,7 +19,11 @@ export interface AvailabilityFigures {
 }
 
 /** Clips stretches to [from, to) and merges overlaps; the result is sorted and disjoint. */
-export function mergeStretches(stretches: readonly Stretch[], from: number, to: number): Array<[number, number]> {
+export function mergeStretches(
+  stretches: readonly Stretch[],
+  from: number,
+  to: number,
+): Array<[number, number]> {
   const clipped = stretches
     .map((s): [number, number] => [Math.max(s.from, from), Math.min(s.to ?? to, to)])
     .filter(([a, b]) => b > a)

@@ -239,6 +239,8 @@ export class RecordsService {
     const unitId = await this.notices.unitOfElevator(r.elevatorId, tx);
     if (!unitId) return [];
     const what = r.kind === 'routine' ? `${r.level} maintenance` : r.kind.replace(/_/g, ' ');
+    const code = r.elevatorSnapshot.registrationCode;
+    const registrationCode = typeof code === 'string' ? code : null;
     return this.notices.store(tx, [
       {
         kind: 'visit_recorded',
@@ -246,13 +248,13 @@ export class RecordsService {
         organisationId: null,
         unitId,
         dedupeKey: `visit_recorded:${r.id}`,
-        title: `${String(r.elevatorSnapshot.registrationCode ?? '')}: ${what} visit recorded`,
+        title: `${registrationCode ?? ''}: ${what} visit recorded`,
         data: {
           recordId: r.id,
           kind: r.kind,
           level: r.level,
           departedAt: r.departedAt,
-          registrationCode: r.elevatorSnapshot.registrationCode ?? null,
+          registrationCode,
         },
       },
     ]);
