@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Provider } from '@nestjs/common';
+import { type DynamicModule, type Provider } from '@nestjs/common';
+import { MulterModule } from '@nestjs/platform-express';
 import { AwsClient } from 'aws4fetch';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 
@@ -122,4 +123,19 @@ export function sniffContentType(b: Buffer): (typeof ALLOWED_TYPES)[number] | nu
 
 export function sha256Hex(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
+}
+
+/**
+ * Multipart uploads for the modules that take files: in memory and bounded (a file over
+ * DOCUMENTS_MAX_BYTES is refused with 413 before anything is written), UTF-8 file names.
+ */
+export function boundedUploads(): DynamicModule {
+  return MulterModule.registerAsync({
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => ({
+      limits: { fileSize: config.documents.maxBytes, files: 1, fields: 10 },
+      // browsers send UTF-8 file names (行李照片.png); busboy's default would read them as latin1
+      defParamCharset: 'utf8',
+    }),
+  });
 }

@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
-import { MulterModule } from '@nestjs/platform-express';
-import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { MaintenanceModule } from '@liftwatch/maintenance';
 import { RegistryModule } from '@liftwatch/registry';
 import { ClaimRepository } from './claim.repository';
 import { ClaimsService } from './claims.service';
-import { documentStoreProvider } from '@liftwatch/documents';
+import { boundedUploads, documentStoreProvider } from '@liftwatch/documents';
 import { EvidenceBuilder } from './evidence';
 import { EvidenceRepository } from './evidence.repository';
 import { InsuranceController } from './insurance.controller';
@@ -18,15 +16,7 @@ import { PolicyRepository } from './policy.repository';
     // for MaintenanceEvidenceService only: visits, their chain and the inspection status at an incident
     MaintenanceModule,
     RegistryModule,
-    // In memory and bounded: a file over the limit is refused (413) before anything is written.
-    MulterModule.registerAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        limits: { fileSize: config.documents.maxBytes, files: 1, fields: 10 },
-        // browsers send UTF-8 file names (行李照片.png); busboy's default would read them as latin1
-        defParamCharset: 'utf8',
-      }),
-    }),
+    boundedUploads(),
   ],
   controllers: [InsuranceController],
   providers: [

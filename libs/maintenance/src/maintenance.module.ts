@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
-import { MulterModule } from '@nestjs/platform-express';
-import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
-import { documentStoreProvider } from '@liftwatch/documents';
+import { boundedUploads, documentStoreProvider } from '@liftwatch/documents';
 import { RegistryModule } from '@liftwatch/registry';
 import { ContractRepository } from './contracts/contract.repository';
 import { ContractsService } from './contracts/contracts.service';
@@ -28,18 +26,7 @@ import { WarrantiesService } from './warranties/warranties.service';
  * Runs where the api runs.
  */
 @Module({
-  imports: [
-    RegistryModule,
-    // visit photos: in memory and bounded, a file over the limit is refused (413) before anything is written
-    MulterModule.registerAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        limits: { fileSize: config.documents.maxBytes, files: 1, fields: 10 },
-        // browsers send UTF-8 file names (行李照片.png); busboy's default would read them as latin1
-        defParamCharset: 'utf8',
-      }),
-    }),
-  ],
+  imports: [RegistryModule, boundedUploads()],
   controllers: [MaintenanceController],
   providers: [
     documentStoreProvider,

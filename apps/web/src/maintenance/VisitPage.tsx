@@ -20,6 +20,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { api, type Schemas, unwrap } from '../api/client';
 import { useUser } from '../api/session';
+import { useElevatorByCode, useMaintenancePlan } from '../elevator/useElevatorByCode';
 import { currentLang } from '../i18n';
 import { inBusinessTz } from '../ui/format';
 import { Loading } from '../ui/Loading';
@@ -62,21 +63,9 @@ export default function VisitPage() {
   const navigate = useNavigate();
   const { message } = App.useApp();
   const user = useUser();
-  const elevator = useQuery({
-    queryKey: ['elevators', 'by-code', code],
-    queryFn: async () =>
-      unwrap(await api.GET('/api/v1/elevators', { params: { query: { registrationCode: code, limit: 1 } } }))
-        .items[0] ?? null,
-  });
+  const elevator = useElevatorByCode(code);
   const id = elevator.data?.id;
-  const plan = useQuery({
-    queryKey: ['plan', id],
-    enabled: !!id,
-    queryFn: async () =>
-      unwrap(
-        await api.GET('/api/v1/elevators/{id}/maintenance-plan', { params: { path: { id: id ?? '' } } }),
-      ),
-  });
+  const plan = useMaintenancePlan(id);
   const [level, setLevel] = useState<Level | null>(null);
   useEffect(() => {
     if (plan.data && level === null) setLevel(levelDue(plan.data.levels));

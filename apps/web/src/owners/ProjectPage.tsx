@@ -366,6 +366,33 @@ function toBody(f: AgreementForm): AgreementBody {
   return body;
 }
 
+/** The scheme's kind and whether the Guangzhou coefficients fill it, for one split of the agreement. */
+function SchemeFields({ name, label }: { name: 'construction' | 'running'; label: string }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Form.Item name={[name, 'kind']} label={label}>
+        <Select
+          style={{ width: 220 }}
+          options={SCHEME_KINDS.filter((k) => k !== 'custom_percent').map((k) => ({
+            value: k,
+            label: t(`schemeKind.${k}`),
+          }))}
+        />
+      </Form.Item>
+      <Form.Item name={[name, 'guangzhou']} label={t('agreement.preset')}>
+        <Select
+          style={{ width: 200 }}
+          options={[
+            { value: true, label: t('agreement.guangzhou') },
+            { value: false, label: '—' },
+          ]}
+        />
+      </Form.Item>
+    </>
+  );
+}
+
 function Agreement({ project: p, manager }: { project: Project; manager: boolean }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -496,47 +523,13 @@ function Agreement({ project: p, manager }: { project: Project; manager: boolean
               </Form.Item>
             </Space>
             <Space wrap align="start">
-              <Form.Item name={['construction', 'kind']} label={t('agreement.construction')}>
-                <Select
-                  style={{ width: 220 }}
-                  options={SCHEME_KINDS.filter((k) => k !== 'custom_percent').map((k) => ({
-                    value: k,
-                    label: t(`schemeKind.${k}`),
-                  }))}
-                />
-              </Form.Item>
-              <Form.Item name={['construction', 'guangzhou']} label={t('agreement.preset')}>
-                <Select
-                  style={{ width: 200 }}
-                  options={[
-                    { value: true, label: t('agreement.guangzhou') },
-                    { value: false, label: '—' },
-                  ]}
-                />
-              </Form.Item>
+              <SchemeFields name="construction" label={t('agreement.construction')} />
               <Form.Item name="compensationYuan" label={t('agreement.compensationYuan')}>
                 <InputNumber min={0} precision={2} style={{ width: 160 }} />
               </Form.Item>
             </Space>
             <Space wrap align="start">
-              <Form.Item name={['running', 'kind']} label={t('agreement.running')}>
-                <Select
-                  style={{ width: 220 }}
-                  options={SCHEME_KINDS.filter((k) => k !== 'custom_percent').map((k) => ({
-                    value: k,
-                    label: t(`schemeKind.${k}`),
-                  }))}
-                />
-              </Form.Item>
-              <Form.Item name={['running', 'guangzhou']} label={t('agreement.preset')}>
-                <Select
-                  style={{ width: 200 }}
-                  options={[
-                    { value: true, label: t('agreement.guangzhou') },
-                    { value: false, label: '—' },
-                  ]}
-                />
-              </Form.Item>
+              <SchemeFields name="running" label={t('agreement.running')} />
               <Form.Item name="operatingModel" label={t('agreement.model')}>
                 <Select
                   style={{ width: 180 }}

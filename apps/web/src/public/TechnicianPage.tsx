@@ -7,6 +7,7 @@ import { PendingVisits } from '../maintenance/PendingVisits';
 import { api, ApiError, unwrap } from '../api/client';
 import { useUser } from '../api/session';
 import { useAlarmEvents, useCheckIn } from '../alarms/useAlarms';
+import { useElevatorByCode, useMaintenancePlan } from '../elevator/useElevatorByCode';
 import { currentLang } from '../i18n';
 import { fmtDateTime } from '../ui/format';
 import { Loading } from '../ui/Loading';
@@ -23,12 +24,7 @@ export default function TechnicianPage() {
   const user = useUser();
   const responder = user.role === 'firm' || user.role === 'admin';
   useAlarmEvents();
-  const elevator = useQuery({
-    queryKey: ['elevators', 'by-code', code],
-    queryFn: async () =>
-      unwrap(await api.GET('/api/v1/elevators', { params: { query: { registrationCode: code, limit: 1 } } }))
-        .items[0] ?? null,
-  });
+  const elevator = useElevatorByCode(code);
   const id = elevator.data?.id;
   const alarms = useQuery({
     queryKey: ['alarms', 'technician', id],
@@ -38,14 +34,7 @@ export default function TechnicianPage() {
         await api.GET('/api/v1/alarms', { params: { query: { elevatorId: id, status: 'open', limit: 20 } } }),
       ),
   });
-  const plan = useQuery({
-    queryKey: ['plan', id],
-    enabled: !!id,
-    queryFn: async () =>
-      unwrap(
-        await api.GET('/api/v1/elevators/{id}/maintenance-plan', { params: { path: { id: id ?? '' } } }),
-      ),
-  });
+  const plan = useMaintenancePlan(id);
   const checkIn = useCheckIn();
   const navigate = useNavigate();
 
