@@ -327,8 +327,8 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
       expect(Math.abs(top.runningBasisPoints - (10_000 * 90) / totalArea)).toBeLessThan(1);
       expect(preview.flats.reduce((a, f) => a + f.runningBasisPoints, 0)).toBe(10_000);
       // nothing was recorded; a bad draft gets the same field errors as recording
-      const versions = (await get(unit.agent, `/projects/${projectId}/agreements`).expect(200))
-        .body as Array<{
+      const versions = (await get(unit.agent, `/projects/${projectId}/agreements`).expect(200)).body
+        .items as Array<{
         version: number;
         createdBy: string;
       }>;
@@ -342,9 +342,9 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
       // owners read the agreement but do not draft one
       const owner = await ownerLogin(unit.flats[3].ownerId);
       expect((await post(owner, `/projects/${projectId}/agreement/preview`, draft)).status).toBe(403);
-      expect((await get(owner, `/projects/${projectId}/agreements`).expect(200)).body).toHaveLength(1);
+      expect((await get(owner, `/projects/${projectId}/agreements`).expect(200)).body.items).toHaveLength(1);
       // the ballots as recorded, flat by flat
-      const ballots = (await get(owner, `/projects/${projectId}/ballots`).expect(200)).body as Array<{
+      const ballots = (await get(owner, `/projects/${projectId}/ballots`).expect(200)).body.items as Array<{
         flatId: string;
         answer: string | null;
         recordedBy: string | null;

@@ -952,8 +952,8 @@ describe('dashboard (browser)', () => {
     await shot(page, 'agent-preview-phone-zh-CN', true);
     await page.getByTestId('agreement-record').click();
     await page.getByText(zh.agreement.recorded).waitFor();
-    const recorded = (await t.get(agent, `/projects/${projects.items[0]?.id}/agreements`).expect(200))
-      .body as Array<{
+    const recorded = (await t.get(agent, `/projects/${projects.items[0]?.id}/agreements`).expect(200)).body
+      .items as Array<{
       version: number;
       constructionBudgetFen: number;
     }>;

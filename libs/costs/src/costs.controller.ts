@@ -111,9 +111,13 @@ export class CostsController {
 
   /** Every version of the agreement, newest first; the newest applies from its signing. */
   @Get('projects/:id/agreements')
-  @ApiOkResponse({ type: [AgreementVersionView] })
-  agreements(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<AgreementVersionView[]> {
-    return this.projects.agreements(p, id);
+  @ApiOkResponse({ type: PageOf(AgreementVersionView) })
+  async agreements(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: PageQueryDto,
+  ): Promise<Page<AgreementVersionView>> {
+    return pageArray(await this.projects.agreements(p, id), q);
   }
 
   /**
@@ -134,9 +138,13 @@ export class CostsController {
 
   /** Each flat of the project and its ballot (answer, recorded when and by whom), for the vote sheet. */
   @Get('projects/:id/ballots')
-  @ApiOkResponse({ type: [BallotView] })
-  ballotList(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<BallotView[]> {
-    return this.projects.ballots(p, id);
+  @ApiOkResponse({ type: PageOf(BallotView) })
+  async ballotList(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: PageQueryDto,
+  ): Promise<Page<BallotView>> {
+    return pageArray(await this.projects.ballots(p, id), q);
   }
 
   /** Per-owner construction funding: share, subsidy, provident fund (capped), maintenance fund, cash. */

@@ -211,7 +211,11 @@ function Vote({ project: p, manager }: { project: Project; manager: boolean }) {
     queryKey: ['ballots', p.id],
     refetchInterval: open ? 10_000 : false,
     queryFn: async () =>
-      unwrap(await api.GET('/api/v1/projects/{id}/ballots', { params: { path: { id: p.id } } })),
+      unwrap(
+        await api.GET('/api/v1/projects/{id}/ballots', {
+          params: { path: { id: p.id }, query: { limit: 500 } },
+        }),
+      ).items,
   });
   const record = useMutation({
     mutationFn: async (b: { flatId: string; answer: Answer }) =>
@@ -402,7 +406,11 @@ function Agreement({ project: p, manager }: { project: Project; manager: boolean
   const versions = useQuery({
     queryKey: ['agreements', p.id],
     queryFn: async () =>
-      unwrap(await api.GET('/api/v1/projects/{id}/agreements', { params: { path: { id: p.id } } })),
+      unwrap(
+        await api.GET('/api/v1/projects/{id}/agreements', {
+          params: { path: { id: p.id }, query: { limit: 500 } },
+        }),
+      ).items,
   });
   const [preview, setPreview] = useState<Schemas['AgreementPreviewView'] | null>(null);
   const previewing = useMutation({
