@@ -28,6 +28,11 @@ type Catalogue = Record<string, Record<string, string>>;
 const catalogue = (lang: Lang): Catalogue =>
   JSON.parse(readFileSync(resolve(__dirname, `../apps/web/src/i18n/${lang}.json`), 'utf8')) as Catalogue;
 const zh = catalogue('zh-CN');
+/** A one-pixel PNG: what a phone's camera would send, as small as it gets. */
+const png = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
 const en = catalogue('en');
 
 /**
@@ -798,11 +803,6 @@ describe('dashboard (browser)', () => {
     await page.locator(`[data-claim="${filed.claimNumber}"]`).click();
     const docs = page.getByTestId('claim-documents');
     await docs.waitFor();
-    // a one-pixel PNG, as a phone would send a photo of the damage
-    const png = Buffer.from(
-      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
-      'base64',
-    );
     await docs
       .locator('input[type=file]')
       .setInputFiles({ name: '行李照片.png', mimeType: 'image/png', buffer: png });
@@ -982,10 +982,6 @@ describe('dashboard (browser)', () => {
     await second.getByText(zh.itemResult.adjusted, { exact: true }).click();
     await second.getByPlaceholder(zh.visit.itemNote).fill('门锁啮合长度调整至 7 mm');
     await expect(page.getByTestId('visit-exceptions').textContent()).resolves.toContain('1');
-    const png = Buffer.from(
-      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
-      'base64',
-    );
     await page
       .getByTestId('visit-photo-input')
       .setInputFiles({ name: 'brake.png', mimeType: 'image/png', buffer: png });

@@ -328,7 +328,9 @@ export function VoteConditions({ vote }: { vote: Schemas['VoteResultView'] }) {
       size="small"
       dataSource={vote.conditions}
       renderItem={(c) => {
-        const need = (c.of * c.required.numerator) / c.required.denominator;
+        const exact = (c.of * c.required.numerator) / c.required.denominator;
+        // owners are counted whole: 2/3 of 4 owners needs 3
+        const need = c.unit === 'owners' ? Math.ceil(exact) : exact;
         const unit = t(`vote.unit.${c.unit}`);
         return (
           <List.Item data-testid="vote-condition" data-met={c.met} style={{ display: 'block' }}>

@@ -199,6 +199,7 @@ function Phases({ project: p, manager }: { project: Project; manager: boolean })
 
 function Vote({ project: p, manager }: { project: Project; manager: boolean }) {
   const { t } = useTranslation();
+  const phone = useIsPhone();
   const qc = useQueryClient();
   const open = p.phase === 'consent_vote';
   const vote = useQuery({
@@ -277,16 +278,39 @@ function Vote({ project: p, manager }: { project: Project; manager: boolean }) {
           pagination={false}
           scroll={{ x: 'max-content' }}
           columns={[
-            { title: t('vote.flat'), dataIndex: 'number' },
-            { title: t('vote.floor'), dataIndex: 'floor' },
-            { title: t('vote.area'), dataIndex: 'areaM2', render: (a: number) => `${a} m²` },
+            ...(phone
+              ? [
+                  {
+                    title: t('vote.flat'),
+                    key: 'flat',
+                    render: (_: unknown, b: Schemas['BallotView']) => (
+                      <Space direction="vertical" size={0}>
+                        <Typography.Text strong>{b.number}</Typography.Text>
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          {t('vote.floorArea', { floor: b.floor, area: b.areaM2 })}
+                        </Typography.Text>
+                        {b.recordedAt && (
+                          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                            {fmtDateTime(b.recordedAt)} · {b.recordedBy ?? ''}
+                          </Typography.Text>
+                        )}
+                      </Space>
+                    ),
+                  },
+                ]
+              : [
+                  { title: t('vote.flat'), dataIndex: 'number' },
+                  { title: t('vote.floor'), dataIndex: 'floor' },
+                  { title: t('vote.area'), dataIndex: 'areaM2', render: (a: number) => `${a} m²` },
+                ]),
             {
               title: t('vote.answer'),
               key: 'answer',
-              render: (_: unknown, b) =>
+              render: (_: unknown, b: Schemas['BallotView']) =>
                 manager && open ? (
                   <Segmented<Answer>
                     size="small"
+                    vertical={phone}
                     value={b.answer ?? 'none'}
                     disabled={record.isPending}
                     data-testid={`ballot-${b.number}`}
@@ -304,12 +328,16 @@ function Vote({ project: p, manager }: { project: Project; manager: boolean }) {
                   '—'
                 ),
             },
-            {
-              title: t('vote.recorded'),
-              key: 'recorded',
-              render: (_: unknown, b) =>
-                b.recordedAt ? `${fmtDateTime(b.recordedAt)} · ${b.recordedBy ?? ''}` : '',
-            },
+            ...(phone
+              ? []
+              : [
+                  {
+                    title: t('vote.recorded'),
+                    key: 'recorded',
+                    render: (_: unknown, b: Schemas['BallotView']) =>
+                      b.recordedAt ? `${fmtDateTime(b.recordedAt)} · ${b.recordedBy ?? ''}` : '',
+                  },
+                ]),
           ]}
         />
       </Card>
