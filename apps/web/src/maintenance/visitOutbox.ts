@@ -83,6 +83,8 @@ export function flushOutbox(): Promise<void> {
   flushing ??= (async () => {
     try {
       await reload();
+      // signed out (or the session ended): keep everything for the next sign-in, count no attempt
+      if (!authToken()) return;
       for (const v of snapshot.filter((x) => x.state === 'waiting')) {
         try {
           await send(v);
