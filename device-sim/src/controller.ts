@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import { ElevatorModel } from './elevator-model';
+import { ElevatorModel, type ElevatorSnapshot } from './elevator-model';
 
 export type Channel = 'status' | 'event' | 'meter' | 'heartbeat' | 'batch' | 'online';
 
@@ -141,6 +141,14 @@ export class SimulatedController extends EventEmitter {
     const now = this.now();
     this.model.advance(now);
     this.publish('status', { ...this.model.snapshot() }, now);
+  }
+
+  /**
+   * Publishes a status sample with the given fields (the benchmark's "busy fleet": flags that
+   * change on every sample). Buffered and replayed like any sample.
+   */
+  publishStatus(fields: ElevatorSnapshot, ts = this.now()): void {
+    this.publish('status', { ...fields }, ts);
   }
 
   publishMeter(): void {

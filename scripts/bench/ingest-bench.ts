@@ -11,15 +11,15 @@
  * ratio compares like with like. Prints one JSON document.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
-import { io } from 'socket.io-client';
+import { from as copyFrom } from 'pg-copy-streams';
 import { UsersService } from '../../libs/access/src';
-import { loadConfig } from '../../libs/config/src';
+import { type AppConfig, loadConfig } from '../../libs/config/src';
 import { prepareDatabase } from '../../libs/database/src';
 import {
   type CommitReport,
@@ -34,6 +34,7 @@ import { provisionBenchFleet } from './bench-fleet';
 interface LoadResult {
   seconds: number;
   sent: Record<string, number>;
+  cpuSeconds: number;
   totals: {
     published: number;
     acked: number;
@@ -56,6 +57,10 @@ const { values } = parseArgs({
     kill: { type: 'boolean', default: false },
     // without the in-process dashboard client (it shares the platform process's core)
     'no-socket': { type: 'boolean', default: false },
+    // offered rates (msg/s in all) for a ladder of paced runs with --devices devices
+    ladder: { type: 'string' },
+    // realistic: the elevator model; busy: door/passenger/running flags change on every sample
+    payload: { type: 'string', default: 'realistic' },
   },
 });
 const DEVICES = Number(values.devices);
@@ -63,6 +68,7 @@ const SECONDS = Number(values.seconds);
 const WINDOW = Number(values.window);
 const WARMUP_MS = 3000;
 const LOAD_SCRIPT = join(__dirname, 'load-generator.js');
+const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -124,7 +130,18 @@ function runLoad(
 ): { child: ChildProcess; result: Promise<LoadResult> } {
   const child = fork(
     LOAD_SCRIPT,
-    [JSON.stringify({ url, credentials: credentialsFile, mode, seconds, window: WINDOW, rate, qos: 1 })],
+    [
+      JSON.stringify({
+        url,
+        credentials: credentialsFile,
+        mode,
+        seconds,
+        window: WINDOW,
+        rate,
+        qos: 1,
+        payload: values.payload,
+      }),
+    ],
     {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
@@ -200,13 +217,121 @@ async function readBack(
   }
 }
 
-async function pipelinePhase(
-  devices: number,
-  mode: 'max' | 'paced',
-  rate: number,
-): Promise<Record<string, unknown>> {
+/** CPU seconds used so far by a process (user + system), from /proc; 0 if it is gone. */
+function procCpuSeconds(pid: number, withChildren = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields after the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
+    const ticks = Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
+    return ticks / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of the whole PostgreSQL server: postmaster, its live children and its reaped ones. */
+function postgresCpuSeconds(postmaster: number): number {
+  let total = procCpuSeconds(postmaster, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === postmaster) total += procCpuSeconds(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+async function postmasterPid(url: string): Promise<number> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const stat = readFileSync(`/proc/${rows[0]?.pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } finally {
+    await c.end();
+  }
+}
+
+function perThousand(cpuSeconds: number, messages: number): number | null {
+  return messages > 0 ? Math.round((cpuSeconds / messages) * 1000 * 10_000) / 10_000 : null;
+}
+
+/**
+ * The database's own floor for the same rows: COPY (text) of `rows` status rows for the rung's
+ * elevators into the same table, timed, with PostgreSQL's CPU over the COPY.
+ */
+async function copyFloor(
+  url: string,
+  postmaster: number,
+  creds: DeviceCredentials[],
+  rows: number,
+): Promise<Record<string, number | null>> {
+  if (rows === 0 || creds.length === 0) return { rows: 0 };
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows: ids } = await c.query<{ serial: string; id: string }>(
+      'SELECT serial, id FROM devices WHERE serial = ANY($1::text[])',
+      [creds.map((d) => d.serial)],
+    );
+    const deviceOf = new Map(ids.map((r) => [r.serial, r.id]));
+    const now = Date.now();
+    const lines: string[] = [];
+    for (let i = 0; i < rows; i++) {
+      const d = creds[i % creds.length] as DeviceCredentials;
+      const seq = 1_000_000_000 + Math.floor(i / creds.length);
+      const ts = new Date(now - 60_000 + (i % 60_000)).toISOString();
+      lines.push(
+        `${d.elevatorId}\t${deviceOf.get(d.serial)}\t${ts}\t${seq}\t${ts}\tt\t1\t${(i % 7) + 1}\tf\tt\tf\t1\t1\t70\n`,
+      );
+    }
+    const cpu0 = postgresCpuSeconds(postmaster);
+    const t0 = process.hrtime.bigint();
+    const stream = c.query(
+      copyFrom(
+        `COPY telemetry_status (elevator_id, device_id, ts, seq, received_at, running, direction, floor,
+                                door_zone, door_closed, passenger, mode, speed_mps, load_kg) FROM STDIN`,
+      ),
+    );
+    await new Promise<void>((resolve, reject) => {
+      stream.on('finish', resolve);
+      stream.on('error', reject);
+      for (let i = 0; i < lines.length; i += 5000) stream.write(lines.slice(i, i + 5000).join(''));
+      stream.end();
+    });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const pg = postgresCpuSeconds(postmaster) - cpu0;
+    return {
+      rows,
+      seconds: Math.round(seconds * 1000) / 1000,
+      rowsPerS: Math.round(rows / seconds),
+      postgresCpuSPer1000: perThousand(pg, rows),
+    };
+  } finally {
+    await c.end();
+  }
+}
+
+interface Platform {
+  config: AppConfig;
+  database: Awaited<ReturnType<typeof prepareDatabase>>;
+  app: Awaited<ReturnType<typeof createPlatformApp>>;
+  mqttUrl: string;
+  postmaster: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+async function startPlatform(): Promise<Platform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'liftwatch-bench-'));
   const config = loadConfig({
+    ...process.env,
     DATA_DIR: dataDir,
     HTTP_PORT: String(await freePort()),
     EMBEDDED_PG_PORT: String(await freePort()),
@@ -227,12 +352,6 @@ async function pipelinePhase(
   await app.listen(config.http.port, '127.0.0.1');
   await app.get(UsersService).ensureFirstAdmin(config.auth.adminPassword);
   const ports = await app.get(TelemetryRuntime).startIngest(0, null);
-  const creds = await provisionBenchFleet(database.url, devices, `B${Date.now().toString(36).toUpperCase()}`);
-  await app.get(DeviceDirectory).reload();
-  const file = join(dataDir, 'creds.json');
-  writeFileSync(file, JSON.stringify(creds));
-
-  // Dashboard client: all elevators, as an admin would watch them.
   const login = (await (
     await fetch(`http://127.0.0.1:${config.http.port}/api/v1/auth/login`, {
       method: 'POST',
@@ -240,26 +359,69 @@ async function pipelinePhase(
       body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }),
     })
   ).json()) as { accessToken: string };
-  const socket = values['no-socket']
-    ? null
-    : io(`http://127.0.0.1:${config.http.port}/live`, {
-        auth: { token: login.accessToken },
-        transports: ['websocket'],
-      });
-  await socket?.timeout(30_000).emitWithAck('join', { all: true });
-  const socketLatencies: number[] = [];
-  let measuring = false;
-  socket?.on('state', (s: { ts: string | null }) => {
-    if (measuring && s.ts) socketLatencies.push(Date.now() - Date.parse(s.ts));
+  return {
+    config,
+    database,
+    app,
+    mqttUrl: `mqtt://127.0.0.1:${ports?.tcpPort}`,
+    postmaster: await postmasterPid(database.url),
+    token: login.accessToken,
+    close: async () => {
+      await app.close();
+      await database.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The dashboard client in its own process (see socket-client.ts). */
+async function startSocketClient(
+  platform: Platform,
+): Promise<{ send(type: string): void; report(): Promise<unknown>; stop(): void }> {
+  const child = fork(
+    join(__dirname, 'socket-client.js'),
+    [`http://127.0.0.1:${platform.config.http.port}`, platform.token],
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`socket client exited ${code}`)));
   });
+  return {
+    send: (type) => child.send({ type }),
+    report: () =>
+      new Promise((resolve) => {
+        child.once('message', (m: { report?: unknown }) => resolve(m.report));
+        child.send({ type: 'report' });
+      }),
+    stop: () => child.send({ type: 'exit' }),
+  };
+}
+
+async function pipelinePhase(
+  platform: Platform,
+  devices: number,
+  mode: 'max' | 'paced',
+  rate: number,
+  withCopyFloor = false,
+): Promise<Record<string, unknown>> {
+  const { app, database } = platform;
+  const creds = await provisionBenchFleet(database.url, devices, `B${Date.now().toString(36).toUpperCase()}`);
+  await app.get(DeviceDirectory).reload();
+  const file = join(platform.config.dataDir, `creds-${Date.now()}.json`);
+  writeFileSync(file, JSON.stringify(creds));
+  // Dashboard client: all elevators, as an admin would watch them.
+  const socket = values['no-socket'] ? null : await startSocketClient(platform);
 
   const meter = new RateMeter();
   const commitLatencies: number[] = [];
   // p50 of publish → commit per 10 s of the run: a standing queue shows as a slope over time
   const bySlice = new Map<number, number[]>();
   let loadStart = 0;
-  app.get(IngestService).events.on('committed', (r: CommitReport) => {
+  let committed = 0;
+  const onCommit = (r: CommitReport): void => {
     meter.count += r.inserted.status;
+    committed += r.inserted.status;
     if (!measuring) return;
     const slice = Math.floor((r.committedAt - loadStart) / 10_000);
     let list = bySlice.get(slice);
@@ -268,39 +430,68 @@ async function pipelinePhase(
       commitLatencies.push(r.committedAt - s.ts);
       list.push(r.committedAt - s.ts);
     }
-  });
+  };
+  let measuring = false;
+  const ingest = app.get(IngestService);
+  ingest.events.on('committed', onCommit);
   let peakRss = 0;
   const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-  const { result } = runLoad(`mqtt://127.0.0.1:${ports?.tcpPort}`, file, mode, SECONDS, rate, () => {
+  let cpuStart = process.cpuUsage();
+  let pgStart = 0;
+  let committedAtStart = 0;
+  const { child, result } = runLoad(platform.mqttUrl, file, mode, SECONDS, rate, () => {
     loadStart = Date.now();
     meter.start();
-    setTimeout(() => (measuring = true), WARMUP_MS);
-    setTimeout(() => (measuring = false), SECONDS * 1000 - 500);
+    cpuStart = process.cpuUsage();
+    pgStart = postgresCpuSeconds(platform.postmaster);
+    committedAtStart = committed;
+    setTimeout(() => {
+      measuring = true;
+      socket?.send('start');
+    }, WARMUP_MS);
+    setTimeout(() => {
+      measuring = false;
+      socket?.send('stop');
+    }, SECONDS * 1000 - 500);
   });
+  void child;
   const load = await result;
+  await ingest.drain();
+  const cpu = process.cpuUsage(cpuStart);
+  const platformCpu = (cpu.user + cpu.system) / 1e6;
+  const pgCpu = postgresCpuSeconds(platform.postmaster) - pgStart;
+  const messages = committed - committedAtStart;
   meter.stop();
   clearInterval(rssTimer);
-  await app.get(IngestService).drain();
+  ingest.events.off('committed', onCommit);
   const check = await readBack(database.url, load.sent);
-  socket?.close();
-  await app.close();
-  await database.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  const socketReport = socket ? await socket.report() : null;
+  socket?.stop();
+  const floor = withCopyFloor ? await copyFloor(database.url, platform.postmaster, creds, messages) : undefined;
   return {
     devices,
     mode:
       mode === 'max'
         ? `max (each device keeps ${WINDOW} QoS 1 messages in flight)`
-        : `paced ${rate} msg/s per device`,
+        : `paced ${rate} msg/s per device (${Math.round(devices * rate)} msg/s offered)`,
+    payload: values.payload,
     sustainedCommittedMsgPerS: meter.sustained(loadStart + WARMUP_MS, loadStart + SECONDS * 1000 - 500),
     publishToCommitMs: summarise(commitLatencies),
     publishToCommitP50By10s: [...bySlice.entries()]
       .sort(([a], [b]) => a - b)
       .map(([slice, l]) => ({ fromS: slice * 10, p50: summarise(l).p50 })),
-    publishToSocketMs: summarise(socketLatencies),
+    publishToSocketMs: socketReport,
+    cpuSecondsPer1000Msgs: {
+      messages,
+      platform: perThousand(platformCpu, messages),
+      postgres: perThousand(pgCpu, messages),
+      platformPlusPostgres: perThousand(platformCpu + pgCpu, messages),
+      loadGenerator: perThousand(load.cpuSeconds, messages),
+    },
     peakRssMiB: Math.round(peakRss / 1048576),
     load: load.totals,
     databaseReadBack: check,
+    ...(floor ? { copyFloor: floor } : {}),
   };
 }
 
@@ -360,7 +551,7 @@ async function main(): Promise<void> {
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
     at: new Date().toISOString(),
   };
-  if (!values['skip-max']) {
+  if (!values['skip-max'] && !values['skip-raw']) {
     const rawCreds = Array.from({ length: DEVICES }, (_, i) => ({
       serial: `RAW-${String(i).padStart(6, '0')}`,
       secret: 'x',
@@ -368,16 +559,38 @@ async function main(): Promise<void> {
       floors: 7,
     }));
     const dir = mkdtempSync(join(tmpdir(), 'liftwatch-raw-'));
-    const raw = values['skip-raw'] ? null : await rawPhase(rawCreds, join(dir, 'creds.json'));
+    out.raw = await rawPhase(rawCreds, join(dir, 'creds.json'));
     rmSync(dir, { recursive: true, force: true });
-    const pipeline = await pipelinePhase(DEVICES, 'max', 0);
-    out.raw = raw;
-    out.pipeline = pipeline;
-    if (raw)
-      out.ratioToRaw =
-        Math.round(((pipeline.sustainedCommittedMsgPerS as number) / raw.sustainedMsgPerS) * 100) / 100;
   }
-  if (values.paced) out.paced = await pipelinePhase(Number(values.paced), 'paced', Number(values.rate));
+  if (!values['skip-max'] || values.paced || values.ladder) {
+    const platform = await startPlatform();
+    out.storageMode = platform.database.storageMode;
+    try {
+      if (!values['skip-max']) {
+        const pipeline = await pipelinePhase(platform, DEVICES, 'max', 0);
+        out.pipeline = pipeline;
+        const raw = out.raw as { sustainedMsgPerS: number } | undefined;
+        if (raw)
+          out.ratioToRaw =
+            Math.round(((pipeline.sustainedCommittedMsgPerS as number) / raw.sustainedMsgPerS) * 100) / 100;
+      }
+      if (values.ladder) {
+        // The same devices' count at each offered rate; fresh devices per rung (seq from 1).
+        const rungs: Array<Record<string, unknown>> = [];
+        for (const offered of values.ladder.split(',').map(Number)) {
+          rungs.push({
+            offeredMsgPerS: offered,
+            ...(await pipelinePhase(platform, DEVICES, 'paced', offered / DEVICES, true)),
+          });
+          process.stderr.write(`rung ${offered} msg/s done\n`);
+        }
+        out.ladder = rungs;
+      }
+      if (values.paced) out.paced = await pipelinePhase(platform, Number(values.paced), 'paced', Number(values.rate));
+    } finally {
+      await platform.close();
+    }
+  }
   if (values.kill) out.kill = await killPhase(Math.min(DEVICES, 500), 20);
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   process.exit(0);

@@ -2,12 +2,16 @@
  * Benchmark load: runs in its own process (so it competes for the 2 cores like real traffic
  * would, but not for the platform's event loop). Drives SimulatedControllers:
  *   max:   every device keeps WINDOW QoS 1 messages in flight, as fast as acknowledgements come;
- *   paced: every device publishes RATE status samples per second (with `moving`, each sample puts
- *          the car on another floor, so every sample is a change the dashboard must show).
- * Reports over IPC: per-device number of status samples sent (seq 1..sent) and totals.
+ *   paced: every device publishes RATE status samples per second, on a common clock with a
+ *          random phase per device, so the offered rate is exact (devices × RATE) whatever the
+ *          timer granularity.
+ * Payloads: `realistic` (the elevator model: most samples repeat the last state) or `busy` (door,
+ * passenger and running flags change on every sample — a busy elevator or a noisy sensor).
+ * Reports over IPC: per-device number of status samples sent (seq 1..sent), totals and the
+ * generator's own CPU time over the run.
  */
 import { readFileSync } from 'node:fs';
-import { type DeviceCredentials, SimulatedController } from '../../device-sim/src';
+import { type DeviceCredentials, type ElevatorSnapshot, SimulatedController } from '../../device-sim/src';
 
 interface Args {
   url: string;
@@ -17,11 +21,27 @@ interface Args {
   window: number;
   rate: number;
   qos: 0 | 1;
-  moving?: boolean;
+  payload?: 'realistic' | 'busy';
 }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
 const devices = JSON.parse(readFileSync(args.credentials, 'utf8')) as DeviceCredentials[];
+
+/** A sample whose flags differ from the previous one's, cycling through every combination. */
+function busySample(n: number, floors: number): ElevatorSnapshot {
+  const running = n % 2 === 1;
+  return {
+    running,
+    dir: running ? 1 : 0,
+    floor: (n % floors) + 1,
+    doorZone: n % 3 !== 0,
+    doorClosed: n % 4 !== 2,
+    passenger: n % 5 < 3,
+    mode: 1,
+    speed: running ? 1 : 0,
+    load: n % 5 < 3 ? 70 * ((n % 3) + 1) : 0,
+  };
+}
 
 async function main(): Promise<void> {
   const controllers = devices.map(
@@ -39,60 +59,47 @@ async function main(): Promise<void> {
       }),
   );
   const sent = new Array<number>(controllers.length).fill(0);
+  const sample = (i: number): void => {
+    const c = controllers[i] as SimulatedController;
+    if (args.payload === 'busy') c.publishStatus(busySample(sent[i] ?? 0, devices[i]?.floors ?? 7));
+    else c.sampleStatus();
+    sent[i] = (sent[i] ?? 0) + 1;
+  };
   // Connect in waves so 10 000 devices do not all hit the broker in one tick.
   for (let i = 0; i < controllers.length; i += 250) {
     await Promise.all(controllers.slice(i, i + 250).map((c) => c.start()));
   }
   process.send?.({ type: 'connected', devices: controllers.length });
+  const cpuStart = process.cpuUsage();
   const started = Date.now();
   const deadline = started + args.seconds * 1000;
   let running = true;
   if (args.mode === 'max') {
     controllers.forEach((c, i) => {
       const pump = (): void => {
-        while (running && c.inFlight < args.window) {
-          c.sampleStatus();
-          sent[i] = (sent[i] ?? 0) + 1;
-        }
+        while (running && c.inFlight < args.window) sample(i);
       };
       c.on('ack', pump);
       pump();
     });
   } else {
-    const period = 1000 / args.rate;
-    controllers.forEach((c, i) => {
-      let n = 0;
-      const tick = (): void => {
-        if (!running) return;
-        if (args.moving) {
-          n++;
-          const floor = (n % (devices[i]?.floors ?? 7)) + 1;
-          const message = {
-            seq: c.nextSeq(),
-            ts: Date.now(),
-            running: n % 2 === 1,
-            dir: n % 2 === 1 ? 1 : 0,
-            floor,
-            doorZone: n % 2 === 0,
-            doorClosed: true,
-            passenger: true,
-            mode: 1,
-            speed: n % 2 === 1 ? 1 : 0,
-            load: 150,
-          };
-          void c.publishRaw(c.topic('status'), JSON.stringify(message), args.qos).catch(() => undefined);
-        } else c.sampleStatus();
-        sent[i] = (sent[i] ?? 0) + 1;
-      };
-      setTimeout(() => {
-        tick();
-        const h = setInterval(tick, period);
-        setTimeout(() => clearInterval(h), Math.max(0, deadline - Date.now()));
-      }, Math.random() * period);
-    });
+    // Device i is due its k-th sample at started + (k + phase_i) / rate seconds.
+    const phase = controllers.map(() => Math.random());
+    const tick = (): void => {
+      const now = Math.min(Date.now(), deadline);
+      const elapsed = ((now - started) / 1000) * args.rate;
+      for (let i = 0; i < controllers.length; i++) {
+        const due = Math.floor(elapsed + (phase[i] ?? 0));
+        while ((sent[i] ?? 0) < due) sample(i);
+      }
+    };
+    const h = setInterval(tick, 5);
+    setTimeout(() => clearInterval(h), Math.max(0, deadline - Date.now()) + 1);
   }
   await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())));
   running = false;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   // Wait until everything sent is acknowledged (or buffered messages replayed), at most 120 s.
   const drainDeadline = Date.now() + 120_000;
   while (Date.now() < drainDeadline && controllers.some((c) => c.inFlight > 0 || !c.connected)) {
@@ -114,6 +121,7 @@ async function main(): Promise<void> {
     seconds: (Date.now() - started) / 1000,
     sent: Object.fromEntries(devices.map((d, i) => [d.serial, sent[i]])),
     totals,
+    cpuSeconds,
   };
   // Over IPC, and exit only once it is sent: a large stdout write could be cut short by exit().
   process.send?.({ type: 'result', result }, () => process.exit(0));
