@@ -162,9 +162,10 @@ describe('ingest role on an external broker', () => {
         ok: boolean;
       };
       expect(ack.ok).toBe(true);
+      // The online flag may arrive as a state of its own first (no floor yet): wait for the sample.
       const received = new Promise<{ elevatorId: string; floor: number }>((resolve) =>
-        socket.on('state', (s: { elevatorId: string; floor: number }) => {
-          if (s.elevatorId === d.elevatorId) resolve(s);
+        socket.on('state', (s: { elevatorId: string; floor: number | null }) => {
+          if (s.elevatorId === d.elevatorId && s.floor !== null) resolve({ ...s, floor: s.floor });
         }),
       );
       const c = quietController(d, brokerUrl);

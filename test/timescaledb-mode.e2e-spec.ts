@@ -151,6 +151,43 @@ describe('TimescaleDB storage mode (PGlite + TimescaleDB)', () => {
     ]);
     expect(live[0]).toMatchObject({ elevator_id: elevatorId, online: true });
     await write.markDirty(q, [{ elevatorId, hourMs: hour }]);
+    // The ingest hot path: the whole batch in one statement (hypertables accept the same CTEs).
+    const batch = {
+      status: [row(80, 6, false), rows[4] as StatusRow],
+      events: [
+        {
+          elevatorId,
+          deviceId,
+          ts: hour + 80_000,
+          seq: 7,
+          receivedAt: Date.now(),
+          code: 'E30',
+          state: 'set' as const,
+          detail: null,
+        },
+      ],
+      meters: [],
+      touches: [
+        {
+          elevatorId,
+          deviceId,
+          status: row(80, 6, false),
+          meter: null,
+          online: true,
+          lastSeenAt: Date.now(),
+        },
+      ],
+      dirty: [{ elevatorId, hourMs: hour }],
+    };
+    const written = await write.writeBatch(q, batch);
+    expect(written).toMatchObject({
+      status: 1,
+      meters: 0,
+      newEvents: [{ elevatorId, seq: 7, code: 'E30', state: 'set' }],
+    });
+    expect(written.live[0]).toMatchObject({ elevator_id: elevatorId, seq: '6', online: true });
+    expect(written.live[0]?.ts?.getTime()).toBe(hour + 80_000);
+    expect((await write.writeBatch(q, batch)).newEvents).toEqual([]); // replayed: nothing new
 
     const rollups = new RollupRepository();
     const claimed = await rollups.claimDirty(q, 10);
@@ -161,7 +198,7 @@ describe('TimescaleDB storage mode (PGlite + TimescaleDB)', () => {
       `SELECT trips, running_seconds, samples FROM elevator_rollup_hourly WHERE elevator_id = $1`,
       [elevatorId],
     )) as Array<{ trips: number; running_seconds: number; samples: number }>;
-    expect(h).toEqual({ trips: 2, running_seconds: 30, samples: 5 });
+    expect(h).toEqual({ trips: 2, running_seconds: 30, samples: 6 });
   });
 
   it('should revert both migrations', async () => {

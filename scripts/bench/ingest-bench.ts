@@ -449,10 +449,13 @@ async function pipelinePhase(
       measuring = true;
       socket?.send('start');
     }, WARMUP_MS);
-    setTimeout(() => {
-      measuring = false;
-      socket?.send('stop');
-    }, SECONDS * 1000 - 500);
+    setTimeout(
+      () => {
+        measuring = false;
+        socket?.send('stop');
+      },
+      SECONDS * 1000 - 500,
+    );
   });
   void child;
   const load = await result;
@@ -467,7 +470,9 @@ async function pipelinePhase(
   const check = await readBack(database.url, load.sent);
   const socketReport = socket ? await socket.report() : null;
   socket?.stop();
-  const floor = withCopyFloor ? await copyFloor(database.url, platform.postmaster, creds, messages) : undefined;
+  const floor = withCopyFloor
+    ? await copyFloor(database.url, platform.postmaster, creds, messages)
+    : undefined;
   return {
     devices,
     mode:
@@ -586,7 +591,8 @@ async function main(): Promise<void> {
         }
         out.ladder = rungs;
       }
-      if (values.paced) out.paced = await pipelinePhase(platform, Number(values.paced), 'paced', Number(values.rate));
+      if (values.paced)
+        out.paced = await pipelinePhase(platform, Number(values.paced), 'paced', Number(values.rate));
     } finally {
       await platform.close();
     }

@@ -13,7 +13,7 @@ import {
   REPEATED_DOOR_FAULTS,
 } from './alarm-types';
 import { AlarmBus, AlarmView } from './alarm-view';
-import { scanCondition } from './entrapment.rule';
+import { type ConditionRun, scanCondition } from './entrapment.rule';
 
 const ENTRAPMENT = alarmTypeInfo('entrapment') as AlarmTypeInfo;
 const OVERSPEED = alarmTypeInfo('overspeed') as AlarmTypeInfo;
@@ -43,8 +43,8 @@ const OVERSPEED_RATIO = 1.15;
  */
 @Injectable()
 export class AlarmEngine implements OnApplicationBootstrap {
-  /** Elevators with a condition in rule_state. */
-  private holding = new Set<string>();
+  /** Elevators with a condition in rule_state → its start (device time). */
+  private holding = new Map<string, number>();
   /** Conditions too young to persist yet: elevator → start (device time). */
   private readonly pending = new Map<string, number>();
   /** Never later than half the entrapment threshold. */
@@ -63,7 +63,7 @@ export class AlarmEngine implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.holding = new Set(await this.repo.activeConditions(this.ds.manager, 'entrapment'));
+    this.holding = await this.repo.activeConditions(this.ds.manager, 'entrapment');
     await this.loadRatedSpeeds();
     this.ingest.addBatchHook((q, batch) => this.onBatch(q, batch));
   }
@@ -134,43 +134,52 @@ export class AlarmEngine implements OnApplicationBootstrap {
       if (!list) byElevator.set(s.elevatorId, (list = []));
       list.push(s);
     }
+    // Ordinary traffic (conditions that start, last a few seconds and end without reaching the
+    // threshold) is decided in memory and written set-based: all held conditions that ended in
+    // one DELETE, their alarms (if any) in one SELECT, all conditions to keep in one upsert.
+    // Only an elevator whose condition reaches the threshold in this batch takes the
+    // per-elevator path (it raises an alarm: rare, and worth its round trips).
+    const thresholdMs = this.config.alarms.entrapmentSeconds * 1000;
+    const ends: Array<{ elevatorId: string; endedTs: number; since: number | null }> = [];
+    const holds: Array<{ elevatorId: string; since: number; last: number }> = [];
     for (const [elevatorId, samples] of [...byElevator].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const run = scanCondition(samples, this.holding.has(elevatorId) || this.pending.has(elevatorId));
+      const known = this.holding.get(elevatorId) ?? this.pending.get(elevatorId) ?? null;
+      const run = scanCondition(samples, known !== null || this.holding.has(elevatorId));
+      if (this.reachesThreshold(run, known, thresholdMs)) {
+        await this.elevatorRules(q, elevatorId, run, changed);
+        continue;
+      }
       for (const ended of run.ended) {
-        // The run may have crossed the threshold inside this batch (a replayed buffer, or the
-        // remainder of a held condition): raise the alarm before recording the release.
-        const since = ended.since ?? this.pending.get(elevatorId) ?? null;
         this.pending.delete(elevatorId);
-        const wasHeld = this.holding.has(elevatorId);
-        let raised: AlarmRow | null = null;
-        let heldSince = since;
-        if (ended.lastTs !== null && (since !== null || wasHeld)) {
-          // A condition that began and ended inside this batch is never written to rule_state.
-          const held = wasHeld
-            ? await this.hold(q, elevatorId, since ?? ended.lastTs, ended.lastTs)
-            : { since: since ?? ended.lastTs, last: ended.lastTs };
-          heldSince = held.since;
-          raised = await this.raiseEntrapment(q, elevatorId, held, changed);
-          if (raised) {
-            // Already over when it reached the platform (replayed from the device's buffer): it
-            // is recorded with its outcome below and, released, never escalates.
-            await this.repo.append(q, raised.id, 'reported_after_release', null, 'system', null, {
-              releasedTs: new Date(ended.endedAt).toISOString(),
-            });
-          }
+        if (this.holding.has(elevatorId)) {
+          ends.push({ elevatorId, endedTs: ended.endedAt, since: this.holding.get(elevatorId) ?? null });
+          this.holding.delete(elevatorId);
         }
-        if (wasHeld || raised)
-          await this.endEntrapment(q, elevatorId, ended.endedAt, changed, true, heldSince);
       }
       if (run.holdingSince !== null && run.lastTs !== null) {
-        const since = Math.min(run.holdingSince, this.pending.get(elevatorId) ?? run.holdingSince);
+        const earlier = run.ended.length === 0 ? known : null;
+        const since = Math.min(run.holdingSince, earlier ?? run.holdingSince);
         if (!this.holding.has(elevatorId) && run.lastTs - since < this.persistAfterMs) {
           this.pending.set(elevatorId, since);
           continue;
         }
         this.pending.delete(elevatorId);
-        await this.raiseEntrapment(q, elevatorId, await this.hold(q, elevatorId, since, run.lastTs), changed);
+        holds.push({ elevatorId, since, last: run.lastTs });
       }
+    }
+    if (ends.length > 0) {
+      const began = await this.repo.endConditions(q, 'entrapment', ends);
+      const of = ends.map((e) => ({ elevatorId: e.elevatorId, since: began.get(e.elevatorId) ?? e.since }));
+      const endedAt = new Map(ends.map((e) => [e.elevatorId, e.endedTs]));
+      for (const alarm of await this.repo.conditionAlarms(q, 'entrapment', of)) {
+        const ts = endedAt.get(alarm.elevator_id) as number;
+        if (alarm.condition_cleared_ts === null && alarm.first_seen_ts.getTime() <= ts)
+          changed.push(await this.repo.conditionCleared(q, alarm, ts, false));
+      }
+    }
+    if (holds.length > 0) {
+      for (const [elevatorId, since] of await this.repo.holdConditions(q, 'entrapment', holds))
+        this.holding.set(elevatorId, since);
     }
     overspeed = overspeed.sort((a, b) =>
       a.elevatorId < b.elevatorId ? -1 : a.elevatorId > b.elevatorId ? 1 : a.ts - b.ts,
@@ -178,6 +187,61 @@ export class AlarmEngine implements OnApplicationBootstrap {
     for (const s of overspeed) {
       const { alarm, created } = await this.repo.report(q, s.elevatorId, OVERSPEED, 'rule', s.ts, s.ts, 1);
       if (created) changed.push(alarm);
+    }
+  }
+
+  /** Whether a condition run of these samples lasts the entrapment threshold (needs alarm work). */
+  private reachesThreshold(run: ConditionRun, known: number | null, thresholdMs: number): boolean {
+    let carried = known;
+    for (const ended of run.ended) {
+      const since = ended.since ?? carried;
+      if (ended.lastTs !== null && since !== null && ended.lastTs - since >= thresholdMs) return true;
+      carried = null;
+    }
+    if (run.holdingSince === null || run.lastTs === null) return false;
+    return run.lastTs - Math.min(run.holdingSince, carried ?? run.holdingSince) >= thresholdMs;
+  }
+
+  /** One elevator whose condition reaches the threshold in this batch: raise, release, hold. */
+  private async elevatorRules(
+    q: QueryRunner,
+    elevatorId: string,
+    run: ConditionRun,
+    changed: AlarmRow[],
+  ): Promise<void> {
+    for (const ended of run.ended) {
+      // The run may have crossed the threshold inside this batch (a replayed buffer, or the
+      // remainder of a held condition): raise the alarm before recording the release.
+      const since = ended.since ?? this.pending.get(elevatorId) ?? null;
+      this.pending.delete(elevatorId);
+      const wasHeld = this.holding.has(elevatorId);
+      let raised: AlarmRow | null = null;
+      let heldSince = since;
+      if (ended.lastTs !== null && (since !== null || wasHeld)) {
+        // A condition that began and ended inside this batch is never written to rule_state.
+        const held = wasHeld
+          ? await this.hold(q, elevatorId, since ?? ended.lastTs, ended.lastTs)
+          : { since: since ?? ended.lastTs, last: ended.lastTs };
+        heldSince = held.since;
+        raised = await this.raiseEntrapment(q, elevatorId, held, changed);
+        if (raised) {
+          // Already over when it reached the platform (replayed from the device's buffer): it
+          // is recorded with its outcome below and, released, never escalates.
+          await this.repo.append(q, raised.id, 'reported_after_release', null, 'system', null, {
+            releasedTs: new Date(ended.endedAt).toISOString(),
+          });
+        }
+      }
+      if (wasHeld || raised) await this.endEntrapment(q, elevatorId, ended.endedAt, changed, true, heldSince);
+    }
+    if (run.holdingSince !== null && run.lastTs !== null) {
+      const since = Math.min(run.holdingSince, this.pending.get(elevatorId) ?? run.holdingSince);
+      if (!this.holding.has(elevatorId) && run.lastTs - since < this.persistAfterMs) {
+        this.pending.set(elevatorId, since);
+        return;
+      }
+      this.pending.delete(elevatorId);
+      await this.raiseEntrapment(q, elevatorId, await this.hold(q, elevatorId, since, run.lastTs), changed);
     }
   }
 
@@ -189,7 +253,7 @@ export class AlarmEngine implements OnApplicationBootstrap {
     last: number,
   ): Promise<{ since: number; last: number }> {
     const held = await this.repo.holdCondition(q, elevatorId, 'entrapment', since, last);
-    this.holding.add(elevatorId);
+    this.holding.set(elevatorId, held.since);
     return held;
   }
 

@@ -444,11 +444,70 @@ export class AlarmRepository {
     return rows.map(({ last_seen_ms, ...alarm }) => ({ alarm, lastSeenTs: Number(last_seen_ms) }));
   }
 
-  async activeConditions(db: Db, rule: string): Promise<string[]> {
-    const rows = (await db.query(`SELECT elevator_id FROM rule_state WHERE rule = $1`, [rule])) as Array<{
-      elevator_id: string;
-    }>;
-    return rows.map((r) => r.elevator_id);
+  /** Conditions held now: elevator → since (device time). */
+  async activeConditions(db: Db, rule: string): Promise<Map<string, number>> {
+    const rows = (await db.query(
+      `SELECT elevator_id, (extract(epoch FROM since_ts) * 1000)::float8 AS since FROM rule_state WHERE rule = $1`,
+      [rule],
+    )) as Array<{ elevator_id: string; since: number }>;
+    return new Map(rows.map((r) => [r.elevator_id, Number(r.since)]));
+  }
+
+  /** holdCondition for many elevators in one statement; returns each one's (earliest) since. */
+  async holdConditions(
+    db: Db,
+    rule: string,
+    holds: ReadonlyArray<{ elevatorId: string; since: number; last: number }>,
+  ): Promise<Map<string, number>> {
+    if (holds.length === 0) return new Map();
+    const rows = (await db.query(
+      `INSERT INTO rule_state AS r (elevator_id, rule, since_ts, last_ts)
+       SELECT e, $4, to_timestamp(s / 1000.0), to_timestamp(l / 1000.0)
+         FROM unnest($1::uuid[], $2::float8[], $3::float8[]) AS x(e, s, l)
+       ON CONFLICT (elevator_id, rule) DO UPDATE SET
+         since_ts = least(r.since_ts, excluded.since_ts), last_ts = greatest(r.last_ts, excluded.last_ts)
+       RETURNING elevator_id, (extract(epoch FROM since_ts) * 1000)::float8 AS since`,
+      [holds.map((h) => h.elevatorId), holds.map((h) => h.since), holds.map((h) => h.last), rule],
+    )) as Array<{ elevator_id: string; since: number }>;
+    return new Map(rows.map((r) => [r.elevator_id, Number(r.since)]));
+  }
+
+  /** endCondition for many elevators in one statement; returns when each ended one began. */
+  async endConditions(
+    db: Db,
+    rule: string,
+    ends: ReadonlyArray<{ elevatorId: string; endedTs: number }>,
+  ): Promise<Map<string, number>> {
+    if (ends.length === 0) return new Map();
+    const rows = (await db.query(
+      `WITH d AS (
+         DELETE FROM rule_state r USING unnest($1::uuid[], $2::float8[]) AS x(e, t)
+          WHERE r.elevator_id = x.e AND r.rule = $3 AND r.since_ts <= to_timestamp(x.t / 1000.0)
+         RETURNING r.elevator_id, (extract(epoch FROM r.since_ts) * 1000)::float8 AS since)
+       SELECT * FROM d`,
+      [ends.map((e) => e.elevatorId), ends.map((e) => e.endedTs), rule],
+    )) as Array<{ elevator_id: string; since: number }>;
+    return new Map(rows.map((r) => [r.elevator_id, Number(r.since)]));
+  }
+
+  /**
+   * For each elevator, findOpen, or else closedSince its condition's start: the alarm a
+   * condition that just ended belongs to, in one statement for many elevators.
+   */
+  async conditionAlarms(
+    db: Db,
+    type: string,
+    of: ReadonlyArray<{ elevatorId: string; since: number | null }>,
+  ): Promise<AlarmRow[]> {
+    if (of.length === 0) return [];
+    return (await db.query(
+      `SELECT DISTINCT ON (a.elevator_id) a.*
+         FROM alarms a JOIN unnest($1::uuid[], $2::float8[]) AS x(e, s) ON a.elevator_id = x.e
+        WHERE a.type = $3
+          AND (a.${OPEN} OR (x.s IS NOT NULL AND a.first_seen_ts > to_timestamp(x.s / 1000.0) - interval '1 millisecond'))
+        ORDER BY a.elevator_id, (a.${OPEN}) DESC, a.first_seen_ts DESC`,
+      [of.map((o) => o.elevatorId), of.map((o) => o.since), type],
+    )) as AlarmRow[];
   }
 
   /** Conditions that have lasted long enough (platform clock) and have no open alarm yet. */

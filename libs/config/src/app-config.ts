@@ -130,7 +130,9 @@ export const envSchema = z.object({
     .default(512 * 1024),
   BROKER_HOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   INGEST_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000),
-  INGEST_FLUSH_MS: z.coerce.number().int().min(1).max(10_000).default(50),
+  INGEST_FLUSH_MS: z.coerce.number().int().min(1).max(10_000).default(10),
+  INGEST_LANES: z.coerce.number().int().min(1).max(16).default(2),
+  INGEST_DEVICE_WINDOW: z.coerce.number().int().min(1).max(1000).default(32),
   INGEST_MAX_PENDING_ROWS: z.coerce.number().int().min(1000).max(5_000_000).default(200_000),
   TELEMETRY_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(365).default(35),
   TELEMETRY_FUTURE_TOLERANCE_S: z.coerce.number().int().min(0).max(86_400).default(300),
@@ -198,7 +200,16 @@ export interface AppConfig {
     /** Secret shared with an external broker calling the auth/ACL HTTP hooks. */
     hookSecret: string | undefined;
   };
-  ingest: { batchRows: number; flushMs: number; maxPendingRows: number };
+  ingest: {
+    batchRows: number;
+    /** how long an idle lane waits for more rows before it writes */
+    flushMs: number;
+    maxPendingRows: number;
+    /** write lanes: transactions in flight at once (an elevator always goes to the same lane) */
+    lanes: number;
+    /** QoS 1 messages of one connection taken in before their acknowledgement (embedded broker) */
+    deviceWindow: number;
+  };
   telemetry: { maxAgeDays: number; futureToleranceS: number; retentionDays: number; rollupIntervalS: number };
   alarms: {
     /** how long the entrapment condition must hold (device time) before it is an alarm */
@@ -313,6 +324,8 @@ export function loadConfig(
       batchRows: e.INGEST_BATCH_ROWS,
       flushMs: e.INGEST_FLUSH_MS,
       maxPendingRows: e.INGEST_MAX_PENDING_ROWS,
+      lanes: e.INGEST_LANES,
+      deviceWindow: e.INGEST_DEVICE_WINDOW,
     },
     telemetry: {
       maxAgeDays: e.TELEMETRY_MAX_AGE_DAYS,

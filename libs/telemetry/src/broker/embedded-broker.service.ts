@@ -22,6 +22,38 @@ const { Aedes: AedesBroker } = require('aedes') as typeof import('aedes');
 
 const identities = new WeakMap<Client, BrokerIdentity>();
 
+/** One QoS 1 message of a connection, between being taken in and its PUBACK. */
+interface AckSlot {
+  messageId: number;
+  settled: boolean;
+}
+
+/**
+ * A connection's QoS 1 messages in arrival order. PUBACKs go out in that order (MQTT-4.6.0-2),
+ * each once its message is committed; while `window` messages wait, the broker reads nothing
+ * more from the connection (`blocked` holds aedes' callbacks).
+ */
+interface AckQueue {
+  slots: AckSlot[];
+  /** aedes' callbacks held back (a read chunk's packets are handled concurrently: several) */
+  blocked: Array<() => void>;
+}
+
+const ackQueues = new WeakMap<Client, AckQueue>();
+
+/** PUBACK with no reason code and no properties: valid in MQTT 3.1.1 and 5 alike. */
+function pubackBytes(ids: readonly number[]): Buffer {
+  const buf = Buffer.allocUnsafe(4 * ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as number;
+    buf[4 * i] = 0x40;
+    buf[4 * i + 1] = 0x02;
+    buf[4 * i + 2] = id >> 8;
+    buf[4 * i + 3] = id & 0xff;
+  }
+  return buf;
+}
+
 export interface BrokerAddresses {
   tcpPort: number;
   wsPort: number | null;
@@ -30,10 +62,20 @@ export interface BrokerAddresses {
 /**
  * The embedded MQTT broker (aedes) with device authentication and ACLs, and the in-process
  * hand-off to ingest. Devices' QoS 1 messages are acknowledged only after their rows are
- * committed: ingest runs inside aedes' `authorizePublish` hook, which aedes awaits before it
- * writes the PUBACK (aedes 1.2 acknowledges QoS 1 before delivering to subscribers, so a
- * subscriber could not hold the acknowledgement back). While a connection's messages wait for
- * commit, aedes reads nothing more from it: per-device back-pressure for free.
+ * committed, without making a device's next message wait for that commit:
+ *
+ * - `authorizePublish` hands the message to ingest and lets aedes go on as soon as it is queued
+ *   for a batch, so the connection's next packets are read while this one commits;
+ * - the PUBACK is written by this service, not by aedes: the packet is passed on as QoS 0 (aedes
+ *   then sends nothing back; device topics have no QoS 1 subscribers to deliver to) and its
+ *   PUBACK is written once its batch has committed — in the order the messages arrived, several
+ *   in one socket write when they commit together;
+ * - at most INGEST_DEVICE_WINDOW messages of one connection wait for commit: beyond that aedes'
+ *   callback is held and the broker reads nothing more from that device (per-device
+ *   back-pressure); INGEST_MAX_PENDING_ROWS bounds all devices together (ingest's admission).
+ *
+ * A connection that drops before its PUBACKs were written leaves its messages committed but
+ * unacknowledged: the device sends them again and the tables' keys absorb the copies.
  */
 @Injectable()
 export class EmbeddedBrokerService {
@@ -162,7 +204,41 @@ export class EmbeddedBrokerService {
     const topic = parseDeviceTopic(packet.topic);
     if (identity.kind === 'platform' || !topic || topic.channel === 'online') return done(null);
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    void this.ingest.ingest(topic.serial, topic.channel, payload).then(() => done(null));
+    const admitted = this.ingest.submit(topic.serial, topic.channel, payload);
+    if (packet.qos !== 1 || packet.messageId === undefined) {
+      // QoS 0: nothing to acknowledge, taken in is enough. QoS 2 (not used by the protocol) keeps
+      // aedes' own flow, released after commit.
+      void admitted.then((a) => (packet.qos === 0 ? done(null) : void a.outcome.then(() => done(null))));
+      return;
+    }
+    let queue = ackQueues.get(client);
+    if (!queue) ackQueues.set(client, (queue = { slots: [], blocked: [] }));
+    const slot: AckSlot = { messageId: packet.messageId, settled: false };
+    queue.slots.push(slot);
+    packet.qos = 0; // the PUBACK is ours to send (see above)
+    const q = queue;
+    void admitted.then((a) => {
+      void a.outcome.then(() => {
+        slot.settled = true;
+        this.sendAcks(client, q);
+      });
+      if (q.slots.length < this.config.ingest.deviceWindow) done(null);
+      else q.blocked.push(() => done(null));
+    });
+  }
+
+  /** Writes the PUBACKs of the settled messages at the head of the queue, in one write. */
+  private sendAcks(client: Client, queue: AckQueue): void {
+    const { slots } = queue;
+    let n = 0;
+    while (n < slots.length && (slots[n] as AckSlot).settled) n++;
+    if (n === 0) return;
+    const ids = slots.splice(0, n).map((s) => s.messageId);
+    const conn = client.conn as unknown as { destroyed?: boolean; write(b: Buffer): boolean };
+    if (client.connected && !conn.destroyed) conn.write(pubackBytes(ids));
+    if (queue.blocked.length > 0 && slots.length < this.config.ingest.deviceWindow) {
+      for (const release of queue.blocked.splice(0)) release();
+    }
   }
 
   private onOnlineFlag(packet: AedesPublishPacket, cb: () => void): void {

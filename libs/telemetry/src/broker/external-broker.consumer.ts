@@ -13,15 +13,16 @@ type SendPacket = (
 ) => void;
 
 /**
- * The ingest role on an external broker (EMQX, Mosquitto): a shared subscription
+ * The ingest role on an external broker (EMQX, Mosquitto, VerneMQ): a shared subscription
  * `$share/{group}/lw/v1/+/+` spreads devices over several ingest workers, and a persistent
  * session (clean: false) makes the broker redeliver what an ingest worker had not acknowledged
  * when it died.
  *
  * mqtt.js handles incoming messages one at a time and sends the PUBACK when `handleMessage`
  * calls back, so holding the callback until commit would serialise ingest to one message per
- * batch. Instead `handleMessage` returns at once and the PUBACK itself is held back until the
- * message's rows are committed, then sent in the order the messages arrived (MQTT-4.6.0-2).
+ * batch. Instead `handleMessage` returns once the message is queued for a batch and the PUBACK
+ * itself is held back until the message's rows are committed, then sent in the order the
+ * messages arrived (MQTT-4.6.0-2).
  */
 @Injectable()
 export class ExternalBrokerConsumer {
@@ -67,10 +68,18 @@ export class ExternalBrokerConsumer {
     client.handleMessage = (packet: Packet, callback: (err?: Error) => void) => {
       const p = packet as IPublishPacket;
       const topic = parseDeviceTopic(p.topic);
+      if (!topic) {
+        if (p.qos > 0 && p.messageId !== undefined) this.commits.set(p.messageId, Promise.resolve());
+        return callback();
+      }
       const payload = Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload);
-      const commit = topic ? this.ingest.ingest(topic.serial, topic.channel, payload) : Promise.resolve();
-      if (p.qos > 0 && p.messageId !== undefined) this.commits.set(p.messageId, commit);
-      callback();
+      // The next message is read once this one is queued for a batch (not committed): while
+      // ingest holds INGEST_MAX_PENDING_ROWS rows, this waits and the broker's in-flight window
+      // fills up — back-pressure on the broker instead of memory here.
+      void this.ingest.submit(topic.serial, topic.channel, payload).then((admitted) => {
+        if (p.qos > 0 && p.messageId !== undefined) this.commits.set(p.messageId, admitted.outcome);
+        callback();
+      });
     };
     client.on('error', (err) => this.logger.warn(`external broker: ${err.message}`));
     client.on('reconnect', () => this.logger.warn('external broker: reconnecting'));

@@ -38,6 +38,14 @@ export type BatchHook = (q: QueryRunner, batch: BatchView) => Promise<(() => voi
 
 export type IngestOutcome = { stored: true } | { stored: false; reason: RejectReason };
 
+/**
+ * A message taken in: `outcome` settles when its rows are committed (or at once when it was
+ * refused). Wrapped in an object so that awaiting the admission does not await the commit.
+ */
+export interface Admission {
+  outcome: Promise<IngestOutcome>;
+}
+
 /** Reported after each committed batch (used by the benchmark to measure latency). */
 export interface CommitReport {
   committedAt: number;
@@ -64,6 +72,19 @@ interface PendingMessage {
 interface PendingBatch {
   messages: PendingMessage[];
   rows: number;
+  /** when its first message arrived (performance.now()) */
+  openedAt: number;
+}
+
+/**
+ * One write lane: a batch being filled and at most one transaction in flight. An elevator always
+ * goes to the same lane, so one elevator's batches commit in order and concurrent transactions
+ * never touch the same live-state, rule-state or rollup rows (no lock waits between them).
+ */
+interface Lane {
+  current: PendingBatch;
+  timer: NodeJS.Timeout | null;
+  busy: boolean;
 }
 
 /** The rows of a set of messages, as one transaction writes them. */
@@ -76,11 +97,18 @@ interface BatchRows {
 }
 
 function newBatch(): PendingBatch {
-  return { messages: [], rows: 0 };
+  return { messages: [], rows: 0, openedAt: 0 };
 }
 
 const HOUR_MS = 3_600_000;
-const MAX_CONCURRENT_FLUSHES = 2;
+
+/** The lane of an elevator: a cheap hash of its id (UUIDs are random in their last characters). */
+function laneOf(elevatorId: string, lanes: number): number {
+  const n = elevatorId.length;
+  return (elevatorId.charCodeAt(n - 1) * 31 + elevatorId.charCodeAt(n - 2)) % lanes;
+}
+
+const DONE: IngestOutcome = { stored: true };
 
 /** Back-off between retries of a batch the database could not take: exponential, capped, jittered. */
 function retryDelayMs(attempt: number): number {
@@ -184,9 +212,8 @@ export class IngestService implements OnModuleDestroy {
   private readonly rejectLog = new RateLimitedLog(this.logger);
   private readonly errorLog = new RateLimitedLog(this.logger, 10_000);
   private readonly limits: DecodeLimits;
-  private current = newBatch();
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight = 0;
+  private readonly lanes: Lane[];
+  private readonly receivedCounts = new Map<string, number>();
   private pendingRows = 0;
   private capacityWaiters: Array<() => void> = [];
   private closing = false;
@@ -208,6 +235,11 @@ export class IngestService implements OnModuleDestroy {
       futureToleranceMs: config.telemetry.futureToleranceS * 1000,
       maxAgeMs: config.telemetry.maxAgeDays * 86_400_000,
     };
+    this.lanes = Array.from({ length: config.ingest.lanes }, () => ({
+      current: newBatch(),
+      timer: null,
+      busy: false,
+    }));
   }
 
   /** Adds a rule that runs inside every batch transaction (see BatchHook). */
@@ -253,9 +285,47 @@ export class IngestService implements OnModuleDestroy {
     payload: Buffer,
     receivedAt = Date.now(),
   ): Promise<IngestOutcome> {
-    this.metrics.received.inc({ channel: isDeviceChannel(channel) ? channel : 'other' });
-    const device = this.directory.peek(serial) ?? (await this.directory.lookup(serial));
+    return (await this.submit(serial, channel, payload, receivedAt)).outcome;
+  }
+
+  /**
+   * Takes one message in and resolves as soon as it is queued for a batch — the caller may read
+   * the device's next message then — with the outcome that settles after commit. While more than
+   * INGEST_MAX_PENDING_ROWS rows wait, it does not resolve (back-pressure on the caller).
+   */
+  submit(serial: string, channel: string, payload: Buffer, receivedAt = Date.now()): Promise<Admission> {
+    // Counted here, added to the metric once per batch (a labelled inc costs a hash per call).
+    const key = isDeviceChannel(channel) ? channel : 'other';
+    this.receivedCounts.set(key, (this.receivedCounts.get(key) ?? 0) + 1);
+    const device = this.directory.peek(serial);
+    // The hot path stays synchronous up to the queue: no promise per step.
+    if (device && this.pendingRows < this.config.ingest.maxPendingRows)
+      return Promise.resolve(this.admit(serial, channel, payload, receivedAt, device));
+    return this.submitSlow(serial, channel, payload, receivedAt, device);
+  }
+
+  private async submitSlow(
+    serial: string,
+    channel: string,
+    payload: Buffer,
+    receivedAt: number,
+    known: DeviceRef | undefined,
+  ): Promise<Admission> {
+    const device = known ?? (await this.directory.lookup(serial));
     if (!device) return this.refuse(serial, 'unknown_device', 'no active device with this serial');
+    while (this.pendingRows >= this.config.ingest.maxPendingRows && !this.closing) {
+      await new Promise<void>((resolve) => this.capacityWaiters.push(resolve));
+    }
+    return this.admit(serial, channel, payload, receivedAt, device);
+  }
+
+  private admit(
+    serial: string,
+    channel: string,
+    payload: Buffer,
+    receivedAt: number,
+    device: DeviceRef,
+  ): Admission {
     const decoded = decodeDeviceMessage(channel, payload, device, receivedAt, this.limits);
     if (!decoded.ok) return this.refuse(serial, decoded.reason, decoded.detail);
     for (const [reason, n] of Object.entries(decoded.itemRejections) as Array<[RejectReason, number]>) {
@@ -263,17 +333,13 @@ export class IngestService implements OnModuleDestroy {
       this.rejectLog.warn(`${serial}:${reason}`, `device ${serial}: ${n} batch item(s) refused (${reason})`);
     }
     for (const e of decoded.events) if (!eventCodeInfo(e.code)) this.metrics.unknownEventCodes.inc();
-    while (this.pendingRows >= this.config.ingest.maxPendingRows && !this.closing) {
-      await new Promise<void>((resolve) => this.capacityWaiters.push(resolve));
-    }
-    const outcome = await this.enqueue(serial, device, decoded, receivedAt);
-    return outcome;
+    return { outcome: this.enqueue(serial, device, decoded, receivedAt) };
   }
 
   /** Waits until everything received so far is committed (shutdown, tests). */
   async drain(): Promise<void> {
-    while (this.current.messages.length > 0 || this.inFlight > 0) {
-      if (this.current.messages.length > 0 && this.inFlight < MAX_CONCURRENT_FLUSHES) this.flushNow();
+    while (this.lanes.some((l) => l.busy || l.current.messages.length > 0)) {
+      for (const lane of this.lanes) if (!lane.busy && lane.current.messages.length > 0) this.flushNow(lane);
       await new Promise((r) => setTimeout(r, 5));
     }
   }
@@ -286,9 +352,16 @@ export class IngestService implements OnModuleDestroy {
     for (const w of this.capacityWaiters.splice(0)) w();
   }
 
-  private refuse(serial: string, reason: RejectReason, detail: string): IngestOutcome {
+  /** Adds the messages counted since the last batch to the metric. */
+  private addReceived(): void {
+    for (const [channel, n] of this.receivedCounts) this.metrics.received.inc({ channel }, n);
+    this.receivedCounts.clear();
+  }
+
+  private refuse(serial: string, reason: RejectReason, detail: string): Admission {
+    this.addReceived(); // a refused message may start no batch
     this.countRejection(serial, reason, detail);
-    return { stored: false, reason };
+    return { outcome: Promise.resolve({ stored: false, reason }) };
   }
 
   private enqueue(
@@ -297,7 +370,8 @@ export class IngestService implements OnModuleDestroy {
     decoded: { status: StatusRow[]; events: EventRow[]; meters: MeterRow[]; online?: boolean },
     receivedAt: number,
   ): Promise<IngestOutcome> {
-    const b = this.current;
+    const lane = this.lanes[laneOf(device.elevatorId, this.lanes.length)] as Lane;
+    const b = lane.current;
     const rows = decoded.status.length + decoded.events.length + decoded.meters.length;
     const outcome = new Promise<IngestOutcome>((resolve) => {
       b.messages.push({
@@ -309,43 +383,57 @@ export class IngestService implements OnModuleDestroy {
         online: decoded.online,
         receivedAt,
         rows,
-        done: () => resolve({ stored: true }),
+        done: () => resolve(DONE),
       });
     });
+    if (b.messages.length === 1) b.openedAt = performance.now();
     b.rows += rows;
     this.pendingRows += rows;
-    this.metrics.pendingRows.set(this.pendingRows);
-    if (b.rows >= this.config.ingest.batchRows && this.inFlight < MAX_CONCURRENT_FLUSHES) this.flushNow();
-    else if (!this.timer) this.timer = setTimeout(() => this.onTimer(), this.config.ingest.flushMs);
+    if (!lane.busy) this.schedule(lane); // else taken up when the lane's transaction ends
     return outcome;
   }
 
-  private onTimer(): void {
-    this.timer = null;
-    if (this.current.messages.length === 0) return;
-    if (this.inFlight < MAX_CONCURRENT_FLUSHES) this.flushNow();
-    // else: the flush in progress picks the batch up when it finishes.
+  /**
+   * Writes the lane's batch once it is full or its first message has waited INGEST_FLUSH_MS —
+   * the wait that makes batches, and so the cost per message, grow with the load while keeping
+   * the latency bounded.
+   */
+  private schedule(lane: Lane): void {
+    const b = lane.current;
+    if (b.messages.length === 0) return;
+    const waited = performance.now() - b.openedAt;
+    if (b.rows >= this.config.ingest.batchRows || waited >= this.config.ingest.flushMs) {
+      this.flushNow(lane);
+      return;
+    }
+    if (!lane.timer) {
+      lane.timer = setTimeout(() => this.onTimer(lane), Math.ceil(this.config.ingest.flushMs - waited));
+    }
   }
 
-  private flushNow(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
+  private onTimer(lane: Lane): void {
+    lane.timer = null;
+    if (!lane.busy) this.schedule(lane);
+  }
+
+  private flushNow(lane: Lane): void {
+    if (lane.timer) {
+      clearTimeout(lane.timer);
+      lane.timer = null;
     }
-    const batch = this.current;
-    this.current = newBatch();
-    this.inFlight++;
+    const batch = lane.current;
+    lane.current = newBatch();
+    lane.busy = true;
+    this.metrics.pendingRows.set(this.pendingRows);
+    this.addReceived();
     void this.write(batch).finally(() => {
-      this.inFlight--;
+      lane.busy = false;
       this.pendingRows -= batch.rows;
       this.metrics.pendingRows.set(this.pendingRows);
       if (this.pendingRows < this.config.ingest.maxPendingRows) {
         for (const w of this.capacityWaiters.splice(0)) w();
       }
-      if (this.current.messages.length > 0 && !this.timer) {
-        if (this.current.rows >= this.config.ingest.batchRows) this.flushNow();
-        else this.timer = setTimeout(() => this.onTimer(), this.config.ingest.flushMs);
-      }
+      this.schedule(lane);
     });
   }
 
@@ -392,12 +480,10 @@ export class IngestService implements OnModuleDestroy {
       try {
         await q.connect();
         await q.startTransaction();
-        const status = await this.repo.insertStatus(q, rows.status);
-        const newEvents = await this.repo.insertEvents(q, rows.events);
+        const written = await this.repo.writeBatch(q, rows);
+        const { status, meters, newEvents } = written;
         const events = newEvents.length;
-        const meters = await this.repo.insertMeters(q, rows.meters);
-        const live = (await this.repo.upsertLiveState(q, rows.touches)).map((r) => LiveState.of(r));
-        await this.repo.markDirty(q, rows.dirty);
+        const live = written.live.map((r) => LiveState.of(r));
         const afterCommit: Array<() => void> = [];
         for (const hook of this.hooks) {
           const after = await hook(q, { status: rows.status, newEvents, live });

@@ -124,13 +124,18 @@ export class LiveStateBus {
  * needs it reads REST).
  */
 export class LiveStateChanges {
-  private readonly last = new Map<string, string>();
+  private readonly last = new Map<string, LiveState>();
 
   changed(s: LiveState): boolean {
-    const { lastSeenAt: _seen, ...shown } = s;
-    const key = JSON.stringify(shown);
-    if (this.last.get(s.elevatorId) === key) return false;
-    this.last.set(s.elevatorId, key);
-    return true;
+    const before = this.last.get(s.elevatorId);
+    this.last.set(s.elevatorId, s);
+    if (!before) return true;
+    for (const key of SHOWN_FIELDS) if (before[key] !== s[key]) return true;
+    return false;
   }
 }
+
+/** Every field of a LiveState but `lastSeenAt` (all primitives). */
+const SHOWN_FIELDS = (Object.keys(LiveState.none('')) as Array<keyof LiveState>).filter(
+  (k) => k !== 'lastSeenAt',
+);

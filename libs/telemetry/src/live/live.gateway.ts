@@ -85,9 +85,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     const perSocket = new Map<string, LiveState[]>();
     for (const s of states) {
       if (!this.sent.changed(s)) continue;
-      this.server.to(room(s.elevatorId)).except(BATCH_ROOM).emit('state', s);
+      const members = rooms.get(room(s.elevatorId));
+      if (!members) continue; // nobody here watches this elevator
+      // Encoded only when some socket takes it one by one (encoding is most of an emit's cost).
+      let single = !batched;
+      if (batched) for (const id of members) if (!batched.has(id)) single = true;
+      if (single) this.server.to(room(s.elevatorId)).except(BATCH_ROOM).emit('state', s);
       if (!batched || batched.size === 0) continue;
-      for (const id of rooms.get(room(s.elevatorId)) ?? []) {
+      for (const id of members) {
         if (!batched.has(id)) continue;
         const list = perSocket.get(id);
         if (list) list.push(s);
