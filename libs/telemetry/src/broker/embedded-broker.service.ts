@@ -35,8 +35,35 @@ interface AckSlot {
  */
 interface AckQueue {
   slots: AckSlot[];
-  /** aedes' callbacks held back (a read chunk's packets are handled concurrently: several) */
+  /** reading from the connection is paused (the window is full) */
+  paused: boolean;
+  /** aedes' callbacks of packets taken in while paused, released on resuming */
   blocked: Array<() => void>;
+}
+
+/**
+ * aedes' read loop (aedes 1.2, lib/client.js): `_parsingBatch` counts the packets of the last read
+ * still being handled and `_nextBatch` reads again when it reaches zero — but a `readable` event
+ * also calls `_nextBatch`, so a held callback alone does not stop the reading. `pause()` does: it
+ * makes `_nextBatch` return early, swallowing the callbacks that arrive meanwhile, so on resuming
+ * the count is set to what is still held and a read is started once they are released.
+ */
+interface AedesReadLoop {
+  _paused: boolean;
+  _parsingBatch: number;
+  _nextBatch(): void;
+}
+
+function pauseReading(client: Client): void {
+  (client as unknown as AedesReadLoop)._paused = true;
+}
+
+function resumeReading(client: Client, held: ReadonlyArray<() => void>): void {
+  const loop = client as unknown as AedesReadLoop;
+  loop._paused = false;
+  loop._parsingBatch = held.length + 1;
+  for (const release of held) release();
+  loop._nextBatch();
 }
 
 const ackQueues = new WeakMap<Client, AckQueue>();
@@ -70,9 +97,10 @@ export interface BrokerAddresses {
  *   then sends nothing back; device topics have no QoS 1 subscribers to deliver to) and its
  *   PUBACK is written once its batch has committed — in the order the messages arrived, several
  *   in one socket write when they commit together;
- * - at most INGEST_DEVICE_WINDOW messages of one connection wait for commit: beyond that aedes'
- *   callback is held and the broker reads nothing more from that device (per-device
- *   back-pressure); INGEST_MAX_PENDING_ROWS bounds all devices together (ingest's admission).
+ * - once INGEST_DEVICE_WINDOW messages of one connection wait for commit, the broker reads
+ *   nothing more from that device until acknowledgements go out (per-device back-pressure; the
+ *   packets of the read under way are still taken in); INGEST_MAX_PENDING_ROWS bounds all
+ *   devices together (ingest's admission).
  *
  * A connection that drops before its PUBACKs were written leaves its messages committed but
  * unacknowledged: the device sends them again and the tables' keys absorb the copies.
@@ -212,18 +240,22 @@ export class EmbeddedBrokerService {
       return;
     }
     let queue = ackQueues.get(client);
-    if (!queue) ackQueues.set(client, (queue = { slots: [], blocked: [] }));
+    if (!queue) ackQueues.set(client, (queue = { slots: [], paused: false, blocked: [] }));
     const slot: AckSlot = { messageId: packet.messageId, settled: false };
     queue.slots.push(slot);
     packet.qos = 0; // the PUBACK is ours to send (see above)
     const q = queue;
+    if (q.slots.length >= this.config.ingest.deviceWindow && !q.paused) {
+      q.paused = true;
+      pauseReading(client);
+    }
     void admitted.then((a) => {
       void a.outcome.then(() => {
         slot.settled = true;
         this.sendAcks(client, q);
       });
-      if (q.slots.length < this.config.ingest.deviceWindow) done(null);
-      else q.blocked.push(() => done(null));
+      if (q.paused) q.blocked.push(() => done(null));
+      else done(null);
     });
   }
 
@@ -236,8 +268,9 @@ export class EmbeddedBrokerService {
     const ids = slots.splice(0, n).map((s) => s.messageId);
     const conn = client.conn as unknown as { destroyed?: boolean; write(b: Buffer): boolean };
     if (client.connected && !conn.destroyed) conn.write(pubackBytes(ids));
-    if (queue.blocked.length > 0 && slots.length < this.config.ingest.deviceWindow) {
-      for (const release of queue.blocked.splice(0)) release();
+    if (queue.paused && slots.length < this.config.ingest.deviceWindow) {
+      queue.paused = false;
+      resumeReading(client, queue.blocked.splice(0));
     }
   }
 

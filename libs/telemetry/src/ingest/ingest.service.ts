@@ -213,6 +213,7 @@ export class IngestService implements OnModuleDestroy {
   private readonly errorLog = new RateLimitedLog(this.logger, 10_000);
   private readonly limits: DecodeLimits;
   private readonly lanes: Lane[];
+  private pendingMessages = 0;
   private readonly receivedCounts = new Map<string, number>();
   private pendingRows = 0;
   private capacityWaiters: Array<() => void> = [];
@@ -336,6 +337,11 @@ export class IngestService implements OnModuleDestroy {
     return { outcome: this.enqueue(serial, device, decoded, receivedAt) };
   }
 
+  /** Messages (and their rows) taken in and not yet committed: queued or in a transaction. */
+  get pending(): { messages: number; rows: number } {
+    return { messages: this.pendingMessages, rows: this.pendingRows };
+  }
+
   /** Waits until everything received so far is committed (shutdown, tests). */
   async drain(): Promise<void> {
     while (this.lanes.some((l) => l.busy || l.current.messages.length > 0)) {
@@ -389,6 +395,7 @@ export class IngestService implements OnModuleDestroy {
     if (b.messages.length === 1) b.openedAt = performance.now();
     b.rows += rows;
     this.pendingRows += rows;
+    this.pendingMessages++;
     if (!lane.busy) this.schedule(lane); // else taken up when the lane's transaction ends
     return outcome;
   }
@@ -429,6 +436,7 @@ export class IngestService implements OnModuleDestroy {
     void this.write(batch).finally(() => {
       lane.busy = false;
       this.pendingRows -= batch.rows;
+      this.pendingMessages -= batch.messages.length;
       this.metrics.pendingRows.set(this.pendingRows);
       if (this.pendingRows < this.config.ingest.maxPendingRows) {
         for (const w of this.capacityWaiters.splice(0)) w();

@@ -1,0 +1,133 @@
+import { connect, type MqttClient } from 'mqtt';
+import { Client } from 'pg';
+import { type DeviceCredentials } from '../device-sim/src';
+import { IngestService } from '@liftwatch/telemetry';
+import { provisionSimDevices } from './support/sim';
+import { startTestApp, testDatabaseUrl, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait';
+
+/**
+ * Acknowledge after commit without head-of-line blocking (issue 17): a device's next messages are
+ * read while an earlier one is still committing; PUBACKs leave in the order the messages came,
+ * only after commit; one connection can have at most INGEST_DEVICE_WINDOW messages waiting.
+ * The commit is held back for real: a second session locks the elevator's live-state row.
+ */
+describe('ingest flow on the embedded broker: in-order acknowledgement after commit', () => {
+  let t: TestApp;
+  let mqttUrl: string;
+  let devices: DeviceCredentials[];
+  const WINDOW = 3;
+
+  beforeAll(async () => {
+    t = await startTestApp({ INGEST_DEVICE_WINDOW: String(WINDOW), INGEST_FLUSH_MS: '5' });
+    mqttUrl = `mqtt://127.0.0.1:${(await t.startBroker()).tcpPort}`;
+    devices = await provisionSimDevices(t, await t.listen(), 2);
+  });
+
+  afterAll(() => t.close());
+
+  const deviceClient = async (d: DeviceCredentials): Promise<MqttClient> => {
+    const c = connect(mqttUrl, {
+      clientId: d.serial,
+      username: d.serial,
+      password: d.secret,
+      reconnectPeriod: 0,
+    });
+    await new Promise<void>((resolve, reject) => {
+      c.once('connect', () => resolve());
+      c.once('error', reject);
+    });
+    return c;
+  };
+  const sample = (seq: number): string =>
+    JSON.stringify({
+      seq,
+      ts: Date.now(),
+      running: false,
+      dir: 0,
+      floor: (seq % 5) + 1,
+      doorZone: true,
+      doorClosed: true,
+      passenger: false,
+      mode: 1,
+      speed: 0,
+      load: 0,
+    });
+  const stored = async (elevatorId: string): Promise<number[]> =>
+    (
+      await t.db.query<Array<{ seq: string }>>(
+        'SELECT seq FROM telemetry_status WHERE elevator_id = $1 ORDER BY seq',
+        [elevatorId],
+      )
+    ).map((r) => Number(r.seq));
+
+  /** Holds the elevator's live-state row locked (so its next batch cannot commit) until released. */
+  const lockLiveState = async (elevatorId: string): Promise<() => Promise<void>> => {
+    const c = new Client({ connectionString: testDatabaseUrl() });
+    await c.connect();
+    await c.query('BEGIN');
+    await c.query('SELECT 1 FROM elevator_live_state WHERE elevator_id = $1 FOR UPDATE', [elevatorId]);
+    return async () => {
+      await c.query('COMMIT');
+      await c.end();
+    };
+  };
+
+  it('should read a device’s next messages while one commits, and acknowledge them in order only after commit', async () => {
+    const d = devices[0] as DeviceCredentials;
+    const ingest = t.app.get(IngestService);
+    const c = await deviceClient(d);
+    try {
+      await c.publishAsync(`lw/v1/${d.serial}/status`, sample(1), { qos: 1 }); // creates the live-state row
+      const unlock = await lockLiveState(d.elevatorId);
+      const acked: number[] = [];
+      for (const seq of [2, 3])
+        c.publish(`lw/v1/${d.serial}/status`, sample(seq), { qos: 1 }, () => acked.push(seq));
+      // Both taken in (the second while the first's transaction waits on the lock)…
+      await waitFor(() => ingest.pending.messages === 2, 10_000, 'both messages taken in');
+      // …and neither acknowledged: its transaction cannot commit.
+      expect(acked).toEqual([]);
+      expect(await stored(d.elevatorId)).toEqual([1]);
+      await unlock();
+      await waitFor(() => acked.length === 2, 10_000, 'both acknowledged');
+      expect(acked).toEqual([2, 3]);
+      expect(await stored(d.elevatorId)).toEqual([1, 2, 3]);
+    } finally {
+      await c.endAsync();
+    }
+  });
+
+  it('should stop reading from a device with INGEST_DEVICE_WINDOW messages unacknowledged, and lose none', async () => {
+    const d = devices[1] as DeviceCredentials;
+    const ingest = t.app.get(IngestService);
+    const c = await deviceClient(d);
+    try {
+      await c.publishAsync(`lw/v1/${d.serial}/status`, sample(1), { qos: 1 });
+      const unlock = await lockLiveState(d.elevatorId);
+      const acked: number[] = [];
+      const send = (seq: number): void => {
+        c.publish(`lw/v1/${d.serial}/status`, sample(seq), { qos: 1 }, () => acked.push(seq));
+      };
+      try {
+        // One at a time, so that each arrives in a read of its own (aedes takes in every packet of
+        // a read at once; the window stops the next read).
+        for (let seq = 2; seq < 2 + WINDOW; seq++) {
+          send(seq);
+          await waitFor(() => ingest.pending.messages === seq - 1, 10_000, `message ${seq} taken in`);
+        }
+        for (const seq of [5, 6, 7, 8]) send(seq);
+        // The broker reads nothing more from this connection until acknowledgements go out.
+        await new Promise((r) => setTimeout(r, 500));
+        expect(ingest.pending.messages).toBe(WINDOW);
+        expect(acked).toEqual([]);
+      } finally {
+        await unlock();
+      }
+      await waitFor(() => acked.length === 7, 10_000, 'all acknowledged');
+      expect(acked).toEqual([2, 3, 4, 5, 6, 7, 8]);
+      expect(await stored(d.elevatorId)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    } finally {
+      await c.endAsync();
+    }
+  });
+});
