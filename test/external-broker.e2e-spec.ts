@@ -1,4 +1,5 @@
 import { createServer, type Server, Socket } from 'node:net';
+import { connect } from 'mqtt';
 import { io, type Socket as LiveSocket } from 'socket.io-client';
 import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
 import { TelemetryRuntime } from '@liftwatch/telemetry';
@@ -177,6 +178,53 @@ describe('ingest role on an external broker', () => {
     } finally {
       socket.close();
       await apiOnly.close();
+    }
+  });
+
+  it('should send a device command from an api-only replica through the external broker', async () => {
+    const replica = await startTestApp({ ROLE: 'api', MQTT_URL: brokerUrl });
+    const d = devices[0];
+    const device = connect(brokerUrl, { clientId: `${d.serial}-cmd-test`, reconnectPeriod: 0 });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        device.once('connect', () => resolve());
+        device.once('error', reject);
+      });
+      await device.subscribeAsync(`lw/v1/${d.serial}/cmd`, { qos: 1 });
+      const received = new Promise<string>((resolve) =>
+        device.on('message', (_t, p) => resolve(p.toString())),
+      );
+      const [row] = await api.db.query<Array<{ id: string }>>('SELECT id FROM devices WHERE serial = $1', [
+        d.serial,
+      ]);
+      await replica
+        .http()
+        .post(`/api/v1/devices/${row?.id}/commands`)
+        .auth(await replica.adminToken(), { type: 'bearer' })
+        .send({ heartbeatIntervalS: 30 })
+        .expect(202);
+      expect(JSON.parse(await received)).toEqual({ cmd: 'config', heartbeatIntervalS: 30 });
+    } finally {
+      await device.endAsync();
+      await replica.close();
+    }
+  });
+
+  it('should answer 503 for a command when a replica has no broker to reach devices', async () => {
+    const replica = await startTestApp({ ROLE: 'api' });
+    try {
+      const [row] = await api.db.query<Array<{ id: string }>>('SELECT id FROM devices WHERE serial = $1', [
+        devices[0].serial,
+      ]);
+      const res = await replica
+        .http()
+        .post(`/api/v1/devices/${row?.id}/commands`)
+        .auth(await replica.adminToken(), { type: 'bearer' })
+        .send({ heartbeatIntervalS: 30 })
+        .expect(503);
+      expect(res.body.error?.code ?? res.body.code).toBe('BROKER_UNAVAILABLE');
+    } finally {
+      await replica.close();
     }
   });
 

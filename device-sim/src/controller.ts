@@ -293,6 +293,11 @@ export class SimulatedController extends EventEmitter {
     return client.publishAsync(topic, payload, { qos }).then(() => undefined);
   }
 
+  /** The last sequence number used (every sample and event carries the next one). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /** Next sequence number (exposed so tests can craft replays). */
   nextSeq(): number {
     return ++this.seq;

@@ -7,6 +7,7 @@ import { DeviceCommandsService } from './broker/device-commands.service';
 import { DeviceAuthService } from './broker/device-auth.service';
 import { EmbeddedBrokerService } from './broker/embedded-broker.service';
 import { ExternalBrokerConsumer } from './broker/external-broker.consumer';
+import { ExternalCommandPublisher } from './broker/external-command.publisher';
 import { TelemetryController } from './history/telemetry.controller';
 import { TelemetryReadRepository } from './history/telemetry-read.repository';
 import { TelemetryService } from './history/telemetry.service';
@@ -47,7 +48,13 @@ export class TelemetryModule {
     ];
     const controllers: Array<Type<unknown>> = [];
     if (options.api) {
-      providers.push(TelemetryService, LiveGateway, TelemetryScheduler, DeviceCommandsService);
+      providers.push(
+        TelemetryService,
+        LiveGateway,
+        TelemetryScheduler,
+        DeviceCommandsService,
+        ExternalCommandPublisher,
+      );
       controllers.push(TelemetryController, BrokerHooksController, DeviceCommandsController);
       // An api process without ingest learns of committed states from ingest processes.
       if (!options.ingest) providers.push(LiveStateListener);

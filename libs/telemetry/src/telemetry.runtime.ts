@@ -76,6 +76,7 @@ export class TelemetryRuntime implements OnApplicationBootstrap, BeforeApplicati
   async onApplicationBootstrap(): Promise<void> {
     await this.jobs.maintainPartitions();
     if (!this.options.ingest) return;
+    await this.jobs.markRecentHours();
     await this.directory.start();
     if (!this.options.deferBrokerStart) await this.startIngest();
   }

@@ -1,21 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuditService, type Principal } from '@liftwatch/access';
-import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { DomainError, InvalidInputError } from '@liftwatch/contract';
 import { Sql } from '@liftwatch/database';
 import { DevicesService } from '@liftwatch/registry';
 import { type ConfigCommand } from '../protocol/messages';
 import { type CommandSent, type ConfigCommandDto } from './device-command.dto';
 import { EmbeddedBrokerService } from './embedded-broker.service';
+import { ExternalCommandPublisher } from './external-command.publisher';
 
 /** Configuration commands to a device over its `cmd` topic (QoS 1), audited. */
 @Injectable()
 export class DeviceCommandsService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sql: Sql,
     private readonly devices: DevicesService,
     private readonly broker: EmbeddedBrokerService,
+    private readonly external: ExternalCommandPublisher,
     private readonly audit: AuditService,
   ) {}
 
@@ -25,17 +25,25 @@ export class DeviceCommandsService {
       throw InvalidInputError.field('statusIntervalS', 'give statusIntervalS or heartbeatIntervalS');
     }
     if (device.revokedAt) throw new DomainError('conflict', 'DEVICE_REVOKED', 'the device is revoked');
-    if (this.config.mqtt.url || !this.broker.running) {
-      // Commands go out through this process's embedded broker; an api-only process or one on an
-      // external broker has none (sending through the external broker is not built yet).
+    const command: ConfigCommand = { cmd: 'config', ...dto };
+    if (this.broker.running) {
+      await this.broker.publishCommand(device.serial, command);
+    } else if (this.external.configured) {
+      // Any replica: through the external broker the devices are connected to.
+      await this.external.publish(device.serial, command).catch((err: unknown) => {
+        throw new DomainError(
+          'unavailable',
+          'BROKER_UNAVAILABLE',
+          `the broker did not take the command: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      });
+    } else {
       throw new DomainError(
         'unavailable',
         'BROKER_UNAVAILABLE',
-        'no embedded broker in this process to reach the device',
+        'no broker to reach the device: this process runs no embedded broker and MQTT_URL is not set',
       );
     }
-    const command: ConfigCommand = { cmd: 'config', ...dto };
-    await this.broker.publishCommand(device.serial, command);
     await this.sql.transaction((tx) => this.audit.record(tx, p, 'device.command', 'device', id, { command }));
     return { topic: `lw/v1/${device.serial}/cmd`, command };
   }

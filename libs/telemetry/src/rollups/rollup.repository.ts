@@ -28,6 +28,37 @@ export class RollupRepository {
     return rows[0]?.ok === true;
   }
 
+  /** Takes a session-scoped advisory lock if free (release it with sessionUnlock). */
+  async trySessionLock(em: EntityManager, key: number): Promise<boolean> {
+    const rows: Array<{ ok: boolean }> = await em.query('SELECT pg_try_advisory_lock($1) AS ok', [key]);
+    return rows[0]?.ok === true;
+  }
+
+  async sessionUnlock(em: EntityManager, key: number): Promise<void> {
+    await em.query('SELECT pg_advisory_unlock($1)', [key]);
+  }
+
+  /** Puts marks back (a recompute that failed after its claim). */
+  async markDirty(em: EntityManager, buckets: DirtyBucket[]): Promise<void> {
+    if (buckets.length === 0) return;
+    await em.query(
+      `INSERT INTO rollup_dirty (elevator_id, bucket) SELECT * FROM unnest($1::uuid[], $2::timestamptz[])
+       ON CONFLICT DO NOTHING`,
+      [buckets.map((b) => b.elevatorId), buckets.map((b) => b.bucket)],
+    );
+  }
+
+  /** Marks the current and previous hour of the elevators heard from in the last two hours. */
+  async markRecentHours(em: EntityManager): Promise<void> {
+    await em.query(
+      `INSERT INTO rollup_dirty (elevator_id, bucket)
+       SELECT s.elevator_id, h FROM elevator_live_state s
+        CROSS JOIN (VALUES (date_trunc('hour', now())), (date_trunc('hour', now()) - interval '1 hour')) AS v(h)
+        WHERE s.last_seen_at > now() - interval '2 hours'
+       ON CONFLICT DO NOTHING`,
+    );
+  }
+
   /** Creates the missing daily telemetry partitions for [first, last]; returns how many. */
   async ensurePartitions(em: EntityManager, first: string, last: string): Promise<number> {
     const rows: Array<{ n: number }> = await em.query(

@@ -48,19 +48,53 @@ export class TelemetryJobsService {
     });
   }
 
-  /** Recomputes the rollups of hours that received data. Returns how many hours were done. */
+  /**
+   * Recomputes the rollups of hours that received data. Returns how many hours were done.
+   *
+   * The marks are claimed (deleted) in a short transaction of their own and the recompute runs in
+   * another: a claim held for the whole recompute made every ingest batch that marked one of
+   * those hours wait for it (its `INSERT … ON CONFLICT DO NOTHING` waits on the deleted row) — the
+   * p99 spikes of the ingest benchmark. One run at a time across replicas (a session advisory
+   * lock on this connection); if the recompute fails, the claimed marks are put back.
+   */
   async refreshRollups(maxBuckets = 5000): Promise<number> {
+    const q = this.ds.createQueryRunner();
+    await q.connect();
     let total = 0;
-    for (;;) {
-      const n = await this.ds.transaction(async (em) => {
-        if (!(await this.rollups.tryLock(em, LOCK_ROLLUPS))) return 0;
-        const buckets = await this.rollups.claimDirty(em, 1000);
-        await this.rollups.recomputeHourly(em, buckets, FAULT_CODES);
-        await this.rollups.recomputeDaily(em, buckets, this.config.businessTimeZone);
-        return buckets.length;
-      });
-      total += n;
-      if (n < 1000 || total >= maxBuckets) return total;
+    try {
+      if (!(await this.rollups.trySessionLock(q.manager, LOCK_ROLLUPS))) return 0;
+      try {
+        for (;;) {
+          const buckets = await this.rollups.claimDirty(q.manager, 1000);
+          if (buckets.length > 0) {
+            await q.startTransaction();
+            try {
+              await this.rollups.recomputeHourly(q.manager, buckets, FAULT_CODES);
+              await this.rollups.recomputeDaily(q.manager, buckets, this.config.businessTimeZone);
+              await q.commitTransaction();
+            } catch (err) {
+              if (q.isTransactionActive) await q.rollbackTransaction().catch(() => undefined);
+              await this.rollups.markDirty(q.manager, buckets).catch(() => undefined);
+              throw err;
+            }
+          }
+          total += buckets.length;
+          if (buckets.length < 1000 || total >= maxBuckets) return total;
+        }
+      } finally {
+        await this.rollups.sessionUnlock(q.manager, LOCK_ROLLUPS).catch(() => undefined);
+      }
+    } finally {
+      await q.release();
     }
+  }
+
+  /**
+   * At start-up: marks the current and previous hour of every elevator heard from in the last two
+   * hours, so hours whose marks were claimed by a process that died before its recompute
+   * committed are recomputed anyway.
+   */
+  async markRecentHours(): Promise<void> {
+    await this.rollups.markRecentHours(this.ds.manager);
   }
 }

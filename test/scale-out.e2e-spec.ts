@@ -1,0 +1,189 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
+import { type PlatformProcess, startPlatformProcess } from './support/platform-process';
+import { provisionSimDevices } from './support/sim';
+import { startTestApp, testDatabaseUrl, type TestApp } from './support/test-app';
+import { freePort } from './support/test-database';
+import { metricValue, waitFor } from './support/wait';
+
+/** A Mosquitto of the test's own (the binary the machine has), on a free port. */
+async function startMosquitto(): Promise<{ url: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'liftwatch-mosquitto-'));
+  const port = await freePort();
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      // the ingest workers' window: messages sent to a subscriber before its PUBACKs come back
+      'max_inflight_messages 200',
+      'max_queued_messages 100000',
+      '',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+  const url = `mqtt://127.0.0.1:${port}`;
+  await waitFor(
+    async () => {
+      const { connect } = await import('mqtt');
+      const c = connect(url, { reconnectPeriod: 0, connectTimeout: 1000 });
+      const ok = await new Promise<boolean>((r) => {
+        c.once('connect', () => r(true));
+        c.once('error', () => r(false));
+      });
+      c.end(true);
+      return ok;
+    },
+    10_000,
+    'mosquitto listening',
+  );
+  return {
+    url,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const hasMosquitto = (): boolean => {
+  try {
+    return require('node:child_process').spawnSync('mosquitto', ['-h']).error === undefined;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Scale-out on real parts (issue 15): two ingest worker processes share one subscription
+ * (`$share/<group>/lw/v1/+/+`) on a Mosquitto broker, writing into the shared PostgreSQL. One is
+ * killed (-9) under load and comes back with its client id (its persistent session holds what it
+ * had not acknowledged): every sample is stored once, and an entrapment running across the kill
+ * raises one alarm.
+ */
+(hasMosquitto() ? describe : describe.skip)('two ingest workers on a shared subscription (Mosquitto)', () => {
+  let api: TestApp;
+  let broker: { url: string; stop(): Promise<void> };
+  let devices: DeviceCredentials[];
+  const workers: PlatformProcess[] = [];
+  const group = `scale${Date.now().toString(36)}`;
+
+  const startWorker = (name: string): Promise<PlatformProcess> =>
+    startPlatformProcess({
+      args: ['--role', 'ingest'],
+      env: {
+        DATABASE_URL: testDatabaseUrl(),
+        MQTT_URL: broker.url,
+        MQTT_SHARED_GROUP: group,
+        MQTT_CLIENT_ID: `${group}-${name}`,
+        MQTT_CLEAN_SESSION: 'false',
+        JWT_SECRET: 'scale-out-test-secret-0123456789-abcdef',
+        ALARM_ENTRAPMENT_SECONDS: '3',
+        LOG_LEVEL: 'warn',
+      },
+    });
+
+  beforeAll(async () => {
+    broker = await startMosquitto();
+    api = await startTestApp();
+    devices = await provisionSimDevices(api, await api.listen(), 12);
+    workers.push(await startWorker('a'), await startWorker('b'));
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const w of workers) await w.stop().catch(() => undefined);
+    await api?.close();
+    await broker?.stop();
+  });
+
+  it('should store every sample once and raise one alarm per incident when a worker is killed under load', async () => {
+    const controllers = devices.map(
+      (d) =>
+        new SimulatedController({
+          url: broker.url,
+          serial: d.serial,
+          secret: d.secret,
+          floors: d.floors,
+          statusIntervalMs: 25, // 12 devices × 40/s
+          heartbeatIntervalMs: 3_600_000,
+          meterIntervalMs: 3_600_000,
+          reportEvents: false, // the workers must find the entrapment from the samples
+          bufferLimit: 1_000_000,
+          mqtt: { reconnectPeriod: 200 },
+        }),
+    );
+    const trapped = devices[0] as DeviceCredentials;
+    try {
+      await Promise.all(controllers.map((c) => c.start()));
+      await new Promise((r) => setTimeout(r, 1500));
+      (controllers[0] as SimulatedController).injectEntrapment(7);
+      await new Promise((r) => setTimeout(r, 1500));
+      const [a] = workers;
+      a?.child.kill('SIGKILL');
+      await waitFor(() => a?.exited() !== null, 10_000, 'worker a gone');
+      await new Promise((r) => setTimeout(r, 2000));
+      workers[0] = await startWorker('a'); // same client id: its session comes back
+      await new Promise((r) => setTimeout(r, 4000));
+    } finally {
+      for (const c of controllers) await c.stop();
+    }
+    // Only status samples carry a sequence number here (no events, no meter readings): 1..lastSeq.
+    const sent = new Map(controllers.map((c, i) => [devices[i]?.elevatorId as string, c.lastSeq]));
+    const stored = async (): Promise<Array<{ e: string; n: number; d: number; max: number }>> =>
+      (
+        await api.db.query<Array<{ e: string; n: string; d: string; max: string }>>(
+          `SELECT elevator_id AS e, count(*) AS n, count(DISTINCT seq) AS d, max(seq) AS max
+             FROM telemetry_status WHERE elevator_id = ANY($1::uuid[]) GROUP BY elevator_id`,
+          [[...sent.keys()]],
+        )
+      ).map((r) => ({ e: r.e, n: Number(r.n), d: Number(r.d), max: Number(r.max) }));
+    await waitFor(
+      async () => {
+        const rows = await stored();
+        return rows.length === devices.length && rows.every((r) => r.d === sent.get(r.e));
+      },
+      60_000,
+      'every sample up to the last one stored',
+    );
+    const rows = await stored();
+    for (const r of rows) {
+      expect({ elevator: r.e, duplicated: r.n - r.d }).toEqual({ elevator: r.e, duplicated: 0 });
+      expect({ elevator: r.e, missing: (sent.get(r.e) ?? 0) - r.d }).toEqual({ elevator: r.e, missing: 0 });
+    }
+    const total = rows.reduce((n, r) => n + r.n, 0);
+    expect(total).toBeGreaterThan(devices.length * 100);
+    // Both workers took part.
+    const committed = async (w: PlatformProcess): Promise<number> =>
+      metricValue(
+        await (await fetch(`${w.baseUrl}/metrics`)).text(),
+        'liftwatch_ingest_rows_committed_total',
+        {
+          table: 'telemetry_status',
+        },
+      );
+    expect(await committed(workers[1] as PlatformProcess)).toBeGreaterThan(0);
+    // One entrapment, one alarm — though its samples went to both workers and one died meanwhile.
+    await waitFor(
+      async () =>
+        (
+          await api.db.query<unknown[]>(
+            `SELECT 1 FROM alarms WHERE elevator_id = $1 AND type = 'entrapment'`,
+            [trapped.elevatorId],
+          )
+        ).length > 0,
+      20_000,
+      'the entrapment alarm',
+    );
+    const alarms = await api.db.query<Array<{ n: string }>>(
+      `SELECT count(*) AS n FROM alarms WHERE elevator_id = $1 AND type = 'entrapment'`,
+      [trapped.elevatorId],
+    );
+    expect(Number(alarms[0]?.n)).toBe(1);
+  }, 180_000);
+});
