@@ -74,7 +74,7 @@ describe('ingest flow on the embedded broker: in-order acknowledgement after com
   };
 
   it('should read a device’s next messages while one commits, and acknowledge them in order only after commit', async () => {
-    const d = devices[0] as DeviceCredentials;
+    const d = devices[0];
     const ingest = t.app.get(IngestService);
     const c = await deviceClient(d);
     try {
@@ -98,7 +98,7 @@ describe('ingest flow on the embedded broker: in-order acknowledgement after com
   });
 
   it('should stop reading from a device with INGEST_DEVICE_WINDOW messages unacknowledged, and lose none', async () => {
-    const d = devices[1] as DeviceCredentials;
+    const d = devices[1];
     const ingest = t.app.get(IngestService);
     const c = await deviceClient(d);
     try {

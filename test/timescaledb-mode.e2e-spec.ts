@@ -153,7 +153,7 @@ describe('TimescaleDB storage mode (PGlite + TimescaleDB)', () => {
     await write.markDirty(q, [{ elevatorId, hourMs: hour }]);
     // The ingest hot path: the whole batch in one statement (hypertables accept the same CTEs).
     const batch = {
-      status: [row(80, 6, false), rows[4] as StatusRow],
+      status: [row(80, 6, false), rows[4]],
       events: [
         {
           elevatorId,

@@ -284,7 +284,7 @@ async function copyFloor(
     const now = Date.now();
     const lines: string[] = [];
     for (let i = 0; i < rows; i++) {
-      const d = creds[i % creds.length] as DeviceCredentials;
+      const d = creds[i % creds.length];
       const seq = 1_000_000_000 + Math.floor(i / creds.length);
       const ts = new Date(now - 60_000 + (i % 60_000)).toISOString();
       lines.push(

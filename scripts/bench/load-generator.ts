@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   );
   const sent = new Array<number>(controllers.length).fill(0);
   const sample = (i: number): void => {
-    const c = controllers[i] as SimulatedController;
+    const c = controllers[i];
     if (args.payload === 'busy') c.publishStatus(busySample(sent[i] ?? 0, devices[i]?.floors ?? 7));
     else c.sampleStatus();
     sent[i] = (sent[i] ?? 0) + 1;

@@ -72,7 +72,7 @@ const ackQueues = new WeakMap<Client, AckQueue>();
 function pubackBytes(ids: readonly number[]): Buffer {
   const buf = Buffer.allocUnsafe(4 * ids.length);
   for (let i = 0; i < ids.length; i++) {
-    const id = ids[i] as number;
+    const id = ids[i];
     buf[4 * i] = 0x40;
     buf[4 * i + 1] = 0x02;
     buf[4 * i + 2] = id >> 8;
@@ -263,7 +263,7 @@ export class EmbeddedBrokerService {
   private sendAcks(client: Client, queue: AckQueue): void {
     const { slots } = queue;
     let n = 0;
-    while (n < slots.length && (slots[n] as AckSlot).settled) n++;
+    while (n < slots.length && (slots[n]).settled) n++;
     if (n === 0) return;
     const ids = slots.splice(0, n).map((s) => s.messageId);
     const conn = client.conn as unknown as { destroyed?: boolean; write(b: Buffer): boolean };

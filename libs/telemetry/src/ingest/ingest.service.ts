@@ -376,7 +376,7 @@ export class IngestService implements OnModuleDestroy {
     decoded: { status: StatusRow[]; events: EventRow[]; meters: MeterRow[]; online?: boolean },
     receivedAt: number,
   ): Promise<IngestOutcome> {
-    const lane = this.lanes[laneOf(device.elevatorId, this.lanes.length)] as Lane;
+    const lane = this.lanes[laneOf(device.elevatorId, this.lanes.length)];
     const b = lane.current;
     const rows = decoded.status.length + decoded.events.length + decoded.meters.length;
     const outcome = new Promise<IngestOutcome>((resolve) => {

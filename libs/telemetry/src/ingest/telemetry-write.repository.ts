@@ -240,7 +240,7 @@ export interface BatchWritten {
  * array serialisation quotes and escapes every element (5 % of the platform's CPU in a profile).
  * Only for values that need no quoting: numbers, booleans, UUIDs.
  */
-function literal(values: ArrayLike<unknown>): string {
+function literal(values: ArrayLike<string | number | boolean | null | undefined>): string {
   let out = '{';
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -253,23 +253,23 @@ function literal(values: ArrayLike<unknown>): string {
 function statusParams(rows: readonly StatusRow[]): unknown[] {
   const n = rows.length;
   // One array per column, filled in one pass (the hot path), in the order of the unnest.
-  const cols = STATUS_TYPES.map(() => new Array<unknown>(n));
+  const cols = STATUS_TYPES.map(() => new Array<string | number | boolean | null>(n));
   for (let i = 0; i < n; i++) {
-    const r = rows[i] as StatusRow;
-    cols[0]![i] = r.elevatorId;
-    cols[1]![i] = r.deviceId;
-    cols[2]![i] = r.ts;
-    cols[3]![i] = r.seq;
-    cols[4]![i] = r.receivedAt;
-    cols[5]![i] = r.running;
-    cols[6]![i] = r.direction;
-    cols[7]![i] = r.floor;
-    cols[8]![i] = r.doorZone;
-    cols[9]![i] = r.doorClosed;
-    cols[10]![i] = r.passenger;
-    cols[11]![i] = r.mode;
-    cols[12]![i] = r.speedMps;
-    cols[13]![i] = r.loadKg;
+    const r = rows[i];
+    cols[0][i] = r.elevatorId;
+    cols[1][i] = r.deviceId;
+    cols[2][i] = r.ts;
+    cols[3][i] = r.seq;
+    cols[4][i] = r.receivedAt;
+    cols[5][i] = r.running;
+    cols[6][i] = r.direction;
+    cols[7][i] = r.floor;
+    cols[8][i] = r.doorZone;
+    cols[9][i] = r.doorClosed;
+    cols[10][i] = r.passenger;
+    cols[11][i] = r.mode;
+    cols[12][i] = r.speedMps;
+    cols[13][i] = r.loadKg;
   }
   return cols.map(literal);
 }
