@@ -117,7 +117,7 @@ const hasMosquitto = (): boolean => spawnSync('mosquitto', ['-h']).error === und
     try {
       await Promise.all(controllers.map((c) => c.start()));
       await new Promise((r) => setTimeout(r, 1500));
-      (controllers[0]).injectEntrapment(7);
+      controllers[0].injectEntrapment(7);
       await new Promise((r) => setTimeout(r, 1500));
       const [a] = workers;
       a?.child.kill('SIGKILL');

@@ -263,7 +263,7 @@ export class EmbeddedBrokerService {
   private sendAcks(client: Client, queue: AckQueue): void {
     const { slots } = queue;
     let n = 0;
-    while (n < slots.length && (slots[n]).settled) n++;
+    while (n < slots.length && slots[n].settled) n++;
     if (n === 0) return;
     const ids = slots.splice(0, n).map((s) => s.messageId);
     const conn = client.conn as unknown as { destroyed?: boolean; write(b: Buffer): boolean };
