@@ -181,6 +181,36 @@ describe('ingest role on an external broker', () => {
     }
   });
 
+  it('should push an alarm raised in a separate ingest process to a socket on a separate api process', async () => {
+    const apiOnly = await startTestApp({ ROLE: 'api' });
+    const socket: LiveSocket = io(`${await apiOnly.listen()}/live`, {
+      auth: { token: await apiOnly.adminToken() },
+      transports: ['websocket'],
+    });
+    const d = devices[1];
+    const c = quietController(d, brokerUrl);
+    try {
+      const ack = (await socket.timeout(5000).emitWithAck('join', { elevatorId: d.elevatorId })) as {
+        ok: boolean;
+      };
+      expect(ack.ok).toBe(true);
+      const pushed = new Promise<{ elevatorId: string; type: string; registrationCode?: string }>((resolve) =>
+        socket.on('alarm', (a: { elevatorId: string; type: string; registrationCode?: string }) => {
+          if (a.elevatorId === d.elevatorId && a.type === 'entrapment') resolve(a);
+        }),
+      );
+      await c.start();
+      c.event('11', 'set'); // the controller reports passengers trapped
+      const alarm = await pushed;
+      expect(alarm.registrationCode).toMatch(/^\d{20}$/);
+      c.event('11', 'clear');
+    } finally {
+      await c.stop();
+      socket.close();
+      await apiOnly.close();
+    }
+  });
+
   it('should send a device command from an api-only replica through the external broker', async () => {
     const replica = await startTestApp({ ROLE: 'api', MQTT_URL: brokerUrl });
     const d = devices[0];

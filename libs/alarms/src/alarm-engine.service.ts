@@ -2,7 +2,13 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
-import { type BatchView, IngestService, type StatusRow } from '@liftwatch/telemetry';
+import {
+  ALARM_CHANNEL,
+  type BatchView,
+  IngestService,
+  notifyJson,
+  type StatusRow,
+} from '@liftwatch/telemetry';
 import { AlarmRepository, type AlarmRow } from './alarm.repository';
 import {
   alarmTypeForCode,
@@ -72,6 +78,10 @@ export class AlarmEngine implements OnApplicationBootstrap {
     const changed: AlarmRow[] = [];
     await this.deviceEvents(q, batch, changed);
     await this.derivedRules(q, batch.status, changed);
+    // An ingest-only process has no dashboards: api processes learn of the change by NOTIFY,
+    // delivered only if this batch commits (see AlarmRelay).
+    if (this.config.role === 'ingest' && changed.length > 0)
+      await notifyJson(q, ALARM_CHANNEL, [...new Set(changed.map((a) => a.id))]);
     return () => this.bus.publish(changed.map((a) => AlarmView.of(a)));
   }
 

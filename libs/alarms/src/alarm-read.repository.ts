@@ -113,6 +113,16 @@ export class AlarmReadRepository extends SqlRepository {
     return this.sql.one<AlarmWithPlace>(`SELECT a.*, ${PLACE} FROM alarms a WHERE a.id = :id`, { id });
   }
 
+  /** Alarms by id, with their place (alarms changed in another process, to push them). */
+  byIds(ids: string[]): Promise<AlarmWithPlace[]> {
+    return this.sql.query<AlarmWithPlace>(
+      `SELECT a.*, ${PLACE} FROM alarms a WHERE a.id = ANY(CAST(:ids AS uuid[]))`,
+      {
+        ids,
+      },
+    );
+  }
+
   async registrationCode(elevatorId: string): Promise<string | null> {
     return (
       (

@@ -6,6 +6,7 @@ import { AlarmReadRepository } from './alarm-read.repository';
 import { PassengerReportsService } from './passenger-reports.service';
 import { AlarmRepository } from './alarm.repository';
 import { AlarmBus } from './alarm-view';
+import { AlarmRelay } from './alarm-relay';
 import { AlarmsController } from './alarms.controller';
 import { AlarmsGateway } from './alarms.gateway';
 import { AlarmsService } from './alarms.service';
@@ -45,6 +46,7 @@ export class AlarmsModule {
         AvailabilityRepository,
         AvailabilityService,
       );
+      if (!o.ingest) providers.push(AlarmRelay);
       controllers.push(AlarmsController, WebhooksController, FleetController, AvailabilityController);
     }
     return {

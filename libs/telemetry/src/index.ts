@@ -12,3 +12,4 @@ export * from './rollups/telemetry-jobs.service';
 export * from './live/fleet-statuses';
 export * from './history/dto/telemetry-view.dto';
 export * from './history/telemetry-read.repository';
+export { ALARM_CHANNEL, LiveStateListener, notifyJson } from './live/live-bridge';

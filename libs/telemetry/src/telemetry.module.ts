@@ -72,6 +72,7 @@ export class TelemetryModule {
         TelemetryJobsService,
         DeviceDirectory,
         TelemetryReadRepository,
+        ...(options.api && !options.ingest ? [LiveStateListener] : []),
       ],
     };
   }

@@ -12,6 +12,8 @@ import { LiveState, LiveStateBus } from './live-state';
 
 /** PostgreSQL channel carrying committed live states from ingest processes to api processes. */
 export const LIVE_CHANNEL = 'liftwatch_live';
+/** PostgreSQL channel carrying the ids of alarms changed by ingest processes to api processes. */
+export const ALARM_CHANNEL = 'liftwatch_alarms';
 /** NOTIFY payloads are limited to 8000 bytes; keep a margin. */
 const MAX_PAYLOAD = 7500;
 
@@ -20,16 +22,24 @@ const MAX_PAYLOAD = 7500;
  * delivers a NOTIFY only if the transaction commits, so listeners never see uncommitted state.
  */
 export async function notifyLiveStates(q: QueryRunner, states: LiveState[]): Promise<void> {
+  await notifyJson(q, LIVE_CHANNEL, states);
+}
+
+/**
+ * Queues values as NOTIFY payloads of JSON arrays on `channel`, as many as the size limit needs,
+ * in the caller's transaction (delivered only if it commits).
+ */
+export async function notifyJson(q: QueryRunner, channel: string, values: readonly unknown[]): Promise<void> {
   let chunk: string[] = [];
   let size = 2;
   const flush = async (): Promise<void> => {
     if (chunk.length === 0) return;
-    await q.query('SELECT pg_notify($1, $2)', [LIVE_CHANNEL, `[${chunk.join(',')}]`]);
+    await q.query('SELECT pg_notify($1, $2)', [channel, `[${chunk.join(',')}]`]);
     chunk = [];
     size = 2;
   };
-  for (const s of states) {
-    const json = JSON.stringify(s);
+  for (const v of values) {
+    const json = JSON.stringify(v);
     if (size + json.length + 1 > MAX_PAYLOAD) await flush();
     chunk.push(json);
     size += json.length + 1;
@@ -40,18 +50,27 @@ export async function notifyLiveStates(q: QueryRunner, states: LiveState[]): Pro
 /**
  * In an api process that runs no ingest (`--role api`), listens for the live states committed by
  * ingest processes and hands them to the gateway. Together with notifyLiveStates this lets the
- * roles run apart on nothing but the shared database.
+ * roles run apart on nothing but the shared database. Other modules add channels of their own
+ * (`listen`, before bootstrap): the alarms module, for alarms raised in ingest processes.
  */
 @Injectable()
 export class LiveStateListener implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(LiveStateListener.name);
   private client: Client | null = null;
   private stopped = false;
+  private readonly handlers = new Map<string, (payload: string) => void>([
+    [LIVE_CHANNEL, (payload) => this.bus.publish(JSON.parse(payload) as LiveState[])],
+  ]);
 
   constructor(
     @Inject(DATABASE_RUNTIME) private readonly db: DatabaseRuntime,
     private readonly bus: LiveStateBus,
   ) {}
+
+  /** Hands the notifications of `channel` to `handler` (register before application bootstrap). */
+  listen(channel: string, handler: (payload: string) => void): void {
+    this.handlers.set(channel, handler);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.connect();
@@ -65,11 +84,14 @@ export class LiveStateListener implements OnApplicationBootstrap, OnModuleDestro
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.db.url });
     client.on('notification', (n) => {
-      if (n.channel !== LIVE_CHANNEL || !n.payload) return;
+      const handler = this.handlers.get(n.channel);
+      if (!handler || !n.payload) return;
       try {
-        this.bus.publish(JSON.parse(n.payload) as LiveState[]);
+        handler(n.payload);
       } catch (err) {
-        this.logger.warn(`bad live-state notification: ${err instanceof Error ? err.message : String(err)}`);
+        this.logger.warn(
+          `bad ${n.channel} notification: ${err instanceof Error ? err.message : String(err)}`,
+        );
       }
     });
     let lost = false;
@@ -85,7 +107,7 @@ export class LiveStateListener implements OnApplicationBootstrap, OnModuleDestro
     client.on('end', () => onLost('connection closed'));
     try {
       await client.connect();
-      await client.query(`LISTEN ${LIVE_CHANNEL}`);
+      for (const channel of this.handlers.keys()) await client.query(`LISTEN ${channel}`);
     } catch (err) {
       lost = true; // the caller retries; this client's own end must not start another loop
       await client.end().catch(() => undefined);
