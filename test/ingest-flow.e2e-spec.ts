@@ -61,16 +61,21 @@ describe('ingest flow on the embedded broker: in-order acknowledgement after com
       )
     ).map((r) => Number(r.seq));
 
-  /** Holds the elevator's live-state row locked (so its next batch cannot commit) until released. */
-  const lockLiveState = async (elevatorId: string): Promise<() => Promise<void>> => {
+  /**
+   * Runs `body` while the elevator's live-state row is locked by another session, so its next
+   * batch cannot commit; the lock is released afterwards whatever `body` did.
+   */
+  const whileCommitsHeld = async (elevatorId: string, body: () => Promise<void>): Promise<void> => {
     const c = new Client({ connectionString: testDatabaseUrl() });
     await c.connect();
-    await c.query('BEGIN');
-    await c.query('SELECT 1 FROM elevator_live_state WHERE elevator_id = $1 FOR UPDATE', [elevatorId]);
-    return async () => {
-      await c.query('COMMIT');
+    try {
+      await c.query('BEGIN');
+      await c.query('SELECT 1 FROM elevator_live_state WHERE elevator_id = $1 FOR UPDATE', [elevatorId]);
+      await body();
+    } finally {
+      await c.query('COMMIT').catch(() => undefined);
       await c.end();
-    };
+    }
   };
 
   it('should read a device’s next messages while one commits, and acknowledge them in order only after commit', async () => {
@@ -79,16 +84,16 @@ describe('ingest flow on the embedded broker: in-order acknowledgement after com
     const c = await deviceClient(d);
     try {
       await c.publishAsync(`lw/v1/${d.serial}/status`, sample(1), { qos: 1 }); // creates the live-state row
-      const unlock = await lockLiveState(d.elevatorId);
       const acked: number[] = [];
-      for (const seq of [2, 3])
-        c.publish(`lw/v1/${d.serial}/status`, sample(seq), { qos: 1 }, () => acked.push(seq));
-      // Both taken in (the second while the first's transaction waits on the lock)…
-      await waitFor(() => ingest.pending.messages === 2, 10_000, 'both messages taken in');
-      // …and neither acknowledged: its transaction cannot commit.
-      expect(acked).toEqual([]);
-      expect(await stored(d.elevatorId)).toEqual([1]);
-      await unlock();
+      await whileCommitsHeld(d.elevatorId, async () => {
+        for (const seq of [2, 3])
+          c.publish(`lw/v1/${d.serial}/status`, sample(seq), { qos: 1 }, () => acked.push(seq));
+        // Both taken in (the second while the first's transaction waits on the lock)…
+        await waitFor(() => ingest.pending.messages === 2, 10_000, 'both messages taken in');
+        // …and neither acknowledged: its transaction cannot commit.
+        expect(acked).toEqual([]);
+        expect(await stored(d.elevatorId)).toEqual([1]);
+      });
       await waitFor(() => acked.length === 2, 10_000, 'both acknowledged');
       expect(acked).toEqual([2, 3]);
       expect(await stored(d.elevatorId)).toEqual([1, 2, 3]);
@@ -103,12 +108,11 @@ describe('ingest flow on the embedded broker: in-order acknowledgement after com
     const c = await deviceClient(d);
     try {
       await c.publishAsync(`lw/v1/${d.serial}/status`, sample(1), { qos: 1 });
-      const unlock = await lockLiveState(d.elevatorId);
       const acked: number[] = [];
       const send = (seq: number): void => {
         c.publish(`lw/v1/${d.serial}/status`, sample(seq), { qos: 1 }, () => acked.push(seq));
       };
-      try {
+      await whileCommitsHeld(d.elevatorId, async () => {
         // One at a time, so that each arrives in a read of its own (aedes takes in every packet of
         // a read at once; the window stops the next read).
         for (let seq = 2; seq < 2 + WINDOW; seq++) {
@@ -120,9 +124,7 @@ describe('ingest flow on the embedded broker: in-order acknowledgement after com
         await new Promise((r) => setTimeout(r, 500));
         expect(ingest.pending.messages).toBe(WINDOW);
         expect(acked).toEqual([]);
-      } finally {
-        await unlock();
-      }
+      });
       await waitFor(() => acked.length === 7, 10_000, 'all acknowledged');
       expect(acked).toEqual([2, 3, 4, 5, 6, 7, 8]);
       expect(await stored(d.elevatorId)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

@@ -72,44 +72,14 @@ function arrays(first: number, types: readonly string[]): string {
   return types.map((t, i) => `$${first + i}::${t}[]`).join(', ');
 }
 
-const STATUS_TYPES = [
-  'uuid',
-  'uuid',
-  'float8',
-  'int8',
-  'float8',
-  'bool',
-  'int2',
-  'int2',
-  'bool',
-  'bool',
-  'bool',
-  'int2',
-  'float4',
-  'int2',
-];
+// The parameter types of each table's unnest, in column order (one line each: easier to check).
+// prettier-ignore
+const STATUS_TYPES = ['uuid', 'uuid', 'float8', 'int8', 'float8', 'bool', 'int2', 'int2', 'bool', 'bool', 'bool', 'int2', 'float4', 'int2'];
 const EVENT_TYPES = ['uuid', 'uuid', 'float8', 'int8', 'float8', 'text', 'text', 'text'];
 const METER_TYPES = ['uuid', 'uuid', 'float8', 'int8', 'float8', 'text', 'numeric'];
 const DIRTY_TYPES = ['uuid', 'float8'];
-const LIVE_TYPES = [
-  'uuid',
-  'uuid',
-  'float8',
-  'int8',
-  'bool',
-  'int2',
-  'int2',
-  'bool',
-  'bool',
-  'bool',
-  'int2',
-  'float4',
-  'int2',
-  'numeric',
-  'float8',
-  'bool',
-  'float8',
-];
+// prettier-ignore
+const LIVE_TYPES = ['uuid', 'uuid', 'float8', 'int8', 'bool', 'int2', 'int2', 'bool', 'bool', 'bool', 'int2', 'float4', 'int2', 'numeric', 'float8', 'bool', 'float8'];
 
 const statusSql = (p: number): string =>
   `INSERT INTO telemetry_status (elevator_id, device_id, ts, seq, received_at, running, direction, floor,
