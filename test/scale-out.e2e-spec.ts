@@ -1,59 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
 import { type PlatformProcess, startPlatformProcess } from './support/platform-process';
 import { provisionSimDevices } from './support/sim';
 import { startTestApp, testDatabaseUrl, type TestApp } from './support/test-app';
-import { freePort } from './support/test-database';
+import { hasMosquitto, type ServiceProcess, startMosquitto } from './support/brokers';
 import { metricValue, waitFor } from './support/wait';
-
-/** A Mosquitto of the test's own (the binary the machine has), on a free port. */
-async function startMosquitto(): Promise<{ url: string; stop(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'liftwatch-mosquitto-'));
-  const port = await freePort();
-  const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(
-    conf,
-    [
-      `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
-      'persistence false',
-      // the ingest workers' window: messages sent to a subscriber before its PUBACKs come back
-      'max_inflight_messages 200',
-      'max_queued_messages 100000',
-      '',
-    ].join('\n'),
-  );
-  const child: ChildProcess = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
-  const url = `mqtt://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      const { connect } = await import('mqtt');
-      const c = connect(url, { reconnectPeriod: 0, connectTimeout: 1000 });
-      const ok = await new Promise<boolean>((r) => {
-        c.once('connect', () => r(true));
-        c.once('error', () => r(false));
-      });
-      c.end(true);
-      return ok;
-    },
-    10_000,
-    'mosquitto listening',
-  );
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Whether the machine has the mosquitto binary (Debian's package; CI machines have it). */
-const hasMosquitto = (): boolean => spawnSync('mosquitto', ['-h']).error === undefined;
 
 /**
  * Scale-out on real parts (issue 15): two ingest worker processes share one subscription
@@ -64,7 +14,7 @@ const hasMosquitto = (): boolean => spawnSync('mosquitto', ['-h']).error === und
  */
 (hasMosquitto() ? describe : describe.skip)('two ingest workers on a shared subscription (Mosquitto)', () => {
   let api: TestApp;
-  let broker: { url: string; stop(): Promise<void> };
+  let broker: ServiceProcess;
   let devices: DeviceCredentials[];
   const workers: PlatformProcess[] = [];
   const group = `scale${Date.now().toString(36)}`;

@@ -13,7 +13,7 @@ import { TEST_DATABASE_URL_ENV } from './test-database';
 
 export const ADMIN_PASSWORD = 'test-admin-password';
 export const USER_PASSWORD = 'test-user-password';
-const JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
+export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
 
 export interface TestApp {
   app: INestApplication;
@@ -47,7 +47,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     NODE_ENV: 'test',
     DATABASE_URL: url,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    JWT_SECRET,
+    JWT_SECRET: TEST_JWT_SECRET,
     // The suite creates and logs in hundreds of users: a cheaper scrypt keeps it fast. The
     // platform's default (OWASP's 2^17) is covered by the password and rehash tests.
     PASSWORD_SCRYPT_N: '16384',
@@ -67,7 +67,12 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     serverVersion: 'test',
     stop: () => Promise.resolve(),
   };
-  const app = await createPlatformApp({ config, database, jwtSecret: JWT_SECRET, deferBrokerStart: true });
+  const app = await createPlatformApp({
+    config,
+    database,
+    jwtSecret: TEST_JWT_SECRET,
+    deferBrokerStart: true,
+  });
   await app.init();
   await app.get(UsersService).ensureFirstAdmin(ADMIN_PASSWORD);
   const http = (): ReturnType<typeof request> => request(app.getHttpServer());

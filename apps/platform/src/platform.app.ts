@@ -16,6 +16,7 @@ import { Logger } from 'nestjs-pino';
 import { HttpErrorFilter, SafeInputPipe, validationExceptionFactory } from '@liftwatch/contract';
 import { HttpMetricsMiddleware } from '@liftwatch/observability';
 import { PlatformModule, type PlatformModuleOptions } from './platform.module';
+import { RedisIoAdapter } from './redis-io.adapter';
 
 export const API_PREFIX = 'api/v1';
 
@@ -43,6 +44,19 @@ export async function createPlatformApp(options: PlatformModuleOptions): Promise
     }),
   );
   app.useGlobalFilters(new HttpErrorFilter());
+  if (options.config.redis.url && options.config.role !== 'ingest') {
+    // Several api replicas: rooms and broadcasts shared through Redis. Configured means required:
+    // a replica that starts without it would silently serve only its own sockets.
+    const adapter = new RedisIoAdapter(app, options.config.redis.url);
+    try {
+      await adapter.connected();
+    } catch (err) {
+      await adapter.dispose();
+      throw new Error(`REDIS_URL: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    app.useWebSocketAdapter(adapter);
+    new NestLogger('RedisIoAdapter').log('socket.io shares rooms with other api replicas through Redis');
+  }
   // No app.enableShutdownHooks(): main.ts owns SIGINT/SIGTERM and shuts down in order (demo
   // devices, app.close() — drains ingest into a live database —, then the embedded PostgreSQL).
   // Nest's own hook would re-raise the signal after app.close() and kill the process first.

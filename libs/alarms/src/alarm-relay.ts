@@ -23,7 +23,12 @@ export class AlarmRelay implements OnModuleInit {
       const ids = (JSON.parse(payload) as unknown[]).filter((v): v is string => typeof v === 'string');
       void this.reads
         .byIds(ids)
-        .then((rows) => this.bus.publish(rows.map((r) => AlarmView.of(r))))
+        .then((rows) =>
+          this.bus.publish(
+            rows.map((r) => AlarmView.of(r)),
+            true,
+          ),
+        )
         .catch((err: unknown) =>
           this.logger.warn(`alarm relay: ${err instanceof Error ? err.message : String(err)}`),
         );

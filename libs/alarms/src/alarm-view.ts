@@ -162,11 +162,16 @@ export class AlarmDetail extends AlarmView {
 export class AlarmBus {
   private readonly emitter = new EventEmitter().setMaxListeners(100);
 
-  publish(alarms: AlarmView[]): void {
-    if (alarms.length > 0) this.emitter.emit('alarms', alarms);
+  /**
+   * `relayed`: every api process learns of these alarms on its own (committed by an ingest process,
+   * announced through the database), so each pushes them to its own sockets only. Otherwise only
+   * this process knows of them and the push goes to every replica (socket.io adapter).
+   */
+  publish(alarms: AlarmView[], relayed = false): void {
+    if (alarms.length > 0) this.emitter.emit('alarms', alarms, relayed);
   }
 
-  subscribe(listener: (alarms: AlarmView[]) => void): () => void {
+  subscribe(listener: (alarms: AlarmView[], relayed: boolean) => void): () => void {
     this.emitter.on('alarms', listener);
     return () => this.emitter.off('alarms', listener);
   }

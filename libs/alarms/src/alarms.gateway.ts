@@ -22,14 +22,15 @@ export class AlarmsGateway implements OnGatewayInit, OnModuleDestroy {
   ) {}
 
   afterInit(): void {
-    this.unsubscribe = this.bus.subscribe((alarms) => void this.push(alarms));
+    this.unsubscribe = this.bus.subscribe((alarms, relayed) => void this.push(alarms, relayed));
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
   }
 
-  private async push(alarms: AlarmView[]): Promise<void> {
+  /** Relayed alarms reached every replica already: each pushes to its own sockets only. */
+  private async push(alarms: AlarmView[], relayed: boolean): Promise<void> {
     const missing = [...new Set(alarms.filter((a) => a.place === null).map((a) => a.elevatorId))];
     let places = new Map<string, { registration_code: string; place: string }>();
     if (missing.length > 0) {
@@ -42,7 +43,7 @@ export class AlarmsGateway implements OnGatewayInit, OnModuleDestroy {
     for (const a of alarms) {
       const p = places.get(a.elevatorId);
       const full = p ? { ...a, registrationCode: p.registration_code, place: p.place } : a;
-      this.server.to(`elevator:${a.elevatorId}`).emit('alarm', full);
+      (relayed ? this.server.local : this.server).to(`elevator:${a.elevatorId}`).emit('alarm', full);
     }
   }
 }

@@ -56,11 +56,16 @@ describe(redactConfig.name, () => {
       DATABASE_URL: 'postgres://app:s3cret@db:5432/liftwatch',
       JWT_SECRET: 'x'.repeat(40),
       ADMIN_PASSWORD: 'admin-password',
+      REDIS_URL: 'redis://:r3dispw@cache:6379/0',
+      MQTT_URL: 'mqtt://ingest:mq77pw@broker:1883',
     });
     const text = JSON.stringify(redactConfig(cfg));
     expect(text).not.toContain('s3cret');
     expect(text).not.toContain('x'.repeat(40));
     expect(text).not.toContain('admin-password');
+    expect(text).not.toContain('r3dispw');
+    expect(text).not.toContain('mq77pw');
     expect(text).toContain('postgres://app:***@db:5432/liftwatch');
+    expect(text).toContain('redis://:***@cache:6379/0');
   });
 });

@@ -128,6 +128,21 @@ export const envSchema = z.object({
     .min(1024)
     .max(16 * 1024 * 1024)
     .default(512 * 1024),
+  // socket.io Redis adapter: api replicas share live updates and room broadcasts through Redis.
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  // How an api replica disconnects a revoked device from an external broker: `takeover` connects
+  // with the device's client id (every MQTT broker then drops the older connection), `emqx` calls
+  // EMQX's HTTP API (DELETE /clients/{clientid}), `none` leaves it to the broker's own re-checks.
+  BROKER_KICK: z.enum(['takeover', 'emqx', 'none']).default('takeover'),
+  EMQX_API_URL: z
+    .string()
+    .regex(/^https?:\/\//, 'must be an http(s):// URL, e.g. http://emqx:18083/api/v5')
+    .optional(),
+  EMQX_API_KEY: z.string().min(1).optional(),
+  EMQX_API_SECRET: z.string().min(1).optional(),
   BROKER_HOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   INGEST_BATCH_ROWS: z.coerce.number().int().min(1).max(100_000).default(5000),
   INGEST_FLUSH_MS: z.coerce.number().int().min(1).max(10_000).default(25),
@@ -199,6 +214,10 @@ export interface AppConfig {
     maxBatchPayloadBytes: number;
     /** Secret shared with an external broker calling the auth/ACL HTTP hooks. */
     hookSecret: string | undefined;
+    /** how a revoked device is disconnected from an external broker */
+    kick: 'takeover' | 'emqx' | 'none';
+    /** EMQX management API (kick = emqx); the secret is secret */
+    emqxApi: { url: string; key: string; secret: string } | null;
   };
   ingest: {
     batchRows: number;
@@ -220,6 +239,8 @@ export interface AppConfig {
     /** first escalation this long before the rescue deadline */
     escalateBeforeDeadlineS: number;
   };
+  /** Redis for the socket.io adapter (several api replicas); undefined: one api process alone. */
+  redis: { url: string | undefined };
   webhooks: {
     /** deliver to loopback/private/link-local addresses (off: refused at creation and at sending) */
     allowPrivateTargets: boolean;
@@ -272,6 +293,11 @@ export function loadConfig(
   if (e.ROLE === 'ingest' && !e.MQTT_URL) {
     problems.push('MQTT_URL: required for ROLE=ingest (the ingest role alone consumes an external broker)');
   }
+  if (e.BROKER_KICK === 'emqx') {
+    for (const key of ['EMQX_API_URL', 'EMQX_API_KEY', 'EMQX_API_SECRET'] as const) {
+      if (!e[key]) problems.push(`${key}: required for BROKER_KICK=emqx`);
+    }
+  }
   if (e.DOCUMENT_STORE === 's3') {
     for (const key of ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
       if (!e[key]) problems.push(`${key}: required for DOCUMENT_STORE=s3`);
@@ -319,6 +345,11 @@ export function loadConfig(
       maxPayloadBytes: e.MQTT_MAX_PAYLOAD_BYTES,
       maxBatchPayloadBytes: e.MQTT_MAX_BATCH_PAYLOAD_BYTES,
       hookSecret: e.BROKER_HOOK_SECRET,
+      kick: e.BROKER_KICK,
+      emqxApi:
+        e.EMQX_API_URL && e.EMQX_API_KEY && e.EMQX_API_SECRET
+          ? { url: e.EMQX_API_URL.replace(/\/+$/, ''), key: e.EMQX_API_KEY, secret: e.EMQX_API_SECRET }
+          : null,
     },
     ingest: {
       batchRows: e.INGEST_BATCH_ROWS,
@@ -339,6 +370,7 @@ export function loadConfig(
       sweepMs: e.ALARM_SWEEP_MS,
       escalateBeforeDeadlineS: e.ALARM_ESCALATE_BEFORE_DEADLINE_S,
     },
+    redis: { url: e.REDIS_URL },
     webhooks: { allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS },
     documents: {
       dir: e.DOCUMENTS_DIR
@@ -364,12 +396,10 @@ export function loadConfig(
 
 /** A copy safe to log: secrets replaced. */
 export function redactConfig(config: AppConfig): Record<string, unknown> {
-  const url = config.database.url
-    ? config.database.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')
-    : undefined;
   return {
     ...config,
-    database: { ...config.database, url },
+    database: { ...config.database, url: redactUrl(config.database.url) },
+    redis: { url: redactUrl(config.redis.url) },
     auth: {
       ...config.auth,
       jwtSecret: config.auth.jwtSecret ? '***' : undefined,
@@ -377,15 +407,28 @@ export function redactConfig(config: AppConfig): Record<string, unknown> {
     },
     mqtt: {
       ...config.mqtt,
-      url: config.mqtt.url ? config.mqtt.url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@') : undefined,
+      url: redactUrl(config.mqtt.url),
       password: config.mqtt.password ? '***' : undefined,
       hookSecret: config.mqtt.hookSecret ? '***' : undefined,
+      emqxApi: config.mqtt.emqxApi ? { ...config.mqtt.emqxApi, secret: '***' } : null,
     },
     documents: {
       ...config.documents,
       s3: config.documents.s3 ? { ...config.documents.s3, secretAccessKey: '***' } : null,
     },
   };
+}
+
+/** The URL with its password (if any) replaced; a URL that does not parse is hidden whole. */
+function redactUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '***';
+  }
 }
 
 /** dist/web of this checkout: next to the compiled platform, or under the repository root in dev/tests. */

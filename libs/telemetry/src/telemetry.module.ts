@@ -8,6 +8,7 @@ import { DeviceAuthService } from './broker/device-auth.service';
 import { EmbeddedBrokerService } from './broker/embedded-broker.service';
 import { ExternalBrokerConsumer } from './broker/external-broker.consumer';
 import { ExternalCommandPublisher } from './broker/external-command.publisher';
+import { ExternalBrokerKicker } from './broker/external-broker.kicker';
 import { TelemetryController } from './history/telemetry.controller';
 import { TelemetryReadRepository } from './history/telemetry-read.repository';
 import { TelemetryService } from './history/telemetry.service';
@@ -23,10 +24,7 @@ import { TelemetryJobsService } from './rollups/telemetry-jobs.service';
 import { TelemetryScheduler } from './rollups/telemetry.scheduler';
 import { TELEMETRY_OPTIONS, type TelemetryOptions, TelemetryRuntime } from './telemetry.runtime';
 
-export interface TelemetryModuleOptions extends TelemetryOptions {
-  /** REST, socket.io gateway, broker hooks and scheduled jobs (the api role). */
-  api: boolean;
-}
+export type TelemetryModuleOptions = TelemetryOptions;
 
 @Module({})
 export class TelemetryModule {
@@ -45,7 +43,11 @@ export class TelemetryModule {
       TelemetryJobsService,
       TelemetryReadRepository,
       TelemetryRuntime,
+      ExternalBrokerKicker,
     ];
+    // A process of one role learns through the database what the others committed.
+    const split = options.api !== options.ingest;
+    if (split) providers.push(LiveStateListener);
     const controllers: Array<Type<unknown>> = [];
     if (options.api) {
       providers.push(
@@ -56,8 +58,6 @@ export class TelemetryModule {
         ExternalCommandPublisher,
       );
       controllers.push(TelemetryController, BrokerHooksController, DeviceCommandsController);
-      // An api process without ingest learns of committed states from ingest processes.
-      if (!options.ingest) providers.push(LiveStateListener);
     }
     return {
       module: TelemetryModule,
@@ -72,7 +72,7 @@ export class TelemetryModule {
         TelemetryJobsService,
         DeviceDirectory,
         TelemetryReadRepository,
-        ...(options.api && !options.ingest ? [LiveStateListener] : []),
+        ...(split ? [LiveStateListener] : []),
       ],
     };
   }

@@ -14,15 +14,12 @@ import { IngestService } from './ingest/ingest.service';
 import { ExternalBrokerConsumer } from './broker/external-broker.consumer';
 import { DeviceDirectory } from './ingest/device-directory';
 import { TelemetryJobsService } from './rollups/telemetry-jobs.service';
+import { ExternalBrokerKicker } from './broker/external-broker.kicker';
+import { DEVICE_CHANNEL, LiveStateListener } from './live/live-bridge';
+import { TELEMETRY_OPTIONS, type TelemetryOptions } from './telemetry.options';
+import { Sql } from '@liftwatch/database';
 
-export const TELEMETRY_OPTIONS = Symbol('TELEMETRY_OPTIONS');
-
-export interface TelemetryOptions {
-  /** Run the ingest side in this process (embedded broker, or consumer of MQTT_URL). */
-  ingest: boolean;
-  /** Do not open MQTT listeners / connections at boot (tests start them with chosen ports). */
-  deferBrokerStart?: boolean;
-}
+export { TELEMETRY_OPTIONS, type TelemetryOptions } from './telemetry.options';
 
 /**
  * Starts and stops the ingest side of this process: the embedded broker (no MQTT_URL), or the
@@ -41,16 +38,25 @@ export class TelemetryRuntime implements OnApplicationBootstrap, BeforeApplicati
     private readonly consumer: ExternalBrokerConsumer,
     private readonly ingest: IngestService,
     health: HealthRegistry,
+    private readonly sql: Sql,
+    private readonly kicker: ExternalBrokerKicker,
     @Optional() changes?: DeviceChanges,
+    @Optional() listener?: LiveStateListener,
   ) {
     // A revoked device or a rotated secret takes effect at once: the directory is reloaded and a
     // live connection made with the old credentials is closed (it must reconnect with new ones).
     changes?.subscribe((c) => {
       if (c.kind === 'created') return;
+      void this.onLocalDeviceChange(c.kind, c.serial).catch((err: unknown) =>
+        this.logger.warn(`device change ${c.kind} ${c.serial}: ${String(err)}`),
+      );
+    });
+    // Changes made in another process (an api replica): reload this one's directory, so its hooks
+    // and its ingest refuse the device at once rather than at the next periodic reload.
+    listener?.listen(DEVICE_CHANNEL, () => {
       void this.directory
         .reload()
-        .then(() => this.broker.disconnect(c.serial))
-        .catch((err: unknown) => this.logger.warn(`device change ${c.kind} ${c.serial}: ${String(err)}`));
+        .catch((err: unknown) => this.logger.warn(`device directory reload: ${String(err)}`));
     });
     if (options.ingest) {
       health.register('broker', () =>
@@ -66,6 +72,21 @@ export class TelemetryRuntime implements OnApplicationBootstrap, BeforeApplicati
               connectedClients: this.broker.connectedClients,
             },
       );
+    }
+  }
+
+  private async onLocalDeviceChange(kind: string, serial: string): Promise<void> {
+    await this.directory.reload();
+    this.broker.disconnect(serial); // embedded broker (a no-op without one)
+    if (this.config.role !== 'all') {
+      // Other processes (ingest workers, api replicas answering the broker's hooks) reload too.
+      await this.sql.query(`SELECT pg_notify('${DEVICE_CHANNEL}', :payload)`, {
+        payload: JSON.stringify({ kind, serial }),
+      });
+    }
+    if (this.config.mqtt.url && this.options.api) {
+      const result = await this.kicker.kick(serial);
+      this.logger.log(`device ${serial} ${kind}: external broker connection ${result}`);
     }
   }
 

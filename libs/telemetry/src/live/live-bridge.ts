@@ -8,12 +8,15 @@ import {
 import { Client } from 'pg';
 import { type QueryRunner } from 'typeorm';
 import { DATABASE_RUNTIME, type DatabaseRuntime } from '@liftwatch/database';
+import { TELEMETRY_OPTIONS, type TelemetryOptions } from '../telemetry.options';
 import { LiveState, LiveStateBus } from './live-state';
 
 /** PostgreSQL channel carrying committed live states from ingest processes to api processes. */
 export const LIVE_CHANNEL = 'liftwatch_live';
 /** PostgreSQL channel carrying the ids of alarms changed by ingest processes to api processes. */
 export const ALARM_CHANNEL = 'liftwatch_alarms';
+/** PostgreSQL channel telling every process of a device revoked or re-keyed elsewhere. */
+export const DEVICE_CHANNEL = 'liftwatch_devices';
 /** NOTIFY payloads are limited to 8000 bytes; keep a margin. */
 const MAX_PAYLOAD = 7500;
 
@@ -48,24 +51,29 @@ export async function notifyJson(q: QueryRunner, channel: string, values: readon
 }
 
 /**
- * In an api process that runs no ingest (`--role api`), listens for the live states committed by
- * ingest processes and hands them to the gateway. Together with notifyLiveStates this lets the
- * roles run apart on nothing but the shared database. Other modules add channels of their own
- * (`listen`, before bootstrap): the alarms module, for alarms raised in ingest processes.
+ * In a process that plays one role (`--role api` or `--role ingest`), listens on the database for
+ * what the other processes committed: an api process for the live states of ingest processes (which
+ * it hands to the gateway), every process for devices revoked elsewhere. Together with
+ * notifyLiveStates this lets the roles run apart on nothing but the shared database. Other modules
+ * add channels of their own (`listen`, before bootstrap): the alarms module, for alarms raised in
+ * ingest processes.
  */
 @Injectable()
 export class LiveStateListener implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(LiveStateListener.name);
   private client: Client | null = null;
   private stopped = false;
-  private readonly handlers = new Map<string, (payload: string) => void>([
-    [LIVE_CHANNEL, (payload) => this.bus.publish(JSON.parse(payload) as LiveState[])],
-  ]);
+  private readonly handlers = new Map<string, (payload: string) => void>();
 
   constructor(
     @Inject(DATABASE_RUNTIME) private readonly db: DatabaseRuntime,
-    private readonly bus: LiveStateBus,
-  ) {}
+    @Inject(TELEMETRY_OPTIONS) options: TelemetryOptions,
+    bus: LiveStateBus,
+  ) {
+    // Live states are for dashboards: only an api process (that runs no ingest) listens for them.
+    if (options.api)
+      this.handlers.set(LIVE_CHANNEL, (payload) => bus.publish(JSON.parse(payload) as LiveState[], true));
+  }
 
   /** Hands the notifications of `channel` to `handler` (register before application bootstrap). */
   listen(channel: string, handler: (payload: string) => void): void {

@@ -108,11 +108,16 @@ export class LiveStateBus {
     return states.map((s) => this.enricher(s));
   }
 
-  publish(states: LiveState[]): void {
-    if (states.length > 0) this.emitter.emit('states', this.enrich(states));
+  /**
+   * `relayed`: every api process learns of these states on its own (committed by an ingest process,
+   * announced through the database); otherwise only this process knows them and the gateway shares
+   * them with the other replicas.
+   */
+  publish(states: LiveState[], relayed = false): void {
+    if (states.length > 0) this.emitter.emit('states', this.enrich(states), relayed);
   }
 
-  subscribe(listener: (states: LiveState[]) => void): () => void {
+  subscribe(listener: (states: LiveState[], relayed: boolean) => void): () => void {
     this.emitter.on('states', listener);
     return () => this.emitter.off('states', listener);
   }

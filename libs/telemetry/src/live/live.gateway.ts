@@ -1,4 +1,5 @@
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import {
   ConnectedSocket,
   MessageBody,
@@ -36,6 +37,8 @@ export type JoinAck =
     };
 
 const room = (elevatorId: string): string => `elevator:${elevatorId}`;
+/** Server-side event carrying live states from one api replica to the others. */
+const SHARED_STATES = 'liftwatch:states';
 /** Sockets that take their changes in `states` arrays. */
 const BATCH_ROOM = 'delivery:batch';
 
@@ -56,6 +59,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   private unsubscribe: (() => void) | null = null;
   /** What each elevator's room was last sent: a heartbeat that changes nothing else sends nothing. */
   private readonly sent = new LiveStateChanges();
+  /** other api replicas share this namespace (the Redis adapter is installed) */
+  private readonly shared: boolean;
 
   constructor(
     private readonly auth: AuthService,
@@ -63,7 +68,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     private readonly elevators: ElevatorsService,
     private readonly visibility: VisibilityRepository,
     private readonly read: TelemetryReadRepository,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.shared = config.redis.url !== undefined;
+  }
 
   afterInit(): void {
     // Authenticate in the handshake (middleware), so no event is handled before the principal is known.
@@ -75,10 +83,20 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
         next(err);
       });
     });
-    this.unsubscribe = this.bus.subscribe((states) => this.deliver(states));
+    this.unsubscribe = this.bus.subscribe((states, relayed) => {
+      this.deliver(states);
+      // Known here alone (this process's own ingest or jobs): the other api replicas deliver
+      // them to their sockets too. A server-side emit goes through the socket.io adapter: with
+      // the Redis adapter to every replica, with the default in-memory one nowhere.
+      if (!relayed && this.shared) this.server.serverSideEmit(SHARED_STATES, states);
+    });
+    this.server.on(SHARED_STATES, (states: LiveState[]) => this.deliver(states));
   }
 
-  /** One `state` per change to the elevator's room; batched sockets get one `states` array instead. */
+  /**
+   * One `state` per change to the elevator's room; batched sockets get one `states` array instead.
+   * This replica's sockets only: every replica delivers what it learns to its own.
+   */
   private deliver(states: readonly LiveState[]): void {
     const rooms = this.server.adapter.rooms;
     const batched = rooms.get(BATCH_ROOM);
@@ -90,7 +108,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       // Encoded only when some socket takes it one by one (encoding is most of an emit's cost).
       let single = !batched;
       if (batched) for (const id of members) if (!batched.has(id)) single = true;
-      if (single) this.server.to(room(s.elevatorId)).except(BATCH_ROOM).emit('state', s);
+      if (single) this.server.local.to(room(s.elevatorId)).except(BATCH_ROOM).emit('state', s);
       if (!batched || batched.size === 0) continue;
       for (const id of members) {
         if (!batched.has(id)) continue;
