@@ -29,11 +29,10 @@ export class RedisIoAdapter extends IoAdapter {
     this.sub = new Redis(url, { ...options, connectionName: 'liftwatch-socketio-sub' });
     // A broadcast made while Redis is away fails (after the retries above): it reached this
     // replica's own sockets already; count it and carry on rather than reject into the void.
-    const publish = this.pub.publish.bind(this.pub) as (
-      channel: string,
-      message: string | Buffer,
-    ) => Promise<number>;
-    (this.pub as unknown as { publish: typeof publish }).publish = (channel, message) =>
+    type Publish = (channel: string, message: string | Buffer) => Promise<number>;
+    const pub = this.pub as unknown as { publish: Publish };
+    const publish = pub.publish.bind(this.pub);
+    pub.publish = (channel, message) =>
       publish(channel, message).catch(() => {
         this.lostBroadcasts++;
         return 0;
