@@ -299,6 +299,30 @@ describe('ingest role on an external broker', () => {
       expect(await check(`#`, 'subscribe')).toEqual({ result: 'deny' });
     });
 
+    it('should answer mosquitto-go-auth by status (secret in the header or the query)', async () => {
+      const [a, b] = devices as [DeviceCredentials, DeviceCredentials];
+      const go = (path: string, body: object, how: 'header' | 'query' | 'none' = 'header') => {
+        const url = `/api/v1/broker/go-auth/${path}${how === 'query' ? `?secret=${hookSecret}` : ''}`;
+        const req = api.http().post(url);
+        return (how === 'header' ? req.set('x-broker-secret', hookSecret) : req).send(body);
+      };
+      await go('user', { username: a.serial, password: a.secret, clientid: a.serial }).expect(200);
+      await go('user', { username: a.serial, password: a.secret, clientid: a.serial }, 'query').expect(200);
+      await go('user', { username: a.serial, password: 'wrong', clientid: a.serial }).expect(403);
+      await go('user', { username: a.serial, password: a.secret, clientid: a.serial }, 'none').expect(401);
+      await go('superuser', { username: a.serial }).expect(403);
+      const acl = (topic: string, acc: number) =>
+        go('acl', { username: a.serial, clientid: a.serial, topic, acc });
+      await acl(`lw/v1/${a.serial}/status`, 2).expect(200);
+      await acl(`lw/v1/${b.serial}/status`, 2).expect(403);
+      await acl(`lw/v1/${a.serial}/cmd`, 4).expect(200);
+      await acl(`lw/v1/${a.serial}/cmd`, 1).expect(200);
+      await acl(`lw/v1/${b.serial}/cmd`, 1).expect(403);
+      await acl(`lw/v1/${a.serial}/cmd`, 3).expect(403); // may read its commands, not write them
+      const bad = await acl(`lw/v1/${a.serial}/status`, 7).expect(400);
+      expect(JSON.stringify(bad.body)).toContain('acc');
+    });
+
     it('should refuse callers without the broker secret', async () => {
       await post('authenticate', { clientid: 'x', username: 'x', password: 'x' }, null).expect(401);
       await post(

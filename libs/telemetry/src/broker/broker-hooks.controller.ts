@@ -1,9 +1,9 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiHeader, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
-import { UnauthenticatedError } from '@liftwatch/contract';
+import { ForbiddenError, UnauthenticatedError } from '@liftwatch/contract';
 import { Public } from '@liftwatch/observability';
 import { IngestService } from '../ingest/ingest.service';
 import { DeviceAuthService } from './device-auth.service';
@@ -37,6 +37,26 @@ export class BrokerAuthorizeDto {
   @ApiProperty({ enum: ['publish', 'subscribe'] }) @IsIn(['publish', 'subscribe']) action!:
     'publish' | 'subscribe';
   @ApiProperty({ required: false }) @IsOptional() @IsString() @MaxLength(256) password?: string;
+}
+
+/** mosquitto-go-auth's HTTP backend (params mode json): the user check. */
+export class GoAuthUserDto {
+  @ApiProperty() @IsString() @MaxLength(256) username!: string;
+  @ApiProperty() @IsString() @MaxLength(1024) password!: string;
+  @ApiProperty() @IsString() @MaxLength(256) clientid!: string;
+}
+
+/** mosquitto-go-auth's HTTP backend: the superuser check (liftwatch has no superusers). */
+export class GoAuthSuperuserDto {
+  @ApiProperty() @IsString() @MaxLength(256) username!: string;
+}
+
+/** mosquitto-go-auth's HTTP backend: the ACL check; acc 1 read, 2 write, 3 read+write, 4 subscribe. */
+export class GoAuthAclDto {
+  @ApiProperty() @IsString() @MaxLength(256) username!: string;
+  @ApiProperty() @IsString() @MaxLength(256) clientid!: string;
+  @ApiProperty() @IsString() @MaxLength(1024) topic!: string;
+  @ApiProperty({ enum: [1, 2, 3, 4] }) @IsIn([1, 2, 3, 4]) acc!: 1 | 2 | 3 | 4;
 }
 
 export class BrokerDecision {
@@ -103,6 +123,54 @@ export class BrokerHooksController {
       );
     }
     return { result: ok ? 'allow' : 'deny' };
+  }
+
+  /**
+   * mosquitto-go-auth (`auth_opt_http_response_mode status`): 200 allows, 403 denies. go-auth
+   * cannot send headers, so the secret may come as `?secret=` in the configured URI instead.
+   */
+  @Post('go-auth/user')
+  @HttpCode(200)
+  async goAuthUser(
+    @Headers('x-broker-secret') header: string | undefined,
+    @Query('secret') query: string | undefined,
+    @Body() dto: GoAuthUserDto,
+  ): Promise<void> {
+    const { result } = await this.authenticate(header ?? query, dto);
+    if (result !== 'allow') throw new ForbiddenError('BROKER_DENIED', 'denied');
+  }
+
+  @Post('go-auth/superuser')
+  @HttpCode(200)
+  goAuthSuperuser(
+    @Headers('x-broker-secret') header: string | undefined,
+    @Query('secret') query: string | undefined,
+    @Body() _dto: GoAuthSuperuserDto,
+  ): void {
+    this.checkSecret(header ?? query);
+    // Nobody bypasses the ACL: the platform's own account is checked like a device.
+    throw new ForbiddenError('BROKER_DENIED', 'no superusers');
+  }
+
+  @Post('go-auth/acl')
+  @HttpCode(200)
+  goAuthAcl(
+    @Headers('x-broker-secret') header: string | undefined,
+    @Query('secret') query: string | undefined,
+    @Body() dto: GoAuthAclDto,
+  ): void {
+    const secret = header ?? query;
+    const check = (action: 'publish' | 'subscribe'): boolean =>
+      this.authorize(secret, { clientid: dto.clientid, username: dto.username, topic: dto.topic, action })
+        .result === 'allow';
+    // read (1): the broker delivers a message on `topic` to the client — as subscribing to it.
+    const ok =
+      dto.acc === 2
+        ? check('publish')
+        : dto.acc === 3
+          ? check('publish') && check('subscribe')
+          : check('subscribe');
+    if (!ok) throw new ForbiddenError('BROKER_DENIED', 'denied');
   }
 
   private checkSecret(given: string | undefined): void {
