@@ -103,6 +103,8 @@ describe('external database connection lost under load', () => {
     const health = await t.http().get('/health');
     expect(health.status).toBe(503);
     expect(health.body.database.status).toBe('down');
+    // …while liveness stays up: an orchestrator must not restart a replica for the database's sake.
+    await t.http().get('/health/live').expect(200);
 
     proxy.cut(false);
     await waitFor(() => controllers.every((c) => c.inFlight === 0), 30_000, 'acks after the outage');

@@ -33,7 +33,7 @@ export async function createPlatformApp(options: PlatformModuleOptions): Promise
   app.use(compression({ threshold: 1024 }));
   // Behind a reverse proxy the client's address is in X-Forwarded-For (the public page's rate limits).
   if (options.config.http.trustProxy) app.set('trust proxy', true);
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/live', 'metrics'] });
   app.useGlobalPipes(
     new SafeInputPipe(),
     new ValidationPipe({

@@ -49,6 +49,16 @@ export class HealthController {
     private readonly components: HealthRegistry,
   ) {}
 
+  /**
+   * Liveness: the process answers (its event loop turns). No dependency is checked — a database
+   * outage must not make an orchestrator restart every replica; readiness is `/health`.
+   */
+  @Get('health/live')
+  @ApiOkResponse({ description: '200 while the process answers' })
+  live(): { status: 'ok'; role: string } {
+    return { status: 'ok', role: this.config.role };
+  }
+
   @Get('health')
   @ApiOkResponse({ type: HealthReport, description: '200 when every dependency is up, 503 otherwise' })
   async health(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
