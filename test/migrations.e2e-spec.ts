@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { ensureDatabase, migrationDataSource } from '@liftwatch/database';
+import { ensureDatabase, migrationDataSource, runMigrations } from '@liftwatch/database';
 
 /** Every migration must apply on an empty database, revert completely, and apply again. */
 describe('migrations', () => {
@@ -79,6 +79,25 @@ describe('migrations', () => {
       expect(tables).toHaveLength(0);
     } finally {
       await ds.destroy();
+      const c = new Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${other} WITH (FORCE)`);
+      await c.end();
+    }
+  });
+
+  it('should migrate once when several processes start together on an empty database', async () => {
+    const other = `${database}_together`;
+    await ensureDatabase(adminUrl, other);
+    const u = new URL(adminUrl);
+    u.pathname = `/${other}`;
+    try {
+      const runs = await Promise.all([1, 2, 3, 4].map(() => runMigrations(u.toString(), 'postgres')));
+      // One process applied every migration; the others found none left to apply.
+      const applied = runs.map((r) => r.length).sort((a, b) => b - a);
+      expect(applied[0]).toBeGreaterThan(10);
+      expect(applied.slice(1)).toEqual([0, 0, 0]);
+    } finally {
       const c = new Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS ${other} WITH (FORCE)`);

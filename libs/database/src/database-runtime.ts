@@ -48,13 +48,26 @@ export function migrationDataSource(url: string, storageMode: StorageModeRequest
   });
 }
 
+/** Key of the advisory lock that makes processes starting together migrate one after another. */
+const MIGRATION_LOCK = 7_301_955_001;
+
+/**
+ * Applies pending migrations. Several processes starting at once against one database (ingest
+ * workers and api replicas of a deployment) take turns under a session advisory lock: the first
+ * migrates, the others then find nothing to do — none fails on a table another just created.
+ */
 export async function runMigrations(url: string, storageMode: StorageModeRequest): Promise<string[]> {
   const ds = migrationDataSource(url, storageMode);
   await ds.initialize();
+  const lock = ds.createQueryRunner();
   try {
+    await lock.connect();
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const done = await ds.runMigrations({ transaction: 'each' });
     return done.map((m) => m.name);
   } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
     await ds.destroy();
   }
 }
