@@ -21,6 +21,8 @@ module.exports = {
         '<rootDir>/libs/**/*.spec.ts',
         '<rootDir>/apps/**/*.spec.ts',
         '<rootDir>/device-sim/**/*.spec.ts',
+        // deploy/ files against their schemas
+        '<rootDir>/test/deploy.spec.ts',
       ],
     },
     {

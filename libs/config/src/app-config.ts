@@ -293,7 +293,8 @@ export function loadConfig(
   if (e.ROLE === 'ingest' && !e.MQTT_URL) {
     problems.push('MQTT_URL: required for ROLE=ingest (the ingest role alone consumes an external broker)');
   }
-  if (e.BROKER_KICK === 'emqx') {
+  // Kicking is the api role's (the ingest role never revokes a device).
+  if (e.BROKER_KICK === 'emqx' && e.ROLE !== 'ingest') {
     for (const key of ['EMQX_API_URL', 'EMQX_API_KEY', 'EMQX_API_SECRET'] as const) {
       if (!e[key]) problems.push(`${key}: required for BROKER_KICK=emqx`);
     }
