@@ -117,6 +117,11 @@ export class SimulatedController extends EventEmitter {
     return this.unacked.size;
   }
 
+  /** Messages held while disconnected, to be replayed on the next connection. */
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
   get connected(): boolean {
     return this.client?.connected ?? false;
   }

@@ -11,7 +11,7 @@
  * ratio compares like with like. Prints one JSON document.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,20 +30,16 @@ import {
 import { createPlatformApp } from '../../apps/platform/src/platform.app';
 import { type DeviceCredentials } from '../../device-sim/src';
 import { provisionBenchFleet } from './bench-fleet';
-
-interface LoadResult {
-  seconds: number;
-  sent: Record<string, number>;
-  cpuSeconds: number;
-  totals: {
-    published: number;
-    acked: number;
-    errors: number;
-    replayed: number;
-    connects: number;
-    stillInFlight: number;
-  };
-}
+import {
+  freePort,
+  type LoadOptions,
+  type LoadResult,
+  perThousand,
+  postgresCpuSeconds,
+  postmasterPid,
+  readBack,
+  runLoad,
+} from './bench-util';
 
 const { values } = parseArgs({
   options: {
@@ -67,17 +63,13 @@ const DEVICES = Number(values.devices);
 const SECONDS = Number(values.seconds);
 const WINDOW = Number(values.window);
 const WARMUP_MS = 3000;
-const LOAD_SCRIPT = join(__dirname, 'load-generator.js');
-const CLOCK_TICKS = 100; // USER_HZ on Linux
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
+const loadOptions = (mode: 'max' | 'paced', rate: number): LoadOptions => ({
+  mode,
+  seconds: SECONDS,
+  rate,
+  window: WINDOW,
+  payload: values.payload,
+});
 
 function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -120,45 +112,6 @@ class RateMeter {
   }
 }
 
-function runLoad(
-  url: string,
-  credentialsFile: string,
-  mode: 'max' | 'paced',
-  seconds: number,
-  rate: number,
-  onConnected: () => void,
-): { child: ChildProcess; result: Promise<LoadResult> } {
-  const child = fork(
-    LOAD_SCRIPT,
-    [
-      JSON.stringify({
-        url,
-        credentials: credentialsFile,
-        mode,
-        seconds,
-        window: WINDOW,
-        rate,
-        qos: 1,
-        payload: values.payload,
-      }),
-    ],
-    {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    },
-  );
-  let loadResult: LoadResult | null = null;
-  child.on('message', (m: { type?: string; result?: LoadResult }) => {
-    if (m.type === 'connected') onConnected();
-    if (m.type === 'result' && m.result) loadResult = m.result;
-  });
-  const result = new Promise<LoadResult>((resolve, reject) =>
-    child.on('exit', (code) =>
-      code === 0 && loadResult ? resolve(loadResult) : reject(new Error(`load generator exited ${code}`)),
-    ),
-  );
-  return { child, result };
-}
-
 async function rawPhase(
   creds: DeviceCredentials[],
   file: string,
@@ -173,7 +126,7 @@ async function rawPhase(
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
   writeFileSync(file, JSON.stringify(creds));
   let loadStart = 0;
-  const { result } = runLoad(`mqtt://127.0.0.1:${port}`, file, 'max', SECONDS, 0, () => {
+  const { result } = runLoad(`mqtt://127.0.0.1:${port}`, file, loadOptions('max', 0), () => {
     loadStart = Date.now();
     meter.start();
   });
@@ -185,81 +138,6 @@ async function rawPhase(
     sustainedMsgPerS: meter.sustained(loadStart + WARMUP_MS, loadStart + SECONDS * 1000 - 500),
     load: load.totals,
   };
-}
-
-async function readBack(
-  url: string,
-  sent: Record<string, number>,
-): Promise<{ expected: number; stored: number; lost: number; duplicated: number }> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    const res = await c.query<{ serial: string; n: string; distinct_seq: string }>(
-      `SELECT d.serial, count(t.*) AS n, count(DISTINCT t.seq) AS distinct_seq
-         FROM devices d LEFT JOIN telemetry_status t ON t.elevator_id = d.elevator_id
-        WHERE d.serial = ANY($1::text[]) GROUP BY d.serial`,
-      [Object.keys(sent)],
-    );
-    let expected = 0;
-    let stored = 0;
-    let lost = 0;
-    let duplicated = 0;
-    for (const r of res.rows) {
-      const s = sent[r.serial] ?? 0;
-      expected += s;
-      stored += Number(r.n);
-      duplicated += Number(r.n) - Number(r.distinct_seq);
-      lost += Math.max(0, s - Number(r.distinct_seq));
-    }
-    return { expected, stored, lost, duplicated };
-  } finally {
-    await c.end();
-  }
-}
-
-/** CPU seconds used so far by a process (user + system), from /proc; 0 if it is gone. */
-function procCpuSeconds(pid: number, withChildren = false): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields after the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
-    const ticks = Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
-    return ticks / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds of the whole PostgreSQL server: postmaster, its live children and its reaped ones. */
-function postgresCpuSeconds(postmaster: number): number {
-  let total = procCpuSeconds(postmaster, true);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === postmaster) total += procCpuSeconds(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return total;
-}
-
-async function postmasterPid(url: string): Promise<number> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-    const stat = readFileSync(`/proc/${rows[0]?.pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } finally {
-    await c.end();
-  }
-}
-
-function perThousand(cpuSeconds: number, messages: number): number | null {
-  return messages > 0 ? Math.round((cpuSeconds / messages) * 1000 * 10_000) / 10_000 : null;
 }
 
 /**
@@ -439,7 +317,7 @@ async function pipelinePhase(
   let cpuStart = process.cpuUsage();
   let pgStart = 0;
   let committedAtStart = 0;
-  const { child, result } = runLoad(platform.mqttUrl, file, mode, SECONDS, rate, () => {
+  const { child, result } = runLoad(platform.mqttUrl, file, loadOptions(mode, rate), () => {
     loadStart = Date.now();
     meter.start();
     cpuStart = process.cpuUsage();
@@ -534,7 +412,12 @@ async function killPhase(devices: number, rate: number): Promise<Record<string, 
   const creds = await provisionBenchFleet(dbUrl, devices, `K${Date.now().toString(36).toUpperCase()}`);
   const file = join(dataDir, 'creds.json');
   writeFileSync(file, JSON.stringify(creds));
-  const { result } = runLoad(`mqtt://127.0.0.1:${mqttPort}`, file, 'paced', SECONDS, rate, () => undefined);
+  const { result } = runLoad(
+    `mqtt://127.0.0.1:${mqttPort}`,
+    file,
+    loadOptions('paced', rate),
+    () => undefined,
+  );
   await new Promise((r) => setTimeout(r, (SECONDS * 1000) / 3));
   platform.kill('SIGKILL');
   const killedAt = Date.now();

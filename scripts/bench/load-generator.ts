@@ -102,7 +102,10 @@ async function main(): Promise<void> {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   // Wait until everything sent is acknowledged (or buffered messages replayed), at most 120 s.
   const drainDeadline = Date.now() + 120_000;
-  while (Date.now() < drainDeadline && controllers.some((c) => c.inFlight > 0 || !c.connected)) {
+  while (
+    Date.now() < drainDeadline &&
+    controllers.some((c) => c.inFlight > 0 || c.buffered > 0 || !c.connected)
+  ) {
     await new Promise((r) => setTimeout(r, 100));
   }
   const totals = controllers.reduce(
@@ -113,8 +116,19 @@ async function main(): Promise<void> {
       replayed: t.replayed + c.stats.replayed,
       connects: t.connects + c.stats.connects,
       stillInFlight: t.stillInFlight + c.inFlight,
+      bufferedWhileDisconnected: t.bufferedWhileDisconnected + c.stats.buffered,
+      neverSent: t.neverSent + c.buffered,
     }),
-    { published: 0, acked: 0, errors: 0, replayed: 0, connects: 0, stillInFlight: 0 },
+    {
+      published: 0,
+      acked: 0,
+      errors: 0,
+      replayed: 0,
+      connects: 0,
+      stillInFlight: 0,
+      bufferedWhileDisconnected: 0,
+      neverSent: 0,
+    },
   );
   await Promise.all(controllers.map((c) => c.stop()));
   const result = {

@@ -51,7 +51,11 @@ export class IngestMetrics {
     this.deviceToCommitSeconds = new Histogram({
       name: 'liftwatch_ingest_device_to_commit_seconds',
       help: 'From the device timestamp of a live status sample to its commit',
-      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      // fine enough to read p50 and p99 off it at the latencies that matter (tens of ms to seconds)
+      buckets: [
+        0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2,
+        3, 5, 10, 30,
+      ],
       registers,
     });
     this.pendingRows = new Gauge({

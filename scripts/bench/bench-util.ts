@@ -1,0 +1,158 @@
+/** Helpers shared by the benchmarks (bench:ingest, bench:scale). */
+import { type ChildProcess, fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+export interface LoadResult {
+  seconds: number;
+  sent: Record<string, number>;
+  cpuSeconds: number;
+  totals: {
+    published: number;
+    acked: number;
+    errors: number;
+    replayed: number;
+    connects: number;
+    stillInFlight: number;
+    bufferedWhileDisconnected: number;
+    /** held by a device that never got to send them (it was not connected at the end) */
+    neverSent: number;
+  };
+}
+
+export interface LoadOptions {
+  mode: 'max' | 'paced';
+  seconds: number;
+  /** msg/s per device (paced) */
+  rate: number;
+  /** QoS 1 messages each device keeps in flight (max) */
+  window: number;
+  payload: string | undefined;
+}
+
+const LOAD_SCRIPT = join(__dirname, 'load-generator.js');
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+/** The load generator (load-generator.ts) in its own process. */
+export function runLoad(
+  url: string,
+  credentialsFile: string,
+  o: LoadOptions,
+  onConnected: () => void,
+): { child: ChildProcess; result: Promise<LoadResult> } {
+  const child = fork(
+    LOAD_SCRIPT,
+    [
+      JSON.stringify({
+        url,
+        credentials: credentialsFile,
+        mode: o.mode,
+        seconds: o.seconds,
+        window: o.window,
+        rate: o.rate,
+        qos: 1,
+        payload: o.payload,
+      }),
+    ],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
+  let loadResult: LoadResult | null = null;
+  child.on('message', (m: { type?: string; result?: LoadResult }) => {
+    if (m.type === 'connected') onConnected();
+    if (m.type === 'result' && m.result) loadResult = m.result;
+  });
+  const result = new Promise<LoadResult>((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0 && loadResult ? resolve(loadResult) : reject(new Error(`load generator exited ${code}`)),
+    ),
+  );
+  return { child, result };
+}
+
+export async function readBack(
+  url: string,
+  sent: Record<string, number>,
+): Promise<{ expected: number; stored: number; lost: number; duplicated: number }> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const res = await c.query<{ serial: string; n: string; distinct_seq: string }>(
+      `SELECT d.serial, count(t.*) AS n, count(DISTINCT t.seq) AS distinct_seq
+         FROM devices d LEFT JOIN telemetry_status t ON t.elevator_id = d.elevator_id
+        WHERE d.serial = ANY($1::text[]) GROUP BY d.serial`,
+      [Object.keys(sent)],
+    );
+    let expected = 0;
+    let stored = 0;
+    let lost = 0;
+    let duplicated = 0;
+    for (const r of res.rows) {
+      const s = sent[r.serial] ?? 0;
+      expected += s;
+      stored += Number(r.n);
+      duplicated += Number(r.n) - Number(r.distinct_seq);
+      lost += Math.max(0, s - Number(r.distinct_seq));
+    }
+    return { expected, stored, lost, duplicated };
+  } finally {
+    await c.end();
+  }
+}
+
+/** CPU seconds used so far by a process (user + system), from /proc; 0 if it is gone. */
+export function procCpuSeconds(pid: number, withChildren = false): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields after the name: state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14)
+    const ticks = Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
+    return ticks / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of the whole PostgreSQL server: postmaster, its live children and its reaped ones. */
+export function postgresCpuSeconds(postmaster: number): number {
+  let total = procCpuSeconds(postmaster, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === postmaster) total += procCpuSeconds(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+export async function postmasterPid(url: string): Promise<number> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    const stat = readFileSync(`/proc/${rows[0]?.pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } finally {
+    await c.end();
+  }
+}
+
+export function perThousand(cpuSeconds: number, messages: number): number | null {
+  return messages > 0 ? Math.round((cpuSeconds / messages) * 1000 * 10_000) / 10_000 : null;
+}

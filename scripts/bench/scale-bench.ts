@@ -1,0 +1,344 @@
+/**
+ * npm run bench:scale — the same load, in one run, against three topologies (issue 15):
+ *
+ *   a. embedded: one platform process (`--role all`): embedded broker (aedes), ingest, api;
+ *   b. external + 1 worker: Mosquitto, one `--role ingest` worker, one `--role api` process;
+ *   c. external + 2 workers: Mosquitto, two ingest workers on one shared subscription, one api.
+ *
+ * Every topology writes into the same PostgreSQL (the embedded server, started once here), gets
+ * fresh devices, and is driven by the same load generator (its own process, on the same cores).
+ * Reported per topology: committed msg/s, publish→commit p50/p99 (from the workers' histogram
+ * liftwatch_ingest_device_to_commit_seconds, interpolated within buckets), CPU seconds per 1 000
+ * committed messages for each process (platform processes, Mosquitto, PostgreSQL, the load
+ * generator), peak RSS per process, and what was stored (lost / duplicated). Prints one JSON document.
+ *
+ *   npm run bench:scale -- --devices 10000 --rate 1 --seconds 40
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../libs/config/src';
+import { prepareDatabase } from '../../libs/database/src';
+import { provisionBenchFleet } from './bench-fleet';
+import {
+  freePort,
+  perThousand,
+  postgresCpuSeconds,
+  postmasterPid,
+  procCpuSeconds,
+  readBack,
+  runLoad,
+} from './bench-util';
+
+const { values } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '10000' },
+    rate: { type: 'string', default: '1' },
+    seconds: { type: 'string', default: '40' },
+    topologies: { type: 'string', default: 'embedded,external-1,external-2' },
+    payload: { type: 'string', default: 'realistic' },
+  },
+});
+const DEVICES = Number(values.devices);
+const RATE = Number(values.rate);
+const SECONDS = Number(values.seconds);
+const WARMUP_MS = 5000;
+const MAIN = join(__dirname, '../../apps/platform/src/main.js');
+const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+
+interface Proc {
+  name: string;
+  child: ChildProcess;
+  httpUrl: string | null;
+  peakRss: number;
+}
+
+function rssBytes(pid: number | undefined): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitHealthy(url: string, child: ChildProcess, name: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode})`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} did not become healthy`);
+}
+
+async function startPlatformProcess(name: string, role: string, env: Record<string, string>): Promise<Proc> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [MAIN, '--role', role], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      HTTP_PORT: String(port),
+      HTTP_HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      JWT_SECRET,
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const httpUrl = `http://127.0.0.1:${port}`;
+  await waitHealthy(httpUrl, child, name);
+  return { name, child, httpUrl, peakRss: 0 };
+}
+
+async function startMosquitto(dir: string): Promise<{ proc: Proc; url: string }> {
+  const port = await freePort();
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      // as in deploy/brokers: enough in flight to a worker that acknowledges after its commit
+      'max_inflight_messages 1000',
+      'max_queued_messages 1000000',
+      'max_connections -1',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+  if (child.exitCode !== null) throw new Error('mosquitto did not start');
+  return { proc: { name: 'mosquitto', child, httpUrl: null, peakRss: 0 }, url: `mqtt://127.0.0.1:${port}` };
+}
+
+async function stop(p: Proc): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
+  const exited = new Promise((r) => p.child.once('exit', r));
+  p.child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+  if (p.child.exitCode === null) p.child.kill('SIGKILL');
+}
+
+/** Sums a Prometheus metric's samples (optionally of one label value) from /metrics of `urls`. */
+async function scrape(urls: string[]): Promise<string[]> {
+  return Promise.all(urls.map(async (u) => (await fetch(`${u}/metrics`)).text()));
+}
+
+function counter(texts: string[], name: string, label = ''): number {
+  let total = 0;
+  for (const t of texts)
+    for (const line of t.split('\n'))
+      if (line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+        if (line.includes(label)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return total;
+}
+
+/** Cumulative histogram buckets (le → count) summed over processes. */
+function buckets(texts: string[], name: string): Map<number, number> {
+  const out = new Map<number, number>();
+  const re = new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+(?:\\.\\d+)?)`);
+  for (const t of texts)
+    for (const line of t.split('\n')) {
+      const m = re.exec(line);
+      if (!m) continue;
+      const le = m[1] === '+Inf' ? Infinity : Number(m[1]);
+      out.set(le, (out.get(le) ?? 0) + Number(m[2]));
+    }
+  return out;
+}
+
+/** Quantile of the difference of two cumulative histograms, linear within a bucket (as histogram_quantile). */
+function quantile(after: Map<number, number>, before: Map<number, number>, q: number): number | null {
+  const les = [...after.keys()].sort((a, b) => a - b);
+  const cum = les.map((le) => (after.get(le) ?? 0) - (before.get(le) ?? 0));
+  const total = cum[cum.length - 1] ?? 0;
+  if (total === 0) return null;
+  const rank = q * total;
+  for (let i = 0; i < les.length; i++) {
+    if ((cum[i] ?? 0) >= rank) {
+      const hi = les[i] ?? 0;
+      const lo = i === 0 ? 0 : (les[i - 1] ?? 0);
+      const below = i === 0 ? 0 : (cum[i - 1] ?? 0);
+      if (!Number.isFinite(hi)) return Math.round(lo * 1000);
+      const inBucket = (cum[i] ?? 0) - below;
+      return Math.round((lo + ((hi - lo) * (rank - below)) / Math.max(1, inBucket)) * 1000);
+    }
+  }
+  return null;
+}
+
+async function runTopology(
+  topology: string,
+  databaseUrl: string,
+  postmaster: number,
+  dir: string,
+): Promise<Record<string, unknown>> {
+  const procs: Proc[] = [];
+  let mqttUrl: string;
+  const ingestUrls: string[] = [];
+  const common = { DATABASE_URL: databaseUrl, DATA_DIR: join(dir, topology) };
+  try {
+    if (topology === 'embedded') {
+      const mqttPort = await freePort();
+      const p = await startPlatformProcess('platform (all)', 'all', {
+        ...common,
+        MQTT_PORT: String(mqttPort),
+        MQTT_HOST: '127.0.0.1',
+        MQTT_WS_PORT: '0',
+      });
+      procs.push(p);
+      ingestUrls.push(p.httpUrl ?? '');
+      mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
+    } else {
+      const workers = Number(topology.split('-')[1] ?? '1');
+      const broker = await startMosquitto(dir);
+      procs.push(broker.proc);
+      mqttUrl = broker.url;
+      const group = `bench${Date.now().toString(36)}`;
+      for (let i = 1; i <= workers; i++) {
+        const w = await startPlatformProcess(`ingest worker ${i}`, 'ingest', {
+          ...common,
+          MQTT_URL: mqttUrl,
+          MQTT_SHARED_GROUP: group,
+          MQTT_CLIENT_ID: `${group}-${i}`,
+          MQTT_CLEAN_SESSION: 'true',
+        });
+        procs.push(w);
+        ingestUrls.push(w.httpUrl ?? '');
+      }
+      procs.push(await startPlatformProcess('api', 'api', { ...common, MQTT_URL: mqttUrl }));
+    }
+    const creds = await provisionBenchFleet(
+      databaseUrl,
+      DEVICES,
+      `S${Date.now().toString(36).toUpperCase()}`,
+    );
+    // The embedded broker's directory reloads every 30 s; a miss looks the device up at once.
+    const file = join(dir, `creds-${topology}.json`);
+    writeFileSync(file, JSON.stringify(creds));
+    const rssTimer = setInterval(() => {
+      for (const p of procs) p.peakRss = Math.max(p.peakRss, rssBytes(p.child.pid));
+    }, 250);
+    interface Snapshot {
+      cpu: Map<string, number>;
+      pg: number;
+      texts: string[];
+      at: number;
+    }
+    const snaps: { warm?: Snapshot; end?: Snapshot } = {};
+    const snapshot = async (): Promise<Snapshot> => ({
+      cpu: new Map(procs.map((p) => [p.name, procCpuSeconds(p.child.pid ?? 0)])),
+      pg: postgresCpuSeconds(postmaster),
+      texts: await scrape(ingestUrls),
+      at: Date.now(),
+    });
+    const { result } = runLoad(
+      mqttUrl,
+      file,
+      { mode: 'paced', seconds: SECONDS, rate: RATE, window: 20, payload: values.payload },
+      () => {
+        setTimeout(() => void snapshot().then((s) => (snaps.warm = s)), WARMUP_MS);
+        setTimeout(() => void snapshot().then((s) => (snaps.end = s)), SECONDS * 1000 - 500);
+      },
+    );
+    const load = await result;
+    await new Promise((r) => setTimeout(r, 2000));
+    clearInterval(rssTimer);
+    const check = await readBack(databaseUrl, load.sent);
+    const { warm, end } = snaps;
+    if (!warm || !end) throw new Error('the measuring window was not captured');
+    const metric = 'liftwatch_ingest_rows_committed_total';
+    const committed =
+      counter(end.texts, metric, 'table="telemetry_status"') -
+      counter(warm.texts, metric, 'table="telemetry_status"');
+    const seconds = (end.at - warm.at) / 1000;
+    const after = buckets(end.texts, 'liftwatch_ingest_device_to_commit_seconds');
+    const before = buckets(warm.texts, 'liftwatch_ingest_device_to_commit_seconds');
+    const pg = end.pg - warm.pg;
+    const perProcess: Record<string, { cpuSPer1000: number | null; peakRssMiB: number }> = {};
+    let platformCpu = 0;
+    for (const p of procs) {
+      const cpu = (end.cpu.get(p.name) ?? 0) - (warm.cpu.get(p.name) ?? 0);
+      if (p.name !== 'mosquitto') platformCpu += cpu;
+      perProcess[p.name] = {
+        cpuSPer1000: perThousand(cpu, committed),
+        peakRssMiB: Math.round(p.peakRss / 1048576),
+      };
+    }
+    const brokerCpu = (end.cpu.get('mosquitto') ?? 0) - (warm.cpu.get('mosquitto') ?? 0);
+    // The load generator's CPU is over its whole sending time (it reports it itself).
+    const loadCpuPerS = load.cpuSeconds / Math.max(1, load.seconds);
+    return {
+      topology,
+      offeredMsgPerS: DEVICES * RATE,
+      committedMsgPerS: Math.round(committed / seconds),
+      publishToCommitMs: {
+        p50: quantile(after, before, 0.5),
+        p99: quantile(after, before, 0.99),
+      },
+      cpuSecondsPer1000Msgs: {
+        perProcess,
+        platformProcesses: perThousand(platformCpu, committed),
+        broker: topology === 'embedded' ? 'in the platform process' : perThousand(brokerCpu, committed),
+        postgres: perThousand(pg, committed),
+        allButLoadGenerator: perThousand(platformCpu + brokerCpu + pg, committed),
+        loadGenerator: perThousand(loadCpuPerS * seconds, committed),
+      },
+      coresBusy: {
+        platformProcesses: Math.round((platformCpu / seconds) * 100) / 100,
+        broker: Math.round((brokerCpu / seconds) * 100) / 100,
+        postgres: Math.round((pg / seconds) * 100) / 100,
+        loadGenerator: Math.round(loadCpuPerS * 100) / 100,
+      },
+      load: load.totals,
+      databaseReadBack: check,
+    };
+  } finally {
+    for (const p of procs.reverse()) await stop(p);
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'liftwatch-scale-'));
+  chmodSync(dir, 0o755); // the embedded PostgreSQL runs as "postgres" when this runs as root
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: join(dir, 'db'),
+    EMBEDDED_PG_PORT: String(await freePort()),
+    LOG_LEVEL: 'warn',
+    JWT_SECRET,
+  });
+  const database = await prepareDatabase(config, { info: () => undefined, debug: () => undefined });
+  const out: Record<string, unknown> = {
+    command: `npm run bench:scale -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: { cpus: cpus().length, node: process.version },
+    at: new Date().toISOString(),
+    database: `${database.kind} PostgreSQL ${database.serverVersion} (${database.storageMode}), shared by every topology`,
+  };
+  try {
+    const postmaster = await postmasterPid(database.url);
+    const results: Array<Record<string, unknown>> = [];
+    for (const t of (values.topologies ?? '').split(',').filter(Boolean)) {
+      process.stderr.write(`topology ${t}…\n`);
+      results.push(await runTopology(t, database.url, postmaster, dir));
+    }
+    out.topologies = results;
+  } finally {
+    await database.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
