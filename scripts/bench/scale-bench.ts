@@ -39,6 +39,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '40' },
     topologies: { type: 'string', default: 'embedded,external-1,external-2' },
     payload: { type: 'string', default: 'realistic' },
+    // Mosquitto's max_inflight_messages: QoS 1 messages sent to one ingest worker before its PUBACKs
+    'broker-inflight': { type: 'string', default: '10000' },
   },
 });
 const DEVICES = Number(values.devices);
@@ -105,8 +107,8 @@ async function startMosquitto(dir: string): Promise<{ proc: Proc; url: string }>
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
       'persistence false',
-      // as in deploy/brokers: enough in flight to a worker that acknowledges after its commit
-      'max_inflight_messages 1000',
+      // enough in flight to a worker that acknowledges after its commit (deploy/brokers)
+      `max_inflight_messages ${values['broker-inflight']}`,
       'max_queued_messages 1000000',
       'max_connections -1',
       '',
@@ -249,9 +251,17 @@ async function runTopology(
       },
     );
     const load = await result;
-    await new Promise((r) => setTimeout(r, 2000));
+    // An external broker acknowledges devices at once; what the workers had not taken yet waits in
+    // their sessions. Wait until the database holds everything sent (or stops growing for 20 s).
+    const loadEnded = Date.now();
+    let check = await readBack(databaseUrl, load.sent);
+    for (let last = check.stored, still = Date.now(); check.lost > 0 && Date.now() - still < 20_000;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      check = await readBack(databaseUrl, load.sent);
+      if (check.stored > last) ((last = check.stored), (still = Date.now()));
+    }
+    const backlogDrainedAfterS = Math.round((Date.now() - loadEnded) / 100) / 10;
     clearInterval(rssTimer);
-    const check = await readBack(databaseUrl, load.sent);
     const { warm, end } = snaps;
     if (!warm || !end) throw new Error('the measuring window was not captured');
     const metric = 'liftwatch_ingest_rows_committed_total';
@@ -299,6 +309,7 @@ async function runTopology(
       },
       load: load.totals,
       databaseReadBack: check,
+      backlogDrainedAfterS,
     };
   } finally {
     for (const p of procs.reverse()) await stop(p);
