@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { ensureDatabase, migrationDataSource, runMigrations } from '@liftwatch/database';
+import { type PlatformProcess, startPlatformProcess } from './support/platform-process';
 
 /** Every migration must apply on an empty database, revert completely, and apply again. */
 describe('migrations', () => {
@@ -104,4 +105,38 @@ describe('migrations', () => {
       await c.end();
     }
   });
+
+  it('should start a whole deployment at once on an empty database (migrations, first admin)', async () => {
+    const other = `${database}_deploy`;
+    await ensureDatabase(adminUrl, other);
+    const u = new URL(adminUrl);
+    u.pathname = `/${other}`;
+    const started: PlatformProcess[] = [];
+    try {
+      // Three api processes: each migrates and creates the first admin unless another did.
+      const results = await Promise.allSettled(
+        [1, 2, 3].map(() =>
+          startPlatformProcess({
+            args: ['--role', 'api'],
+            env: { DATABASE_URL: u.toString(), LOG_LEVEL: 'warn' },
+          }),
+        ),
+      );
+      for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
+      expect(
+        results.map((r) => (r.status === 'rejected' ? String(r.reason).slice(0, 400) : 'healthy')),
+      ).toEqual(['healthy', 'healthy', 'healthy']);
+      const c = new Client({ connectionString: u.toString() });
+      await c.connect();
+      const admins = await c.query(`SELECT 1 FROM users WHERE role = 'admin'`);
+      await c.end();
+      expect(admins.rowCount).toBe(1);
+    } finally {
+      for (const p of started) await p.stop();
+      const c = new Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${other} WITH (FORCE)`);
+      await c.end();
+    }
+  }, 120_000);
 });

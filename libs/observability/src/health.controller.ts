@@ -37,6 +37,11 @@ export class HealthReport {
   @ApiProperty() uptimeSeconds!: number;
 }
 
+export class LivenessReport {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+  @ApiProperty({ enum: ['all', 'api', 'ingest'] }) role!: string;
+}
+
 @ApiTags('operations')
 @Public()
 @Controller()
@@ -54,8 +59,8 @@ export class HealthController {
    * outage must not make an orchestrator restart every replica; readiness is `/health`.
    */
   @Get('health/live')
-  @ApiOkResponse({ description: '200 while the process answers' })
-  live(): { status: 'ok'; role: string } {
+  @ApiOkResponse({ type: LivenessReport, description: '200 while the process answers' })
+  live(): LivenessReport {
     return { status: 'ok', role: this.config.role };
   }
 

@@ -122,18 +122,26 @@ export class UsersService {
     if ((await this.users.countAdmins()) > 0) return;
     const password = configuredPassword ?? randomBytes(12).toString('base64url');
     const passwordHash = await hashPassword(password, this.options.passwordHash);
-    await this.users.transaction(async (em) => {
-      const user = await this.users.insert(em, {
-        username: 'admin',
-        passwordHash,
-        displayName: 'Platform administrator',
-        role: 'admin',
-        locale: 'zh-CN',
+    try {
+      await this.users.transaction(async (em) => {
+        const user = await this.users.insert(em, {
+          username: 'admin',
+          passwordHash,
+          displayName: 'Platform administrator',
+          role: 'admin',
+          locale: 'zh-CN',
+        });
+        await this.audit.record(em, SYSTEM_PRINCIPAL, 'user.create', 'user', user.id, {
+          after: { username: 'admin' },
+        });
       });
-      await this.audit.record(em, SYSTEM_PRINCIPAL, 'user.create', 'user', user.id, {
-        after: { username: 'admin' },
-      });
-    });
+    } catch (err) {
+      // Processes of one deployment starting together: another one created it first.
+      const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code;
+      if ((code ?? (err as { code?: string }).code) === '23505' && (await this.users.countAdmins()) > 0)
+        return;
+      throw err;
+    }
     if (configuredPassword) {
       this.logger.log('created the first admin user "admin" with ADMIN_PASSWORD');
     } else {

@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { ApiHeader, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
@@ -131,22 +131,25 @@ export class BrokerHooksController {
    */
   @Post('go-auth/user')
   @HttpCode(200)
+  @ApiOkResponse({ type: BrokerDecision, description: 'allowed (403 when denied)' })
   async goAuthUser(
     @Headers('x-broker-secret') header: string | undefined,
     @Query('secret') query: string | undefined,
     @Body() dto: GoAuthUserDto,
-  ): Promise<void> {
-    const { result } = await this.authenticate(header ?? query, dto);
-    if (result !== 'allow') throw new ForbiddenError('BROKER_DENIED', 'denied');
+  ): Promise<BrokerDecision> {
+    const decision = await this.authenticate(header ?? query, dto);
+    if (decision.result !== 'allow') throw new ForbiddenError('BROKER_DENIED', 'denied');
+    return decision;
   }
 
   @Post('go-auth/superuser')
   @HttpCode(200)
+  @ApiOkResponse({ type: BrokerDecision, description: 'allowed (403 when denied)' })
   goAuthSuperuser(
     @Headers('x-broker-secret') header: string | undefined,
     @Query('secret') query: string | undefined,
     @Body() _dto: GoAuthSuperuserDto,
-  ): void {
+  ): BrokerDecision {
     this.checkSecret(header ?? query);
     // Nobody bypasses the ACL: the platform's own account is checked like a device.
     throw new ForbiddenError('BROKER_DENIED', 'no superusers');
@@ -154,11 +157,12 @@ export class BrokerHooksController {
 
   @Post('go-auth/acl')
   @HttpCode(200)
+  @ApiOkResponse({ type: BrokerDecision, description: 'allowed (403 when denied)' })
   goAuthAcl(
     @Headers('x-broker-secret') header: string | undefined,
     @Query('secret') query: string | undefined,
     @Body() dto: GoAuthAclDto,
-  ): void {
+  ): BrokerDecision {
     const secret = header ?? query;
     const check = (action: 'publish' | 'subscribe'): boolean =>
       this.authorize(secret, { clientid: dto.clientid, username: dto.username, topic: dto.topic, action })
@@ -171,6 +175,7 @@ export class BrokerHooksController {
           ? check('publish') && check('subscribe')
           : check('subscribe');
     if (!ok) throw new ForbiddenError('BROKER_DENIED', 'denied');
+    return { result: 'allow' };
   }
 
   private checkSecret(given: string | undefined): void {

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// npm run topology — the scale-out topology on one machine, supervised:
+//   a Mosquitto of its own (config below) · WORKERS ingest workers · APIS api replicas on Redis.
+// Needs DATABASE_URL (a PostgreSQL server; every process shares it), a `mosquitto` binary and a
+// Redis (REDIS_URL, default redis://127.0.0.1:6379). A process that dies is restarted after 1 s
+// with the same environment — an ingest worker with the same MQTT client id, so its persistent
+// session (what it had not acknowledged) comes back to it. Ctrl-C stops everything.
+//
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/liftwatch npm run topology
+//
+// Devices: mqtt://127.0.0.1:$MQTT_PORT (default 1885). This Mosquitto lets any client in (Debian
+// has no package of mosquitto-go-auth): for devices outside this machine use
+// deploy/brokers/mosquitto-go-auth.conf or EMQX (docs/operations.md).
+'use strict';
+const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const { existsSync, mkdirSync, writeFileSync } = require('node:fs');
+const { join, resolve } = require('node:path');
+
+const root = resolve(__dirname, '..');
+const main = join(root, 'dist/apps/platform/src/main.js');
+const env = process.env;
+const fail = (m) => {
+  process.stderr.write(`topology: ${m}\n`);
+  process.exit(2);
+};
+if (!env.DATABASE_URL) fail('set DATABASE_URL (a PostgreSQL server all processes share)');
+if (!existsSync(main)) fail('run `npm run build` first');
+const workers = Number(env.WORKERS ?? 2);
+const apis = Number(env.APIS ?? 2);
+const mqttPort = Number(env.MQTT_PORT ?? 1885);
+const httpBase = Number(env.HTTP_BASE_PORT ?? 3000);
+const dir = resolve(env.TOPOLOGY_DIR ?? join(root, '.data', 'topology'));
+mkdirSync(dir, { recursive: true });
+
+const common = {
+  PATH: env.PATH ?? '',
+  HOME: env.HOME ?? '',
+  NODE_ENV: env.NODE_ENV ?? 'development',
+  DATABASE_URL: env.DATABASE_URL,
+  MQTT_URL: `mqtt://127.0.0.1:${mqttPort}`,
+  // every process must sign and check the same tokens
+  JWT_SECRET: env.JWT_SECRET ?? randomBytes(32).toString('hex'),
+  LOG_LEVEL: env.LOG_LEVEL ?? 'info',
+  ...(env.ADMIN_PASSWORD ? { ADMIN_PASSWORD: env.ADMIN_PASSWORD } : {}),
+};
+
+const conf = join(dir, 'mosquitto.conf');
+writeFileSync(
+  conf,
+  [
+    `listener ${mqttPort}`,
+    'allow_anonymous true',
+    // the workers' sessions survive a broker restart too
+    'persistence true',
+    `persistence_location ${dir}/`,
+    // what a worker has not acknowledged (it does so after its commit) and what waits for it
+    'max_inflight_messages 10000',
+    'max_queued_messages 1000000',
+    '',
+  ].join('\n'),
+);
+
+const children = new Map();
+let stopping = false;
+
+function start(name, command, args, childEnv) {
+  const child = spawn(command, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.set(name, child);
+  process.stdout.write(`topology: ${name} pid ${child.pid}\n`);
+  const prefix = (stream, out) => {
+    let rest = '';
+    stream.on('data', (chunk) => {
+      const lines = (rest + chunk.toString()).split('\n');
+      rest = lines.pop() ?? '';
+      for (const l of lines) out.write(`${name.padEnd(9)} | ${l}\n`);
+    });
+  };
+  prefix(child.stdout, process.stdout);
+  prefix(child.stderr, process.stderr);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (stopping) return;
+    process.stderr.write(`topology: ${name} exited (${signal ?? code}); restarting in 1 s\n`);
+    setTimeout(() => !stopping && start(name, command, args, childEnv), 1000);
+  });
+}
+
+start('mosquitto', 'mosquitto', ['-c', conf], { PATH: env.PATH ?? '' });
+for (let i = 1; i <= workers; i++) {
+  start(`ingest-${i}`, process.execPath, [main, '--role', 'ingest'], {
+    ...common,
+    HTTP_PORT: String(httpBase + 100 + i),
+    MQTT_SHARED_GROUP: 'ingest',
+    MQTT_CLIENT_ID: `liftwatch-ingest-${i}`,
+    MQTT_CLEAN_SESSION: 'false',
+  });
+}
+for (let i = 1; i <= apis; i++) {
+  start(`api-${i}`, process.execPath, [main, '--role', 'api'], {
+    ...common,
+    HTTP_PORT: String(httpBase + i),
+    REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  });
+}
+process.stdout.write(
+  [
+    `topology: devices → mqtt://127.0.0.1:${mqttPort}`,
+    `topology: dashboard/API → ${Array.from({ length: apis }, (_, i) => `http://127.0.0.1:${httpBase + i + 1}`).join(', ')}`,
+    `topology: ingest workers' health/metrics → ${Array.from({ length: workers }, (_, i) => `http://127.0.0.1:${httpBase + 101 + i}`).join(', ')}`,
+    '',
+  ].join('\n'),
+);
+
+function stopAll() {
+  if (stopping) return;
+  stopping = true;
+  process.stderr.write('topology: stopping\n');
+  // api and workers first (they drain and acknowledge), the broker last
+  const order = [...children.keys()].sort((a, b) => (a === 'mosquitto') - (b === 'mosquitto'));
+  const wait = (c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)));
+  void (async () => {
+    const apps = order.filter((n) => n !== 'mosquitto').map((n) => children.get(n));
+    for (const c of apps) c?.kill('SIGTERM');
+    await Promise.all(apps.map((c) => c && wait(c)));
+    const broker = children.get('mosquitto');
+    broker?.kill('SIGTERM');
+    if (broker) await wait(broker);
+    process.exit(0);
+  })();
+}
+process.on('SIGINT', stopAll);
+process.on('SIGTERM', stopAll);
