@@ -258,7 +258,10 @@ async function runTopology(
     for (let last = check.stored, still = Date.now(); check.lost > 0 && Date.now() - still < 20_000;) {
       await new Promise((r) => setTimeout(r, 1000));
       check = await readBack(databaseUrl, load.sent);
-      if (check.stored > last) ((last = check.stored), (still = Date.now()));
+      if (check.stored > last) {
+        last = check.stored;
+        still = Date.now();
+      }
     }
     const backlogDrainedAfterS = Math.round((Date.now() - loadEnded) / 100) / 10;
     clearInterval(rssTimer);
