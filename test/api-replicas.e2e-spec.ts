@@ -20,13 +20,14 @@ const snapshot = (floor: number): ElevatorSnapshot => ({
   doorZone: true,
   doorClosed: true,
   passenger: false,
-  mode: 0,
+  mode: 1,
   speed: 0,
   load: 0,
 });
 
 interface PushedAlarm {
   id: string;
+  conditionClearedTs?: string | null;
   elevatorId: string;
   type: string;
   status: string;
@@ -90,7 +91,10 @@ interface PushedAlarm {
   async function watch(
     replica: PlatformProcess,
     elevatorId: string,
-  ): Promise<{ alarms: PushedAlarm[]; states: Array<{ elevatorId: string; floor: number | null }> }> {
+  ): Promise<{
+    alarms: PushedAlarm[];
+    states: Array<{ elevatorId: string; floor: number | null; status?: string }>;
+  }> {
     const socket = io(`${replica.baseUrl}/live`, { auth: { token }, transports: ['websocket'] });
     sockets.push(socket);
     const seen = {
@@ -98,7 +102,9 @@ interface PushedAlarm {
       states: [] as Array<{ elevatorId: string; floor: number | null }>,
     };
     socket.on('alarm', (a: PushedAlarm) => seen.alarms.push(a));
-    socket.on('state', (s: { elevatorId: string; floor: number | null }) => seen.states.push(s));
+    socket.on('state', (s: { elevatorId: string; floor: number | null; status?: string }) =>
+      seen.states.push(s),
+    );
     const ack = (await socket.timeout(5000).emitWithAck('join', { elevatorId })) as { ok: boolean };
     expect(ack.ok).toBe(true);
     return seen;
@@ -140,7 +146,42 @@ interface PushedAlarm {
         expect(raised(seen).filter((a) => a.id === alarmId)).toHaveLength(1);
         expect(acked(seen)).toHaveLength(1);
       }
+
       c.event('11', 'clear');
+
+      // Each replica keeps every elevator's fleet status (trapped, fault …) from the alarms it
+      // hears of. A door fault reported to the worker shows as `fault` on both; resolved through
+      // replica #1, replica #2's sockets see the elevator idle again — its fleet status heard of
+      // the resolution through Redis too (not only its sockets).
+      const status = (seen: { states: Array<{ status?: string }> }): string | undefined =>
+        seen.states[seen.states.length - 1]?.status;
+      c.event('02', 'set'); // door fails to close
+      await waitFor(() => status(on1) === 'fault' && status(on2) === 'fault', 15_000, 'fault on both');
+      const faultAlarm = (): PushedAlarm | undefined =>
+        on2.alarms.find((a) => a.type !== 'entrapment' && a.status === 'open');
+      await waitFor(() => faultAlarm() !== undefined, 15_000, 'the door fault alarm on #2');
+      const fault = faultAlarm();
+      // (not cleared by the device: a door fault that clears closes itself, in the worker)
+      for (const action of ['acknowledge', 'resolve']) {
+        const res = await fetch(`${api1.baseUrl}/api/v1/alarms/${fault?.id}/${action}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ note: 'door sensor replaced' }),
+        });
+        expect({ action, status: res.status }).toEqual({ action, status: 200 });
+      }
+      await waitFor(() => status(on1) === 'idle' && status(on2) === 'idle', 15_000, 'idle on both replicas');
+      // …and stays so for the next sample the worker commits, which each replica dresses with its
+      // own fleet status: replica #2's must have heard of the resolution itself.
+      c.publishStatus(snapshot(5));
+      const at5 = (seen: { states: Array<{ floor: number | null; status?: string }> }): string | undefined =>
+        seen.states.find((st) => st.floor === 5)?.status;
+      await waitFor(
+        () => at5(on1) !== undefined && at5(on2) !== undefined,
+        15_000,
+        'the next sample on both',
+      );
+      expect([at5(on1), at5(on2)]).toEqual(['idle', 'idle']);
     } finally {
       await c.stop();
     }

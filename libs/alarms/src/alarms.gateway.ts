@@ -1,4 +1,5 @@
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { type OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { type Namespace } from 'socket.io';
 import { AlarmReadRepository } from './alarm-read.repository';
@@ -10,27 +11,43 @@ import { AlarmBus, type AlarmView } from './alarm-view';
  * place filled in (a dispatcher's popup names where the people are trapped). Joining and its
  * access checks are the live gateway's (telemetry), so alarms reach exactly who may see the elevator.
  */
+/** Server-side event carrying alarm changes from one api replica to the others. */
+const SHARED_ALARMS = 'liftwatch:alarms';
+
 @WebSocketGateway({ namespace: '/live', cors: { origin: true } })
 export class AlarmsGateway implements OnGatewayInit, OnModuleDestroy {
   private readonly logger = new Logger(AlarmsGateway.name);
   @WebSocketServer() private server!: Namespace;
   private unsubscribe: (() => void) | null = null;
 
+  /** other api replicas share this namespace (the Redis adapter is installed) */
+  private readonly shared: boolean;
+
   constructor(
     private readonly bus: AlarmBus,
     private readonly reads: AlarmReadRepository,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.shared = config.redis.url !== undefined;
+  }
 
   afterInit(): void {
-    this.unsubscribe = this.bus.subscribe((alarms, relayed) => void this.push(alarms, relayed));
+    this.unsubscribe = this.bus.subscribe((alarms, relayed) => {
+      void this.push(alarms);
+      // Known here alone (a dispatcher's step through this replica, its sweeper's escalation):
+      // the other replicas put it on their own alarm bus — their sockets get it, and so does
+      // what else listens there (the fleet status each replica keeps per elevator).
+      if (!relayed && this.shared) this.server.serverSideEmit(SHARED_ALARMS, alarms);
+    });
+    this.server.on(SHARED_ALARMS, (alarms: AlarmView[]) => this.bus.publish(alarms, true));
   }
 
   onModuleDestroy(): void {
     this.unsubscribe?.();
   }
 
-  /** Relayed alarms reached every replica already: each pushes to its own sockets only. */
-  private async push(alarms: AlarmView[], relayed: boolean): Promise<void> {
+  /** To this replica's sockets: every replica pushes what its bus carries to its own. */
+  private async push(alarms: AlarmView[]): Promise<void> {
     const missing = [...new Set(alarms.filter((a) => a.place === null).map((a) => a.elevatorId))];
     let places = new Map<string, { registration_code: string; place: string }>();
     if (missing.length > 0) {
@@ -43,7 +60,7 @@ export class AlarmsGateway implements OnGatewayInit, OnModuleDestroy {
     for (const a of alarms) {
       const p = places.get(a.elevatorId);
       const full = p ? { ...a, registrationCode: p.registration_code, place: p.place } : a;
-      (relayed ? this.server.local : this.server).to(`elevator:${a.elevatorId}`).emit('alarm', full);
+      this.server.local.to(`elevator:${a.elevatorId}`).emit('alarm', full);
     }
   }
 }

@@ -30,7 +30,7 @@ export class FleetStatusService implements OnApplicationBootstrap, OnModuleDestr
       ...s,
       status: fleetStatus(s.deviceId ? s : null, this.summary(s.elevatorId)),
     }));
-    this.unsubscribe = this.alarms.subscribe((changed) => void this.onAlarms(changed));
+    this.unsubscribe = this.alarms.subscribe((changed, relayed) => void this.onAlarms(changed, relayed));
   }
 
   onModuleDestroy(): void {
@@ -59,7 +59,8 @@ export class FleetStatusService implements OnApplicationBootstrap, OnModuleDestr
     m.set(a.type, a);
   }
 
-  private async onAlarms(changed: AlarmView[]): Promise<void> {
+  /** `relayed`: every replica learnt of these alarms, so each sends the states to its own sockets. */
+  private async onAlarms(changed: AlarmView[], relayed: boolean): Promise<void> {
     const touched = new Set<string>();
     for (const a of changed) {
       const before = JSON.stringify(this.summary(a.elevatorId));
@@ -81,7 +82,7 @@ export class FleetStatusService implements OnApplicationBootstrap, OnModuleDestr
         const row = rows.find((r) => r.elevator_id === id);
         return row ? LiveState.of(row) : LiveState.none(id);
       });
-      this.live.publish(states);
+      this.live.publish(states, relayed);
     } catch (err) {
       this.logger.warn(`could not resend fleet status: ${err instanceof Error ? err.message : String(err)}`);
     }
