@@ -14,7 +14,7 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { existsSync, mkdirSync, writeFileSync } = require('node:fs');
+const { chmodSync, existsSync, mkdirSync, writeFileSync } = require('node:fs');
 const { join, resolve } = require('node:path');
 
 const root = resolve(__dirname, '..');
@@ -32,6 +32,8 @@ const mqttPort = Number(env.MQTT_PORT ?? 1885);
 const httpBase = Number(env.HTTP_BASE_PORT ?? 3000);
 const dir = resolve(env.TOPOLOGY_DIR ?? join(root, '.data', 'topology'));
 mkdirSync(dir, { recursive: true });
+// Started as root, Mosquitto drops to its own user: let it write its persistence file here.
+if (process.getuid?.() === 0) chmodSync(dir, 0o777);
 
 const common = {
   PATH: env.PATH ?? '',
@@ -64,6 +66,26 @@ writeFileSync(
 const children = new Map();
 let stopping = false;
 
+/** Creates DATABASE_URL's database when the server does not have it yet (a first run). */
+async function ensureDatabase(url) {
+  const { Client } = require('pg');
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) return; // anything unusual is the operator's to create
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const c = new Client({ connectionString: admin.toString() });
+  await c.connect();
+  try {
+    const { rowCount } = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (rowCount === 0) {
+      await c.query(`CREATE DATABASE ${name}`);
+      process.stdout.write(`topology: created database ${name}\n`);
+    }
+  } finally {
+    await c.end();
+  }
+}
+
 function start(name, command, args, childEnv) {
   const child = spawn(command, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   children.set(name, child);
@@ -86,31 +108,34 @@ function start(name, command, args, childEnv) {
   });
 }
 
-start('mosquitto', 'mosquitto', ['-c', conf], { PATH: env.PATH ?? '' });
-for (let i = 1; i <= workers; i++) {
-  start(`ingest-${i}`, process.execPath, [main, '--role', 'ingest'], {
-    ...common,
-    HTTP_PORT: String(httpBase + 100 + i),
-    MQTT_SHARED_GROUP: 'ingest',
-    MQTT_CLIENT_ID: `liftwatch-ingest-${i}`,
-    MQTT_CLEAN_SESSION: 'false',
-  });
+async function startAll() {
+  start('mosquitto', 'mosquitto', ['-c', conf], { PATH: env.PATH ?? '' });
+  await new Promise((r) => setTimeout(r, 500)); // let the broker listen before the workers connect
+  for (let i = 1; i <= workers; i++) {
+    start(`ingest-${i}`, process.execPath, [main, '--role', 'ingest'], {
+      ...common,
+      HTTP_PORT: String(httpBase + 100 + i),
+      MQTT_SHARED_GROUP: 'ingest',
+      MQTT_CLIENT_ID: `liftwatch-ingest-${i}`,
+      MQTT_CLEAN_SESSION: 'false',
+    });
+  }
+  for (let i = 1; i <= apis; i++) {
+    start(`api-${i}`, process.execPath, [main, '--role', 'api'], {
+      ...common,
+      HTTP_PORT: String(httpBase + i),
+      REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    });
+  }
+  process.stdout.write(
+    [
+      `topology: devices → mqtt://127.0.0.1:${mqttPort}`,
+      `topology: dashboard/API → ${Array.from({ length: apis }, (_, i) => `http://127.0.0.1:${httpBase + i + 1}`).join(', ')}`,
+      `topology: ingest workers' health/metrics → ${Array.from({ length: workers }, (_, i) => `http://127.0.0.1:${httpBase + 101 + i}`).join(', ')}`,
+      '',
+    ].join('\n'),
+  );
 }
-for (let i = 1; i <= apis; i++) {
-  start(`api-${i}`, process.execPath, [main, '--role', 'api'], {
-    ...common,
-    HTTP_PORT: String(httpBase + i),
-    REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  });
-}
-process.stdout.write(
-  [
-    `topology: devices → mqtt://127.0.0.1:${mqttPort}`,
-    `topology: dashboard/API → ${Array.from({ length: apis }, (_, i) => `http://127.0.0.1:${httpBase + i + 1}`).join(', ')}`,
-    `topology: ingest workers' health/metrics → ${Array.from({ length: workers }, (_, i) => `http://127.0.0.1:${httpBase + 101 + i}`).join(', ')}`,
-    '',
-  ].join('\n'),
-);
 
 function stopAll() {
   if (stopping) return;
@@ -131,3 +156,7 @@ function stopAll() {
 }
 process.on('SIGINT', stopAll);
 process.on('SIGTERM', stopAll);
+
+ensureDatabase(env.DATABASE_URL).then(startAll, (err) =>
+  fail(`cannot reach DATABASE_URL: ${err instanceof Error ? err.message : String(err)}`),
+);
