@@ -87,6 +87,22 @@ interface PushedAlarm {
     await Promise.all([broker?.stop(), redis?.stop()]);
   });
 
+  /** A plain MQTT client connected as device `d` (closed after the suite). */
+  async function connectAs(d: DeviceCredentials): Promise<MqttClient> {
+    const device = connect(broker.url, {
+      clientId: d.serial,
+      username: d.serial,
+      password: d.secret,
+      reconnectPeriod: 0,
+    });
+    clients.push(device);
+    await new Promise<void>((resolve, reject) => {
+      device.once('connect', () => resolve());
+      device.once('error', reject);
+    });
+    return device;
+  }
+
   /** A dashboard socket on `replica` that joined `elevatorId`, recording what it is pushed. */
   async function watch(
     replica: PlatformProcess,
@@ -189,17 +205,7 @@ interface PushedAlarm {
 
   it('should deliver a command sent through replica #2 to the device', async () => {
     const d = devices[1];
-    const device = connect(broker.url, {
-      clientId: d.serial,
-      username: d.serial,
-      password: d.secret,
-      reconnectPeriod: 0,
-    });
-    clients.push(device);
-    await new Promise<void>((resolve, reject) => {
-      device.once('connect', () => resolve());
-      device.once('error', reject);
-    });
+    const device = await connectAs(d);
     await device.subscribeAsync(`lw/v1/${d.serial}/cmd`, { qos: 1 });
     const received = new Promise<string>((resolve) => device.on('message', (_t, p) => resolve(p.toString())));
     const [row] = await app.db.query<Array<{ id: string }>>('SELECT id FROM devices WHERE serial = $1', [
@@ -216,17 +222,7 @@ interface PushedAlarm {
 
   it('should disconnect a device revoked through replica #1 from the broker, and the worker refuse its messages at once', async () => {
     const d = devices[2];
-    const device = connect(broker.url, {
-      clientId: d.serial,
-      username: d.serial,
-      password: d.secret,
-      reconnectPeriod: 0,
-    });
-    clients.push(device);
-    await new Promise<void>((resolve, reject) => {
-      device.once('connect', () => resolve());
-      device.once('error', reject);
-    });
+    const device = await connectAs(d);
     const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
     const refused = async (): Promise<number> =>
       metricValue(

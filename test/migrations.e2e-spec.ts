@@ -87,56 +87,54 @@ describe('migrations', () => {
     }
   });
 
-  it('should migrate once when several processes start together on an empty database', async () => {
-    const other = `${database}_together`;
-    await ensureDatabase(adminUrl, other);
+  /** Runs `fn` on a fresh database `<run>_<suffix>`, dropped afterwards whatever happens. */
+  async function withFreshDatabase(suffix: string, fn: (url: string) => Promise<void>): Promise<void> {
+    const name = `${database}_${suffix}`;
+    await ensureDatabase(adminUrl, name);
     const u = new URL(adminUrl);
-    u.pathname = `/${other}`;
+    u.pathname = `/${name}`;
     try {
-      const runs = await Promise.all([1, 2, 3, 4].map(() => runMigrations(u.toString(), 'postgres')));
+      await fn(u.toString());
+    } finally {
+      const c = new Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    }
+  }
+
+  it('should migrate once when several processes start together on an empty database', async () => {
+    await withFreshDatabase('together', async (url) => {
+      const runs = await Promise.all([1, 2, 3, 4].map(() => runMigrations(url, 'postgres')));
       // One process applied every migration; the others found none left to apply.
       const applied = runs.map((r) => r.length).sort((a, b) => b - a);
       expect(applied[0]).toBeGreaterThan(10);
       expect(applied.slice(1)).toEqual([0, 0, 0]);
-    } finally {
-      const c = new Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${other} WITH (FORCE)`);
-      await c.end();
-    }
+    });
   });
 
   it('should start a whole deployment at once on an empty database (migrations, first admin)', async () => {
-    const other = `${database}_deploy`;
-    await ensureDatabase(adminUrl, other);
-    const u = new URL(adminUrl);
-    u.pathname = `/${other}`;
-    const started: PlatformProcess[] = [];
-    try {
-      // Three api processes: each migrates and creates the first admin unless another did.
-      const results = await Promise.allSettled(
-        [1, 2, 3].map(() =>
-          startPlatformProcess({
-            args: ['--role', 'api'],
-            env: { DATABASE_URL: u.toString(), LOG_LEVEL: 'warn' },
-          }),
-        ),
-      );
-      for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
-      expect(
-        results.map((r) => (r.status === 'rejected' ? String(r.reason).slice(0, 400) : 'healthy')),
-      ).toEqual(['healthy', 'healthy', 'healthy']);
-      const c = new Client({ connectionString: u.toString() });
-      await c.connect();
-      const admins = await c.query(`SELECT 1 FROM users WHERE role = 'admin'`);
-      await c.end();
-      expect(admins.rowCount).toBe(1);
-    } finally {
-      for (const p of started) await p.stop();
-      const c = new Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${other} WITH (FORCE)`);
-      await c.end();
-    }
+    await withFreshDatabase('deploy', async (url) => {
+      const started: PlatformProcess[] = [];
+      try {
+        // Three api processes: each migrates and creates the first admin unless another did.
+        const results = await Promise.allSettled(
+          [1, 2, 3].map(() =>
+            startPlatformProcess({ args: ['--role', 'api'], env: { DATABASE_URL: url, LOG_LEVEL: 'warn' } }),
+          ),
+        );
+        for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
+        expect(
+          results.map((r) => (r.status === 'rejected' ? String(r.reason).slice(0, 400) : 'healthy')),
+        ).toEqual(['healthy', 'healthy', 'healthy']);
+        const c = new Client({ connectionString: url });
+        await c.connect();
+        const admins = await c.query(`SELECT 1 FROM users WHERE role = 'admin'`);
+        await c.end();
+        expect(admins.rowCount).toBe(1);
+      } finally {
+        for (const p of started) await p.stop();
+      }
+    });
   }, 120_000);
 });
