@@ -112,6 +112,9 @@ export class EmbeddedBrokerService {
   private tcp: Server | null = null;
   private http: HttpServer | null = null;
   private wss: WebSocketServer | null = null;
+  /** connections with PUBACKs settled since the last write (see ackSoon) */
+  private acksDue = new Map<Client, AckQueue>();
+  private acksScheduled = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -232,32 +235,59 @@ export class EmbeddedBrokerService {
     const topic = parseDeviceTopic(packet.topic);
     if (identity.kind === 'platform' || !topic || topic.channel === 'online') return done(null);
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    const admitted = this.ingest.submit(topic.serial, topic.channel, payload);
+    const receivedAt = Date.now();
     if (packet.qos !== 1 || packet.messageId === undefined) {
       // QoS 0: nothing to acknowledge, taken in is enough. QoS 2 (not used by the protocol) keeps
       // aedes' own flow, released after commit.
-      void admitted.then((a) => (packet.qos === 0 ? done(null) : void a.outcome.then(() => done(null))));
+      const qos0 = packet.qos === 0;
+      const queued = this.ingest.accept(topic.serial, topic.channel, payload, receivedAt, () => {
+        if (!qos0) done(null);
+      });
+      if (qos0) {
+        if (queued) void queued.then(() => done(null));
+        else done(null);
+      }
       return;
     }
     let queue = ackQueues.get(client);
     if (!queue) ackQueues.set(client, (queue = { slots: [], paused: false, blocked: [] }));
-    const slot: AckSlot = { messageId: packet.messageId, settled: false };
-    queue.slots.push(slot);
-    packet.qos = 0; // the PUBACK is ours to send (see above)
     const q = queue;
+    const slot: AckSlot = { messageId: packet.messageId, settled: false };
+    q.slots.push(slot);
+    packet.qos = 0; // the PUBACK is ours to send (see above)
     if (q.slots.length >= this.config.ingest.deviceWindow && !q.paused) {
       q.paused = true;
       pauseReading(client);
     }
-    void admitted.then((a) => {
-      void a.outcome.then(() => {
-        slot.settled = true;
-        this.sendAcks(client, q);
-      });
+    const queued = this.ingest.accept(topic.serial, topic.channel, payload, receivedAt, () => {
+      slot.settled = true;
+      this.ackSoon(client, q);
+    });
+    const release = (): void => {
       if (q.paused) q.blocked.push(() => done(null));
       else done(null);
-    });
+    };
+    if (queued) void queued.then(release);
+    else release();
   }
+
+  /**
+   * Marks a connection as having PUBACKs to write; they are written in a microtask, once every
+   * message settled by the same commit is marked, so a connection gets one write per commit.
+   */
+  private ackSoon(client: Client, queue: AckQueue): void {
+    this.acksDue.set(client, queue);
+    if (this.acksScheduled) return;
+    this.acksScheduled = true;
+    queueMicrotask(this.writeDueAcks);
+  }
+
+  private readonly writeDueAcks = (): void => {
+    const due = this.acksDue;
+    this.acksDue = new Map();
+    this.acksScheduled = false;
+    for (const [client, queue] of due) this.sendAcks(client, queue);
+  };
 
   /** Writes the PUBACKs of the settled messages at the head of the queue, in one write. */
   private sendAcks(client: Client, queue: AckQueue): void {
