@@ -13,7 +13,8 @@ import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { IngestMetrics } from '../ingest/ingest-metrics';
 import { IngestService } from '../ingest/ingest.service';
 import { type ConfigCommand } from '../protocol/messages';
-import { deviceTopic, parseDeviceTopic, TOPIC_ROOT } from '../protocol/topics';
+import { COMMAND_CHANNEL, deviceTopic, parseDeviceTopic, TOPIC_ROOT } from '../protocol/topics';
+import { indexRetained, skipUnwatched } from './aedes-tuning';
 import { type BrokerIdentity, DeviceAuthService } from './device-auth.service';
 
 // aedes >= 1.0 is ESM-only; Node >= 20.19 can require() it (under jest it is transpiled).
@@ -67,6 +68,12 @@ function resumeReading(client: Client, held: ReadonlyArray<() => void>): void {
 }
 
 const ackQueues = new WeakMap<Client, AckQueue>();
+
+/** A device's data (not its online flag, not a command): only platform-identity clients may watch it. */
+function isTelemetryTopic(topic: string): boolean {
+  const t = parseDeviceTopic(topic);
+  return t !== null && t.channel !== 'online' && t.channel !== COMMAND_CHANNEL;
+}
 
 /** PUBACK with no reason code and no properties: valid in MQTT 3.1.1 and 5 alike. */
 function pubackBytes(ids: readonly number[]): Buffer {
@@ -161,8 +168,15 @@ export class EmbeddedBrokerService {
         done(null, null); // SUBACK failure code, connection stays up
       },
     });
-    broker.on('client', () => this.metrics.brokerClients.set(broker.connectedClients));
+    indexRetained(broker);
+    const watchers = new Set<Client>();
+    skipUnwatched(broker, isTelemetryTopic, () => watchers.size);
+    broker.on('client', (client) => {
+      if (identities.get(client)?.kind === 'platform') watchers.add(client);
+      this.metrics.brokerClients.set(broker.connectedClients);
+    });
     broker.on('clientDisconnect', (client) => {
+      watchers.delete(client);
       this.metrics.brokerClients.set(broker.connectedClients);
       this.onDisconnect(client);
     });
