@@ -7,6 +7,8 @@ import { Client } from 'pg';
 
 export interface LoadResult {
   seconds: number;
+  /** from the first connection attempt until every device had its CONNACK (in waves of 250) */
+  connectSeconds: number;
   sent: Record<string, number>;
   cpuSeconds: number;
   totals: {

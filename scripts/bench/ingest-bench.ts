@@ -360,9 +360,13 @@ async function pipelinePhase(
     payload: values.payload,
     sustainedCommittedMsgPerS: meter.sustained(loadStart + WARMUP_MS, loadStart + SECONDS * 1000 - 500),
     publishToCommitMs: summarise(commitLatencies),
-    publishToCommitP50By10s: [...bySlice.entries()]
+    // per 10 s of the run: does the tail come from one stretch (start-up, a GC, a job) or all along?
+    publishToCommitBy10s: [...bySlice.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([slice, l]) => ({ fromS: slice * 10, p50: summarise(l).p50 })),
+      .map(([slice, l]) => {
+        const { p50, p99 } = summarise(l);
+        return { fromS: slice * 10, p50, p99 };
+      }),
     publishToSocketMs: socketReport,
     cpuSecondsPer1000Msgs: {
       messages,
@@ -372,6 +376,7 @@ async function pipelinePhase(
       loadGenerator: perThousand(load.cpuSeconds, messages),
     },
     peakRssMiB: Math.round(peakRss / 1048576),
+    connectSeconds: load.connectSeconds,
     load: load.totals,
     databaseReadBack: check,
     ...(floor ? { copyFloor: floor } : {}),

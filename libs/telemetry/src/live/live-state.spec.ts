@@ -30,6 +30,8 @@ describe(LiveStateChanges.name, () => {
     expect(sut.changed(state({ lastSeenAt: '2026-11-25T10:00:30.000Z' }))).toBe(false);
     expect(sut.changed(state({ floor: 4, seq: 6 }))).toBe(true);
     expect(sut.changed(state({ floor: 4, seq: 6 }))).toBe(false);
+    // the next sample of an elevator standing still: new time and sequence number, nothing to show
+    expect(sut.changed(state({ floor: 4, seq: 7, ts: '2026-11-25T10:00:31.000Z' }))).toBe(false);
     expect(sut.changed(state({ floor: 4, seq: 6, online: false }))).toBe(true);
     // another elevator is tracked on its own
     expect(sut.changed(state({ elevatorId: 'e2' }))).toBe(true);

@@ -125,8 +125,10 @@ export class LiveStateBus {
 
 /**
  * Remembers the last state sent per elevator and says whether a new one differs in anything a
- * dashboard shows — every field but `lastSeenAt`, which each heartbeat moves (a client that
- * needs it reads REST).
+ * dashboard shows — every field but the ones each sample or heartbeat moves by itself (`ts`,
+ * `seq`, `lastSeenAt`; a client that needs them reads REST). An idle elevator reporting every
+ * second the same floor with its doors closed costs the sockets nothing; one that moves, opens,
+ * goes offline or changes status is sent at once.
  */
 export class LiveStateChanges {
   private readonly last = new Map<string, LiveState>();
@@ -140,7 +142,7 @@ export class LiveStateChanges {
   }
 }
 
-/** Every field of a LiveState but `lastSeenAt` (all primitives). */
+/** The fields of a LiveState a change of which is pushed (all primitives). */
 const SHOWN_FIELDS = (Object.keys(LiveState.none('')) as Array<keyof LiveState>).filter(
-  (k) => k !== 'lastSeenAt',
+  (k) => k !== 'lastSeenAt' && k !== 'ts' && k !== 'seq',
 );
