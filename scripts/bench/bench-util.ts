@@ -158,3 +158,44 @@ export async function postmasterPid(url: string): Promise<number> {
 export function perThousand(cpuSeconds: number, messages: number): number | null {
   return messages > 0 ? Math.round((cpuSeconds / messages) * 1000 * 10_000) / 10_000 : null;
 }
+
+/** The WAL position and checkpoint counts of a PostgreSQL server (15: pg_stat_bgwriter; 17+: pg_stat_checkpointer). */
+export interface WalMark {
+  lsn: bigint;
+  timed: number;
+  requested: number;
+}
+
+export async function walMark(url: string): Promise<WalMark> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const [{ lsn }] = (await c.query<{ lsn: string }>(`SELECT pg_current_wal_lsn()::text AS lsn`)).rows;
+    const [hi, lo] = lsn.split('/').map((h) => BigInt(`0x${h}`));
+    const counts = await c
+      .query<{ timed: string; requested: string }>(
+        `SELECT num_timed AS timed, num_requested AS requested FROM pg_stat_checkpointer`,
+      )
+      .catch(() =>
+        c.query<{ timed: string; requested: string }>(
+          `SELECT checkpoints_timed AS timed, checkpoints_req AS requested FROM pg_stat_bgwriter`,
+        ),
+      );
+    const row = counts.rows[0];
+    return { lsn: (hi << 32n) + lo, timed: Number(row?.timed ?? 0), requested: Number(row?.requested ?? 0) };
+  } finally {
+    await c.end();
+  }
+}
+
+/** WAL written and checkpoints started between two marks. */
+export function walBetween(
+  a: WalMark,
+  b: WalMark,
+  messages: number,
+): { bytesPerMessage: number | null; checkpoints: { timed: number; requested: number } } {
+  return {
+    bytesPerMessage: messages > 0 ? Math.round(Number(b.lsn - a.lsn) / messages) : null,
+    checkpoints: { timed: b.timed - a.timed, requested: b.requested - a.requested },
+  };
+}

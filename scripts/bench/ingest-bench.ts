@@ -39,6 +39,9 @@ import {
   postmasterPid,
   readBack,
   runLoad,
+  walBetween,
+  walMark,
+  type WalMark,
 } from './bench-util';
 
 const { values } = parseArgs({
@@ -317,11 +320,13 @@ async function pipelinePhase(
   let cpuStart = process.cpuUsage();
   let pgStart = 0;
   let committedAtStart = 0;
+  const walAt: { start: Promise<WalMark> | null } = { start: null };
   const { child, result } = runLoad(platform.mqttUrl, file, loadOptions(mode, rate), () => {
     loadStart = Date.now();
     meter.start();
     cpuStart = process.cpuUsage();
     pgStart = postgresCpuSeconds(platform.postmaster);
+    walAt.start = walMark(database.url);
     committedAtStart = committed;
     setTimeout(() => {
       measuring = true;
@@ -342,6 +347,7 @@ async function pipelinePhase(
   const platformCpu = (cpu.user + cpu.system) / 1e6;
   const pgCpu = postgresCpuSeconds(platform.postmaster) - pgStart;
   const messages = committed - committedAtStart;
+  const wal = walAt.start ? walBetween(await walAt.start, await walMark(database.url), messages) : null;
   meter.stop();
   clearInterval(rssTimer);
   ingest.events.off('committed', onCommit);
@@ -376,6 +382,8 @@ async function pipelinePhase(
       loadGenerator: perThousand(load.cpuSeconds, messages),
     },
     peakRssMiB: Math.round(peakRss / 1048576),
+    // WAL bytes per committed message and checkpoints started during the load (PostgreSQL's side)
+    wal,
     connectSeconds: load.connectSeconds,
     load: load.totals,
     databaseReadBack: check,
