@@ -75,6 +75,14 @@ function isTelemetryTopic(topic: string): boolean {
   return t !== null && t.channel !== 'online' && t.channel !== COMMAND_CHANNEL;
 }
 
+const ignore = (): void => undefined;
+
+/** Runs `then` once ingest has taken a message in: at once, or when its back-pressure lets go. */
+function whenQueued(queued: Promise<void> | null, then: () => void): void {
+  if (queued) void queued.then(then);
+  else then();
+}
+
 /** PUBACK with no reason code and no properties: valid in MQTT 3.1.1 and 5 alike. */
 function pubackBytes(ids: readonly number[]): Buffer {
   const buf = Buffer.allocUnsafe(4 * ids.length);
@@ -102,8 +110,8 @@ export interface BrokerAddresses {
  *   for a batch, so the connection's next packets are read while this one commits;
  * - the PUBACK is written by this service, not by aedes: the packet is passed on as QoS 0 (aedes
  *   then sends nothing back; device topics have no QoS 1 subscribers to deliver to) and its
- *   PUBACK is written once its batch has committed — in the order the messages arrived, several
- *   in one socket write when they commit together;
+ *   PUBACK is written once its batch has committed — in the order the messages arrived (PUBACKs
+ *   held behind an earlier uncommitted message go out together, in one write);
  * - once INGEST_DEVICE_WINDOW messages of one connection wait for commit, the broker reads
  *   nothing more from that device until acknowledgements go out (per-device back-pressure; the
  *   packets of the read under way are still taken in); INGEST_MAX_PENDING_ROWS bounds all
@@ -247,17 +255,14 @@ export class EmbeddedBrokerService {
     if (identity.kind === 'platform' || !topic || topic.channel === 'online') return done(null);
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const receivedAt = Date.now();
+    const { serial, channel } = topic;
+    if (packet.qos === 0) {
+      // nothing to acknowledge: taken in is enough
+      return whenQueued(this.ingest.accept(serial, channel, payload, receivedAt, ignore), () => done(null));
+    }
     if (packet.qos !== 1 || packet.messageId === undefined) {
-      // QoS 0: nothing to acknowledge, taken in is enough. QoS 2 (not used by the protocol) keeps
-      // aedes' own flow, released after commit.
-      const qos0 = packet.qos === 0;
-      const queued = this.ingest.accept(topic.serial, topic.channel, payload, receivedAt, () => {
-        if (!qos0) done(null);
-      });
-      if (qos0) {
-        if (queued) void queued.then(() => done(null));
-        else done(null);
-      }
+      // QoS 2 (not used by the protocol) keeps aedes' own flow, released after commit
+      void this.ingest.accept(serial, channel, payload, receivedAt, () => done(null));
       return;
     }
     let queue = ackQueues.get(client);
@@ -270,19 +275,17 @@ export class EmbeddedBrokerService {
       q.paused = true;
       pauseReading(client);
     }
-    const queued = this.ingest.accept(topic.serial, topic.channel, payload, receivedAt, () => {
+    const queued = this.ingest.accept(serial, channel, payload, receivedAt, () => {
       slot.settled = true;
       // Written at once, not gathered per commit: one write per connection per commit measured
       // ~20 ms more publish → commit at p50 from mqtt.js devices (Nagle's algorithm on their side
       // holds their next message until our segment acknowledges the last; docs/benchmarks.md).
       this.sendAcks(client, q);
     });
-    const release = (): void => {
+    whenQueued(queued, () => {
       if (q.paused) q.blocked.push(() => done(null));
       else done(null);
-    };
-    if (queued) void queued.then(release);
-    else release();
+    });
   }
 
   /** Writes the PUBACKs of the settled messages at the head of the queue, in one write. */
