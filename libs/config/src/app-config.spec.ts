@@ -12,6 +12,15 @@ describe(loadConfig.name, () => {
     });
   });
 
+  it('should keep the live-state refresh at most a quarter of the offline threshold', () => {
+    expect(loadConfig({}).ingest.liveRefreshMs).toBe(5000);
+    expect(loadConfig({ INGEST_LIVE_REFRESH_MS: '0' }).ingest.liveRefreshMs).toBe(0);
+    expect(
+      loadConfig({ INGEST_LIVE_REFRESH_MS: '30000', ALARM_OFFLINE_AFTER_S: '60' }).ingest.liveRefreshMs,
+    ).toBe(15_000);
+    expect(() => loadConfig({ INGEST_LIVE_REFRESH_MS: '-1' })).toThrow(/INGEST_LIVE_REFRESH_MS/);
+  });
+
   it('should treat empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', HTTP_PORT: '' }).database.url).toBeUndefined();
   });

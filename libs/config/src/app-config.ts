@@ -149,6 +149,7 @@ export const envSchema = z.object({
   INGEST_LANES: z.coerce.number().int().min(1).max(16).default(1),
   INGEST_DEVICE_WINDOW: z.coerce.number().int().min(1).max(1000).default(32),
   INGEST_MAX_PENDING_ROWS: z.coerce.number().int().min(1000).max(5_000_000).default(200_000),
+  INGEST_LIVE_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   TELEMETRY_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(365).default(35),
   TELEMETRY_FUTURE_TOLERANCE_S: z.coerce.number().int().min(0).max(86_400).default(300),
   TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
@@ -228,6 +229,11 @@ export interface AppConfig {
     lanes: number;
     /** QoS 1 messages of one connection taken in before their acknowledgement (embedded broker) */
     deviceWindow: number;
+    /**
+     * live-state rows whose shown fields did not change are written at most this late (ms; 0 =
+     * with every batch); kept at most a quarter of the offline threshold
+     */
+    liveRefreshMs: number;
   };
   telemetry: { maxAgeDays: number; futureToleranceS: number; retentionDays: number; rollupIntervalS: number };
   alarms: {
@@ -358,6 +364,7 @@ export function loadConfig(
       maxPendingRows: e.INGEST_MAX_PENDING_ROWS,
       lanes: e.INGEST_LANES,
       deviceWindow: e.INGEST_DEVICE_WINDOW,
+      liveRefreshMs: Math.min(e.INGEST_LIVE_REFRESH_MS, Math.floor((e.ALARM_OFFLINE_AFTER_S * 1000) / 4)),
     },
     telemetry: {
       maxAgeDays: e.TELEMETRY_MAX_AGE_DAYS,

@@ -18,6 +18,7 @@ import {
 } from './decode';
 import { DeviceDirectory } from './device-directory';
 import { IngestMetrics } from './ingest-metrics';
+import { LiveWritePlanner } from './live-write-plan';
 import { RateLimitedLog, shown } from './rate-limited-log';
 import { type InsertedEvent, type LiveTouch, TelemetryWriteRepository } from './telemetry-write.repository';
 import { type QueryRunner } from 'typeorm';
@@ -84,7 +85,11 @@ interface PendingBatch {
 interface Lane {
   current: PendingBatch;
   timer: NodeJS.Timeout | null;
+  /** when `timer` fires (performance.now()) */
+  timerAt: number;
   busy: boolean;
+  /** which live-state rows its transactions write now and which wait (INGEST_LIVE_REFRESH_MS) */
+  live: LiveWritePlanner;
 }
 
 /** The rows of a set of messages, as one transaction writes them. */
@@ -239,7 +244,9 @@ export class IngestService implements OnModuleDestroy {
     this.lanes = Array.from({ length: config.ingest.lanes }, () => ({
       current: newBatch(),
       timer: null,
+      timerAt: 0,
       busy: false,
+      live: new LiveWritePlanner(config.ingest.liveRefreshMs),
     }));
   }
 
@@ -368,10 +375,14 @@ export class IngestService implements OnModuleDestroy {
     return { messages: this.pendingMessages, rows: this.pendingRows };
   }
 
-  /** Waits until everything received so far is committed (shutdown, tests). */
+  /**
+   * Waits until everything received so far is committed, live-state rows that were waiting
+   * (INGEST_LIVE_REFRESH_MS) included (shutdown, tests).
+   */
   async drain(): Promise<void> {
-    while (this.lanes.some((l) => l.busy || l.current.messages.length > 0)) {
-      for (const lane of this.lanes) if (!lane.busy && lane.current.messages.length > 0) this.flushNow(lane);
+    const waiting = (l: Lane): boolean => l.current.messages.length > 0 || l.live.waitingCount > 0;
+    while (this.lanes.some((l) => l.busy || waiting(l))) {
+      for (const lane of this.lanes) if (!lane.busy && waiting(lane)) this.flushNow(lane, true);
       await new Promise((r) => setTimeout(r, 5));
     }
   }
@@ -436,15 +447,33 @@ export class IngestService implements OnModuleDestroy {
    */
   private schedule(lane: Lane): void {
     const b = lane.current;
-    if (b.messages.length === 0) return;
+    if (b.messages.length === 0) {
+      // An idle lane still writes its waiting live-state rows when they are due.
+      const due = lane.live.nextDueAt();
+      if (due === null) return;
+      const wait = due - Date.now();
+      if (wait <= 0) this.flushNow(lane);
+      else this.arm(lane, wait, true);
+      return;
+    }
     const waited = performance.now() - b.openedAt;
     if (b.rows >= this.config.ingest.batchRows || waited >= this.config.ingest.flushMs) {
       this.flushNow(lane);
       return;
     }
-    if (!lane.timer) {
-      lane.timer = setTimeout(() => this.onTimer(lane), Math.ceil(this.config.ingest.flushMs - waited));
+    this.arm(lane, this.config.ingest.flushMs - waited, false);
+  }
+
+  /** Makes the lane's timer fire within `delayMs` (an earlier one stays). */
+  private arm(lane: Lane, delayMs: number, idle: boolean): void {
+    const at = performance.now() + delayMs;
+    if (lane.timer) {
+      if (lane.timerAt <= at) return;
+      clearTimeout(lane.timer);
     }
+    lane.timerAt = at;
+    lane.timer = setTimeout(() => this.onTimer(lane), Math.ceil(delayMs));
+    if (idle) lane.timer.unref(); // waiting live-state rows alone do not keep the process up
   }
 
   private onTimer(lane: Lane): void {
@@ -452,7 +481,7 @@ export class IngestService implements OnModuleDestroy {
     if (!lane.busy) this.schedule(lane);
   }
 
-  private flushNow(lane: Lane): void {
+  private flushNow(lane: Lane, everything = false): void {
     if (lane.timer) {
       clearTimeout(lane.timer);
       lane.timer = null;
@@ -462,7 +491,7 @@ export class IngestService implements OnModuleDestroy {
     lane.busy = true;
     this.metrics.pendingRows.set(this.pendingRows);
     this.addReceived();
-    void this.write(batch).finally(() => {
+    void this.writeSplitting(lane, batch.messages, everything).finally(() => {
       lane.busy = false;
       this.pendingRows -= batch.rows;
       this.pendingMessages -= batch.messages.length;
@@ -482,20 +511,22 @@ export class IngestService implements OnModuleDestroy {
    * counted (`db_refused`) and acknowledged unstored — one device's bad data never costs another
    * device's acknowledged messages.
    */
-  private async write(batch: PendingBatch): Promise<void> {
-    await this.writeSplitting(batch.messages);
-  }
-
-  private async writeSplitting(messages: PendingMessage[]): Promise<void> {
-    const result = await this.commitWithRetry(messages);
+  private async writeSplitting(lane: Lane, messages: PendingMessage[], everything: boolean): Promise<void> {
+    const result = await this.commitWithRetry(lane, messages, everything);
     if (result.kind !== 'refused') return;
     if (messages.length > 1) {
       const mid = Math.ceil(messages.length / 2);
-      await this.writeSplitting(messages.slice(0, mid));
-      await this.writeSplitting(messages.slice(mid));
+      await this.writeSplitting(lane, messages.slice(0, mid), everything);
+      await this.writeSplitting(lane, messages.slice(mid), everything);
       return;
     }
     const [m] = messages;
+    if (!m) {
+      // Only waiting live-state rows, and the database refuses them (their elevator is gone):
+      // the samples behind them are stored; the next sample writes the row again.
+      this.logger.warn(`waiting live-state rows refused by the database, dropped: ${result.why}`);
+      return;
+    }
     this.metrics.rejected.inc({ reason: 'db_refused' });
     this.rejectLog.warn(
       `${m.serial}:db_refused`,
@@ -506,9 +537,13 @@ export class IngestService implements OnModuleDestroy {
 
   /** One transaction for `messages`; 'refused' when the database refuses their content. */
   private async commitWithRetry(
+    lane: Lane,
     messages: PendingMessage[],
+    everything: boolean,
   ): Promise<{ kind: 'committed' | 'abandoned' } | { kind: 'refused'; why: string }> {
     const rows = assembleRows(messages);
+    // The lane has this one transaction in flight: nothing else changes the plan's state meanwhile.
+    const plan = lane.live.plan(rows.touches, Date.now(), everything);
     let attempt = 0;
     for (;;) {
       attempt++;
@@ -517,7 +552,7 @@ export class IngestService implements OnModuleDestroy {
       try {
         await q.connect();
         await q.startTransaction();
-        const written = await this.repo.writeBatch(q, rows);
+        const written = await this.repo.writeBatch(q, { ...rows, touches: plan.write });
         const { status, meters, newEvents } = written;
         const events = newEvents.length;
         const live = written.live.map((r) => LiveState.of(r));
@@ -531,6 +566,7 @@ export class IngestService implements OnModuleDestroy {
         if (this.config.role === 'ingest') await notifyLiveStates(q, live);
         await q.commitTransaction();
         stop();
+        lane.live.committed(plan, written.live, Date.now());
         this.afterCommit(messages, rows, live, { status, events, meters });
         for (const after of afterCommit) after();
         return { kind: 'committed' };
@@ -540,6 +576,8 @@ export class IngestService implements OnModuleDestroy {
         this.metrics.flushFailures.inc();
         const message = err instanceof Error ? err.message : String(err);
         if (isRefusedContent(err)) {
+          // A single message refused: the waiting rows it took along must not poison the next batch.
+          if (messages.length <= 1) lane.live.discard(plan);
           return { kind: 'refused', why: `${sqlState(err)} ${message.slice(0, 200)}` };
         }
         if (this.closing) {
