@@ -1,4 +1,4 @@
-import { type DeviceCredentials, type SimulatedController } from '../device-sim/src';
+import { type SimulatedController } from '../device-sim/src';
 import { IngestService } from '@liftwatch/telemetry';
 import { provisionSimDevices, quietController } from './support/sim';
 import { startTestApp } from './support/test-app';
@@ -52,7 +52,7 @@ describe('live-state writes (embedded broker, real PostgreSQL)', () => {
     return { t, d, c, state, stored };
   }
 
-  const sample = (d: DeviceCredentials, seq: number, ts: number, floor: number, doorClosed = true): string =>
+  const sample = (seq: number, ts: number, floor: number, doorClosed = true): string =>
     JSON.stringify({
       seq,
       ts,
@@ -74,26 +74,26 @@ describe('live-state writes (embedded broker, real PostgreSQL)', () => {
     });
     try {
       const t0 = Date.now() - 10_000;
-      await c.publishRaw(`lw/v1/${d.serial}/status`, sample(d, 1, t0, 2));
+      await c.publishRaw(`lw/v1/${d.serial}/status`, sample(1, t0, 2));
       const first = await state();
       expect(first).toMatchObject({ floor: 2, seq: 1, online: true });
       expect(Date.parse(first.ts ?? '')).toBe(t0);
 
       // Same floor, doors still closed: stored and acknowledged, the row keeps its times for now.
-      await c.publishRaw(`lw/v1/${d.serial}/status`, sample(d, 2, t0 + 1000, 2));
+      await c.publishRaw(`lw/v1/${d.serial}/status`, sample(2, t0 + 1000, 2));
       expect(await stored(2)).toBe(1);
       const held = await state();
       expect(held).toMatchObject({ floor: 2, seq: 1 });
       expect(held.lastSeenAt).toBe(first.lastSeenAt);
 
       // The doors open: in the row at once, with the newest sample's time and sequence.
-      await c.publishRaw(`lw/v1/${d.serial}/status`, sample(d, 3, t0 + 2000, 2, false));
+      await c.publishRaw(`lw/v1/${d.serial}/status`, sample(3, t0 + 2000, 2, false));
       const changed = await state();
       expect(changed).toMatchObject({ floor: 2, doorClosed: false, seq: 3 });
       expect(Date.parse(changed.ts ?? '')).toBe(t0 + 2000);
 
       // Another quiet sample, then a drain (as at shutdown): the row catches up.
-      await c.publishRaw(`lw/v1/${d.serial}/status`, sample(d, 4, t0 + 3000, 2, false));
+      await c.publishRaw(`lw/v1/${d.serial}/status`, sample(4, t0 + 3000, 2, false));
       expect((await state()).seq).toBe(3);
       await t.app.get(IngestService).drain();
       const drained = await state();
@@ -110,8 +110,8 @@ describe('live-state writes (embedded broker, real PostgreSQL)', () => {
     const { t, d, c, state } = await platform({ INGEST_LIVE_REFRESH_MS: '300' });
     try {
       const t0 = Date.now() - 5000;
-      await c.publishRaw(`lw/v1/${d.serial}/status`, sample(d, 1, t0, 4));
-      await c.publishRaw(`lw/v1/${d.serial}/status`, sample(d, 2, t0 + 1000, 4));
+      await c.publishRaw(`lw/v1/${d.serial}/status`, sample(1, t0, 4));
+      await c.publishRaw(`lw/v1/${d.serial}/status`, sample(2, t0 + 1000, 4));
       // No drain, no further message: the lane's own timer writes it.
       const caught = await waitFor(
         async () => ((await state()).seq === 2 ? state() : undefined),
