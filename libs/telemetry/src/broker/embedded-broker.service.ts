@@ -11,7 +11,7 @@ import {
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { IngestMetrics } from '../ingest/ingest-metrics';
-import { IngestService, whenQueued } from '../ingest/ingest.service';
+import { IngestService } from '../ingest/ingest.service';
 import { type ConfigCommand } from '../protocol/messages';
 import { COMMAND_CHANNEL, deviceTopic, parseDeviceTopic, TOPIC_ROOT } from '../protocol/topics';
 import { indexRetained, skipUnwatched } from './aedes-tuning';
@@ -76,6 +76,12 @@ function isTelemetryTopic(topic: string): boolean {
 }
 
 const ignore = (): void => undefined;
+
+/** Runs `then` once ingest has taken a message in: at once, or when its back-pressure lets go. */
+function whenQueued(queued: Promise<void> | null, then: () => void): void {
+  if (queued) void queued.then(then);
+  else then();
+}
 
 /** PUBACK with no reason code and no properties: valid in MQTT 3.1.1 and 5 alike. */
 function pubackBytes(ids: readonly number[]): Buffer {

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { connect, type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
-import { IngestService, whenQueued } from '../ingest/ingest.service';
+import { IngestService } from '../ingest/ingest.service';
 import { INGEST_TOPIC_FILTER, parseDeviceTopic } from '../protocol/topics';
 
 type SendPacket = (
@@ -11,16 +11,6 @@ type SendPacket = (
   cbStorePut?: () => void,
   noStore?: boolean,
 ) => void;
-
-/** A QoS 1 message received: its PUBACK goes out once it is settled and every earlier one has. */
-interface AckSlot {
-  messageId: number;
-  settled: boolean;
-  /** mqtt.js' PUBACK for it, once mqtt.js has asked to send it */
-  send: (() => void) | null;
-}
-
-const ignore = (): void => undefined;
 
 /**
  * The ingest role on an external broker (EMQX, Mosquitto, VerneMQ): a shared subscription
@@ -38,10 +28,8 @@ const ignore = (): void => undefined;
 export class ExternalBrokerConsumer {
   private readonly logger = new Logger(ExternalBrokerConsumer.name);
   private client: MqttClient | null = null;
-  /** QoS 1 messages in arrival order, until their PUBACK is sent */
-  private readonly acks: AckSlot[] = [];
-  /** slots whose PUBACK mqtt.js has not asked to send yet, by message id */
-  private readonly awaitingPuback = new Map<number, AckSlot>();
+  private ackChain: Promise<void> = Promise.resolve();
+  private readonly commits = new Map<number, Promise<unknown>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -68,46 +56,30 @@ export class ExternalBrokerConsumer {
     const internals = client as unknown as { _sendPacket: SendPacket };
     const send: SendPacket = internals._sendPacket.bind(client);
     (client as unknown as { _sendPacket: SendPacket })._sendPacket = (packet, cb, cbStorePut, noStore) => {
-      const slot =
-        packet.cmd === 'puback' && packet.messageId !== undefined
-          ? this.awaitingPuback.get(packet.messageId)
-          : undefined;
-      if (!slot) return send(packet, cb, cbStorePut, noStore);
-      this.awaitingPuback.delete(slot.messageId);
-      slot.send = () => send(packet, undefined, cbStorePut, noStore);
+      const id = packet.cmd === 'puback' ? packet.messageId : undefined;
+      const commit = id !== undefined ? this.commits.get(id) : undefined;
+      if (id === undefined || !commit) return send(packet, cb, cbStorePut, noStore);
+      this.commits.delete(id);
       cb?.(); // let mqtt.js go on with the next message now
-      this.sendAcks();
+      this.ackChain = this.ackChain
+        .then(() => commit)
+        .then(() => send(packet, undefined, cbStorePut, noStore));
     };
     client.handleMessage = (packet: Packet, callback: (err?: Error) => void) => {
       const p = packet as IPublishPacket;
-      // QoS 1 only (the subscription's): mqtt.js answers QoS 2 with PUBREC, not PUBACK.
-      const slot: AckSlot | null =
-        p.qos === 1 && p.messageId !== undefined
-          ? { messageId: p.messageId, settled: false, send: null }
-          : null;
-      if (slot) {
-        this.acks.push(slot);
-        this.awaitingPuback.set(slot.messageId, slot);
-      }
       const topic = parseDeviceTopic(p.topic);
       if (!topic) {
-        if (slot) slot.settled = true;
+        if (p.qos > 0 && p.messageId !== undefined) this.commits.set(p.messageId, Promise.resolve());
         return callback();
       }
       const payload = Buffer.isBuffer(p.payload) ? p.payload : Buffer.from(p.payload);
       // The next message is read once this one is queued for a batch (not committed): while
       // ingest holds INGEST_MAX_PENDING_ROWS rows, this waits and the broker's in-flight window
-      // fills up — back-pressure on the broker instead of memory here. No promise per message:
-      // ingest calls back when the message is committed (or refused).
-      const settled = slot
-        ? () => {
-            slot.settled = true;
-            this.sendAcks();
-          }
-        : ignore;
-      whenQueued(this.ingest.accept(topic.serial, topic.channel, payload, Date.now(), settled), () =>
-        callback(),
-      );
+      // fills up — back-pressure on the broker instead of memory here.
+      void this.ingest.submit(topic.serial, topic.channel, payload).then((admitted) => {
+        if (p.qos > 0 && p.messageId !== undefined) this.commits.set(p.messageId, admitted.outcome);
+        callback();
+      });
     };
     client.on('error', (err) => this.logger.warn(`external broker: ${err.message}`));
     client.on('reconnect', () => this.logger.warn('external broker: reconnecting'));
@@ -133,16 +105,7 @@ export class ExternalBrokerConsumer {
     this.client = null;
     if (!client) return;
     await this.ingest.drain();
-    this.sendAcks();
+    await this.ackChain;
     await client.endAsync();
-  }
-
-  /** Sends the PUBACKs of the settled messages at the head of the queue (arrival order). */
-  private sendAcks(): void {
-    const { acks } = this;
-    let n = 0;
-    while (n < acks.length && acks[n].settled && acks[n].send) n++;
-    if (n === 0) return;
-    for (const slot of acks.splice(0, n)) slot.send?.();
   }
 }

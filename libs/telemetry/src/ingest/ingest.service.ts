@@ -115,15 +115,6 @@ function laneOf(elevatorId: string, lanes: number): number {
 
 const DONE: IngestOutcome = { stored: true };
 
-/**
- * Runs `then` once `IngestService.accept` has taken a message in: at once when it returned null,
- * or when its back-pressure (or a directory lookup) lets go.
- */
-export function whenQueued(queued: Promise<void> | null, then: () => void): void {
-  if (queued) void queued.then(then);
-  else then();
-}
-
 /** Back-off between retries of a batch the database could not take: exponential, capped, jittered. */
 function retryDelayMs(attempt: number): number {
   const base = Math.min(5_000, 100 * 2 ** Math.min(attempt, 6));
