@@ -15,6 +15,11 @@ describe(loadConfig.name, () => {
   it('should keep the live-state refresh at most a quarter of the offline threshold', () => {
     expect(loadConfig({}).ingest.liveRefreshMs).toBe(5000);
     expect(loadConfig({ INGEST_LIVE_REFRESH_MS: '0' }).ingest.liveRefreshMs).toBe(0);
+    // behind an external broker: every touch written unless asked otherwise
+    expect(loadConfig({ MQTT_URL: 'mqtt://broker:1883' }).ingest.liveRefreshMs).toBe(0);
+    expect(
+      loadConfig({ MQTT_URL: 'mqtt://broker:1883', INGEST_LIVE_REFRESH_MS: '2000' }).ingest.liveRefreshMs,
+    ).toBe(2000);
     expect(
       loadConfig({ INGEST_LIVE_REFRESH_MS: '30000', ALARM_OFFLINE_AFTER_S: '60' }).ingest.liveRefreshMs,
     ).toBe(15_000);

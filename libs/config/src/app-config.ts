@@ -149,7 +149,7 @@ export const envSchema = z.object({
   INGEST_LANES: z.coerce.number().int().min(1).max(16).default(1),
   INGEST_DEVICE_WINDOW: z.coerce.number().int().min(1).max(1000).default(32),
   INGEST_MAX_PENDING_ROWS: z.coerce.number().int().min(1000).max(5_000_000).default(200_000),
-  INGEST_LIVE_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  INGEST_LIVE_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).optional(),
   TELEMETRY_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(365).default(35),
   TELEMETRY_FUTURE_TOLERANCE_S: z.coerce.number().int().min(0).max(86_400).default(300),
   TELEMETRY_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(400),
@@ -364,7 +364,12 @@ export function loadConfig(
       maxPendingRows: e.INGEST_MAX_PENDING_ROWS,
       lanes: e.INGEST_LANES,
       deviceWindow: e.INGEST_DEVICE_WINDOW,
-      liveRefreshMs: Math.min(e.INGEST_LIVE_REFRESH_MS, Math.floor((e.ALARM_OFFLINE_AFTER_S * 1000) / 4)),
+      // Behind an external broker a shared subscription spreads one device's samples over several
+      // workers, each knowing only the rows it wrote: every touch is written there by default.
+      liveRefreshMs: Math.min(
+        e.INGEST_LIVE_REFRESH_MS ?? (e.MQTT_URL ? 0 : 5000),
+        Math.floor((e.ALARM_OFFLINE_AFTER_S * 1000) / 4),
+      ),
     },
     telemetry: {
       maxAgeDays: e.TELEMETRY_MAX_AGE_DAYS,
