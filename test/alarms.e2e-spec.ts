@@ -61,7 +61,7 @@ describe('alarms, entrapment rescue and offline detection', () => {
       floors: d.floors,
       statusIntervalMs,
       heartbeatIntervalMs: 1000,
-      meterIntervalMs: 3_600_000,
+      meterIntervalMs: 0,
       reportEvents: false, // the platform must find the entrapment itself
     });
     open.push(c);

@@ -87,9 +87,9 @@ describe('ingest role on an external broker', () => {
       serial: d.serial,
       secret: d.secret,
       floors: d.floors,
-      statusIntervalMs: 3_600_000,
-      heartbeatIntervalMs: 3_600_000,
-      meterIntervalMs: 3_600_000,
+      statusIntervalMs: 0,
+      heartbeatIntervalMs: 0,
+      meterIntervalMs: 0,
     });
     await c.start();
     for (let i = 0; i < 25; i++) c.sampleStatus();

@@ -17,6 +17,7 @@ import { metricValue, waitFor } from './support/wait';
   let broker: ServiceProcess;
   let devices: DeviceCredentials[];
   const workers: PlatformProcess[] = [];
+  const killed: PlatformProcess[] = [];
   const group = `scale${Date.now().toString(36)}`;
 
   const startWorker = (name: string): Promise<PlatformProcess> =>
@@ -56,8 +57,8 @@ import { metricValue, waitFor } from './support/wait';
           secret: d.secret,
           floors: d.floors,
           statusIntervalMs: 25, // 12 devices × 40/s
-          heartbeatIntervalMs: 3_600_000,
-          meterIntervalMs: 3_600_000,
+          heartbeatIntervalMs: 0,
+          meterIntervalMs: 0,
           reportEvents: false, // the workers must find the entrapment from the samples
           bufferLimit: 1_000_000,
           mqtt: { reconnectPeriod: 200 },
@@ -70,6 +71,7 @@ import { metricValue, waitFor } from './support/wait';
       controllers[0].injectEntrapment(7);
       await new Promise((r) => setTimeout(r, 1500));
       const [a] = workers;
+      if (a) killed.push(a);
       a?.child.kill('SIGKILL');
       await waitFor(() => a?.exited() !== null, 10_000, 'worker a gone');
       await new Promise((r) => setTimeout(r, 2000));
@@ -78,7 +80,8 @@ import { metricValue, waitFor } from './support/wait';
     } finally {
       for (const c of controllers) await c.stop();
     }
-    // Only status samples carry a sequence number here (no events, no meter readings): 1..lastSeq.
+    // Only status samples carry a sequence number here (no events; heartbeats and meter readings
+    // are off: each would take a number of its own), so the samples are 1..lastSeq.
     const sent = new Map(controllers.map((c, i) => [devices[i]?.elevatorId, c.lastSeq]));
     const stored = async (): Promise<Array<{ e: string; n: number; d: number; max: number }>> =>
       (
@@ -112,6 +115,19 @@ import { metricValue, waitFor } from './support/wait';
           ).map((x) => Number(x.seq)),
         );
         for (let seq = 1; seq <= (sent.get(r.e) ?? 0); seq++) if (!have.has(seq)) missing.push(seq);
+        // what the workers said (refusals, failed flushes), the killed one included
+        for (const [name, w] of [
+          ...killed.map((k) => ['killed', k] as const),
+          ...workers.map((w, i) => [`worker ${i}`, w] as const),
+        ]) {
+          const said = w
+            .output()
+            .split('\n')
+            .filter((l) => /WARN|ERROR|refused|failed/i.test(l));
+          console.log(
+            `${name} (elevator ${r.e} misses ${missing.join(', ')}):\n${said.slice(-40).join('\n')}`,
+          );
+        }
       }
       expect({ elevator: r.e, missing, of: sent.get(r.e) }).toEqual({
         elevator: r.e,

@@ -57,9 +57,9 @@ describe('telemetry pipeline (embedded broker, simulator, real PostgreSQL)', () 
       serial: d.serial,
       secret: d.secret,
       floors: d.floors,
-      statusIntervalMs: 3_600_000, // tests publish explicitly
-      heartbeatIntervalMs: 3_600_000,
-      meterIntervalMs: 3_600_000,
+      statusIntervalMs: 0, // off: tests publish explicitly
+      heartbeatIntervalMs: 0,
+      meterIntervalMs: 0,
       ...extra,
     });
     open.push(c);

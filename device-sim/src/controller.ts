@@ -12,6 +12,9 @@ export interface ControllerOptions {
   floors: number;
   ratedSpeedMps?: number;
   qos?: 0 | 1;
+  // Publishing periods; 0 turns that publisher off. A long period is not "off": the first message
+  // goes out at a random moment within one period (a fleet is spread out) and takes the next
+  // sequence number like every message, so tests that count one channel's sequence numbers use 0.
   /** status sample period; the model is advanced at each sample */
   statusIntervalMs?: number;
   heartbeatIntervalMs?: number;
@@ -420,6 +423,7 @@ export class SimulatedController extends EventEmitter {
   }
 
   private every(ms: number, fn: () => void): void {
+    if (!(ms > 0) || !Number.isFinite(ms)) return; // 0: this publisher is off
     // Spread devices over the period so a fleet does not publish in lock-step.
     const first = setTimeout(
       () => {
