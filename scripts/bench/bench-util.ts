@@ -69,6 +69,8 @@ export function runLoad(
     ],
     {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // not the platform's node flags (a heap setting or --cpu-prof tried on the platform)
+      execArgv: [],
     },
   );
   let loadResult: LoadResult | null = null;

@@ -262,7 +262,7 @@ async function startSocketClient(
   const child = fork(
     join(__dirname, 'socket-client.js'),
     [`http://127.0.0.1:${platform.config.http.port}`, platform.token],
-    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] },
   );
   await new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
@@ -316,7 +316,15 @@ async function pipelinePhase(
   const ingest = app.get(IngestService);
   ingest.events.on('committed', onCommit);
   let peakRss = 0;
-  const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  // where the memory is at the peak: V8's heap (used, and held), Buffers and other native memory
+  let atPeak: NodeJS.MemoryUsage | null = null;
+  const rssTimer = setInterval(() => {
+    const m = process.memoryUsage();
+    if (m.rss > peakRss) {
+      peakRss = m.rss;
+      atPeak = m;
+    }
+  }, 100);
   let cpuStart = process.cpuUsage();
   let pgStart = 0;
   let committedAtStart = 0;
@@ -382,12 +390,24 @@ async function pipelinePhase(
       loadGenerator: perThousand(load.cpuSeconds, messages),
     },
     peakRssMiB: Math.round(peakRss / 1048576),
+    atPeakRssMiB: atPeak ? mib(atPeak) : null,
     // WAL bytes per committed message and checkpoints started during the load (PostgreSQL's side)
     wal,
     connectSeconds: load.connectSeconds,
     load: load.totals,
     databaseReadBack: check,
     ...(floor ? { copyFloor: floor } : {}),
+  };
+}
+
+function mib(m: NodeJS.MemoryUsage): Record<string, number> {
+  const r = (b: number): number => Math.round(b / 1048576);
+  return {
+    heapUsed: r(m.heapUsed),
+    heapTotal: r(m.heapTotal),
+    external: r(m.external),
+    arrayBuffers: r(m.arrayBuffers),
+    other: r(m.rss - m.heapTotal - m.external),
   };
 }
 
