@@ -44,9 +44,9 @@ Demo (a platform started with npm run demo)
 Simulation
   --mqtt URL             broker URL (default ${d.mqtt}, from MQTT_URL or MQTT_HOST/MQTT_PORT)
   --devices N            simulate the first N devices of the credentials file (default all)
-  --interval-ms MS       status sample period per device (default 1000)
-  --heartbeat-ms MS      heartbeat period (default 30000)
-  --meter-ms MS          energy-meter reading period (default 60000)
+  --interval-ms MS       status sample period per device (default 1000; 0 = no samples)
+  --heartbeat-ms MS      heartbeat period (default 30000; 0 = no heartbeats)
+  --meter-ms MS          energy-meter reading period (default 60000; 0 = no readings)
   --qos 0|1              QoS of status samples (default 1)
   --duration S           stop after S seconds (default 0: run until Ctrl-C)
   --fault SPEC           inject a fault, repeatable: kind:device@at+duration (seconds), kind one of
@@ -134,13 +134,18 @@ async function main(): Promise<void> {
   const devices = credentials.slice(0, n);
   if (devices.length === 0) return;
 
+  const period = (name: 'interval-ms' | 'heartbeat-ms' | 'meter-ms'): number => {
+    const ms = Number(values[name]);
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`--${name} must be milliseconds, 0 or more`);
+    return ms;
+  };
   const fleet = new Fleet({
     url: values.mqtt,
     devices,
     qos: values.qos === '0' ? 0 : 1,
-    statusIntervalMs: Number(values['interval-ms']),
-    heartbeatIntervalMs: Number(values['heartbeat-ms']),
-    meterIntervalMs: Number(values['meter-ms']),
+    statusIntervalMs: period('interval-ms'),
+    heartbeatIntervalMs: period('heartbeat-ms'),
+    meterIntervalMs: period('meter-ms'),
     faults: (values.fault ?? []).map(parseFault),
   });
   const started = Date.now();
