@@ -124,7 +124,7 @@ import { metricValue, waitFor } from './support/wait';
             .output()
             .split('\n')
             .filter((l) => /WARN|ERROR|refused|failed/i.test(l));
-          console.log(
+          console.warn(
             `${name} (elevator ${r.e} misses ${missing.join(', ')}):\n${said.slice(-40).join('\n')}`,
           );
         }
