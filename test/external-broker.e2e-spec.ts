@@ -87,9 +87,7 @@ describe('ingest role on an external broker', () => {
       serial: d.serial,
       secret: d.secret,
       floors: d.floors,
-      statusIntervalMs: 0,
-      heartbeatIntervalMs: 0,
-      meterIntervalMs: 0,
+      periodic: false, // the test publishes each message itself
     });
     await c.start();
     for (let i = 0; i < 25; i++) c.sampleStatus();
