@@ -15,6 +15,7 @@ import { IngestService } from '../ingest/ingest.service';
 import { type ConfigCommand } from '../protocol/messages';
 import { COMMAND_CHANNEL, deviceTopic, parseDeviceTopic, TOPIC_ROOT } from '../protocol/topics';
 import { indexRetained, skipUnwatched } from './aedes-tuning';
+import { readPublishesDirectly } from './direct-publish';
 import { type BrokerIdentity, DeviceAuthService } from './device-auth.service';
 
 // aedes >= 1.0 is ESM-only; Node >= 20.19 can require() it (under jest it is transpiled).
@@ -177,7 +178,20 @@ export class EmbeddedBrokerService {
     const watchers = new Set<Client>();
     skipUnwatched(broker, isTelemetryTopic, () => watchers.size);
     broker.on('client', (client) => {
-      if (identities.get(client)?.kind === 'platform') watchers.add(client);
+      const identity = identities.get(client);
+      if (identity?.kind === 'platform') watchers.add(client);
+      else if (identity && (client.version === 3 || client.version === 4)) {
+        // A device's own telemetry skips aedes' packet path while nobody watches it (the topic
+        // checks are the ones `onPublish` makes; anything else goes through aedes as before).
+        readPublishesDirectly(client, (topicName, payload, qos, messageId, done) => {
+          if (watchers.size > 0) return false;
+          const topic = parseDeviceTopic(topicName);
+          if (!topic || topic.serial !== identity.serial || topic.channel === 'online') return false;
+          if (topic.channel === COMMAND_CHANNEL) return false;
+          this.takeIn(client, topic.serial, topic.channel, payload, qos, messageId, done);
+          return true;
+        });
+      }
       this.metrics.brokerClients.set(broker.connectedClients);
     });
     broker.on('clientDisconnect', (client) => {
@@ -254,13 +268,27 @@ export class EmbeddedBrokerService {
     const topic = parseDeviceTopic(packet.topic);
     if (identity.kind === 'platform' || !topic || topic.channel === 'online') return done(null);
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    const { qos, messageId } = packet;
+    if (qos === 1 && messageId !== undefined) packet.qos = 0; // the PUBACK is ours to send (see above)
+    this.takeIn(client, topic.serial, topic.channel, payload, qos, messageId, done);
+  }
+
+  /** Hands a device's message to ingest; `done` lets the broker read on once it is queued. */
+  private takeIn(
+    client: Client,
+    serial: string,
+    channel: string,
+    payload: Buffer,
+    qos: number,
+    messageId: number | undefined,
+    done: (err?: Error | null) => void,
+  ): void {
     const receivedAt = Date.now();
-    const { serial, channel } = topic;
-    if (packet.qos === 0) {
+    if (qos === 0) {
       // nothing to acknowledge: taken in is enough
       return whenQueued(this.ingest.accept(serial, channel, payload, receivedAt, ignore), () => done(null));
     }
-    if (packet.qos !== 1 || packet.messageId === undefined) {
+    if (qos !== 1 || messageId === undefined) {
       // QoS 2 (not used by the protocol) keeps aedes' own flow, released after commit
       void this.ingest.accept(serial, channel, payload, receivedAt, () => done(null));
       return;
@@ -268,9 +296,8 @@ export class EmbeddedBrokerService {
     let queue = ackQueues.get(client);
     if (!queue) ackQueues.set(client, (queue = { slots: [], paused: false, blocked: [] }));
     const q = queue;
-    const slot: AckSlot = { messageId: packet.messageId, settled: false };
+    const slot: AckSlot = { messageId, settled: false };
     q.slots.push(slot);
-    packet.qos = 0; // the PUBACK is ours to send (see above)
     if (q.slots.length >= this.config.ingest.deviceWindow && !q.paused) {
       q.paused = true;
       pauseReading(client);
