@@ -2,6 +2,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
@@ -32,6 +33,12 @@ export interface LoadOptions {
   /** QoS 1 messages each device keeps in flight (max) */
   window: number;
   payload: string | undefined;
+  /**
+   * The generator's scheduling priority (nice 0–19; 0 = the same as the platform). Real devices do
+   * not take the platform's cores; a positive value lets the platform and PostgreSQL go first when
+   * the two cores are short, the generator using what is left.
+   */
+  nice?: number;
 }
 
 const LOAD_SCRIPT = join(__dirname, 'load-generator.js');
@@ -73,6 +80,7 @@ export function runLoad(
       execArgv: [],
     },
   );
+  if (o.nice && child.pid !== undefined) setPriority(child.pid, o.nice);
   let loadResult: LoadResult | null = null;
   child.on('message', (m: { type?: string; result?: LoadResult }) => {
     if (m.type === 'connected') onConnected();

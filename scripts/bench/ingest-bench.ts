@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -60,6 +61,8 @@ const { values } = parseArgs({
     ladder: { type: 'string' },
     // realistic: the elevator model; busy: door/passenger/running flags change on every sample
     payload: { type: 'string', default: 'realistic' },
+    // the load generator's nice value (0–19): 0 shares the cores evenly, as real traffic would not
+    'load-nice': { type: 'string', default: '0' },
   },
 });
 const DEVICES = Number(values.devices);
@@ -72,7 +75,15 @@ const loadOptions = (mode: 'max' | 'paced', rate: number): LoadOptions => ({
   rate,
   window: WINDOW,
   payload: values.payload,
+  nice: loadNice(values['load-nice']),
 });
+
+function loadNice(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 19)
+    throw new Error(`--load-nice must be an integer 0–19, not ${v}`);
+  return n;
+}
 
 function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
@@ -296,6 +307,12 @@ async function pipelinePhase(
 
   const meter = new RateMeter();
   const commitLatencies: number[] = [];
+  // from the platform's reading of the message to its commit: the platform's own share, without
+  // the time the message spent in the generator or the socket buffers before it was read
+  const receiveLatencies: number[] = [];
+  // status rows per committed batch, and how late the event loop ran timers (a pg reply waits as long)
+  const batches = { count: 0, rows: 0 };
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   // p50 of publish → commit per 10 s of the run: a standing queue shows as a slope over time
   const bySlice = new Map<number, number[]>();
   let loadStart = 0;
@@ -304,11 +321,14 @@ async function pipelinePhase(
     meter.count += r.inserted.status;
     committed += r.inserted.status;
     if (!measuring) return;
+    batches.count++;
+    batches.rows += r.status.length;
     const slice = Math.floor((r.committedAt - loadStart) / 10_000);
     let list = bySlice.get(slice);
     if (!list) bySlice.set(slice, (list = []));
     for (const s of r.status) {
       commitLatencies.push(r.committedAt - s.ts);
+      receiveLatencies.push(r.committedAt - s.receivedAt);
       list.push(r.committedAt - s.ts);
     }
   };
@@ -318,11 +338,13 @@ async function pipelinePhase(
   let peakRss = 0;
   // where the memory is at the peak: V8's heap (used, and held), Buffers and other native memory
   let atPeak: NodeJS.MemoryUsage | null = null;
+  let peakAt = 0;
   const rssTimer = setInterval(() => {
     const m = process.memoryUsage();
     if (m.rss > peakRss) {
       peakRss = m.rss;
       atPeak = m;
+      peakAt = Date.now();
     }
   }, 100);
   let cpuStart = process.cpuUsage();
@@ -338,11 +360,13 @@ async function pipelinePhase(
     committedAtStart = committed;
     setTimeout(() => {
       measuring = true;
+      loopDelay.enable();
       socket?.send('start');
     }, WARMUP_MS);
     setTimeout(
       () => {
         measuring = false;
+        loopDelay.disable();
         socket?.send('stop');
       },
       SECONDS * 1000 - 500,
@@ -374,6 +398,16 @@ async function pipelinePhase(
     payload: values.payload,
     sustainedCommittedMsgPerS: meter.sustained(loadStart + WARMUP_MS, loadStart + SECONDS * 1000 - 500),
     publishToCommitMs: summarise(commitLatencies),
+    receiveToCommitMs: summarise(receiveLatencies),
+    batches: {
+      count: batches.count,
+      meanStatusRows: batches.count ? Math.round(batches.rows / batches.count) : null,
+    },
+    eventLoopDelayMs: {
+      p50: Math.round(loopDelay.percentile(50) / 1e5) / 10,
+      p99: Math.round(loopDelay.percentile(99) / 1e5) / 10,
+      max: Math.round(loopDelay.max / 1e5) / 10,
+    },
     // per 10 s of the run: does the tail come from one stretch (start-up, a GC, a job) or all along?
     publishToCommitBy10s: [...bySlice.entries()]
       .sort(([a], [b]) => a - b)
@@ -391,6 +425,8 @@ async function pipelinePhase(
     },
     peakRssMiB: Math.round(peakRss / 1048576),
     atPeakRssMiB: atPeak ? mib(atPeak) : null,
+    // when the peak was: seconds from the start of the load (negative: while devices connected)
+    peakRssAtS: loadStart ? Math.round((peakAt - loadStart) / 100) / 10 : null,
     // WAL bytes per committed message and checkpoints started during the load (PostgreSQL's side)
     wal,
     connectSeconds: load.connectSeconds,
