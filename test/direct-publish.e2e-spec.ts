@@ -20,7 +20,7 @@ describe('embedded broker: device telemetry read directly off the wire', () => {
   beforeAll(async () => {
     t = await startTestApp({ INGEST_FLUSH_MS: '10' });
     port = (await t.startBroker()).tcpPort;
-    devices = await provisionSimDevices(t, await t.listen(), 6);
+    devices = await provisionSimDevices(t, await t.listen(), 7);
   });
 
   afterAll(() => t.close());
@@ -35,7 +35,19 @@ describe('embedded broker: device telemetry read directly off the wire', () => {
 
   const encode = (p: mqtt.Packet | Buffer): Buffer => (Buffer.isBuffer(p) ? p : mqtt.generate(p));
 
-  async function open(d: DeviceCredentials, keepalive = 60): Promise<Wire> {
+  const connectPacket = (d: DeviceCredentials, keepalive: number): mqtt.IConnectPacket => ({
+    cmd: 'connect',
+    protocolId: 'MQTT',
+    protocolVersion: 4,
+    clean: true,
+    clientId: d.serial,
+    username: d.serial,
+    password: Buffer.from(d.secret),
+    keepalive,
+  });
+
+  /** A raw TCP connection to the broker, nothing sent yet. */
+  async function dial(): Promise<Wire> {
     const socket = tcpConnect(port, '127.0.0.1');
     socket.setNoDelay(true);
     const received: mqtt.Packet[] = [];
@@ -45,25 +57,21 @@ describe('embedded broker: device telemetry read directly off the wire', () => {
     let isClosed = false;
     socket.on('close', () => (isClosed = true));
     socket.on('error', () => undefined);
-    const wire: Wire = {
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    return {
       socket,
       received,
       closed: () => isClosed,
       send: (...packets) => socket.write(Buffer.concat(packets.map(encode))),
     };
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    wire.send({
-      cmd: 'connect',
-      protocolId: 'MQTT',
-      protocolVersion: 4,
-      clean: true,
-      clientId: d.serial,
-      username: d.serial,
-      password: Buffer.from(d.secret),
-      keepalive,
-    });
-    await waitFor(() => received.some((p) => p.cmd === 'connack'), 10_000, 'CONNACK');
-    expect(received[0]).toMatchObject({ cmd: 'connack', returnCode: 0 });
+  }
+
+  /** A device connected: CONNACK received. */
+  async function open(d: DeviceCredentials, keepalive = 60): Promise<Wire> {
+    const wire = await dial();
+    wire.send(connectPacket(d, keepalive));
+    await waitFor(() => wire.received.some((p) => p.cmd === 'connack'), 10_000, 'CONNACK');
+    expect(wire.received[0]).toMatchObject({ cmd: 'connack', returnCode: 0 });
     return wire;
   }
 
@@ -132,6 +140,22 @@ describe('embedded broker: device telemetry read directly off the wire', () => {
       await waitFor(async () => (await stored(d)).length === 11, 10_000, 'all stored');
       expect(await stored(d)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
       expect(w.closed()).toBe(false);
+    } finally {
+      w.socket.destroy();
+    }
+  });
+
+  it('should acknowledge in order what a device sends before its CONNACK and right after it', async () => {
+    const d = devices[6];
+    const w = await dial();
+    try {
+      // CONNECT and three samples in one segment, three more at once, none waiting for CONNACK.
+      w.send(connectPacket(d, 60), status(d, 1), status(d, 2), status(d, 3));
+      w.send(status(d, 4), status(d, 5), status(d, 6));
+      await waitFor(() => acks(w).length === 6, 10_000, 'six PUBACKs');
+      expect(w.received[0]).toMatchObject({ cmd: 'connack', returnCode: 0 });
+      expect(acks(w)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(await stored(d)).toEqual([1, 2, 3, 4, 5, 6]);
     } finally {
       w.socket.destroy();
     }

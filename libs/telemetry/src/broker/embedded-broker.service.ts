@@ -183,14 +183,18 @@ export class EmbeddedBrokerService {
       else if (identity && (client.version === 3 || client.version === 4)) {
         // A device's own telemetry skips aedes' packet path while nobody watches it (the topic
         // checks are the ones `onPublish` makes; anything else goes through aedes as before).
-        readPublishesDirectly(client, (topicName, payload, qos, messageId, done) => {
-          if (watchers.size > 0) return false;
-          const topic = parseDeviceTopic(topicName);
-          if (!topic || topic.serial !== identity.serial || topic.channel === 'online') return false;
-          if (topic.channel === COMMAND_CHANNEL) return false;
-          this.takeIn(client, topic.serial, topic.channel, payload, qos, messageId, done);
-          return true;
-        });
+        // Installed once aedes has handled the packets that came before CONNACK ('client' is
+        // emitted earlier, while they still wait): their acknowledgements must go out first.
+        client.once('connected', () =>
+          readPublishesDirectly(client, (topicName, payload, qos, messageId, done) => {
+            if (watchers.size > 0) return false;
+            const topic = parseDeviceTopic(topicName);
+            if (!topic || topic.serial !== identity.serial || topic.channel === 'online') return false;
+            if (topic.channel === COMMAND_CHANNEL) return false;
+            this.takeIn(client, topic.serial, topic.channel, payload, qos, messageId, done);
+            return true;
+          }),
+        );
       }
       this.metrics.brokerClients.set(broker.connectedClients);
     });
