@@ -1,6 +1,6 @@
 import { connect, type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
-import { type DeviceCredentials, type ElevatorSnapshot } from '../device-sim/src';
+import { type DeviceCredentials } from '../device-sim/src';
 import {
   hasMosquitto,
   hasRedisServer,
@@ -9,21 +9,9 @@ import {
   startRedis,
 } from './support/brokers';
 import { type PlatformProcess, startPlatformProcess } from './support/platform-process';
-import { provisionSimDevices, quietController } from './support/sim';
+import { idleSnapshot, provisionSimDevices, quietController } from './support/sim';
 import { startTestApp, TEST_JWT_SECRET, testDatabaseUrl, type TestApp } from './support/test-app';
 import { metricValue, waitFor } from './support/wait';
-
-const snapshot = (floor: number): ElevatorSnapshot => ({
-  running: false,
-  dir: 0,
-  floor,
-  doorZone: true,
-  doorClosed: true,
-  passenger: false,
-  mode: 1,
-  speed: 0,
-  load: 0,
-});
 
 interface PushedAlarm {
   id: string;
@@ -133,7 +121,7 @@ interface PushedAlarm {
     const c = quietController(d, broker.url);
     try {
       await c.start();
-      c.publishStatus(snapshot(4));
+      c.publishStatus(idleSnapshot(4));
       await waitFor(() => on2.states.some((s) => s.floor === 4), 15_000, 'the state on replica #2');
       await waitFor(() => on1.states.some((s) => s.floor === 4), 15_000, 'the state on replica #1');
 
@@ -189,7 +177,7 @@ interface PushedAlarm {
       await waitFor(() => status(on1) === 'idle' && status(on2) === 'idle', 15_000, 'idle on both replicas');
       // …and stays so for the next sample the worker commits, which each replica dresses with its
       // own fleet status: replica #2's must have heard of the resolution itself.
-      c.publishStatus(snapshot(5));
+      c.publishStatus(idleSnapshot(5));
       const at5 = (seen: { states: Array<{ floor: number | null; status?: string }> }): string | undefined =>
         seen.states.find((st) => st.floor === 5)?.status;
       await waitFor(
@@ -257,7 +245,7 @@ interface PushedAlarm {
     again.end(true);
     await c.start();
     try {
-      c.publishStatus(snapshot(2));
+      c.publishStatus(idleSnapshot(2));
       await waitFor(
         async () => (await refused()) > before,
         10_000,

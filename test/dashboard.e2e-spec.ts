@@ -20,7 +20,7 @@ import {
   type FleetUser,
   insurancePolicy,
 } from './support/fleet.fixture';
-import { provisionSimDevices } from './support/sim';
+import { idleStatusPayload, provisionSimDevices } from './support/sim';
 import { ADMIN_PASSWORD, startTestApp, type TestApp, USER_PASSWORD } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -123,22 +123,7 @@ describe('dashboard (browser)', () => {
     return c;
   };
   const publishStatus = async (c: SimulatedController, floor: number): Promise<void> =>
-    c.publishRaw(
-      c.topic('status'),
-      JSON.stringify({
-        seq: c.nextSeq(),
-        ts: Date.now(),
-        running: false,
-        dir: 0,
-        floor,
-        doorZone: true,
-        doorClosed: true,
-        passenger: false,
-        mode: 1,
-        speed: 0,
-        load: 0,
-      }),
-    );
+    c.publishRaw(c.topic('status'), idleStatusPayload(c.nextSeq(), floor));
 
   it('should show each role only what the API lets it see, from its own home screen', async () => {
     const e1 = codes.get(fleet.elevators.e1) ?? '';

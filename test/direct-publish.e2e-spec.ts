@@ -1,7 +1,7 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import * as mqtt from 'mqtt-packet';
 import { type DeviceCredentials } from '../device-sim/src';
-import { provisionSimDevices } from './support/sim';
+import { idleStatusPayload, provisionSimDevices } from './support/sim';
 import { startTestApp, type TestApp } from './support/test-app';
 import { metricValue, waitFor } from './support/wait';
 
@@ -84,19 +84,7 @@ describe('embedded broker: device telemetry read directly off the wire', () => {
     ({
       cmd: 'publish',
       topic: `lw/v1/${d.serial}/status`,
-      payload: JSON.stringify({
-        seq,
-        ts: Date.now(),
-        running: false,
-        dir: 0,
-        floor: (seq % 5) + 1,
-        doorZone: true,
-        doorClosed: true,
-        passenger: false,
-        mode: 1,
-        speed: 0,
-        load: 0,
-      }),
+      payload: idleStatusPayload(seq, (seq % 5) + 1),
       qos,
       dup: false,
       retain: false,

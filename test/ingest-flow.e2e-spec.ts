@@ -2,7 +2,7 @@ import { connect, type MqttClient } from 'mqtt';
 import { Client } from 'pg';
 import { type DeviceCredentials } from '../device-sim/src';
 import { IngestService } from '@liftwatch/telemetry';
-import { provisionSimDevices } from './support/sim';
+import { idleStatusPayload, provisionSimDevices } from './support/sim';
 import { startTestApp, testDatabaseUrl, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -39,20 +39,7 @@ describe('ingest flow on the embedded broker: in-order acknowledgement after com
     });
     return c;
   };
-  const sample = (seq: number): string =>
-    JSON.stringify({
-      seq,
-      ts: Date.now(),
-      running: false,
-      dir: 0,
-      floor: (seq % 5) + 1,
-      doorZone: true,
-      doorClosed: true,
-      passenger: false,
-      mode: 1,
-      speed: 0,
-      load: 0,
-    });
+  const sample = (seq: number): string => idleStatusPayload(seq, (seq % 5) + 1);
   const stored = async (elevatorId: string): Promise<number[]> =>
     (
       await t.db.query<Array<{ seq: string }>>(

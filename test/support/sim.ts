@@ -1,7 +1,32 @@
 import { connect } from 'mqtt';
-import { type DeviceCredentials, provisionDevices, SimulatedController } from '../../device-sim/src';
+import {
+  type DeviceCredentials,
+  type ElevatorSnapshot,
+  provisionDevices,
+  SimulatedController,
+} from '../../device-sim/src';
 import { ensureTestRegions } from './fleet.fixture';
 import { ADMIN_PASSWORD, type TestApp } from './test-app';
+
+/** A car standing at `floor`, doors closed, nobody inside. */
+export function idleSnapshot(floor: number): ElevatorSnapshot {
+  return {
+    running: false,
+    dir: 0,
+    floor,
+    doorZone: true,
+    doorClosed: true,
+    passenger: false,
+    mode: 1,
+    speed: 0,
+    load: 0,
+  };
+}
+
+/** A status sample's payload (protocol v1 JSON) of an idle car at `floor`. */
+export function idleStatusPayload(seq: number, floor: number, ts = Date.now()): string {
+  return JSON.stringify({ seq, ts, ...idleSnapshot(floor) });
+}
 
 /** Registers `n` elevators with a controller each through the app's own REST API. */
 export async function provisionSimDevices(
