@@ -34,6 +34,9 @@ if (!existsSync(target) || statSync(target).mtimeMs < sources) {
   const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
-const child = spawn(process.execPath, [target, ...args], { stdio: 'inherit' });
+// the platform's V8 flags (libs/config/src/node-flags.ts) for every entry point: the benches and
+// the simulator host or start the platform
+const { PLATFORM_NODE_FLAGS } = require(join(root, 'dist/libs/config/src/node-flags.js'));
+const child = spawn(process.execPath, [...PLATFORM_NODE_FLAGS, target, ...args], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

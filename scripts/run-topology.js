@@ -26,6 +26,7 @@ const fail = (m) => {
 };
 if (!env.DATABASE_URL) fail('set DATABASE_URL (a PostgreSQL server all processes share)');
 if (!existsSync(main)) fail('run `npm run build` first');
+const { PLATFORM_NODE_FLAGS } = require(join(root, 'dist/libs/config/src/node-flags.js'));
 const workers = Number(env.WORKERS ?? 2);
 const apis = Number(env.APIS ?? 2);
 const mqttPort = Number(env.MQTT_PORT ?? 1885);
@@ -112,7 +113,7 @@ async function startAll() {
   start('mosquitto', 'mosquitto', ['-c', conf], { PATH: env.PATH ?? '' });
   await new Promise((r) => setTimeout(r, 500)); // let the broker listen before the workers connect
   for (let i = 1; i <= workers; i++) {
-    start(`ingest-${i}`, process.execPath, [main, '--role', 'ingest'], {
+    start(`ingest-${i}`, process.execPath, [...PLATFORM_NODE_FLAGS, main, '--role', 'ingest'], {
       ...common,
       HTTP_PORT: String(httpBase + 100 + i),
       MQTT_SHARED_GROUP: 'ingest',
@@ -121,7 +122,7 @@ async function startAll() {
     });
   }
   for (let i = 1; i <= apis; i++) {
-    start(`api-${i}`, process.execPath, [main, '--role', 'api'], {
+    start(`api-${i}`, process.execPath, [...PLATFORM_NODE_FLAGS, main, '--role', 'api'], {
       ...common,
       HTTP_PORT: String(httpBase + i),
       REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379',

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { UsersService } from '../../libs/access/src';
-import { type AppConfig, loadConfig } from '../../libs/config/src';
+import { type AppConfig, heapLimit, loadConfig, PLATFORM_NODE_FLAGS } from '../../libs/config/src';
 import { prepareDatabase } from '../../libs/database/src';
 import {
   type CommitReport,
@@ -464,7 +464,7 @@ async function killPhase(devices: number, rate: number): Promise<Record<string, 
   };
   const main = join(__dirname, '../../apps/platform/src/main.js');
   const startPlatform = async (): Promise<ChildProcess> => {
-    const p = spawn(process.execPath, [main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const p = spawn(process.execPath, [...PLATFORM_NODE_FLAGS, main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     for (let i = 0; i < 300; i++) {
       try {
         const res = await fetch(`http://127.0.0.1:${httpPort}/health`);
@@ -505,7 +505,7 @@ async function killPhase(devices: number, rate: number): Promise<Record<string, 
 async function main(): Promise<void> {
   const out: Record<string, unknown> = {
     command: `npm run bench:ingest -- ${process.argv.slice(2).join(' ')}`.trim(),
-    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version, heapLimitMiB: heapLimit().limitMiB },
     at: new Date().toISOString(),
   };
   if (!values['skip-max'] && !values['skip-raw']) {

@@ -19,7 +19,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../libs/config/src';
+import { loadConfig, PLATFORM_NODE_FLAGS } from '../../libs/config/src';
 import { prepareDatabase } from '../../libs/database/src';
 import { provisionBenchFleet } from './bench-fleet';
 import {
@@ -81,7 +81,7 @@ async function waitHealthy(url: string, child: ChildProcess, name: string): Prom
 
 async function startPlatformProcess(name: string, role: string, env: Record<string, string>): Promise<Proc> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN, '--role', role], {
+  const child = spawn(process.execPath, [...PLATFORM_NODE_FLAGS, MAIN, '--role', role], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',

@@ -21,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { PLATFORM_NODE_FLAGS } from '../../libs/config/src';
 import { provisionBenchFleet } from './bench-fleet';
 
 const { values } = parseArgs({
@@ -60,7 +61,7 @@ interface Platform {
 async function startPlatform(args: string[]): Promise<Platform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'liftwatch-webbench-'));
   const [http, mqtt, pg] = [await freePort(), await freePort(), await freePort()];
-  const child: ChildProcess = spawn(process.execPath, [MAIN, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...PLATFORM_NODE_FLAGS, MAIN, ...args], {
     env: {
       ...process.env,
       DATA_DIR: dataDir,

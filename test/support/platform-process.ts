@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './test-database';
+import { PLATFORM_NODE_FLAGS } from '../../libs/config/src/node-flags';
 
 export const PROCESS_ADMIN_PASSWORD = 'process-admin-password';
 
@@ -51,7 +52,7 @@ export async function startPlatformProcess(
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const child = spawn(process.execPath, [MAIN, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...PLATFORM_NODE_FLAGS, MAIN, ...(options.args ?? [])], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

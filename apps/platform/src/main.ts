@@ -2,7 +2,15 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { UsersService } from '@liftwatch/access';
-import { type AppConfig, ConfigError, loadConfig, PROCESS_ROLES, redactConfig } from '@liftwatch/config';
+import {
+  type AppConfig,
+  ConfigError,
+  heapLimit,
+  loadConfig,
+  PLATFORM_NODE_FLAGS,
+  PROCESS_ROLES,
+  redactConfig,
+} from '@liftwatch/config';
 import { prepareDatabase, StartupError } from '@liftwatch/database';
 import { type DemoFleetHandle, mountDemoControls } from './demo/demo-controls';
 import { startDemoDevices } from './demo/demo-devices';
@@ -40,6 +48,14 @@ async function main(): Promise<void> {
   }
   const log = pino({ level: config.log.level, base: { service: 'liftwatch', role: config.role } });
   log.info({ config: redactConfig(config) }, 'starting');
+  const heap = heapLimit();
+  if (heap.intended) log.info({ heapLimitMiB: heap.limitMiB }, `V8 heap limit ${heap.limitMiB} MiB`);
+  else
+    log.warn(
+      { heapLimitMiB: heap.limitMiB, intendedFlags: PLATFORM_NODE_FLAGS },
+      `V8 heap limit ${heap.limitMiB} MiB: started without ${PLATFORM_NODE_FLAGS.join(' ')}, the heap may ` +
+        `grow to 4× its live size before a full collection (docs/operations.md, "Memory")`,
+    );
   // A promise rejected with nobody listening is a bug to fix, not a reason to stop serving every
   // elevator: log it loudly and keep running. (A synchronous throw still ends the process.)
   process.on('unhandledRejection', (reason) => {

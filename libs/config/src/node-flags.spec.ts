@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PLATFORM_NODE_FLAGS } from './node-flags';
+
+const root = join(__dirname, '../../..');
+
+describe('PLATFORM_NODE_FLAGS', () => {
+  it('should be what every start script of package.json passes to node', () => {
+    const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const starts = Object.entries(scripts).filter(([, cmd]) => cmd.includes('dist/apps/platform/src/main.js'));
+    expect(starts.map(([name]) => name).sort()).toEqual(['demo', 'start', 'start:built']);
+    for (const [, cmd] of starts) {
+      expect(cmd).toContain(`node ${PLATFORM_NODE_FLAGS.join(' ')} dist/apps/platform/src/main.js`);
+    }
+  });
+
+  it("should be the container image's NODE_OPTIONS", () => {
+    const dockerfile = readFileSync(join(root, 'deploy/Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(new RegExp(`^ENV NODE_OPTIONS=${PLATFORM_NODE_FLAGS.join(' ')}$`, 'm'));
+  });
+
+  it('should keep the old generation below 2 GiB, where V8 lets it grow to 4× its live size', () => {
+    const mib = Number(/^--max-old-space-size=(\d+)$/.exec(PLATFORM_NODE_FLAGS[0] ?? '')?.[1]);
+    expect(mib).toBeGreaterThanOrEqual(1024);
+    expect(mib).toBeLessThan(2048);
+  });
+});
