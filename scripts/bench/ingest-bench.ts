@@ -464,7 +464,10 @@ async function killPhase(devices: number, rate: number): Promise<Record<string, 
   };
   const main = join(__dirname, '../../apps/platform/src/main.js');
   const startPlatform = async (): Promise<ChildProcess> => {
-    const p = spawn(process.execPath, [...PLATFORM_NODE_FLAGS, main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const p = spawn(process.execPath, [...PLATFORM_NODE_FLAGS, main], {
+      env,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     for (let i = 0; i < 300; i++) {
       try {
         const res = await fetch(`http://127.0.0.1:${httpPort}/health`);
@@ -505,7 +508,11 @@ async function killPhase(devices: number, rate: number): Promise<Record<string, 
 async function main(): Promise<void> {
   const out: Record<string, unknown> = {
     command: `npm run bench:ingest -- ${process.argv.slice(2).join(' ')}`.trim(),
-    machine: { cpus: (await import('node:os')).cpus().length, node: process.version, heapLimitMiB: heapLimit().limitMiB },
+    machine: {
+      cpus: (await import('node:os')).cpus().length,
+      node: process.version,
+      heapLimitMiB: heapLimit().limitMiB,
+    },
     at: new Date().toISOString(),
   };
   if (!values['skip-max'] && !values['skip-raw']) {

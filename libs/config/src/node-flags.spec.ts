@@ -9,7 +9,9 @@ describe('PLATFORM_NODE_FLAGS', () => {
     const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
-    const starts = Object.entries(scripts).filter(([, cmd]) => cmd.includes('dist/apps/platform/src/main.js'));
+    const starts = Object.entries(scripts).filter(([, cmd]) =>
+      cmd.includes('dist/apps/platform/src/main.js'),
+    );
     expect(starts.map(([name]) => name).sort()).toEqual(['demo', 'start', 'start:built']);
     for (const [, cmd] of starts) {
       expect(cmd).toContain(`node ${PLATFORM_NODE_FLAGS.join(' ')} dist/apps/platform/src/main.js`);
