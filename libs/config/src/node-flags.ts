@@ -3,23 +3,34 @@ import { getHeapStatistics } from 'node:v8';
 /**
  * The V8 flags every platform process is started with (`npm start`, the bench and topology
  * launchers, the container image's NODE_OPTIONS). Kept here once; a unit test checks that the
- * start scripts and the Dockerfile say the same.
+ * start scripts and the Dockerfile say the same. docs/operations.md, "Memory"; figures in
+ * docs/benchmarks.md.
  *
- * `--max-old-space-size=2000` (MiB): V8 lets the old generation grow to up to 4× what survived the
- * last full collection when its limit is 2 GiB or more (the default on a machine with 16 GiB or
- * more), and to at most ~2× below that. With 10 000 devices the platform's live heap is ~180 MiB:
- * by default the heap grew to ~540 MiB of mostly garbage before each full collection (peak RSS
- * 594–653 MiB), with this flag to ~300 MiB (peak RSS 468–516 MiB), for ~5 % more CPU per message
- * at 10 000 devices (full collections twice as often; none measurable at 200 devices).
- * Just below 2 GiB, not lower: V8 also sizes the young generation from this limit (limit / 128,
- * at most 16 MiB), and a smaller one promotes more short-lived batch data (1 536 measured ~10 %
- * more CPU at 200 devices × 50 msg/s). docs/operations.md, "Memory".
+ * - `--max-old-space-size=2000` (MiB): V8 lets the old generation grow to up to 4× what survived
+ *   the last full collection when its limit is 2 GiB or more (the default on a machine with 16 GiB
+ *   or more), and to at most ~2× below that. With 10 000 devices the platform's live heap is
+ *   ~180 MiB: by default the heap grew to ~540 MiB of mostly garbage before each full collection
+ *   (peak RSS ~600–650 MiB); with the cap, ~100 MiB less. Alone it cost ~5 % more CPU at 10 000
+ *   devices (full collections twice as often).
+ * - `--max-semi-space-size=32` (MiB, default 16): a young generation large enough that a batch's
+ *   per-message objects die in it instead of being promoted while they wait for their commit, so
+ *   the old generation fills, and is collected, more slowly. With the cap it took back that CPU.
  */
-export const PLATFORM_NODE_FLAGS: readonly string[] = ['--max-old-space-size=2000'];
+export const PLATFORM_NODE_FLAGS: readonly string[] = [
+  '--max-old-space-size=2000',
+  '--max-semi-space-size=32',
+];
 
-/** The old generation's limit this process runs with, in MiB, and whether it is the intended one. */
-export function heapLimit(): { limitMiB: number; intended: boolean } {
-  const limitMiB = Math.round(getHeapStatistics().heap_size_limit / 1048576);
-  // heap_size_limit is --max-old-space-size plus the young generation (48 MiB at 2 000)
-  return { limitMiB, intended: limitMiB < 2096 };
+/**
+ * V8's heap limit (`heap_size_limit`, default: this process's), in MiB, and whether it is the one
+ * PLATFORM_NODE_FLAGS give: it is the old generation's limit plus the young generation's (3
+ * semi-spaces) — 2 096 MiB with these flags, 4 144 MiB with Node's default on a machine with 16 GiB
+ * or more.
+ */
+export function heapLimit(bytes = getHeapStatistics().heap_size_limit): {
+  limitMiB: number;
+  intended: boolean;
+} {
+  const limitMiB = Math.round(bytes / 1048576);
+  return { limitMiB, intended: limitMiB < 2048 + 128 };
 }
