@@ -2,7 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
 import { IngestService } from '@liftwatch/telemetry';
 import { contractElevators, createFleet, type Fleet } from './support/fleet.fixture';
-import { provisionSimDevices } from './support/sim';
+import { idleStatusPayload, provisionSimDevices } from './support/sim';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
@@ -155,20 +155,7 @@ describe('fleet status', () => {
       await c.start();
     }
     const status = (c: SimulatedController, floor: number): Promise<void> =>
-      c.publishRaw(
-        c.topic('status'),
-        JSON.stringify({
-          seq: c.nextSeq(),
-          ts: Date.now(),
-          running: false,
-          dir: 0,
-          floor,
-          doorZone: true,
-          doorClosed: true,
-          passenger: false,
-          mode: 1,
-        }),
-      );
+      c.publishRaw(c.topic('status'), idleStatusPayload(c.nextSeq(), floor));
     for (const floor of [2, 3, 4]) {
       await Promise.all(cs.map((c) => status(c, floor)));
       await t.app.get(IngestService).drain();
