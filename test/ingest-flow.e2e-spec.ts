@@ -120,3 +120,98 @@ describe('ingest flow on the embedded broker: in-order acknowledgement after com
     }
   });
 });
+
+/**
+ * The overall bound (INGEST_MAX_PENDING_ROWS): once that many rows wait for commit, the broker
+ * stops reading from every connection — the messages stay with the devices and TCP — and takes
+ * them in, in order, as commits free room.
+ */
+describe('ingest flow on the embedded broker: back-pressure across devices', () => {
+  let t: TestApp;
+  let mqttUrl: string;
+  let devices: DeviceCredentials[];
+  const MAX_PENDING = 1000; // the smallest the configuration accepts
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      INGEST_MAX_PENDING_ROWS: String(MAX_PENDING),
+      INGEST_DEVICE_WINDOW: '1000',
+      INGEST_FLUSH_MS: '5',
+    });
+    mqttUrl = `mqtt://127.0.0.1:${(await t.startBroker()).tcpPort}`;
+    devices = await provisionSimDevices(t, await t.listen(), 2);
+  });
+
+  afterAll(() => t.close());
+
+  it('should stop reading from all devices while INGEST_MAX_PENDING_ROWS rows wait, then take in and acknowledge every message in order', async () => {
+    const ingest = t.app.get(IngestService);
+    const clients = await Promise.all(
+      devices.map(async (d) => {
+        const c = connect(mqttUrl, {
+          clientId: d.serial,
+          username: d.serial,
+          password: d.secret,
+          reconnectPeriod: 0,
+        });
+        await new Promise<void>((resolve, reject) => {
+          c.once('connect', () => resolve());
+          c.once('error', reject);
+        });
+        return c;
+      }),
+    );
+    const PER_DEVICE = 700; // 1 400 messages of one row each: more than MAX_PENDING
+    const acked = devices.map(() => [] as number[]);
+    try {
+      // Each elevator's live-state row exists before its commits are held back.
+      await Promise.all(
+        clients.map((c, i) =>
+          c.publishAsync(`lw/v1/${devices[i].serial}/status`, idleStatusPayload(1, 1), { qos: 1 }),
+        ),
+      );
+      const db = new Client({ connectionString: testDatabaseUrl() });
+      await db.connect();
+      try {
+        await db.query('BEGIN');
+        await db.query('SELECT 1 FROM elevator_live_state WHERE elevator_id = ANY($1) FOR UPDATE', [
+          devices.map((d) => d.elevatorId),
+        ]);
+        clients.forEach((c, i) => {
+          for (let seq = 2; seq < 2 + PER_DEVICE; seq++) {
+            c.publish(
+              `lw/v1/${devices[i].serial}/status`,
+              idleStatusPayload(seq, (seq % 5) + 1),
+              { qos: 1 },
+              () => acked[i].push(seq),
+            );
+          }
+        });
+        await waitFor(() => ingest.pending.rows === MAX_PENDING, 15_000, 'the bound reached');
+        // Nothing beyond the bound is taken in while the commits are held, and nothing acknowledged.
+        await new Promise((r) => setTimeout(r, 500));
+        expect(ingest.pending.rows).toBe(MAX_PENDING);
+        expect(acked.map((a) => a.length)).toEqual([0, 0]);
+      } finally {
+        await db.query('COMMIT').catch(() => undefined);
+        await db.end();
+      }
+      await waitFor(() => acked.every((a) => a.length === PER_DEVICE), 30_000, 'all acknowledged');
+      const inOrder = Array.from({ length: PER_DEVICE }, (_, k) => k + 2);
+      for (const [i, d] of devices.entries()) {
+        expect(acked[i]).toEqual(inOrder);
+        const rows = await t.db.query<Array<{ n: string; distinct_seq: string; max: string }>>(
+          'SELECT count(*) AS n, count(DISTINCT seq) AS distinct_seq, max(seq) AS max FROM telemetry_status WHERE elevator_id = $1',
+          [d.elevatorId],
+        );
+        expect(rows[0]).toEqual({
+          n: String(PER_DEVICE + 1),
+          distinct_seq: String(PER_DEVICE + 1),
+          max: String(PER_DEVICE + 1),
+        });
+      }
+    } finally {
+      await Promise.all(clients.map((c) => c.endAsync()));
+    }
+  });
+});
