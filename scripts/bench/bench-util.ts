@@ -124,6 +124,29 @@ export async function readBack(
   }
 }
 
+/** The whole machine's CPU time so far (all processes), from /proc/stat: busy and stolen, in seconds. */
+export function machineCpuSeconds(): { busy: number; steal: number; at: number } {
+  const at = performance.now();
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest time is in user)
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return { busy: (user + nice + system + irq + softirq) / CLOCK_TICKS, steal: steal / CLOCK_TICKS, at };
+  } catch {
+    return { busy: 0, steal: 0, at };
+  }
+}
+
+/** Cores busy (and stolen by the hypervisor) on average between two `machineCpuSeconds` readings. */
+export function coresBusy(
+  from: ReturnType<typeof machineCpuSeconds>,
+  to: ReturnType<typeof machineCpuSeconds>,
+): { busy: number; stolen: number } {
+  const s = (to.at - from.at) / 1000;
+  const r = (v: number): number => Math.round((v / s) * 100) / 100;
+  return s > 0 ? { busy: r(to.busy - from.busy), stolen: r(to.steal - from.steal) } : { busy: 0, stolen: 0 };
+}
+
 /** CPU seconds used so far by a process (user + system), from /proc; 0 if it is gone. */
 export function procCpuSeconds(pid: number, withChildren = false): number {
   try {

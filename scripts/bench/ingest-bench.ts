@@ -37,6 +37,8 @@ import {
   type LoadResult,
   perThousand,
   postgresCpuSeconds,
+  machineCpuSeconds,
+  coresBusy,
   postmasterPid,
   readBack,
   runLoad,
@@ -348,6 +350,7 @@ async function pipelinePhase(
     }
   }, 100);
   let cpuStart = process.cpuUsage();
+  let machineStart = machineCpuSeconds();
   let pgStart = 0;
   let committedAtStart = 0;
   const walAt: { start: Promise<WalMark> | null } = { start: null };
@@ -355,6 +358,7 @@ async function pipelinePhase(
     loadStart = Date.now();
     meter.start();
     cpuStart = process.cpuUsage();
+    machineStart = machineCpuSeconds();
     pgStart = postgresCpuSeconds(platform.postmaster);
     walAt.start = walMark(database.url);
     committedAtStart = committed;
@@ -376,6 +380,7 @@ async function pipelinePhase(
   const load = await result;
   await ingest.drain();
   const cpu = process.cpuUsage(cpuStart);
+  const machine = coresBusy(machineStart, machineCpuSeconds());
   const platformCpu = (cpu.user + cpu.system) / 1e6;
   const pgCpu = postgresCpuSeconds(platform.postmaster) - pgStart;
   const messages = committed - committedAtStart;
@@ -423,6 +428,9 @@ async function pipelinePhase(
       platformPlusPostgres: perThousand(platformCpu + pgCpu, messages),
       loadGenerator: perThousand(load.cpuSeconds, messages),
     },
+    // the whole machine from the start of the load until everything sent was committed: how near
+    // the two cores are to saturation (platform, PostgreSQL, load generator, dashboard client, rest)
+    machineCoresBusy: machine,
     peakRssMiB: Math.round(peakRss / 1048576),
     atPeakRssMiB: atPeak ? mib(atPeak) : null,
     // when the peak was: seconds from the start of the load (negative: while devices connected)
