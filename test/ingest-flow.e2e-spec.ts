@@ -6,6 +6,16 @@ import { idleStatusPayload, provisionSimDevices } from './support/sim';
 import { startTestApp, testDatabaseUrl, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait';
 
+/** A device's MQTT connection (no reconnecting), once its CONNACK is in. */
+async function connectDevice(url: string, d: DeviceCredentials): Promise<MqttClient> {
+  const c = connect(url, { clientId: d.serial, username: d.serial, password: d.secret, reconnectPeriod: 0 });
+  await new Promise<void>((resolve, reject) => {
+    c.once('connect', () => resolve());
+    c.once('error', reject);
+  });
+  return c;
+}
+
 /**
  * Acknowledge after commit without head-of-line blocking (issue 17): a device's next messages are
  * read while an earlier one is still committing; PUBACKs leave in the order the messages came,
@@ -26,19 +36,7 @@ describe('ingest flow on the embedded broker: in-order acknowledgement after com
 
   afterAll(() => t.close());
 
-  const deviceClient = async (d: DeviceCredentials): Promise<MqttClient> => {
-    const c = connect(mqttUrl, {
-      clientId: d.serial,
-      username: d.serial,
-      password: d.secret,
-      reconnectPeriod: 0,
-    });
-    await new Promise<void>((resolve, reject) => {
-      c.once('connect', () => resolve());
-      c.once('error', reject);
-    });
-    return c;
-  };
+  const deviceClient = (d: DeviceCredentials): Promise<MqttClient> => connectDevice(mqttUrl, d);
   const sample = (seq: number): string => idleStatusPayload(seq, (seq % 5) + 1);
   const stored = async (elevatorId: string): Promise<number[]> =>
     (
@@ -146,21 +144,7 @@ describe('ingest flow on the embedded broker: back-pressure across devices', () 
 
   it('should stop reading from all devices while INGEST_MAX_PENDING_ROWS rows wait, then take in and acknowledge every message in order', async () => {
     const ingest = t.app.get(IngestService);
-    const clients = await Promise.all(
-      devices.map(async (d) => {
-        const c = connect(mqttUrl, {
-          clientId: d.serial,
-          username: d.serial,
-          password: d.secret,
-          reconnectPeriod: 0,
-        });
-        await new Promise<void>((resolve, reject) => {
-          c.once('connect', () => resolve());
-          c.once('error', reject);
-        });
-        return c;
-      }),
-    );
+    const clients = await Promise.all(devices.map((d) => connectDevice(mqttUrl, d)));
     const PER_DEVICE = 700; // 1 400 messages of one row each: more than MAX_PENDING
     const acked = devices.map(() => [] as number[]);
     try {

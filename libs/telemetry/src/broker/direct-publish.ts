@@ -131,9 +131,10 @@ export function readPublishesDirectly(client: Client, handle: DirectPublishHandl
  * socket receives is buffered, announced on the next tick ('readable') and read back with
  * `read()` — ~4 % of the platform's CPU samples with 10 000 devices, where each message is a chunk
  * of its own; in flowing mode the platform used 2–3 % less CPU there (docs/benchmarks.md).
- * Here chunks come as 'data' events and go straight to the parser; the rule stays aedes': no chunk is parsed until every packet of the previous one has been
- * handled (`_parsingBatch` back to 0) and none while the client is paused — the stream is paused
- * meanwhile, so the socket's buffer and, once it is full, TCP hold the device back as before.
+ * Here chunks come as 'data' events and go straight to the parser. The rule stays aedes': no
+ * chunk is parsed until every packet of the previous one has been handled (`_parsingBatch` back
+ * to 0), and none while the client is paused — the stream is paused meanwhile, so the socket's
+ * buffer and, once it is full, TCP hold the device back as before.
  *
  * Callbacks aedes handed out earlier hold its own `nextBatch`, which reads with `read()`: the
  * switch waits until none is outstanding (the count at 0 in a call of the new `_nextBatch`).
