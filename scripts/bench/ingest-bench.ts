@@ -40,6 +40,7 @@ import {
   machineCpuSeconds,
   coresBusy,
   postmasterPid,
+  procCpuSeconds,
   readBack,
   runLoad,
   walBetween,
@@ -354,12 +355,21 @@ async function pipelinePhase(
   let pgStart = 0;
   let committedAtStart = 0;
   const walAt: { start: Promise<WalMark> | null } = { start: null };
+  // cores each process used per 10 s of the run: is a slow stretch one where the cores were full?
+  const coreSlices: CoreSlice[] = [];
+  let sliceTimer: NodeJS.Timeout | null = null;
   const { child, result } = runLoad(platform.mqttUrl, file, loadOptions(mode, rate), () => {
     loadStart = Date.now();
     meter.start();
     cpuStart = process.cpuUsage();
     machineStart = machineCpuSeconds();
     pgStart = postgresCpuSeconds(platform.postmaster);
+    let mark = coreMark(platform.postmaster, child.pid);
+    sliceTimer = setInterval(() => {
+      const next = coreMark(platform.postmaster, child.pid);
+      coreSlices.push(coresBetween(mark, next));
+      mark = next;
+    }, 10_000);
     walAt.start = walMark(database.url);
     committedAtStart = committed;
     setTimeout(() => {
@@ -376,8 +386,8 @@ async function pipelinePhase(
       SECONDS * 1000 - 500,
     );
   });
-  void child;
   const load = await result;
+  if (sliceTimer) clearInterval(sliceTimer);
   await ingest.drain();
   const cpu = process.cpuUsage(cpuStart);
   const machine = coresBusy(machineStart, machineCpuSeconds());
@@ -418,7 +428,8 @@ async function pipelinePhase(
       .sort(([a], [b]) => a - b)
       .map(([slice, l]) => {
         const { p50, p99 } = summarise(l);
-        return { fromS: slice * 10, p50, p99 };
+        const cores = coreSlices[slice];
+        return { fromS: slice * 10, p50, p99, ...(cores ? { cores } : {}) };
       }),
     publishToSocketMs: socketReport,
     cpuSecondsPer1000Msgs: {
@@ -441,6 +452,44 @@ async function pipelinePhase(
     load: load.totals,
     databaseReadBack: check,
     ...(floor ? { copyFloor: floor } : {}),
+  };
+}
+
+/** Cores used on average during one slice of the run, per process, and by the whole machine. */
+interface CoreSlice {
+  platform: number;
+  postgres: number;
+  loadGenerator: number;
+  machine: number;
+}
+
+interface CoreMark {
+  platform: number;
+  postgres: number;
+  loadGenerator: number;
+  machine: number;
+  at: number;
+}
+
+function coreMark(postmaster: number, loadPid: number | undefined): CoreMark {
+  const own = process.cpuUsage();
+  return {
+    platform: (own.user + own.system) / 1e6,
+    postgres: postgresCpuSeconds(postmaster),
+    loadGenerator: loadPid === undefined ? 0 : procCpuSeconds(loadPid),
+    machine: machineCpuSeconds().busy,
+    at: performance.now(),
+  };
+}
+
+function coresBetween(a: CoreMark, b: CoreMark): CoreSlice {
+  const s = (b.at - a.at) / 1000;
+  const r = (v: number): number => (s > 0 ? Math.round((v / s) * 100) / 100 : 0);
+  return {
+    platform: r(b.platform - a.platform),
+    postgres: r(b.postgres - a.postgres),
+    loadGenerator: r(b.loadGenerator - a.loadGenerator),
+    machine: r(b.machine - a.machine),
   };
 }
 
