@@ -463,11 +463,8 @@ interface CoreSlice {
   machine: number;
 }
 
-interface CoreMark {
-  platform: number;
-  postgres: number;
-  loadGenerator: number;
-  machine: number;
+/** CPU seconds used so far (the same fields), and when (performance.now()). */
+interface CoreMark extends CoreSlice {
   at: number;
 }
 
