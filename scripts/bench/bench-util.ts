@@ -143,8 +143,12 @@ export function coresBusy(
   to: ReturnType<typeof machineCpuSeconds>,
 ): { busy: number; stolen: number } {
   const s = (to.at - from.at) / 1000;
-  const r = (v: number): number => Math.round((v / s) * 100) / 100;
-  return s > 0 ? { busy: r(to.busy - from.busy), stolen: r(to.steal - from.steal) } : { busy: 0, stolen: 0 };
+  return { busy: cores(to.busy - from.busy, s), stolen: cores(to.steal - from.steal, s) };
+}
+
+/** CPU seconds over `seconds` of wall time, as cores on average (two decimals; 0 for no time). */
+export function cores(cpuSeconds: number, seconds: number): number {
+  return seconds > 0 ? Math.round((cpuSeconds / seconds) * 100) / 100 : 0;
 }
 
 /** CPU seconds used so far by a process (user + system), from /proc; 0 if it is gone. */

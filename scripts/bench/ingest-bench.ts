@@ -39,6 +39,7 @@ import {
   postgresCpuSeconds,
   machineCpuSeconds,
   coresBusy,
+  cores,
   postmasterPid,
   procCpuSeconds,
   readBack,
@@ -350,9 +351,8 @@ async function pipelinePhase(
       peakAt = Date.now();
     }
   }, 100);
-  let cpuStart = process.cpuUsage();
-  let machineStart = machineCpuSeconds();
-  let pgStart = 0;
+  // CPU used so far by each process and the machine: at the start of the load, then every 10 s
+  let start = coreMark(platform.postmaster, undefined);
   let committedAtStart = 0;
   const walAt: { start: Promise<WalMark> | null } = { start: null };
   // cores each process used per 10 s of the run: is a slow stretch one where the cores were full?
@@ -361,10 +361,8 @@ async function pipelinePhase(
   const { child, result } = runLoad(platform.mqttUrl, file, loadOptions(mode, rate), () => {
     loadStart = Date.now();
     meter.start();
-    cpuStart = process.cpuUsage();
-    machineStart = machineCpuSeconds();
-    pgStart = postgresCpuSeconds(platform.postmaster);
-    let mark = coreMark(platform.postmaster, child.pid);
+    start = coreMark(platform.postmaster, child.pid);
+    let mark = start;
     sliceTimer = setInterval(() => {
       const next = coreMark(platform.postmaster, child.pid);
       coreSlices.push(coresBetween(mark, next));
@@ -389,10 +387,10 @@ async function pipelinePhase(
   const load = await result;
   if (sliceTimer) clearInterval(sliceTimer);
   await ingest.drain();
-  const cpu = process.cpuUsage(cpuStart);
-  const machine = coresBusy(machineStart, machineCpuSeconds());
-  const platformCpu = (cpu.user + cpu.system) / 1e6;
-  const pgCpu = postgresCpuSeconds(platform.postmaster) - pgStart;
+  const end = coreMark(platform.postmaster, undefined);
+  const machine = coresBusy(start.machine, end.machine);
+  const platformCpu = end.platform - start.platform;
+  const pgCpu = end.postgres - start.postgres;
   const messages = committed - committedAtStart;
   const wal = walAt.start ? walBetween(await walAt.start, await walMark(database.url), messages) : null;
   meter.stop();
@@ -463,9 +461,12 @@ interface CoreSlice {
   machine: number;
 }
 
-/** CPU seconds used so far (the same fields), and when (performance.now()). */
-interface CoreMark extends CoreSlice {
-  at: number;
+/** CPU seconds used so far by each process, and the machine's reading (with its time). */
+interface CoreMark {
+  platform: number;
+  postgres: number;
+  loadGenerator: number;
+  machine: ReturnType<typeof machineCpuSeconds>;
 }
 
 function coreMark(postmaster: number, loadPid: number | undefined): CoreMark {
@@ -474,19 +475,17 @@ function coreMark(postmaster: number, loadPid: number | undefined): CoreMark {
     platform: (own.user + own.system) / 1e6,
     postgres: postgresCpuSeconds(postmaster),
     loadGenerator: loadPid === undefined ? 0 : procCpuSeconds(loadPid),
-    machine: machineCpuSeconds().busy,
-    at: performance.now(),
+    machine: machineCpuSeconds(),
   };
 }
 
 function coresBetween(a: CoreMark, b: CoreMark): CoreSlice {
-  const s = (b.at - a.at) / 1000;
-  const r = (v: number): number => (s > 0 ? Math.round((v / s) * 100) / 100 : 0);
+  const seconds = (b.machine.at - a.machine.at) / 1000;
   return {
-    platform: r(b.platform - a.platform),
-    postgres: r(b.postgres - a.postgres),
-    loadGenerator: r(b.loadGenerator - a.loadGenerator),
-    machine: r(b.machine - a.machine),
+    platform: cores(b.platform - a.platform, seconds),
+    postgres: cores(b.postgres - a.postgres, seconds),
+    loadGenerator: cores(b.loadGenerator - a.loadGenerator, seconds),
+    machine: coresBusy(a.machine, b.machine).busy,
   };
 }
 

@@ -24,6 +24,7 @@ import { prepareDatabase } from '../../libs/database/src';
 import { provisionBenchFleet } from './bench-fleet';
 import {
   freePort,
+  cores,
   perThousand,
   postgresCpuSeconds,
   postmasterPid,
@@ -305,10 +306,10 @@ async function runTopology(
         loadGenerator: perThousand(loadCpuPerS * seconds, committed),
       },
       coresBusy: {
-        platformProcesses: Math.round((platformCpu / seconds) * 100) / 100,
-        broker: Math.round((brokerCpu / seconds) * 100) / 100,
-        postgres: Math.round((pg / seconds) * 100) / 100,
-        loadGenerator: Math.round(loadCpuPerS * 100) / 100,
+        platformProcesses: cores(platformCpu, seconds),
+        broker: cores(brokerCpu, seconds),
+        postgres: cores(pg, seconds),
+        loadGenerator: cores(loadCpuPerS, 1),
       },
       load: load.totals,
       databaseReadBack: check,
