@@ -415,7 +415,7 @@ describe('alarms, entrapment rescue and offline detection', () => {
     );
     const isButton = (r: { body: string }): boolean => {
       const p = JSON.parse(r.body) as { event: string; alarm: { type: string } };
-      return p.event === 'opened' && p.alarm.type === 'alarm_button';
+      return p.event === 'opened' && p.alarm.type === 'entrapment';
     };
     await waitFor(() => received.filter(isButton).length >= 2, 15_000, 'a retried webhook delivery');
     const attempts = received.filter(isButton);
@@ -424,7 +424,7 @@ describe('alarms, entrapment rescue and offline detection', () => {
     const payload = JSON.parse(last.body) as { event: string; alarm: { type: string; elevatorId: string } };
     expect(payload).toMatchObject({
       event: 'opened',
-      alarm: { type: 'alarm_button', elevatorId: d.elevatorId },
+      alarm: { type: 'entrapment', elevatorId: d.elevatorId },
     });
     // Any Standard Webhooks verifier accepts it with the secret, and refuses it with another.
     const headers = last.headers as Record<string, string>;

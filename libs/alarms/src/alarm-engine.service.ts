@@ -11,6 +11,7 @@ import {
 } from '@liftwatch/telemetry';
 import { AlarmRepository, type AlarmRow } from './alarm.repository';
 import {
+  ALARM_BUTTON_CODE,
   alarmTypeForCode,
   alarmTypeInfo,
   type AlarmTypeInfo,
@@ -20,6 +21,8 @@ import {
 } from './alarm-types';
 import { AlarmBus, AlarmView } from './alarm-view';
 import { type ConditionRun, scanCondition } from './entrapment.rule';
+import { IncidentReporter } from './rescue/incident-reporter';
+import { RescueRepository } from './rescue/rescue.repository';
 
 const ENTRAPMENT = alarmTypeInfo('entrapment') as AlarmTypeInfo;
 const OVERSPEED = alarmTypeInfo('overspeed') as AlarmTypeInfo;
@@ -64,6 +67,8 @@ export class AlarmEngine implements OnApplicationBootstrap {
     private readonly repo: AlarmRepository,
     private readonly bus: AlarmBus,
     private readonly ingest: IngestService,
+    private readonly reporter: IncidentReporter,
+    private readonly rescue: RescueRepository,
   ) {
     this.persistAfterMs = Math.min(PERSIST_AFTER_MS, (config.alarms.entrapmentSeconds * 1000) / 2);
   }
@@ -92,7 +97,13 @@ export class AlarmEngine implements OnApplicationBootstrap {
       { elevatorId: string; type: AlarmTypeInfo; first: number; last: number; count: number }
     >();
     const clears: Array<{ elevatorId: string; type: AlarmTypeInfo; ts: number }> = [];
+    // the first press of the alarm button in this batch, per car (a press is a report, not a condition)
+    const buttons = new Map<string, number>();
     for (const e of batch.newEvents) {
+      if (e.code === ALARM_BUTTON_CODE) {
+        if (e.state !== 'clear') buttons.set(e.elevatorId, Math.min(buttons.get(e.elevatorId) ?? e.ts, e.ts));
+        continue;
+      }
       const type = alarmTypeForCode(e.code);
       if (!type) continue;
       if (e.state === 'clear') {
@@ -114,6 +125,19 @@ export class AlarmEngine implements OnApplicationBootstrap {
       changed.push(alarm);
       if (DOOR_FAULT_CODES.includes(r.type.type.replace('fault_', '')))
         await this.repeatedDoorFaults(q, r.elevatorId, r.last, changed);
+    }
+    for (const [elevatorId, ts] of [...buttons].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const { alarm } = await this.reporter.record(q.manager, {
+        elevatorId,
+        channel: 'alarm_button',
+        kind: 'trapped',
+        at: new Date(ts),
+        text: null,
+        callbackPhone: null,
+        recordedBy: null,
+        recordedByName: 'system',
+      });
+      changed.push(alarm);
     }
     for (const c of clears.sort((a, b) => a.ts - b.ts)) {
       const open = await this.repo.findOpen(q, c.elevatorId, c.type.type);
@@ -270,9 +294,11 @@ export class AlarmEngine implements OnApplicationBootstrap {
   /**
    * Opens the entrapment alarm once the condition has held for the threshold. The platform counts
    * itself notified at that moment in device time (start + threshold), and the rescue deadline
-   * runs from there. One condition raises one alarm: when its alarm was closed by hand while
-   * the device still reported the passenger aboard, it is not opened again. Returns the alarm
-   * when this call created it.
+   * runs from there. An entrapment already open (a passenger's report, a call, the alarm button)
+   * is joined: one incident, the earliest report's clock, marked confirmed by the car's data. One
+   * condition raises one alarm: when its alarm was closed by hand while the device still reported
+   * the passenger aboard, the sweeper reopens that same alarm if the condition persists
+   * (RescueRepository.persistingAfterClosure). Returns the alarm when this call created it.
    */
   private async raiseEntrapment(
     q: QueryRunner,
@@ -282,7 +308,8 @@ export class AlarmEngine implements OnApplicationBootstrap {
   ): Promise<AlarmRow | null> {
     const thresholdMs = this.config.alarms.entrapmentSeconds * 1000;
     if (held.last - held.since < thresholdMs) return null;
-    if (await this.repo.closedSince(q, elevatorId, 'entrapment', held.since)) return null;
+    const open = await this.repo.findOpen(q, elevatorId, 'entrapment');
+    if (!open && (await this.repo.closedSince(q, elevatorId, 'entrapment', held.since))) return null;
     const { alarm, created } = await this.repo.report(
       q,
       elevatorId,
@@ -293,8 +320,19 @@ export class AlarmEngine implements OnApplicationBootstrap {
       1,
       held.since + thresholdMs,
     );
-    if (!created) return null;
-    changed.push(alarm);
+    if (!created) {
+      if (alarm.device_confirmed_ts === null) {
+        const confirmed = await this.rescue.confirmByDevice(q.manager, alarm.id, held.since + thresholdMs);
+        if (confirmed) {
+          await this.repo.append(q, alarm.id, 'device_confirmed', null, 'system', null, {
+            conditionSince: new Date(held.since).toISOString(),
+          });
+          changed.push(confirmed);
+        }
+      }
+      return null;
+    }
+    changed.push((await this.rescue.confirmByDevice(q.manager, alarm.id, held.since + thresholdMs)) ?? alarm);
     return alarm;
   }
 

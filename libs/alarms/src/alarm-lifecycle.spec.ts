@@ -36,7 +36,7 @@ describe(alarmTypeForCode.name, () => {
     expect(alarmTypeForCode('02')).toMatchObject({ type: 'fault_02', autoClear: true, needsRescue: false });
     expect(alarmTypeForCode('40')).toBeNull();
     expect(alarmTypeForCode('43')).toBeNull();
-    expect(alarmTypeForCode('90')?.type).toBe('alarm_button');
+    expect(alarmTypeForCode('90')?.type).toBe('entrapment');
     expect(alarmTypeForCode('41')?.type).toBe('power_loss');
   });
 });

@@ -27,6 +27,14 @@ export interface FaultRateCount {
 }
 
 export interface RescueRow {
+  id: string;
+  status: string;
+  place: string;
+  registration_code: string;
+  release_method: 'technician' | 'firefighters' | 'self_released' | 'false_report' | null;
+  reopen_count: number;
+  /** closed while the car still reported a passenger aboard, on the closer's word */
+  closed_over_car: boolean;
   notified_ts: Date;
   rescue_deadline: Date | null;
   arrived_at: Date | null;
@@ -158,20 +166,27 @@ export class AlarmReadRepository extends SqlRepository {
     );
   }
 
-  /** Entrapments notified in [from, to) (false alarms aside) with the firm under contract that day. */
+  /** Entrapments notified in [from, to) with where, how they ended and the firm under contract that day. */
   rescueRows(visible: IdFilter | null, from: Date, to: Date, timeZone: string): Promise<RescueRow[]> {
     const filter = visible;
     return this.sql.query<RescueRow>(
-      `SELECT a.notified_ts, a.rescue_deadline, a.arrived_at, a.arrival_source, a.condition_cleared_ts,
+      `SELECT a.id, a.status, a.notified_ts, a.rescue_deadline, a.arrived_at, a.arrival_source, a.condition_cleared_ts,
+              a.release_method, a.reopen_count, e.registration_code,
+              b.community || ' ' || b.name || ' ' || u.name AS place,
+              EXISTS (SELECT 1 FROM alarm_timeline t WHERE t.alarm_id = a.id AND t.data @> '{"carStillReported": true}')
+                AS closed_over_car,
               f.id AS firm_id, f.name AS firm
          FROM alarms a
+         JOIN elevators e ON e.id = a.elevator_id
+         JOIN units u ON u.id = e.unit_id
+         JOIN buildings b ON b.id = u.building_id
          LEFT JOIN LATERAL (
            SELECT o.id, o.name FROM elevator_coverage c JOIN organisations o ON o.id = c.organisation_id
             WHERE c.elevator_id = a.elevator_id AND c.kind = 'maintenance'
               AND c.valid_from <= (a.notified_ts AT TIME ZONE :tz)::date
               AND (c.valid_to IS NULL OR c.valid_to > (a.notified_ts AT TIME ZONE :tz)::date)
             LIMIT 1) f ON true
-        WHERE a.type = 'entrapment' AND a.status <> 'false_alarm' AND a.notified_ts >= :from AND a.notified_ts < :to
+        WHERE a.type = 'entrapment' AND a.notified_ts >= :from AND a.notified_ts < :to
           ${filter ? `AND a.elevator_id IN (${filter.sql})` : ''}`,
       { ...(filter?.params ?? {}), from, to, tz: timeZone },
     );

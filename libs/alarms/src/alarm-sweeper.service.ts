@@ -12,6 +12,8 @@ import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { AlarmRepository, type AlarmRow } from './alarm.repository';
 import { alarmTypeInfo, type AlarmTypeInfo } from './alarm-types';
 import { AlarmBus, AlarmView } from './alarm-view';
+import { EscalationService } from './escalation/escalation.service';
+import { RescueRepository } from './rescue/rescue.repository';
 
 const LOCK_ALARM_SWEEP = 7_301_003;
 const ENTRAPMENT = alarmTypeInfo('entrapment') as AlarmTypeInfo;
@@ -25,7 +27,9 @@ const DEVICE_ARRIVAL_WINDOW_MS = 6 * 3_600_000;
  * - entrapment conditions that have lasted long enough while the device went silent;
  * - rescue deadlines: "deadline near" ALARM_ESCALATE_BEFORE_DEADLINE_S before, "deadline passed"
  *   after (TSG T5002: arrival within 30 min in cities, 1 h elsewhere; per region);
- * - devices offline (Last Will, or nothing heard for ALARM_OFFLINE_AFTER_S), and back online.
+ * - devices offline (Last Will, or nothing heard for ALARM_OFFLINE_AFTER_S), and back online;
+ * - entrapments closed by hand that the car goes on reporting: reopened as the same incident;
+ * - rescue alarms nobody acknowledged: the escalation chain, every ALARM_ACK_ESCALATE_S.
  */
 @Injectable()
 export class AlarmSweeper implements OnApplicationBootstrap, OnModuleDestroy {
@@ -39,6 +43,8 @@ export class AlarmSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly repo: AlarmRepository,
     private readonly bus: AlarmBus,
     private readonly scheduler: SchedulerRegistry,
+    private readonly rescue: RescueRepository,
+    private readonly escalation: EscalationService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -72,6 +78,11 @@ export class AlarmSweeper implements OnApplicationBootstrap, OnModuleDestroy {
       if (!(await this.repo.tryLock(em, LOCK_ALARM_SWEEP))) return [];
       const out: AlarmRow[] = [];
       await this.entrapmentTimers(em, out);
+      await this.reopenPersisting(em, out);
+      for (const id of await this.escalation.escalate(em)) {
+        const row = await this.repo.byId(em, id);
+        if (row) out.push(row);
+      }
       // Deadlines and offline scans read every elevator's state: a few seconds' granularity is
       // plenty for them, and scanning a hot table twice a second costs the ingest path latency.
       const slowEveryMs = Math.min(5000, (this.config.alarms.offlineAfterS * 1000) / 2);
@@ -107,6 +118,26 @@ export class AlarmSweeper implements OnApplicationBootstrap, OnModuleDestroy {
         d.since + this.config.alarms.entrapmentSeconds * 1000,
       );
       if (created) out.push(alarm);
+    }
+  }
+
+  /**
+   * An entrapment closed while the car still reported a passenger aboard, which the car goes on
+   * reporting for the detection threshold after the closure, is opened again — the same incident,
+   * its rescue clock unchanged, unacknowledged again (so the popup, the sound and the escalation
+   * start over). A technician's inspection mode holds it back.
+   */
+  private async reopenPersisting(em: EntityManager, out: AlarmRow[]): Promise<void> {
+    for (const closed of await this.rescue.persistingAfterClosure(em, this.config.alarms.entrapmentSeconds)) {
+      const reopened = await this.rescue.reopen(em, closed.id);
+      if (!reopened) continue;
+      await this.repo.append(em, closed.id, 'reopened', null, 'system', null, {
+        reason: 'car_still_reports_passenger',
+        closedAt: closed.closed_at?.toISOString() ?? null,
+        releaseMethod: closed.release_method,
+        closedAs: closed.status,
+      });
+      out.push(reopened);
     }
   }
 

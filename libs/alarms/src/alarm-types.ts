@@ -48,6 +48,7 @@ export const ALARM_TYPES: readonly AlarmTypeInfo[] = [
     stopsService: false,
   },
   {
+    // alarms opened by the button before it counted as an entrapment report
     type: 'alarm_button',
     severity: 'major',
     nameZh: '报警按钮',
@@ -93,8 +94,15 @@ export const REPEATED_DOOR_FAULT_WINDOW_S = 600;
 
 const BY_TYPE = new Map(ALARM_TYPES.map((t) => [t.type, t]));
 
-/** Device codes that mean an entrapment, whoever detected it; they all feed one alarm. */
-const ENTRAPMENT_CODES = new Set(['11', 'TRAPPED_AT_FLOOR', 'TRAPPED_BETWEEN_FLOORS']);
+/**
+ * Device codes that mean an entrapment, whoever detected it; they all feed one alarm. The car's
+ * alarm button (90) is a passenger asking for help: it starts the rescue clock like any other
+ * report of people trapped (the dispatcher closes a prank as a false report).
+ */
+const ENTRAPMENT_CODES = new Set(['11', 'TRAPPED_AT_FLOOR', 'TRAPPED_BETWEEN_FLOORS', '90']);
+
+/** The alarm button: an entrapment report of its own kind (kept with the incident's reports). */
+export const ALARM_BUTTON_CODE = '90';
 
 /**
  * The alarm a device-reported code opens, or null when the code opens none (informational
@@ -103,7 +111,6 @@ const ENTRAPMENT_CODES = new Set(['11', 'TRAPPED_AT_FLOOR', 'TRAPPED_BETWEEN_FLO
 export function alarmTypeForCode(code: string): AlarmTypeInfo | null {
   if (ENTRAPMENT_CODES.has(code)) return BY_TYPE.get('entrapment') ?? null;
   if (code === 'OVERSPEED') return BY_TYPE.get('overspeed') ?? null;
-  if (code === '90') return BY_TYPE.get('alarm_button') ?? null;
   if (code === '41') return BY_TYPE.get('power_loss') ?? null;
   const info = eventCodeInfo(code);
   if (info?.kind !== 'fault') return null;

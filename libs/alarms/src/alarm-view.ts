@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { type AlarmRow, type ArrivalRow, type TimelineRow } from './alarm.repository';
 import { alarmTypeInfo } from './alarm-types';
+import { EscalationMessageView } from './escalation/escalation.dto';
 
 export class AlarmView {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -13,7 +14,11 @@ export class AlarmView {
   @ApiProperty({ enum: ['critical', 'major', 'minor'] }) severity!: string;
   @ApiProperty({ enum: ['open', 'acknowledged', 'dispatched', 'on_site', 'resolved', 'false_alarm'] })
   status!: string;
-  @ApiProperty({ enum: ['device', 'rule'] }) source!: string;
+  @ApiProperty({
+    enum: ['device', 'rule', 'public', 'phone'],
+    description: 'how the platform first learnt of it: the controller, a platform rule, the car’s public page, a phone call',
+  })
+  source!: string;
   @ApiProperty() openedAt!: string;
   @ApiProperty({ description: 'device time of the first report' }) firstSeenTs!: string;
   @ApiProperty({ description: 'device time of the latest report' }) lastSeenTs!: string;
@@ -63,6 +68,24 @@ export class AlarmView {
   })
   arrivalVsDeadlineSeconds!: number | null;
   @ApiProperty({ description: '0 none, 1 deadline near, 2 deadline passed' }) escalationLevel!: number;
+  @ApiProperty({
+    description: 'steps of the unacknowledged-alarm escalation chain taken so far (0: nobody told beyond the panel)',
+  })
+  ackEscalationStep!: number;
+  @ApiProperty({
+    nullable: true,
+    enum: ['technician', 'firefighters', 'self_released', 'false_report'],
+    description: 'entrapments closed by hand: how the passengers got out, as stated by whoever closed it',
+  })
+  releaseMethod!: 'technician' | 'firefighters' | 'self_released' | 'false_report' | null;
+  @ApiProperty({ description: 'times the car went on reporting the entrapment after a closure, reopening it' })
+  reopenCount!: number;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'a reported entrapment (passenger, phone, alarm button): when the car’s own data joined it',
+  })
+  deviceConfirmedTs!: string | null;
   @ApiProperty({ nullable: true, type: String }) closedAt!: string | null;
   @ApiProperty({
     nullable: true,
@@ -107,6 +130,10 @@ export class AlarmView {
           ? Math.round((r.arrived_at.getTime() - r.rescue_deadline.getTime()) / 1000)
           : null,
       escalationLevel: r.escalation_level,
+      ackEscalationStep: r.ack_escalation_step ?? 0,
+      releaseMethod: r.release_method ?? null,
+      reopenCount: r.reopen_count ?? 0,
+      deviceConfirmedTs: iso(r.device_confirmed_ts ?? null),
       closedAt: iso(r.closed_at),
       registrationCode: r.registration_code ?? null,
       place: r.place ?? null,
@@ -117,12 +144,24 @@ export class AlarmView {
 export class TimelineEntry {
   @ApiProperty() at!: string;
   @ApiProperty({ example: 'acknowledged' }) kind!: string;
-  @ApiProperty() actor!: string;
+  @ApiProperty({ description: 'the account (system: the platform; public: the car’s page)' }) actor!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'the person’s name, as it was when they acted' })
+  actorName!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the person’s role (technician, firm, admin …)' })
+  actorRole!: string | null;
   @ApiProperty({ nullable: true, type: String }) note!: string | null;
   @ApiProperty({ nullable: true, type: Object }) data!: Record<string, unknown> | null;
 
   static of(r: TimelineRow): TimelineEntry {
-    return { at: r.at.toISOString(), kind: r.kind, actor: r.actor_username, note: r.note, data: r.data };
+    return {
+      at: r.at.toISOString(),
+      kind: r.kind,
+      actor: r.actor_username,
+      actorName: r.actor_name,
+      actorRole: r.actor_role,
+      note: r.note,
+      data: r.data,
+    };
   }
 }
 
@@ -151,10 +190,49 @@ export class ArrivalEvidence {
   }
 }
 
+export class IncidentReportView {
+  @ApiProperty() at!: string;
+  @ApiProperty({ enum: ['public', 'phone', 'alarm_button'] }) channel!: string;
+  @ApiProperty({ enum: ['trapped', 'stopped', 'door', 'noise', 'other'] }) kind!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'what the reporter said' }) text!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'the number to call back (responders only; null for others)',
+  })
+  callbackPhone!: string | null;
+  @ApiProperty({ description: 'who recorded it (public: the car’s page; system: the alarm button)' })
+  recordedBy!: string;
+}
+
 export class AlarmDetail extends AlarmView {
   @ApiProperty({ type: [TimelineEntry] }) timeline!: TimelineEntry[];
   @ApiProperty({ type: [ArrivalEvidence], description: 'every piece of arrival evidence, earliest first' })
   arrivals!: ArrivalEvidence[];
+  @ApiProperty({ type: [IncidentReportView], description: 'reports that opened or joined the incident' })
+  reports!: IncidentReportView[];
+  @ApiProperty({
+    description:
+      'entrapments: the car’s data still shows the condition (passenger aboard, stopped out of the door zone or with doors closed); closing needs the way out and a note',
+  })
+  carStillReports!: boolean;
+  @ApiProperty({ type: () => WorkOrderSummary, nullable: true, description: 'the active (or last) work order' })
+  workOrder!: WorkOrderSummary | null;
+  @ApiProperty({ type: () => [EscalationMessageView], description: 'messages of the unacknowledged escalation' })
+  escalations!: EscalationMessageView[];
+}
+
+export class WorkOrderSummary {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) technicianId!: string;
+  @ApiProperty() technicianName!: string;
+  @ApiProperty({ nullable: true, type: String }) technicianPhone!: string | null;
+  @ApiProperty({ enum: ['assigned', 'accepted', 'en_route', 'on_site', 'done', 'cancelled'] }) status!: string;
+  @ApiProperty() assignedAt!: string;
+  @ApiProperty({ nullable: true, type: String }) acceptedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) departedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) arrivedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
 }
 
 /** Committed alarm changes, for dashboards (socket.io) and other subscribers, in process. */

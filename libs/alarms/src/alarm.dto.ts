@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { PageQueryDto, TimeRangeQueryDto } from '@liftwatch/contract';
 import { ALARM_STATUSES } from './alarm-lifecycle';
+import { RELEASE_METHODS, type ReleaseMethod } from './rescue/entrapment-closure';
 
 export class AlarmQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
@@ -47,16 +48,62 @@ export class AlarmActionDto {
   @IsString()
   @Length(1, 1000)
   note?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'dispatch: the technician sent (required for rescue alarms; see GET /alarms/{id}/technicians)',
+  })
+  @IsOptional()
+  @IsUUID()
+  technicianId?: string;
+
+  @ApiPropertyOptional({
+    enum: RELEASE_METHODS,
+    description:
+      'resolve/false-alarm of an entrapment: how the passengers got out — required unless the car’s data showed the release; with a note when the car still reports a passenger aboard',
+  })
+  @IsOptional()
+  @IsIn(RELEASE_METHODS)
+  releaseMethod?: ReleaseMethod;
+}
+
+export const CALL_KINDS = ['trapped', 'stopped', 'door', 'noise', 'other'] as const;
+
+/** A call the dispatcher took about a car, with the time of the call. */
+export class RecordCallDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  elevatorId!: string;
+
+  @ApiPropertyOptional({ enum: CALL_KINDS, default: 'trapped', description: 'trapped opens an entrapment' })
+  @IsOptional()
+  @IsIn(CALL_KINDS)
+  kind?: (typeof CALL_KINDS)[number];
+
+  @ApiProperty({ example: '2026-12-07T09:41:00+08:00', description: 'when the caller rang (the rescue clock starts then)' })
+  @IsISO8601({ strict: true }, { message: 'calledAt must be an ISO 8601 date-time' })
+  calledAt!: string;
+
+  @ApiPropertyOptional({ example: '13800138000', description: 'the number to call back' })
+  @IsOptional()
+  @Matches(/^[0-9+\- ]{5,20}$/, { message: 'callbackPhone must be a phone number' })
+  callbackPhone?: string;
+
+  @ApiPropertyOptional({ example: '业主来电：3 楼和 4 楼之间有老人被困', maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  text?: string;
 }
 
 export class CheckInDto {
-  @ApiPropertyOptional({
+  @ApiProperty({
     example: '31104401062021060001',
-    description: 'the registration code scanned from the car’s QR code; must be this alarm’s elevator',
+    description:
+      'the registration code scanned from the car’s QR code; must be this alarm’s elevator (it proves the place)',
   })
-  @IsOptional()
   @Matches(/^[0-9A-Za-z]{20}$/, { message: 'registrationCode must be 20 letters or digits' })
-  registrationCode?: string;
+  registrationCode!: string;
 
   @ApiPropertyOptional({ example: '已到达现场，正在盘车放人' })
   @IsOptional()

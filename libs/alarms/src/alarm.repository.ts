@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@liftwatch/calendar';
-import { type EntityManager, type QueryRunner } from 'typeorm';
+import { type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { type AlarmTypeInfo } from './alarm-types';
 
-type Db = QueryRunner | EntityManager;
+type Db = QueryRunner | EntityManager | DataSource;
 
 export interface AlarmRow {
   id: string;
@@ -24,6 +24,15 @@ export interface AlarmRow {
   escalation_level: number;
   closed_at: Date | null;
   updated_at: Date;
+  /** entrapments closed by hand: how the passengers got out */
+  release_method: 'technician' | 'firefighters' | 'self_released' | 'false_report' | null;
+  /** times the car went on reporting the entrapment after a closure, reopening it */
+  reopen_count: number;
+  /** a reported entrapment the car's own data joined */
+  device_confirmed_ts: Date | null;
+  /** start of the unacknowledged time (opening or reopening) */
+  ack_clock_from: Date;
+  ack_escalation_step: number;
 }
 
 export interface TimelineRow {
@@ -31,6 +40,9 @@ export interface TimelineRow {
   at: Date;
   kind: string;
   actor_username: string;
+  /** the person's name as it was when they acted; null for the platform and the public */
+  actor_name: string | null;
+  actor_role: string | null;
   note: string | null;
   data: Record<string, unknown> | null;
 }
@@ -69,7 +81,7 @@ export class AlarmRepository {
     db: Db,
     elevatorId: string,
     t: AlarmTypeInfo,
-    source: 'device' | 'rule' | 'public',
+    source: 'device' | 'rule' | 'public' | 'phone',
     firstTs: number,
     lastTs: number,
     count: number,
@@ -119,6 +131,11 @@ export class AlarmRepository {
        ON CONFLICT DO NOTHING`,
       [alarm.elevator_id, alarm.id, t.nameEn, t.type, alarm.first_seen_ts, t.nameZh],
     );
+  }
+
+  async byId(db: Db, id: string): Promise<AlarmRow | null> {
+    const rows = (await db.query(`SELECT * FROM alarms WHERE id = $1`, [id])) as AlarmRow[];
+    return rows[0] ?? null;
   }
 
   async findOpen(db: Db, elevatorId: string, type: string): Promise<AlarmRow | null> {
@@ -187,7 +204,8 @@ export class AlarmRepository {
     data: Record<string, unknown> | null,
   ): Promise<void> {
     await db.query(
-      `INSERT INTO alarm_timeline (alarm_id, kind, actor_user_id, actor_username, note, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+      `INSERT INTO alarm_timeline (alarm_id, kind, actor_user_id, actor_username, actor_name, note, data)
+       VALUES ($1, $2, $3, $4, (SELECT display_name FROM users WHERE id = $3), $5, $6::jsonb)`,
       [alarmId, kind, actorUserId, actorUsername, note, data ? JSON.stringify(data) : null],
     );
     await this.enqueueWebhooks(db, alarmId, kind, actorUsername, note);
@@ -291,31 +309,30 @@ export class AlarmRepository {
 
   /**
    * The elevator's own evidence that someone arrived, within `windowMs` of the start: the car put
-   * into inspection mode (service mode 2: only a technician does that), or the car door opened at
-   * a stopped car after the release.
+   * into inspection mode (service mode 2: only a technician at the car does that). A door opening
+   * after the release is not: a car that recovers by itself opens its doors at a floor too, and
+   * that is no rescuer's arrival.
    */
   async deviceArrivalEvidence(
     db: Db,
     alarm: AlarmRow,
     windowMs: number,
-  ): Promise<Array<{ kind: 'inspection_mode' | 'door_opened_after_release'; at: Date }>> {
+  ): Promise<Array<{ kind: 'inspection_mode'; at: Date }>> {
     const from = alarm.first_seen_ts;
     const until = new Date(from.getTime() + windowMs);
     const rows = (await db.query(
       `SELECT 'inspection_mode' AS kind, min(ts) AS at FROM telemetry_status
-        WHERE elevator_id = $1 AND ts >= $2 AND ts <= $3 AND mode = 2
-       UNION ALL
-       SELECT 'door_opened_after_release', min(ts) FROM telemetry_status
-        WHERE $4::timestamptz IS NOT NULL AND elevator_id = $1 AND ts > $4::timestamptz AND ts <= $3
-          AND running = false AND door_closed = false`,
-      [alarm.elevator_id, from, until, alarm.condition_cleared_ts],
-    )) as Array<{ kind: 'inspection_mode' | 'door_opened_after_release'; at: Date | null }>;
-    return rows.filter((r): r is { kind: typeof r.kind; at: Date } => r.at !== null);
+        WHERE elevator_id = $1 AND ts >= $2 AND ts <= $3 AND mode = 2`,
+      [alarm.elevator_id, from, until],
+    )) as Array<{ kind: 'inspection_mode'; at: Date | null }>;
+    return rows.filter((r): r is { kind: 'inspection_mode'; at: Date } => r.at !== null);
   }
 
   async timeline(db: Db, alarmId: string): Promise<TimelineRow[]> {
     return (await db.query(
-      `SELECT id, at, kind, actor_username, note, data FROM alarm_timeline WHERE alarm_id = $1 ORDER BY id`,
+      `SELECT t.id, t.at, t.kind, t.actor_username, t.actor_name, u.role AS actor_role, t.note, t.data
+         FROM alarm_timeline t LEFT JOIN users u ON u.id = t.actor_user_id
+        WHERE t.alarm_id = $1 ORDER BY t.id`,
       [alarmId],
     )) as TimelineRow[];
   }

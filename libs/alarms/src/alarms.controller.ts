@@ -13,6 +13,7 @@ import {
 } from '@liftwatch/contract';
 import { ALARM_ACTIONS, type AlarmAction } from './alarm-lifecycle';
 import { AlarmDetail, AlarmView } from './alarm-view';
+import { TechnicianCandidate } from './work-orders/work-order.dto';
 import { AlarmsService, type FaultRateRow, type RescuePerformance } from './alarms.service';
 import { FaultRateView, RescuePerformanceView } from './alarm-reports.dto';
 import {
@@ -21,6 +22,7 @@ import {
   AlarmTypeCount,
   ArrivalDto,
   CheckInDto,
+  RecordCallDto,
   FaultRateQueryDto,
 } from './alarm.dto';
 
@@ -46,6 +48,23 @@ export class AlarmsController {
   @ApiOkResponse({ type: [AlarmTypeCount] })
   counts(@CurrentPrincipal() p: Principal, @Query() q: AlarmQueryDto): Promise<AlarmTypeCount[]> {
     return this.alarms.countsByType(p, q);
+  }
+
+  /**
+   * A call the dispatcher took (有人被困 on the phone): recorded with the time of the call, it opens
+   * the car's entrapment with the rescue clock running from then, or joins the one open.
+   */
+  @Post('alarms/calls')
+  @ApiOkResponse({ type: AlarmDetail })
+  recordCall(@CurrentPrincipal() p: Principal, @Body() dto: RecordCallDto): Promise<AlarmDetail> {
+    return this.alarms.recordCall(p, { ...dto, kind: dto.kind ?? 'trapped' });
+  }
+
+  /** The firm's technicians to dispatch, the suggested one first (fewest open jobs, nearest check-in). */
+  @Get('alarms/:id/technicians')
+  @ApiOkResponse({ type: [TechnicianCandidate] })
+  technicians(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<TechnicianCandidate[]> {
+    return this.alarms.technicians(p, id);
   }
 
   @Get('alarms/:id')
@@ -98,7 +117,7 @@ export class AlarmsController {
     action: AlarmAction,
     @Body() dto: AlarmActionDto,
   ): Promise<AlarmDetail> {
-    return this.alarms.act(p, id, action, dto.note);
+    return this.alarms.act(p, id, action, dto);
   }
 
   /**

@@ -19,6 +19,15 @@ import { FleetStatusService } from './fleet/fleet-status.service';
 import { AvailabilityController } from './availability/availability.controller';
 import { AvailabilityRepository } from './availability/availability.repository';
 import { AvailabilityService } from './availability/availability.service';
+import { EscalationContactsController, EscalationContactsService } from './escalation/escalation-contacts.controller';
+import { EscalationRepository } from './escalation/escalation.repository';
+import { EscalationService } from './escalation/escalation.service';
+import { SmsChannel, WebhookChannel } from './escalation/notification-senders';
+import { IncidentReporter } from './rescue/incident-reporter';
+import { RescueRepository } from './rescue/rescue.repository';
+import { WorkOrderRepository } from './work-orders/work-order.repository';
+import { WorkOrdersController } from './work-orders/work-orders.controller';
+import { WorkOrdersService } from './work-orders/work-orders.service';
 
 /**
  * Alarms: rules in the ingest path (where ingest runs), timers and escalation in the scheduler and
@@ -27,7 +36,7 @@ import { AvailabilityService } from './availability/availability.service';
 @Module({})
 export class AlarmsModule {
   static forRoot(o: { api: boolean; ingest: boolean; telemetry: DynamicModule }): DynamicModule {
-    const providers: Provider[] = [AlarmRepository, AlarmBus];
+    const providers: Provider[] = [AlarmRepository, AlarmBus, RescueRepository, IncidentReporter];
     const controllers: Array<Type<unknown>> = [];
     if (o.ingest) providers.push(AlarmEngine);
     if (o.api) {
@@ -45,9 +54,23 @@ export class AlarmsModule {
         FleetService,
         AvailabilityRepository,
         AvailabilityService,
+        EscalationRepository,
+        EscalationService,
+        EscalationContactsService,
+        SmsChannel,
+        WebhookChannel,
+        WorkOrderRepository,
+        WorkOrdersService,
       );
       if (!o.ingest) providers.push(AlarmRelay);
-      controllers.push(AlarmsController, WebhooksController, FleetController, AvailabilityController);
+      controllers.push(
+        AlarmsController,
+        WebhooksController,
+        FleetController,
+        AvailabilityController,
+        EscalationContactsController,
+        WorkOrdersController,
+      );
     }
     return {
       module: AlarmsModule,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { Sql } from '@liftwatch/database';
 import { AuditService, type Principal } from '@liftwatch/access';
+import { Clock } from '@liftwatch/calendar';
 import {
   ConflictError,
   ForbiddenError,
@@ -16,6 +17,14 @@ import { AlarmReadRepository, type RescueRow } from './alarm-read.repository';
 import { AlarmRepository, type AlarmRow } from './alarm.repository';
 import { alarmTypeInfo } from './alarm-types';
 import { AlarmBus, type AlarmDetail, AlarmView, ArrivalEvidence, TimelineEntry } from './alarm-view';
+import { EscalationMessageView } from './escalation/escalation.dto';
+import { EscalationRepository } from './escalation/escalation.repository';
+import { entrapmentClosure, type ReleaseMethod } from './rescue/entrapment-closure';
+import { IncidentReporter } from './rescue/incident-reporter';
+import { RescueRepository } from './rescue/rescue.repository';
+import { type TechnicianCandidate } from './work-orders/work-order.dto';
+import { WorkOrderRepository } from './work-orders/work-order.repository';
+import { reportViews, WorkOrdersService } from './work-orders/work-orders.service';
 
 export interface AlarmQuery {
   status?: 'open' | 'closed' | AlarmStatus;
@@ -43,10 +52,21 @@ export interface RescueGroup {
   entrapments: number;
   /** with any arrival evidence */
   arrived: number;
-  /** arrival at or before the rescue deadline */
+  /**
+   * arrival at or before the rescue deadline, proven by a check-in at the car or the car's own data
+   * (an office click or a back-dated entry does not prove an arrival; see withinLimitClaimed)
+   */
   withinLimit: number;
   /** withinLimit / entrapments (0–1), null without entrapments */
   withinLimitShare: number | null;
+  /** arrivals at or before the deadline resting only on an office click or a back-dated entry */
+  withinLimitClaimed: number;
+  /** how the passengers got out, as recorded at closure (device: the car's data showed the release) */
+  releaseMethods: Record<'technician' | 'firefighters' | 'self_released' | 'false_report' | 'device' | 'open', number>;
+  /** closed while the car still reported a passenger aboard, on the closer's word */
+  closedOverCar: number;
+  /** reopened because the car went on reporting the entrapment after a closure */
+  reopened: number;
   /** released (the car moved) before anyone was recorded arriving */
   releasedBeforeArrival: number;
   /** median of arrival − notification, seconds */
@@ -55,14 +75,44 @@ export interface RescueGroup {
   arrivalSources: Record<'check_in' | 'device' | 'manual' | 'status', number>;
 }
 
+export interface RescueIncident {
+  alarmId: string;
+  place: string;
+  registrationCode: string;
+  firm: string | null;
+  notifiedTs: string;
+  rescueDeadline: string | null;
+  arrivedAt: string | null;
+  arrivalSource: 'check_in' | 'device' | 'manual' | 'status' | null;
+  /** arrived by the deadline, on proof (check-in or the car's data) */
+  withinLimit: boolean;
+  releasedTs: string | null;
+  releaseMethod: string | null;
+  reopenCount: number;
+  status: string;
+}
+
 export interface RescuePerformance extends RescueGroup {
   from: string;
   to: string;
   byFirm: Array<RescueGroup & { firmId: string | null; firm: string | null }>;
+  /** entrapments closed as false reports: listed below, outside the figures */
+  falseReports: number;
+  /** each entrapment of the period, newest first, with how its arrival was proven */
+  incidents: RescueIncident[];
 }
 
-/** Roles that act on alarms: the maintenance firm (on elevators it maintains) and admins. */
-const RESPONDERS = new Set(['admin', 'firm']);
+export interface AlarmActionInput {
+  note?: string;
+  technicianId?: string;
+  releaseMethod?: ReleaseMethod;
+}
+
+/** Roles that act on alarms: the maintenance firm's office and technicians (on its elevators), admins. */
+const RESPONDERS = new Set(['admin', 'firm', 'technician']);
+/** Actions only the office takes (a technician is dispatched, not dispatching). */
+const OFFICE_ACTIONS = new Set<AlarmAction>(['dispatch', 'on-site']);
+const PROVEN = new Set(['check_in', 'device']);
 
 @Injectable()
 export class AlarmsService {
@@ -75,6 +125,12 @@ export class AlarmsService {
     private readonly visibility: VisibilityRepository,
     private readonly audit: AuditService,
     private readonly bus: AlarmBus,
+    private readonly rescue: RescueRepository,
+    private readonly reporter: IncidentReporter,
+    private readonly workOrders: WorkOrdersService,
+    private readonly orders: WorkOrderRepository,
+    private readonly escalations: EscalationRepository,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.timeZone = config.businessTimeZone;
@@ -113,13 +169,80 @@ export class AlarmsService {
 
   async get(p: Principal, id: string): Promise<AlarmDetail> {
     const alarm = await this.find(p, id);
-    const timeline = await this.repo.timeline(this.sql.ds.manager, id);
-    const arrivals = await this.repo.arrivals(this.sql.ds.manager, [id]);
+    const [timeline, arrivals, reports, order, escalations, stillReports] = await Promise.all([
+      this.repo.timeline(this.sql.ds.manager, id),
+      this.repo.arrivals(this.sql.ds.manager, [id]),
+      this.rescue.reports(id),
+      this.orders.latest(id),
+      this.escalations.ofAlarm(id),
+      alarm.type === 'entrapment' ? this.rescue.carStillReports(alarm.elevator_id) : Promise.resolve(false),
+    ]);
+    const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
     return {
       ...AlarmView.of(alarm),
       timeline: timeline.map((t) => TimelineEntry.of(t)),
       arrivals: arrivals.map((a) => ArrivalEvidence.of(a)),
+      reports: reportViews(reports, p),
+      carStillReports: stillReports,
+      workOrder: order
+        ? {
+            id: order.id,
+            technicianId: order.technicianId,
+            technicianName: order.technicianName,
+            technicianPhone: RESPONDERS.has(p.role) ? order.technicianPhone : null,
+            status: order.status,
+            assignedAt: new Date(order.assignedAt).toISOString(),
+            acceptedAt: iso(order.acceptedAt),
+            departedAt: iso(order.departedAt),
+            arrivedAt: iso(order.arrivedAt),
+            finishedAt: iso(order.finishedAt),
+          }
+        : null,
+      escalations: RESPONDERS.has(p.role) || p.role === 'regulator' ? escalations.map((m) => EscalationMessageView.of(m)) : [],
     };
+  }
+
+  /** The firm's technicians the dispatcher may send, the suggested one first. */
+  async technicians(p: Principal, id: string): Promise<TechnicianCandidate[]> {
+    const alarm = await this.findForResponder(p, id);
+    return this.workOrders.candidates(p, alarm);
+  }
+
+  /**
+   * A call the dispatcher took (a passenger, a resident, the city's 96333 platform): recorded with
+   * the time of the call, it opens the elevator's entrapment with the rescue clock running from that
+   * time — or joins the one open.
+   */
+  async recordCall(
+    p: Principal,
+    dto: { elevatorId: string; kind: string; calledAt: string; callbackPhone?: string; text?: string },
+  ): Promise<AlarmDetail> {
+    if (!RESPONDERS.has(p.role))
+      throw new ForbiddenError('ROLE_NOT_ALLOWED', `role ${p.role} may not record calls`);
+    if (!(await this.visibility.canSeeElevator(p, dto.elevatorId))) throw new NotFoundError('Elevator', dto.elevatorId);
+    const at = new Date(dto.calledAt);
+    const now = this.clock.now().getTime();
+    if (at.getTime() > now + 60_000) throw InvalidInputError.field('calledAt', 'the call cannot be in the future');
+    if (at.getTime() < now - 24 * 3_600_000)
+      throw InvalidInputError.field('calledAt', 'a call more than a day ago is not a live report');
+    const { alarm } = await this.sql.transaction(async (tx) => {
+      const r = await this.reporter.record(tx, {
+        elevatorId: dto.elevatorId,
+        channel: 'phone',
+        kind: dto.kind,
+        at,
+        text: dto.text ?? null,
+        callbackPhone: dto.callbackPhone ?? null,
+        recordedBy: p.userId,
+        recordedByName: p.username,
+      });
+      await this.audit.record(tx, p, 'alarm.call_recorded', 'alarm', r.alarm.id, {
+        after: { kind: dto.kind, calledAt: at.toISOString(), joined: !r.created },
+      });
+      return r;
+    });
+    this.bus.publish([AlarmView.of(alarm)]);
+    return this.get(p, alarm.id);
   }
 
   /**
@@ -130,15 +253,15 @@ export class AlarmsService {
   async checkIn(
     p: Principal,
     id: string,
-    dto: { registrationCode?: string; note?: string },
+    dto: { registrationCode: string; note?: string },
   ): Promise<AlarmDetail> {
     const alarm = await this.findForResponder(p, id);
-    if (dto.registrationCode) {
-      if ((await this.reads.registrationCode(alarm.elevator_id)) !== dto.registrationCode) {
-        throw new RuleViolationError('WRONG_ELEVATOR', 'the scanned code is not this alarm’s elevator', [
-          { field: 'registrationCode', messages: ['does not match the alarm’s elevator'] },
-        ]);
-      }
+    // the code in the car is the proof of the place: an arrival recorded anywhere else is a
+    // back-dated entry with its reason (recordArrival), not a check-in
+    if ((await this.reads.registrationCode(alarm.elevator_id)) !== dto.registrationCode) {
+      throw new RuleViolationError('WRONG_ELEVATOR', 'the scanned code is not this alarm’s elevator', [
+        { field: 'registrationCode', messages: ['does not match the alarm’s elevator'] },
+      ]);
     }
     return this.arrive(p, alarm, {
       at: new Date(),
@@ -183,6 +306,7 @@ export class AlarmsService {
         kind: a.kind,
         at: a.at.toISOString(),
       });
+      if (a.source === 'check_in') await this.workOrders.arrived(em, alarm.id, p.userId);
       const step = transition(after.status as AlarmStatus, 'on-site');
       if (step.ok) {
         after = (await this.repo.setStatus(em, alarm.id, after.status, step.to)) ?? after;
@@ -203,19 +327,67 @@ export class AlarmsService {
     return this.get(p, alarm.id);
   }
 
-  /** A step of the alarm's handling, timestamped with who did it (timeline and audit log). */
-  async act(p: Principal, id: string, action: AlarmAction, note: string | undefined): Promise<AlarmDetail> {
+  /**
+   * A step of the alarm's handling, timestamped with who did it (timeline and audit log). Dispatch
+   * names a technician (required for rescue alarms; again while dispatched: a reassignment). Closing
+   * an entrapment follows entrapmentClosure: the car's data wins over a click unless the way out is
+   * stated with a note.
+   */
+  async act(p: Principal, id: string, action: AlarmAction, input: AlarmActionInput = {}): Promise<AlarmDetail> {
     const alarm = await this.find(p, id);
-    if (!RESPONDERS.has(p.role))
-      throw new ForbiddenError('ROLE_NOT_ALLOWED', `role ${p.role} may not act on alarms`);
-    const step = transition(alarm.status as AlarmStatus, action);
+    if (!RESPONDERS.has(p.role) || (p.role === 'technician' && OFFICE_ACTIONS.has(action)))
+      throw new ForbiddenError('ROLE_NOT_ALLOWED', `role ${p.role} may not ${action} alarms`);
+    const note = input.note?.trim() || undefined;
+    const rescue = alarm.rescue_deadline !== null;
+    if (input.releaseMethod && alarm.type !== 'entrapment')
+      throw InvalidInputError.field('releaseMethod', 'only an entrapment has a way out');
+    if (input.technicianId && action !== 'dispatch')
+      throw InvalidInputError.field('technicianId', 'a technician is named on dispatch');
+    const reassign = action === 'dispatch' && alarm.status === 'dispatched' && input.technicianId !== undefined;
+    const step = reassign ? ({ ok: true, to: 'dispatched' } as const) : transition(alarm.status as AlarmStatus, action);
     if (!step.ok) throw new ConflictError('ALARM_TRANSITION_REFUSED', step.reason);
+    if (action === 'dispatch' && rescue && !input.technicianId)
+      throw InvalidInputError.field('technicianId', 'a rescue is dispatched to a named technician');
+    let releaseMethod: ReleaseMethod | null = null;
+    let overridesCar = false;
+    if ((action === 'resolve' || action === 'false-alarm') && alarm.type === 'entrapment') {
+      const stillReports = await this.rescue.carStillReports(alarm.elevator_id);
+      const verdict = entrapmentClosure({
+        action,
+        carStillReports: stillReports,
+        releasedByDevice: alarm.condition_cleared_ts !== null,
+        releaseMethod: input.releaseMethod,
+        note,
+      });
+      if (!verdict.ok) {
+        if (verdict.code === 'STILL_TRAPPED')
+          throw new ConflictError('STILL_TRAPPED', verdict.message, [{ field: verdict.field, messages: [verdict.message] }]);
+        throw new InvalidInputError([{ field: verdict.field, messages: [verdict.message] }]);
+      }
+      releaseMethod = verdict.releaseMethod;
+      overridesCar = verdict.overridesCar;
+    }
     const updated = await this.reads.transaction(async (em) => {
-      let after = await this.repo.setStatus(em, id, alarm.status, step.to);
+      let after: AlarmRow | undefined | null;
+      let order: { id: string; technicianName: string } | null = null;
+      if (step.to === 'resolved' || step.to === 'false_alarm') {
+        after = await this.rescue.close(em, id, alarm.status, step.to, releaseMethod);
+        if (after) await this.workOrders.closed(em, id);
+      } else {
+        after = reassign ? alarm : await this.repo.setStatus(em, id, alarm.status, step.to);
+      }
       if (!after) throw new ConflictError('ALARM_CHANGED', 'the alarm was changed meanwhile; reload it');
-      await this.repo.append(em, id, step.to, p.userId, p.username, note ?? null, { from: alarm.status });
-      // Setting a rescue alarm on site is the weakest evidence of arrival: the time of the click.
-      if (step.to === 'on_site' && alarm.rescue_deadline) {
+      if (action === 'dispatch' && input.technicianId)
+        order = await this.workOrders.assign(em, p, alarm, input.technicianId, note ?? null);
+      await this.repo.append(em, id, reassign ? 'reassigned' : step.to, p.userId, p.username, note ?? null, {
+        from: alarm.status,
+        ...(order ? { workOrderId: order.id, technicianId: input.technicianId, technician: order.technicianName } : {}),
+        ...(releaseMethod ? { releaseMethod } : {}),
+        ...(overridesCar ? { carStillReported: true } : {}),
+      });
+      // Setting a rescue alarm on site from the office is the weakest evidence of arrival: the time of
+      // the click, counted apart from proven arrivals in the rescue figures.
+      if (step.to === 'on_site' && rescue) {
         after = await this.repo.addArrival(em, id, {
           at: new Date(),
           source: 'status',
@@ -225,10 +397,11 @@ export class AlarmsService {
           reason: null,
         });
       }
-      await this.audit.record(em, p, `alarm.${action}`, 'alarm', id, {
+      await this.audit.record(em, p, reassign ? 'alarm.reassign' : `alarm.${action}`, 'alarm', id, {
         before: { status: alarm.status },
-        after: { status: step.to },
+        after: { status: step.to, releaseMethod, technicianId: input.technicianId ?? null },
         note,
+        ...(overridesCar ? { carStillReported: true } : {}),
       });
       return after;
     });
@@ -258,8 +431,12 @@ export class AlarmsService {
    * arrival time, by maintenance firm (the firm under contract on the day).
    */
   async rescuePerformance(p: Principal, from: Date, to: Date): Promise<RescuePerformance> {
-    const rows = await this.reads.rescueRows(this.visibility.elevators(p), from, to, this.timeZone);
+    const all = await this.reads.rescueRows(this.visibility.elevators(p), from, to, this.timeZone);
+    // a false report is not an entrapment: listed, counted apart, outside the rescue figures
+    const isFalse = (r: RescueRow): boolean => r.status === 'false_alarm' || r.release_method === 'false_report';
+    const rows = all.filter((r) => !isFalse(r));
     const byFirm = new Map<string, RescueRow[]>();
+    const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
     for (const r of rows) {
       const key = r.firm_id ?? '';
       byFirm.set(key, [...(byFirm.get(key) ?? []), r]);
@@ -268,9 +445,28 @@ export class AlarmsService {
       from: from.toISOString(),
       to: to.toISOString(),
       ...rescueGroup(rows),
+      falseReports: all.length - rows.length,
       byFirm: [...byFirm.values()]
         .map((g) => ({ firmId: g[0]?.firm_id ?? null, firm: g[0]?.firm ?? null, ...rescueGroup(g) }))
         .sort((a, b) => (a.withinLimitShare ?? 1) - (b.withinLimitShare ?? 1)),
+      incidents: [...all]
+        .sort((a, b) => b.notified_ts.getTime() - a.notified_ts.getTime())
+        .slice(0, 500)
+        .map((r) => ({
+          alarmId: r.id,
+          place: r.place,
+          registrationCode: r.registration_code,
+          firm: r.firm,
+          notifiedTs: r.notified_ts.toISOString(),
+          rescueDeadline: iso(r.rescue_deadline),
+          arrivedAt: iso(r.arrived_at),
+          arrivalSource: r.arrival_source,
+          withinLimit: !isFalse(r) && provenWithin(r),
+          releasedTs: iso(r.condition_cleared_ts),
+          releaseMethod: r.release_method,
+          reopenCount: r.reopen_count,
+          status: r.status,
+        })),
     };
   }
 
@@ -289,17 +485,43 @@ export class AlarmsService {
   }
 }
 
-/** The rescue figures of a set of entrapments. Pure. */
+/** Arrived by the deadline, on proof: a check-in at the car or the car's own data. */
+function provenWithin(r: RescueRow): boolean {
+  return (
+    r.arrived_at !== null &&
+    r.rescue_deadline !== null &&
+    r.arrived_at <= r.rescue_deadline &&
+    r.arrival_source !== null &&
+    PROVEN.has(r.arrival_source)
+  );
+}
+
+/**
+ * The rescue figures of a set of entrapments. Pure. Only a proven arrival (check-in at the car, the
+ * car's own data) counts as within the limit; an office click or a back-dated entry is counted
+ * apart (withinLimitClaimed).
+ */
 export function rescueGroup(rows: readonly RescueRow[]): RescueGroup {
   const arrivals = rows
     .filter((r) => r.arrived_at !== null)
     .map((r) => ((r.arrived_at as Date).getTime() - r.notified_ts.getTime()) / 1000)
     .sort((a, b) => a - b);
-  const within = rows.filter(
-    (r) => r.arrived_at !== null && r.rescue_deadline !== null && r.arrived_at <= r.rescue_deadline,
+  const within = rows.filter(provenWithin).length;
+  const claimed = rows.filter(
+    (r) =>
+      r.arrived_at !== null &&
+      r.rescue_deadline !== null &&
+      r.arrived_at <= r.rescue_deadline &&
+      !provenWithin(r),
   ).length;
   const sources = { check_in: 0, device: 0, manual: 0, status: 0 };
   for (const r of rows) if (r.arrival_source) sources[r.arrival_source]++;
+  const methods = { technician: 0, firefighters: 0, self_released: 0, false_report: 0, device: 0, open: 0 };
+  for (const r of rows) {
+    if (r.release_method) methods[r.release_method]++;
+    else if (r.status !== 'resolved' && r.status !== 'false_alarm') methods.open++;
+    else methods.device++;
+  }
   const mid = arrivals.length / 2;
   const median =
     arrivals.length === 0
@@ -312,6 +534,10 @@ export function rescueGroup(rows: readonly RescueRow[]): RescueGroup {
     arrived: arrivals.length,
     withinLimit: within,
     withinLimitShare: rows.length ? Math.round((within / rows.length) * 1000) / 1000 : null,
+    withinLimitClaimed: claimed,
+    releaseMethods: methods,
+    closedOverCar: rows.filter((r) => r.closed_over_car).length,
+    reopened: rows.filter((r) => r.reopen_count > 0).length,
     releasedBeforeArrival: rows.filter(
       (r) =>
         r.condition_cleared_ts !== null && (r.arrived_at === null || r.condition_cleared_ts < r.arrived_at),

@@ -2,11 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '@liftwatch/calendar';
 import { DomainError } from '@liftwatch/contract';
 import { Sql } from '@liftwatch/database';
-import { AlarmRepository } from './alarm.repository';
-import { alarmTypeInfo, type AlarmTypeInfo } from './alarm-types';
 import { AlarmBus, AlarmView } from './alarm-view';
-
-const PASSENGER_REPORT = alarmTypeInfo('passenger_report') as AlarmTypeInfo;
+import { IncidentReporter } from './rescue/incident-reporter';
 
 /** What a passenger can report from the car's public page. */
 export const PASSENGER_REPORT_KINDS = ['trapped', 'stopped', 'door', 'noise', 'other'] as const;
@@ -18,9 +15,10 @@ export const REPORTS_PER_ELEVATOR = 10;
 export const REPORT_WINDOW_MS = 10 * 60_000;
 
 /**
- * A problem reported by a passenger from the public page of the car's code (no login): it opens
- * (or counts onto) the elevator's open passenger-report alarm on the maintenance firm's panel,
- * with what was said in its timeline. Rate-limited per address and per elevator, in memory (a
+ * A problem reported by a passenger from the public page of the car's code (no login). "有人被困"
+ * opens (or joins) the car's entrapment with the rescue clock running from the report; anything
+ * else opens (or counts onto) the passenger-report alarm — both on the maintenance firm's panel,
+ * with what was said and the number to call back (IncidentReporter). Rate-limited per address and per elevator, in memory (a
  * few reports a minute are plenty for a real car; a flood is refused with 429, not stored).
  */
 @Injectable()
@@ -29,7 +27,7 @@ export class PassengerReportsService {
 
   constructor(
     private readonly sql: Sql,
-    private readonly alarms: AlarmRepository,
+    private readonly reporter: IncidentReporter,
     private readonly bus: AlarmBus,
     private readonly clock: Clock,
   ) {}
@@ -42,14 +40,18 @@ export class PassengerReportsService {
     const now = this.clock.now().getTime();
     this.take(`addr:${from}`, REPORTS_PER_ADDRESS, now);
     this.take(`elev:${elevatorId}`, REPORTS_PER_ELEVATOR, now);
-    const alarm = await this.sql.transaction(async (tx) => {
-      const { alarm } = await this.alarms.report(tx, elevatorId, PASSENGER_REPORT, 'public', now, now, 1);
-      await this.alarms.append(tx, alarm.id, 'passenger_report', null, 'public', r.description ?? null, {
+    const { alarm } = await this.sql.transaction((tx) =>
+      this.reporter.record(tx, {
+        elevatorId,
+        channel: 'public',
         kind: r.kind,
-        ...(r.contactPhone ? { contactPhone: r.contactPhone } : {}),
-      });
-      return alarm;
-    });
+        at: new Date(now),
+        text: r.description ?? null,
+        callbackPhone: r.contactPhone ?? null,
+        recordedBy: null,
+        recordedByName: 'public',
+      }),
+    );
     this.bus.publish([AlarmView.of(alarm)]);
     return { alarmId: alarm.id, receivedAt: new Date(now).toISOString() };
   }

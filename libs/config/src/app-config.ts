@@ -158,6 +158,15 @@ export const envSchema = z.object({
   ALARM_OFFLINE_AFTER_S: z.coerce.number().int().min(5).max(86_400).default(90),
   ALARM_SWEEP_MS: z.coerce.number().int().min(100).max(60_000).default(500),
   ALARM_ESCALATE_BEFORE_DEADLINE_S: z.coerce.number().int().min(0).max(3600).default(300),
+  // An unacknowledged rescue alarm reaches the next contact of its escalation chain (the firm's
+  // on-call list, its manager, the region's duty line) after each period of this length.
+  ALARM_ACK_ESCALATE_S: z.coerce.number().int().min(5).max(3600).default(120),
+  // How escalation text messages leave the platform: none (recorded as skipped), log (written to
+  // the log, for demos), or http (a JSON POST to an SMS gateway or provider adapter).
+  SMS_PROVIDER: z.enum(['none', 'log', 'http']).default('none'),
+  SMS_HTTP_URL: z.string().regex(/^https?:\/\//, 'must be an http(s):// URL').optional(),
+  SMS_HTTP_TOKEN: z.string().min(1).optional(),
+  SMS_SIGN_NAME: z.string().min(1).max(20).default('liftwatch'),
   // Webhook targets on loopback, private, link-local or other internal addresses are refused
   // (the platform must not be a way into its own network) unless this is set.
   WEBHOOK_ALLOW_PRIVATE_TARGETS: boolish.default(false),
@@ -244,6 +253,15 @@ export interface AppConfig {
     sweepMs: number;
     /** first escalation this long before the rescue deadline */
     escalateBeforeDeadlineS: number;
+    /** an unacknowledged rescue alarm escalates to the next contact after each period of this length */
+    ackEscalateS: number;
+  };
+  sms: {
+    provider: 'none' | 'log' | 'http';
+    /** provider http: where the JSON message is posted, with the token (secret) as a bearer */
+    httpUrl: string | undefined;
+    httpToken: string | undefined;
+    signName: string;
   };
   /** Redis for the socket.io adapter (several api replicas); undefined: one api process alone. */
   redis: { url: string | undefined };
@@ -305,6 +323,7 @@ export function loadConfig(
       if (!e[key]) problems.push(`${key}: required for BROKER_KICK=emqx`);
     }
   }
+  if (e.SMS_PROVIDER === 'http' && !e.SMS_HTTP_URL) problems.push('SMS_HTTP_URL: required for SMS_PROVIDER=http');
   if (e.DOCUMENT_STORE === 's3') {
     for (const key of ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
       if (!e[key]) problems.push(`${key}: required for DOCUMENT_STORE=s3`);
@@ -382,6 +401,13 @@ export function loadConfig(
       offlineAfterS: e.ALARM_OFFLINE_AFTER_S,
       sweepMs: e.ALARM_SWEEP_MS,
       escalateBeforeDeadlineS: e.ALARM_ESCALATE_BEFORE_DEADLINE_S,
+      ackEscalateS: e.ALARM_ACK_ESCALATE_S,
+    },
+    sms: {
+      provider: e.SMS_PROVIDER,
+      httpUrl: e.SMS_HTTP_URL,
+      httpToken: e.SMS_HTTP_TOKEN,
+      signName: e.SMS_SIGN_NAME,
     },
     redis: { url: e.REDIS_URL },
     webhooks: { allowPrivateTargets: e.WEBHOOK_ALLOW_PRIVATE_TARGETS },
@@ -425,6 +451,7 @@ export function redactConfig(config: AppConfig): Record<string, unknown> {
       hookSecret: config.mqtt.hookSecret ? '***' : undefined,
       emqxApi: config.mqtt.emqxApi ? { ...config.mqtt.emqxApi, secret: '***' } : null,
     },
+    sms: { ...config.sms, httpToken: config.sms.httpToken ? '***' : undefined },
     documents: {
       ...config.documents,
       s3: config.documents.s3 ? { ...config.documents.s3, secretAccessKey: '***' } : null,

@@ -41,8 +41,8 @@ export class ForbiddenError extends DomainError {
 }
 
 export class ConflictError extends DomainError {
-  constructor(code: string, message: string) {
-    super('conflict', code, message);
+  constructor(code: string, message: string, fields?: FieldProblem[]) {
+    super('conflict', code, message, fields);
   }
 }
 

@@ -392,7 +392,7 @@ export class ProjectsService {
 
   /** The units whose project the caller sees; firms and insurers see none. */
   private unitsOf(p: Principal) {
-    if (p.role === 'firm' || p.role === 'insurer') return 'none' as const;
+    if (p.role === 'firm' || p.role === 'technician' || p.role === 'insurer') return 'none' as const;
     return this.visibility.units(p);
   }
 

@@ -72,6 +72,7 @@ export class ClaimsService {
           elevators: this.visibility.elevators(p),
         };
       case 'regulator':
+      case 'technician':
         return { none: true };
     }
   }

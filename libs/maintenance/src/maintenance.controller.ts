@@ -227,7 +227,7 @@ export class MaintenanceController {
 
   /** Record a visit (the maintaining firm). Appended to the elevator's hash chain; never edited. */
   @Post('elevators/:id/maintenance-records')
-  @Roles('admin', 'firm')
+  @Roles('admin', 'firm', 'technician')
   createRecord(
     @CurrentPrincipal() p: Principal,
     @UuidParam() id: string,
@@ -241,7 +241,7 @@ export class MaintenanceController {
    * which the record lists in `photos`. The same photo uploaded twice is stored once.
    */
   @Post('elevators/:id/maintenance-photos')
-  @Roles('admin', 'firm')
+  @Roles('admin', 'firm', 'technician')
   @ApiConsumes('multipart/form-data')
   @ApiBody({
     schema: {

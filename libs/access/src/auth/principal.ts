@@ -1,12 +1,22 @@
-export const ROLES = ['admin', 'firm', 'owner', 'agent', 'insurer', 'regulator'] as const;
+export const ROLES = ['admin', 'firm', 'technician', 'owner', 'agent', 'insurer', 'regulator'] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * The maintenance firm's people: `firm` is its office (dispatchers, managers), `technician` a
+ * certified technician who takes work orders on the phone. Both see the firm's elevators.
+ */
+export const FIRM_STAFF: readonly Role[] = ['firm', 'technician'];
+
+export function isFirmStaff(role: Role): boolean {
+  return FIRM_STAFF.includes(role);
+}
 
 /** The authenticated caller of a request, with what binds its role to the registry. */
 export interface Principal {
   userId: string;
   username: string;
   role: Role;
-  /** Maintenance firm (role firm) or insurer (role insurer). */
+  /** Maintenance firm (roles firm and technician) or insurer (role insurer). */
   organisationId: string | null;
   /** Owner record (role owner). */
   ownerId: string | null;

@@ -14,6 +14,7 @@ type BindingField = keyof RoleBinding;
 export const REQUIRED_BINDING: Record<Role, BindingField | null> = {
   admin: null,
   firm: 'organisationId',
+  technician: 'organisationId',
   insurer: 'organisationId',
   owner: 'ownerId',
   agent: 'unitId',

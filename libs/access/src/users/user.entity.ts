@@ -10,6 +10,9 @@ export class UserEntity {
   ownerId!: string | null;
   unitId!: string | null;
   regionCode!: string | null;
+  /** technicians: special-equipment operator certificate (特种设备作业人员证) */
+  certificateNumber!: string | null;
+  phone!: string | null;
   locale!: 'zh-CN' | 'en';
   disabledAt!: Date | null;
   createdAt!: Date;

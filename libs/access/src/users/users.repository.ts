@@ -19,7 +19,7 @@ export interface BindingTargets {
 }
 
 const USER = `u.id, u.username, u.display_name AS "displayName", u.role, u.organisation_id AS "organisationId",
-  u.owner_id AS "ownerId", u.unit_id AS "unitId", u.region_code AS "regionCode", u.locale, u.disabled_at AS "disabledAt",
+  u.owner_id AS "ownerId", u.unit_id AS "unitId", u.region_code AS "regionCode", u.certificate_number AS "certificateNumber", u.phone, u.locale, u.disabled_at AS "disabledAt",
   u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
 
 const COLUMNS = {
@@ -31,6 +31,8 @@ const COLUMNS = {
   ownerId: 'owner_id',
   unitId: 'unit_id',
   regionCode: 'region_code',
+  certificateNumber: 'certificate_number',
+  phone: 'phone',
   locale: 'locale',
   disabledAt: 'disabled_at',
 } as const;

@@ -12,6 +12,7 @@ import { type UserFields, type UserFilter, UsersRepository } from './users.repos
 
 const ORGANISATION_KIND_FOR_ROLE: Partial<Record<string, string>> = {
   firm: 'maintenance_firm',
+  technician: 'maintenance_firm',
   insurer: 'insurer',
 };
 
@@ -57,6 +58,11 @@ export class UsersService {
         problems.push({ field: 'ownerId', messages: ['owner does not exist'] });
       if (dto.unitId && !targets.unitExists)
         problems.push({ field: 'unitId', messages: ['unit does not exist'] });
+      if (dto.role === 'technician' && !dto.certificateNumber)
+        problems.push({
+          field: 'certificateNumber',
+          messages: ['certificateNumber is required for role technician'],
+        });
       if (dto.regionCode && !targets.regionExists) {
         problems.push({ field: 'regionCode', messages: ['region does not exist'] });
       }
@@ -76,6 +82,8 @@ export class UsersService {
         ownerId: dto.ownerId ?? null,
         unitId: dto.unitId ?? null,
         regionCode: dto.regionCode ?? null,
+        certificateNumber: dto.certificateNumber ?? null,
+        phone: dto.phone ?? null,
         locale: dto.locale ?? 'zh-CN',
       });
       const { password: _password, ...rest } = dto;
@@ -92,6 +100,8 @@ export class UsersService {
     const patch: UserFields = {};
     if (dto.displayName !== undefined) patch.displayName = dto.displayName;
     if (dto.locale !== undefined) patch.locale = dto.locale;
+    if (dto.phone !== undefined) patch.phone = dto.phone;
+    if (dto.certificateNumber !== undefined) patch.certificateNumber = dto.certificateNumber;
     if (dto.password !== undefined)
       patch.passwordHash = await hashPassword(dto.password, this.options.passwordHash);
     if (dto.disabled !== undefined) patch.disabledAt = dto.disabled ? new Date() : null;

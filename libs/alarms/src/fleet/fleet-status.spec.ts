@@ -26,6 +26,15 @@ describe(fleetStatus.name, () => {
     ['running', live({ running: true }), alarms(), 'running'],
     ['idle', live({ running: false }), alarms(), 'idle'],
     ['idle when mode was never reported', live({ mode: null, running: null }), alarms(), 'idle'],
+    [
+      'trapped by the car’s own data: a passenger aboard, stopped between floors, no alarm open',
+      live({ passenger: true, doorZone: false }),
+      alarms(),
+      'trapped',
+    ],
+    ['not trapped: a passenger aboard at a floor', live({ passenger: true, doorZone: true }), alarms(), 'idle'],
+    ['not trapped: between floors while running', live({ running: true, passenger: true, doorZone: false }), alarms(), 'running'],
+    ['offline: a stale between-floors sample', live({ online: false, passenger: true, doorZone: false }), alarms(), 'offline'],
   ])('%s → %s', (_name, l, a, expected) => {
     expect(fleetStatus(l, a)).toBe(expected);
   });

@@ -2,7 +2,8 @@
  * What a dispatcher sees at a glance for one elevator, from its latest state and its open alarms.
  * Pure and table-tested; the dashboard shows the result, it never recomputes it.
  *
- * Precedence, most urgent first: trapped (an open entrapment whose passengers are not out yet),
+ * Precedence, most urgent first: trapped (an open entrapment whose passengers are not out yet, or
+ * the car's own data: a passenger aboard a car stopped between floors, whatever any alarm says),
  * offline (no data: nothing below can be trusted), fault (an open fault alarm), inspection (a
  * technician has the car: service mode 2), out of service (mode 0, or fire/firefighter/emergency
  * power/earthquake/unknown modes 3–7: not carrying passengers normally), running, idle.
@@ -13,6 +14,17 @@ export interface LiveLike {
   online: boolean;
   running: boolean | null;
   mode: number | null;
+  passenger?: boolean | null;
+  doorZone?: boolean | null;
+}
+
+/**
+ * The car says someone is trapped: stopped out of the door zone with a passenger aboard. A car
+ * never stops between floors in normal service, so this holds without waiting for the alarm's
+ * threshold — and after an alarm was closed too early.
+ */
+export function carReportsTrapped(live: LiveLike | null): boolean {
+  return !!live && live.online && live.running === false && live.passenger === true && live.doorZone === false;
 }
 
 export interface OpenAlarmSummary {
@@ -32,7 +44,7 @@ export function isFaultAlarmType(type: string): boolean {
 }
 
 export function fleetStatus(live: LiveLike | null, alarms: OpenAlarmSummary = NO_ALARMS): FleetStatus {
-  if (alarms.trapped) return 'trapped';
+  if (alarms.trapped || carReportsTrapped(live)) return 'trapped';
   if (!live || !live.online) return 'offline';
   if (alarms.fault) return 'fault';
   if (live.mode === 2) return 'inspection';

@@ -11,6 +11,7 @@ import { RescueEvidence1764900000000 } from './1764900000000-rescue-evidence';
 import { StatementDocuments1765000000000 } from './1765000000000-statement-documents';
 import { PublicReports1765100000000 } from './1765100000000-public-reports';
 import { VisitPhotos1765200000000 } from './1765200000000-visit-photos';
+import { RescueSafety1765300000000 } from './1765300000000-rescue-safety';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   StatementDocuments1765000000000,
   PublicReports1765100000000,
   VisitPhotos1765200000000,
+  RescueSafety1765300000000,
 ];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import { Clock } from '@liftwatch/calendar';
-import { AuditService, type Principal } from '@liftwatch/access';
+import { AuditService, isFirmStaff, type Principal } from '@liftwatch/access';
 import {
   ConflictError,
   ForbiddenError,
@@ -137,7 +137,7 @@ export class ContractsService {
 
   async terminate(p: Principal, id: string, dto: TerminateContractDto): Promise<ContractView> {
     const c = await this.find(p, id);
-    if (p.role === 'firm')
+    if (isFirmStaff(p.role))
       throw new ForbiddenError('OWNERS_ONLY', 'the owners (or their agent) terminate a contract');
     if (c.terminated_on)
       throw new ConflictError('CONTRACT_TERMINATED', `contract ${c.contract_number} is already terminated`);
@@ -233,7 +233,7 @@ export class ContractsService {
   }
 
   private scope(p: Principal): ContractScope {
-    if (p.role === 'firm') return { firmId: p.organisationId };
+    if (isFirmStaff(p.role)) return { firmId: p.organisationId };
     if (p.role === 'insurer') return { none: true };
     return { units: this.visibility.units(p) };
   }

@@ -39,7 +39,7 @@ export class NotificationsService {
     const recipients: NotificationRecipients =
       p.role === 'admin'
         ? { all: true }
-        : p.role === 'firm' || p.role === 'insurer'
+        : p.role === 'firm' || p.role === 'technician' || p.role === 'insurer'
           ? { organisationId: p.organisationId }
           : p.role === 'owner' || p.role === 'agent'
             ? { units: this.repo.visibility.units(p) }

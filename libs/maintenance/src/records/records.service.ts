@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { DOCUMENT_STORE, type DocumentStore, sha256Hex, sniffContentType } from '@liftwatch/documents';
 import { type EntityManager } from 'typeorm';
-import { AuditService, type Principal } from '@liftwatch/access';
+import { AuditService, isFirmStaff, type Principal } from '@liftwatch/access';
 import { businessDate } from '@liftwatch/calendar';
 import {
   ConflictError,
@@ -197,7 +197,7 @@ export class RecordsService {
   async uploadPhoto(p: Principal, elevatorId: string, file: UploadedFile | undefined): Promise<PhotoView> {
     if (!(await this.visibility.canSeeElevator(p, elevatorId)))
       throw new NotFoundError('Elevator', elevatorId);
-    if (p.role !== 'firm' && p.role !== 'admin')
+    if (!isFirmStaff(p.role) && p.role !== 'admin')
       throw new ForbiddenError('NOT_ALLOWED', 'visit photos come from the maintenance firm');
     if (!file || file.size === 0)
       throw InvalidInputError.field('file', 'attach one non-empty photo as multipart field "file"');
@@ -303,13 +303,13 @@ export class RecordsService {
         [{ field: 'arrivedAt', messages: [`no maintenance contract on ${visitDay}`] }],
       );
     }
-    if (p.role === 'firm' && p.organisationId !== contract.firm_id) {
+    if (isFirmStaff(p.role) && p.organisationId !== contract.firm_id) {
       throw new ForbiddenError(
         'NOT_YOUR_CONTRACT',
         `the elevator was maintained by another firm on ${visitDay}`,
       );
     }
-    if (p.role !== 'firm' && p.role !== 'admin') {
+    if (!isFirmStaff(p.role) && p.role !== 'admin') {
       throw new ForbiddenError('FIRM_ONLY', 'maintenance records are written by the maintenance firm');
     }
     return contract;

@@ -15,7 +15,7 @@ export interface IdFilter {
  * `null` means unrestricted (admin). A record outside the filter is answered with 404.
  *
  * - regulator: everything whose building lies in its region or below (GB/T 2260 prefix);
- * - firm: elevators under its active maintenance contracts, and their units;
+ * - firm and technician: elevators under the firm's active maintenance contracts, and their units;
  * - insurer: elevators it insures (coverage), and their units;
  * - owner: the units where the owner currently owns a flat;
  * - agent: the one unit it acts for.
@@ -38,6 +38,7 @@ export class VisibilityRepository {
           params: { vis_region: `${regionScopePrefix(p.regionCode ?? '')}%` },
         };
       case 'firm':
+      case 'technician':
       case 'insurer':
         return {
           sql: `SELECT ve.unit_id AS id FROM elevators ve JOIN (${this.assignedSql()}) va ON va.elevator_id = ve.id`,
@@ -57,7 +58,7 @@ export class VisibilityRepository {
 
   elevators(p: Principal): IdFilter | null {
     if (p.role === 'admin') return null;
-    if (p.role === 'firm' || p.role === 'insurer') {
+    if (p.role === 'firm' || p.role === 'technician' || p.role === 'insurer') {
       return {
         sql: `SELECT va.elevator_id AS id FROM (${this.assignedSql()}) va`,
         params: this.assignedParams(p, this.clock.today()),
@@ -107,7 +108,7 @@ export class VisibilityRepository {
 
   /** Flats (areas, floors) are for admins, regulators, owners and agents; not firms or insurers. */
   flats(p: Principal): IdFilter | null | 'none' {
-    if (p.role === 'firm' || p.role === 'insurer') return 'none';
+    if (p.role === 'firm' || p.role === 'technician' || p.role === 'insurer') return 'none';
     return this.units(p);
   }
 
@@ -137,7 +138,7 @@ export class VisibilityRepository {
   private assignedParams(p: Principal, today: string): Record<string, unknown> {
     return {
       vis_org: p.organisationId,
-      vis_kind: p.role === 'firm' ? 'maintenance' : 'insurance',
+      vis_kind: p.role === 'insurer' ? 'insurance' : 'maintenance',
       vis_today: today,
     };
   }

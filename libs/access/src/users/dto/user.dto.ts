@@ -53,6 +53,21 @@ export class CreateUserDto {
   @Matches(/^[0-9]{6}$/, { message: 'regionCode must be a 6-digit GB/T 2260 code' })
   regionCode?: string;
 
+  @ApiPropertyOptional({
+    description: 'Required for role technician: the special-equipment operator certificate (特种设备作业人员证)',
+    example: 'TS3-440100-2019-0123',
+  })
+  @IsOptional()
+  @Matches(/^[0-9A-Za-z\-\u4e00-\u9fa5()（）]{4,40}$/, {
+    message: 'certificateNumber must be 4-40 letters, digits or dashes',
+  })
+  certificateNumber?: string;
+
+  @ApiPropertyOptional({ example: '13800138000', description: 'for escalation messages and tap-to-call' })
+  @IsOptional()
+  @Matches(/^[0-9+\- ]{5,20}$/, { message: 'phone must be a phone number' })
+  phone?: string;
+
   @ApiPropertyOptional({ enum: ['zh-CN', 'en'], default: 'zh-CN' })
   @IsOptional()
   @IsIn(['zh-CN', 'en'])
@@ -60,7 +75,7 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto extends PartialType(
-  PickType(CreateUserDto, ['displayName', 'password', 'locale'] as const),
+  PickType(CreateUserDto, ['displayName', 'password', 'locale', 'phone', 'certificateNumber'] as const),
 ) {
   @ApiPropertyOptional({ description: 'true disables the account (tokens stop working at once)' })
   @IsOptional()
@@ -89,6 +104,8 @@ export class UserView {
   @ApiProperty({ nullable: true, type: String }) ownerId!: string | null;
   @ApiProperty({ nullable: true, type: String }) unitId!: string | null;
   @ApiProperty({ nullable: true, type: String }) regionCode!: string | null;
+  @ApiProperty({ nullable: true, type: String }) certificateNumber!: string | null;
+  @ApiProperty({ nullable: true, type: String }) phone!: string | null;
   @ApiPropertyOptional({
     nullable: true,
     type: String,
@@ -110,6 +127,8 @@ export class UserView {
       ownerId: u.ownerId,
       unitId: u.unitId,
       regionCode: u.regionCode,
+      certificateNumber: u.certificateNumber,
+      phone: u.phone,
       locale: u.locale,
       disabled: u.disabledAt !== null,
       createdAt: u.createdAt,
