@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import { Webhook } from 'standardwebhooks';
 import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
-import { AlarmSweeper } from '@liftwatch/alarms';
 import { IngestService } from '@liftwatch/telemetry';
 import { contractElevators, createFleet, type Fleet } from './support/fleet.fixture';
 import { provisionSimDevices, quietController } from './support/sim';
@@ -20,6 +19,8 @@ interface AlarmBody {
   trappedSeconds: number | null;
   rescueDeadline: string | null;
   escalationLevel: number;
+  reopenCount: number;
+  releaseMethod: string | null;
   timeline?: Array<{ kind: string; actor: string; note: string | null }>;
 }
 
@@ -280,12 +281,12 @@ describe('alarms, entrapment rescue and offline detection', () => {
     const firmB = await t.login(fleet.users.firmB);
     const regulatorHz = await t.login(fleet.users.regulatorHz);
     const regulatorGz = await t.login(fleet.users.regulatorGz);
-    const act = (token: string, action: string, note?: string) =>
+    const act = (token: string, action: string, note?: string, more: object = {}) =>
       t
         .http()
         .post(`/api/v1/alarms/${alarm?.id}/${action}`)
         .auth(token, auth)
-        .send(note ? { note } : {});
+        .send({ ...(note ? { note } : {}), ...more });
 
     // Outside scope: 404, not 403 with data.
     await t.http().get(`/api/v1/alarms/${alarm?.id}`).auth(firmB, auth).expect(404);
@@ -297,11 +298,18 @@ describe('alarms, entrapment rescue and offline detection', () => {
     await act(regulatorGz, 'acknowledge').expect(403);
 
     await act(firmA, 'acknowledge', '已接警').expect(200);
-    await act(firmA, 'dispatch', '王师傅出发').expect(200);
+    // a rescue goes to a named technician of the firm, not a free-text note
+    const unnamed = await act(firmA, 'dispatch', '王师傅出发').expect(400);
+    expect(JSON.stringify(unnamed.body)).toContain('technicianId');
+    const candidates = (
+      await t.http().get(`/api/v1/alarms/${alarm?.id}/technicians`).auth(firmA, auth).expect(200)
+    ).body as Array<{ id: string; suggested: boolean }>;
+    expect(candidates).toEqual([expect.objectContaining({ id: fleet.userIds.techA, suggested: true })]);
+    await act(firmA, 'dispatch', '王师傅出发', { technicianId: fleet.userIds.techA }).expect(200);
     await act(firmA, 'acknowledge').expect(409);
     await act(firmA, 'on-site').expect(200);
     await act(firmA, 'teleport').expect(400);
-    const done = await act(firmA, 'resolve', '已救出，无人受伤').expect(200);
+    const done = await act(firmA, 'resolve', '已救出，无人受伤', { releaseMethod: 'technician' }).expect(200);
     const body = done.body as AlarmBody;
     expect(body.status).toBe('resolved');
     expect(body.timeline?.map((e) => e.kind)).toEqual(
@@ -309,7 +317,9 @@ describe('alarms, entrapment rescue and offline detection', () => {
     );
     expect(body.timeline?.find((e) => e.kind === 'dispatched')).toMatchObject({
       actor: fleet.users.firmA,
+      actorName: 'firmA',
       note: '王师傅出发',
+      data: expect.objectContaining({ technician: 'techA', technicianId: fleet.userIds.techA }),
     });
     await act(firmA, 'resolve').expect(409);
     const audit = await t
@@ -338,21 +348,30 @@ describe('alarms, entrapment rescue and offline detection', () => {
       'entrapment alarm',
     );
     const firmA = await t.login(fleet.users.firmA);
-    for (const action of ['acknowledge', 'dispatch', 'on-site', 'resolve'])
-      await t.http().post(`/api/v1/alarms/${alarm.id}/${action}`).auth(firmA, auth).send({}).expect(200);
-    // The car keeps reporting a trapped passenger for a few more seconds (the sweeper, which
-    // opens alarms for held conditions, does not reopen it), then releases them.
-    await t.app.get(AlarmSweeper).sweep();
-    expect(
-      (await alarmsOf(d.elevatorId)).filter((a) => a.type === 'entrapment' && a.status === 'open'),
-    ).toEqual([]);
+    const post = (action: string, body: object) =>
+      t.http().post(`/api/v1/alarms/${alarm.id}/${action}`).auth(firmA, auth).send(body);
+    await post('acknowledge', {}).expect(200);
+    await post('dispatch', { technicianId: fleet.userIds.techA }).expect(200);
+    // The car still reports the passenger between floors: resolving is refused without the way out…
+    const refused = await post('resolve', {}).expect(409);
+    expect(refused.body).toMatchObject({ code: 'STILL_TRAPPED' });
+    // …and accepted with it and a note, on the closer's word
+    await post('resolve', { releaseMethod: 'technician', note: '技术员称已救出' }).expect(200);
+    // The car keeps reporting a trapped passenger: the same incident is raised again, not a new one.
+    const reopened = await waitFor(
+      async () => (await alarmsOf(d.elevatorId)).find((a) => a.id === alarm.id && a.status === 'open'),
+      8000,
+      'the same entrapment reopened',
+    );
+    expect(reopened).toMatchObject({ reopenCount: 1, releaseMethod: null });
     const released = await waitFor(
       async () => (await alarmsOf(d.elevatorId)).find((a) => a.id === alarm.id && a.conditionClearedTs),
       12_000,
-      'release recorded on the resolved alarm',
+      'release recorded on the reopened alarm',
     );
-    expect(released.status).toBe('resolved');
     expect(released.trappedSeconds).toBeGreaterThanOrEqual(5);
+    // released in the car's data: closed without a stated way out
+    await post('resolve', {}).expect(200);
     const entrapments = (await alarmsOf(d.elevatorId)).filter((a) => a.type === 'entrapment');
     expect(entrapments).toHaveLength(before + 1);
     await c.stop();
@@ -444,6 +463,14 @@ describe('alarms, entrapment rescue and offline detection', () => {
       'delivery logged',
     );
     expect(log).toMatchObject({ attempts: 2, lastStatusCode: 200 });
+    // the button opened an entrapment (a passenger asking for help); nobody was inside: a false report
+    const button = (await alarmsOf(d.elevatorId)).find((a) => a.type === 'entrapment' && a.status === 'open');
+    await t
+      .http()
+      .post(`/api/v1/alarms/${button?.id}/false-alarm`)
+      .auth(firmA, auth)
+      .send({ note: '回访确认无人被困' })
+      .expect(200);
     await c.stop();
   });
 

@@ -92,8 +92,17 @@ describe('fleet status', () => {
     c.injectEntrapment(4);
     const sampler = setInterval(() => c.sampleStatus(), 300);
     open.push({ stop: () => Promise.resolve(clearInterval(sampler)) });
+    // the car's own data (a passenger aboard, stopped between floors) says trapped at once …
     await waitFor(() => statuses.includes('trapped'), 8000, 'trapped on socket.io');
-    const trapped = (await list('&status=trapped')).items.find((i) => i.elevatorId === d.elevatorId);
+    // … and the entrapment alarm follows once the condition has held for the threshold
+    const trapped = await waitFor(
+      async () =>
+        (await list('&status=trapped')).items.find(
+          (i) => i.elevatorId === d.elevatorId && i.openAlarms === 1,
+        ),
+      8000,
+      'the entrapment alarm on the trapped car',
+    );
     expect(trapped).toMatchObject({ status: 'trapped', openAlarms: 1 });
     clearInterval(sampler);
     await t.app.get(IngestService).drain();

@@ -91,10 +91,26 @@ describe('the public page of the code in every car (一梯一码)', () => {
     expect(alarms.items[0]).toMatchObject({ status: 'open', severity: 'major' });
     const detail = (await t.get(firmB, `/alarms/${alarms.items[0]?.id}`).expect(200)).body as {
       timeline: Array<{ kind: string; note: string | null; actor: string | null }>;
+      reports: Array<{ channel: string; kind: string; text: string | null; callbackPhone: string | null }>;
     };
-    expect(detail.timeline.find((e) => e.kind === 'passenger_report')).toMatchObject({
+    expect(detail.timeline.find((e) => e.kind === 'reported')).toMatchObject({
       note: '电梯停在 3 楼不动了',
+      actor: 'public',
     });
+    // the dispatcher sees the category, the words and the number to call back
+    expect(detail.reports).toEqual([
+      expect.objectContaining({
+        channel: 'public',
+        kind: 'stopped',
+        text: '电梯停在 3 楼不动了',
+        callbackPhone: '13900000000',
+      }),
+    ]);
+    // a regulator of the region reads the report, but not the passenger's number
+    const regulator = await t.login(fleet.users.regulatorHz);
+    const seen = (await t.get(regulator, `/alarms/${alarms.items[0]?.id}`).expect(200)).body as typeof detail;
+    expect(seen.reports[0]).toMatchObject({ text: '电梯停在 3 楼不动了', callbackPhone: null });
+    expect(JSON.stringify(seen)).not.toContain('13900000000');
     // the other firm does not see it
     const firmA = await t.login(fleet.users.firmA);
     const other = (

@@ -14,6 +14,8 @@ const VISIBLE: Record<FleetUser, Record<Resource, string[]>> = {
     devices: ['d1', 'd3'],
   },
   firmA: { buildings: ['gz'], units: ['u1'], flats: [], owners: [], elevators: ['e1'], devices: ['d1'] },
+  // a technician sees what the firm maintains, no more
+  techA: { buildings: ['gz'], units: ['u1'], flats: [], owners: [], elevators: ['e1'], devices: ['d1'] },
   firmB: { buildings: ['hz'], units: ['u3'], flats: [], owners: [], elevators: ['e3'], devices: ['d3'] },
   owner1: {
     buildings: ['gz'],

@@ -38,10 +38,21 @@ export interface Fleet {
   policies: { a: string; b: string };
   /** Username of a user for each scoping role. */
   users: Record<FleetUser, string>;
+  /** User ids of the technicians (firm A's technician). */
+  userIds: { techA: string };
 }
 
 export type FleetUser =
-  'admin' | 'firmA' | 'firmB' | 'owner1' | 'agent2' | 'insurerA' | 'insurerB' | 'regulatorGz' | 'regulatorHz';
+  | 'admin'
+  | 'firmA'
+  | 'techA'
+  | 'firmB'
+  | 'owner1'
+  | 'agent2'
+  | 'insurerA'
+  | 'insurerB'
+  | 'regulatorGz'
+  | 'regulatorHz';
 
 /**
  * A small fleet across two provinces, built through the API as an admin:
@@ -151,6 +162,7 @@ export async function createFleet(t: TestApp): Promise<Fleet> {
   const users: Record<FleetUser, string> = {
     admin: 'admin',
     firmA: `firm-a.${s}`,
+    techA: `tech-a.${s}`,
     firmB: `firm-b.${s}`,
     owner1: `owner-1.${s}`,
     agent2: `agent-2.${s}`,
@@ -161,6 +173,11 @@ export async function createFleet(t: TestApp): Promise<Fleet> {
   };
   const bindings: Array<[FleetUser, Role, Record<string, string>]> = [
     ['firmA', 'firm', { organisationId: firmA.id }],
+    [
+      'techA',
+      'technician',
+      { organisationId: firmA.id, certificateNumber: `TS3-${s}`, phone: '13700000001' },
+    ],
     ['firmB', 'firm', { organisationId: firmB.id }],
     ['owner1', 'owner', { ownerId: o1.id }],
     ['agent2', 'agent', { unitId: u2.id }],
@@ -169,14 +186,17 @@ export async function createFleet(t: TestApp): Promise<Fleet> {
     ['regulatorGz', 'regulator', { regionCode: '440100' }],
     ['regulatorHz', 'regulator', { regionCode: '330100' }],
   ];
+  const ids: Partial<Record<FleetUser, string>> = {};
   for (const [key, role, binding] of bindings) {
-    await post('/users', {
-      username: users[key],
-      password: USER_PASSWORD,
-      displayName: key,
-      role,
-      ...binding,
-    });
+    ids[key] = (
+      await post('/users', {
+        username: users[key],
+        password: USER_PASSWORD,
+        displayName: key,
+        role,
+        ...binding,
+      })
+    ).id;
   }
 
   return {
@@ -191,6 +211,7 @@ export async function createFleet(t: TestApp): Promise<Fleet> {
     contracts: { a: contractA.id, b: contractB.id },
     policies: { a: policyA.id, b: policyB.id },
     users,
+    userIds: { techA: ids.techA ?? '' },
   };
 }
 

@@ -16,7 +16,8 @@ export class AlarmView {
   status!: string;
   @ApiProperty({
     enum: ['device', 'rule', 'public', 'phone'],
-    description: 'how the platform first learnt of it: the controller, a platform rule, the car’s public page, a phone call',
+    description:
+      'how the platform first learnt of it: the controller, a platform rule, the car’s public page, a phone call',
   })
   source!: string;
   @ApiProperty() openedAt!: string;
@@ -69,7 +70,8 @@ export class AlarmView {
   arrivalVsDeadlineSeconds!: number | null;
   @ApiProperty({ description: '0 none, 1 deadline near, 2 deadline passed' }) escalationLevel!: number;
   @ApiProperty({
-    description: 'steps of the unacknowledged-alarm escalation chain taken so far (0: nobody told beyond the panel)',
+    description:
+      'steps of the unacknowledged-alarm escalation chain taken so far (0: nobody told beyond the panel)',
   })
   ackEscalationStep!: number;
   @ApiProperty({
@@ -78,7 +80,9 @@ export class AlarmView {
     description: 'entrapments closed by hand: how the passengers got out, as stated by whoever closed it',
   })
   releaseMethod!: 'technician' | 'firefighters' | 'self_released' | 'false_report' | null;
-  @ApiProperty({ description: 'times the car went on reporting the entrapment after a closure, reopening it' })
+  @ApiProperty({
+    description: 'times the car went on reporting the entrapment after a closure, reopening it',
+  })
   reopenCount!: number;
   @ApiProperty({
     nullable: true,
@@ -216,9 +220,16 @@ export class AlarmDetail extends AlarmView {
       'entrapments: the car’s data still shows the condition (passenger aboard, stopped out of the door zone or with doors closed); closing needs the way out and a note',
   })
   carStillReports!: boolean;
-  @ApiProperty({ type: () => WorkOrderSummary, nullable: true, description: 'the active (or last) work order' })
+  @ApiProperty({
+    type: () => WorkOrderSummary,
+    nullable: true,
+    description: 'the active (or last) work order',
+  })
   workOrder!: WorkOrderSummary | null;
-  @ApiProperty({ type: () => [EscalationMessageView], description: 'messages of the unacknowledged escalation' })
+  @ApiProperty({
+    type: () => [EscalationMessageView],
+    description: 'messages of the unacknowledged escalation',
+  })
   escalations!: EscalationMessageView[];
 }
 
@@ -227,7 +238,8 @@ export class WorkOrderSummary {
   @ApiProperty({ format: 'uuid' }) technicianId!: string;
   @ApiProperty() technicianName!: string;
   @ApiProperty({ nullable: true, type: String }) technicianPhone!: string | null;
-  @ApiProperty({ enum: ['assigned', 'accepted', 'en_route', 'on_site', 'done', 'cancelled'] }) status!: string;
+  @ApiProperty({ enum: ['assigned', 'accepted', 'en_route', 'on_site', 'done', 'cancelled'] })
+  status!: string;
   @ApiProperty() assignedAt!: string;
   @ApiProperty({ nullable: true, type: String }) acceptedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) departedAt!: string | null;

@@ -51,7 +51,8 @@ export class AlarmActionDto {
 
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'dispatch: the technician sent (required for rescue alarms; see GET /alarms/{id}/technicians)',
+    description:
+      'dispatch: the technician sent (required for rescue alarms; see GET /alarms/{id}/technicians)',
   })
   @IsOptional()
   @IsUUID()
@@ -80,7 +81,10 @@ export class RecordCallDto {
   @IsIn(CALL_KINDS)
   kind?: (typeof CALL_KINDS)[number];
 
-  @ApiProperty({ example: '2026-12-07T09:41:00+08:00', description: 'when the caller rang (the rescue clock starts then)' })
+  @ApiProperty({
+    example: '2026-12-07T09:41:00+08:00',
+    description: 'when the caller rang (the rescue clock starts then)',
+  })
   @IsISO8601({ strict: true }, { message: 'calledAt must be an ISO 8601 date-time' })
   calledAt!: string;
 

@@ -19,7 +19,10 @@ import { FleetStatusService } from './fleet/fleet-status.service';
 import { AvailabilityController } from './availability/availability.controller';
 import { AvailabilityRepository } from './availability/availability.repository';
 import { AvailabilityService } from './availability/availability.service';
-import { EscalationContactsController, EscalationContactsService } from './escalation/escalation-contacts.controller';
+import {
+  EscalationContactsController,
+  EscalationContactsService,
+} from './escalation/escalation-contacts.controller';
 import { EscalationRepository } from './escalation/escalation.repository';
 import { EscalationService } from './escalation/escalation.service';
 import { SmsChannel, WebhookChannel } from './escalation/notification-senders';

@@ -62,7 +62,10 @@ export interface RescueGroup {
   /** arrivals at or before the deadline resting only on an office click or a back-dated entry */
   withinLimitClaimed: number;
   /** how the passengers got out, as recorded at closure (device: the car's data showed the release) */
-  releaseMethods: Record<'technician' | 'firefighters' | 'self_released' | 'false_report' | 'device' | 'open', number>;
+  releaseMethods: Record<
+    'technician' | 'firefighters' | 'self_released' | 'false_report' | 'device' | 'open',
+    number
+  >;
   /** closed while the car still reported a passenger aboard, on the closer's word */
   closedOverCar: number;
   /** reopened because the car went on reporting the entrapment after a closure */
@@ -198,7 +201,10 @@ export class AlarmsService {
             finishedAt: iso(order.finishedAt),
           }
         : null,
-      escalations: RESPONDERS.has(p.role) || p.role === 'regulator' ? escalations.map((m) => EscalationMessageView.of(m)) : [],
+      escalations:
+        RESPONDERS.has(p.role) || p.role === 'regulator'
+          ? escalations.map((m) => EscalationMessageView.of(m))
+          : [],
     };
   }
 
@@ -219,10 +225,12 @@ export class AlarmsService {
   ): Promise<AlarmDetail> {
     if (!RESPONDERS.has(p.role))
       throw new ForbiddenError('ROLE_NOT_ALLOWED', `role ${p.role} may not record calls`);
-    if (!(await this.visibility.canSeeElevator(p, dto.elevatorId))) throw new NotFoundError('Elevator', dto.elevatorId);
+    if (!(await this.visibility.canSeeElevator(p, dto.elevatorId)))
+      throw new NotFoundError('Elevator', dto.elevatorId);
     const at = new Date(dto.calledAt);
     const now = this.clock.now().getTime();
-    if (at.getTime() > now + 60_000) throw InvalidInputError.field('calledAt', 'the call cannot be in the future');
+    if (at.getTime() > now + 60_000)
+      throw InvalidInputError.field('calledAt', 'the call cannot be in the future');
     if (at.getTime() < now - 24 * 3_600_000)
       throw InvalidInputError.field('calledAt', 'a call more than a day ago is not a live report');
     const { alarm } = await this.sql.transaction(async (tx) => {
@@ -333,7 +341,12 @@ export class AlarmsService {
    * an entrapment follows entrapmentClosure: the car's data wins over a click unless the way out is
    * stated with a note.
    */
-  async act(p: Principal, id: string, action: AlarmAction, input: AlarmActionInput = {}): Promise<AlarmDetail> {
+  async act(
+    p: Principal,
+    id: string,
+    action: AlarmAction,
+    input: AlarmActionInput = {},
+  ): Promise<AlarmDetail> {
     const alarm = await this.find(p, id);
     if (!RESPONDERS.has(p.role) || (p.role === 'technician' && OFFICE_ACTIONS.has(action)))
       throw new ForbiddenError('ROLE_NOT_ALLOWED', `role ${p.role} may not ${action} alarms`);
@@ -343,8 +356,11 @@ export class AlarmsService {
       throw InvalidInputError.field('releaseMethod', 'only an entrapment has a way out');
     if (input.technicianId && action !== 'dispatch')
       throw InvalidInputError.field('technicianId', 'a technician is named on dispatch');
-    const reassign = action === 'dispatch' && alarm.status === 'dispatched' && input.technicianId !== undefined;
-    const step = reassign ? ({ ok: true, to: 'dispatched' } as const) : transition(alarm.status as AlarmStatus, action);
+    const reassign =
+      action === 'dispatch' && alarm.status === 'dispatched' && input.technicianId !== undefined;
+    const step = reassign
+      ? ({ ok: true, to: 'dispatched' } as const)
+      : transition(alarm.status as AlarmStatus, action);
     if (!step.ok) throw new ConflictError('ALARM_TRANSITION_REFUSED', step.reason);
     if (action === 'dispatch' && rescue && !input.technicianId)
       throw InvalidInputError.field('technicianId', 'a rescue is dispatched to a named technician');
@@ -361,7 +377,9 @@ export class AlarmsService {
       });
       if (!verdict.ok) {
         if (verdict.code === 'STILL_TRAPPED')
-          throw new ConflictError('STILL_TRAPPED', verdict.message, [{ field: verdict.field, messages: [verdict.message] }]);
+          throw new ConflictError('STILL_TRAPPED', verdict.message, [
+            { field: verdict.field, messages: [verdict.message] },
+          ]);
         throw new InvalidInputError([{ field: verdict.field, messages: [verdict.message] }]);
       }
       releaseMethod = verdict.releaseMethod;
@@ -381,7 +399,9 @@ export class AlarmsService {
         order = await this.workOrders.assign(em, p, alarm, input.technicianId, note ?? null);
       await this.repo.append(em, id, reassign ? 'reassigned' : step.to, p.userId, p.username, note ?? null, {
         from: alarm.status,
-        ...(order ? { workOrderId: order.id, technicianId: input.technicianId, technician: order.technicianName } : {}),
+        ...(order
+          ? { workOrderId: order.id, technicianId: input.technicianId, technician: order.technicianName }
+          : {}),
         ...(releaseMethod ? { releaseMethod } : {}),
         ...(overridesCar ? { carStillReported: true } : {}),
       });
@@ -433,7 +453,8 @@ export class AlarmsService {
   async rescuePerformance(p: Principal, from: Date, to: Date): Promise<RescuePerformance> {
     const all = await this.reads.rescueRows(this.visibility.elevators(p), from, to, this.timeZone);
     // a false report is not an entrapment: listed, counted apart, outside the rescue figures
-    const isFalse = (r: RescueRow): boolean => r.status === 'false_alarm' || r.release_method === 'false_report';
+    const isFalse = (r: RescueRow): boolean =>
+      r.status === 'false_alarm' || r.release_method === 'false_report';
     const rows = all.filter((r) => !isFalse(r));
     const byFirm = new Map<string, RescueRow[]>();
     const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);

@@ -10,3 +10,7 @@ export * from './fleet/fleet-status';
 export * from './fleet/fleet.dto';
 export * from './alarm-engine.service';
 export * from './passenger-reports.service';
+export * from './escalation/escalation.service';
+export * from './escalation/escalation-chain';
+export * from './rescue/entrapment-closure';
+export * from './work-orders/work-order.dto';

@@ -164,7 +164,10 @@ export const envSchema = z.object({
   // How escalation text messages leave the platform: none (recorded as skipped), log (written to
   // the log, for demos), or http (a JSON POST to an SMS gateway or provider adapter).
   SMS_PROVIDER: z.enum(['none', 'log', 'http']).default('none'),
-  SMS_HTTP_URL: z.string().regex(/^https?:\/\//, 'must be an http(s):// URL').optional(),
+  SMS_HTTP_URL: z
+    .string()
+    .regex(/^https?:\/\//, 'must be an http(s):// URL')
+    .optional(),
   SMS_HTTP_TOKEN: z.string().min(1).optional(),
   SMS_SIGN_NAME: z.string().min(1).max(20).default('liftwatch'),
   // Webhook targets on loopback, private, link-local or other internal addresses are refused
@@ -323,7 +326,8 @@ export function loadConfig(
       if (!e[key]) problems.push(`${key}: required for BROKER_KICK=emqx`);
     }
   }
-  if (e.SMS_PROVIDER === 'http' && !e.SMS_HTTP_URL) problems.push('SMS_HTTP_URL: required for SMS_PROVIDER=http');
+  if (e.SMS_PROVIDER === 'http' && !e.SMS_HTTP_URL)
+    problems.push('SMS_HTTP_URL: required for SMS_PROVIDER=http');
   if (e.DOCUMENT_STORE === 's3') {
     for (const key of ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
       if (!e[key]) problems.push(`${key}: required for DOCUMENT_STORE=s3`);

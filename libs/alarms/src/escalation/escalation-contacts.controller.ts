@@ -53,9 +53,11 @@ export class EscalationContactsService {
       if (!(await this.repo.regionExists(regionCode)))
         throw InvalidInputError.field('regionCode', 'region does not exist');
     } else {
-      if (p.role === 'regulator') throw new ForbiddenError('NOT_ALLOWED', 'the firm keeps its own on-call list');
+      if (p.role === 'regulator')
+        throw new ForbiddenError('NOT_ALLOWED', 'the firm keeps its own on-call list');
       organisationId = p.role === 'admin' ? (dto.organisationId ?? null) : p.organisationId;
-      if (!organisationId) throw InvalidInputError.field('organisationId', 'the maintenance firm is required');
+      if (!organisationId)
+        throw InvalidInputError.field('organisationId', 'the maintenance firm is required');
       if (p.role !== 'admin' && dto.organisationId && dto.organisationId !== p.organisationId)
         throw new ForbiddenError('NOT_YOUR_RECORD', 'you keep your own firm’s contacts only');
       if ((await this.repo.organisationKind(organisationId))?.kind !== 'maintenance_firm')

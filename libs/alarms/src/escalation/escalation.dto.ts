@@ -24,22 +24,34 @@ export class CreateEscalationContactDto {
   @Length(1, 100)
   name!: string;
 
-  @ApiPropertyOptional({ example: '13800138000', description: 'texted (SMS); a phone or a webhook is required' })
+  @ApiPropertyOptional({
+    example: '13800138000',
+    description: 'texted (SMS); a phone or a webhook is required',
+  })
   @IsOptional()
   @Matches(/^[0-9+\- ]{5,20}$/, { message: 'phone must be a phone number' })
   phone?: string;
 
-  @ApiPropertyOptional({ example: 'https://duty.example.com/page', description: 'receives the event as JSON' })
+  @ApiPropertyOptional({
+    example: 'https://duty.example.com/page',
+    description: 'receives the event as JSON',
+  })
   @IsOptional()
   @Matches(/^https?:\/\/[^\s]{3,2000}$/, { message: 'webhookUrl must be an http(s) URL' })
   webhookUrl?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'on_call/manager: the firm (admins; firms: their own)' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'on_call/manager: the firm (admins; firms: their own)',
+  })
   @IsOptional()
   @IsUUID()
   organisationId?: string;
 
-  @ApiPropertyOptional({ example: '440106', description: 'duty_line: the region (admins; regulators: theirs or below)' })
+  @ApiPropertyOptional({
+    example: '440106',
+    description: 'duty_line: the region (admins; regulators: theirs or below)',
+  })
   @IsOptional()
   @Matches(/^[0-9]{6}$/, { message: 'regionCode must be a 6-digit GB/T 2260 code' })
   regionCode?: string;
@@ -97,7 +109,8 @@ export class EscalationMessageView {
 
   static of(m: EscalationMessageRow): EscalationMessageView {
     let recipient = m.recipient;
-    if (m.channel === 'sms') recipient = `${'*'.repeat(Math.max(0, m.recipient.length - 4))}${m.recipient.slice(-4)}`;
+    if (m.channel === 'sms')
+      recipient = `${'*'.repeat(Math.max(0, m.recipient.length - 4))}${m.recipient.slice(-4)}`;
     else {
       try {
         recipient = new URL(m.recipient).host;

@@ -224,7 +224,11 @@ export class EscalationRepository extends SqlRepository {
   }
 
   async deactivateContact(db: Db, id: string): Promise<void> {
-    await this.sql.query(`UPDATE escalation_contacts SET active = false, updated_at = now() WHERE id = :id`, { id }, db);
+    await this.sql.query(
+      `UPDATE escalation_contacts SET active = false, updated_at = now() WHERE id = :id`,
+      { id },
+      db,
+    );
   }
 
   organisationKind(id: string): Promise<{ kind: string } | undefined> {

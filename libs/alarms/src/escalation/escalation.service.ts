@@ -12,10 +12,18 @@ import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { AlarmRepository } from '../alarm.repository';
 import { retryDelaySeconds, MAX_ATTEMPTS } from '../webhooks';
 import { deliveriesOf, dueSteps, escalationChain, type EscalationLevel } from './escalation-chain';
-import { EscalationRepository, type EscalationMessageRow, type UnacknowledgedAlarm } from './escalation.repository';
+import {
+  EscalationRepository,
+  type EscalationMessageRow,
+  type UnacknowledgedAlarm,
+} from './escalation.repository';
 import { type NotificationChannel, SmsChannel, WebhookChannel } from './notification-senders';
 
-const LEVEL_ZH: Record<EscalationLevel, string> = { on_call: '值班人员', manager: '维保单位负责人', duty_line: '属地值守' };
+const LEVEL_ZH: Record<EscalationLevel, string> = {
+  on_call: '值班人员',
+  manager: '维保单位负责人',
+  duty_line: '属地值守',
+};
 const DELIVERY_LEASE_S = 60;
 
 /** The text a person reads on the phone; the rescue code lets them find the car on the city's platform. */
@@ -165,8 +173,7 @@ export class EscalationService implements OnApplicationBootstrap, OnModuleDestro
     await this.repo.recordAttempt({
       id: m.id,
       previousAttempts: m.attempts,
-      outcome:
-        result.outcome === 'failed' ? (result.retry && !lastTry ? 'retry' : 'failed') : result.outcome,
+      outcome: result.outcome === 'failed' ? (result.retry && !lastTry ? 'retry' : 'failed') : result.outcome,
       error: result.outcome === 'failed' ? result.error : result.outcome === 'skipped' ? result.reason : null,
       retryS: retryDelaySeconds(m.attempts + 1),
     });

@@ -57,7 +57,9 @@ export class SmsChannel implements NotificationChannel {
     const body = JSON.stringify({ to: m.recipient, text, sign: sms.signName, messageId: m.id });
     const { status, error } = await postJson(
       sms.httpUrl ?? '',
-      sms.httpToken ? { authorization: `Bearer ${sms.httpToken}`, 'idempotency-key': m.id } : { 'idempotency-key': m.id },
+      sms.httpToken
+        ? { authorization: `Bearer ${sms.httpToken}`, 'idempotency-key': m.id }
+        : { 'idempotency-key': m.id },
       body,
       // the gateway is the operator's own choice of service (often on their network)
       { timeoutMs: SEND_TIMEOUT_MS, allowInternal: true },

@@ -32,9 +32,24 @@ describe(fleetStatus.name, () => {
       alarms(),
       'trapped',
     ],
-    ['not trapped: a passenger aboard at a floor', live({ passenger: true, doorZone: true }), alarms(), 'idle'],
-    ['not trapped: between floors while running', live({ running: true, passenger: true, doorZone: false }), alarms(), 'running'],
-    ['offline: a stale between-floors sample', live({ online: false, passenger: true, doorZone: false }), alarms(), 'offline'],
+    [
+      'not trapped: a passenger aboard at a floor',
+      live({ passenger: true, doorZone: true }),
+      alarms(),
+      'idle',
+    ],
+    [
+      'not trapped: between floors while running',
+      live({ running: true, passenger: true, doorZone: false }),
+      alarms(),
+      'running',
+    ],
+    [
+      'offline: a stale between-floors sample',
+      live({ online: false, passenger: true, doorZone: false }),
+      alarms(),
+      'offline',
+    ],
   ])('%s → %s', (_name, l, a, expected) => {
     expect(fleetStatus(l, a)).toBe(expected);
   });

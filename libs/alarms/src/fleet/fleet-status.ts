@@ -24,7 +24,9 @@ export interface LiveLike {
  * threshold — and after an alarm was closed too early.
  */
 export function carReportsTrapped(live: LiveLike | null): boolean {
-  return !!live && live.online && live.running === false && live.passenger === true && live.doorZone === false;
+  return (
+    !!live && live.online && live.running === false && live.passenger === true && live.doorZone === false
+  );
 }
 
 export interface OpenAlarmSummary {

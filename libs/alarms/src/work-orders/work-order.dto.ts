@@ -19,7 +19,8 @@ export class WorkOrderView {
   @ApiProperty() assignedAt!: string;
   @ApiProperty({ nullable: true, type: String }) acceptedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) departedAt!: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'check-in at the car' }) arrivedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'check-in at the car' }) arrivedAt!:
+    string | null;
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
   @ApiProperty() registrationCode!: string;
   @ApiProperty({ nullable: true, type: String }) rescueCode!: string | null;

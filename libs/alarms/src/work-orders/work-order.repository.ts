@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { type Db, SqlRepository } from '@liftwatch/database';
 
-export const WORK_ORDER_STATUSES = ['assigned', 'accepted', 'en_route', 'on_site', 'done', 'cancelled'] as const;
+export const WORK_ORDER_STATUSES = [
+  'assigned',
+  'accepted',
+  'en_route',
+  'on_site',
+  'done',
+  'cancelled',
+] as const;
 export type WorkOrderStatus = (typeof WORK_ORDER_STATUSES)[number];
 
 export interface WorkOrderRow {
@@ -125,7 +132,12 @@ export class WorkOrderRepository extends SqlRepository {
   }
 
   /** Moves an order to `to` from one of `from`, stamping the step's time; undefined if it was not there. */
-  step(db: Db, id: string, from: readonly WorkOrderStatus[], to: WorkOrderStatus): Promise<{ id: string } | undefined> {
+  step(
+    db: Db,
+    id: string,
+    from: readonly WorkOrderStatus[],
+    to: WorkOrderStatus,
+  ): Promise<{ id: string } | undefined> {
     const stamp = STAMP[to];
     return this.sql.one<{ id: string }>(
       `WITH u AS (

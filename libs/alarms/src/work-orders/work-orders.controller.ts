@@ -1,7 +1,14 @@
 import { Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
-import { InvalidInputError, type Page, pageArray, PageOf, PageQueryDto, UuidParam } from '@liftwatch/contract';
+import {
+  InvalidInputError,
+  type Page,
+  pageArray,
+  PageOf,
+  PageQueryDto,
+  UuidParam,
+} from '@liftwatch/contract';
 import { WorkOrderView } from './work-order.dto';
 import { WorkOrdersService } from './work-orders.service';
 

@@ -110,7 +110,8 @@ export class WorkOrdersService {
   /** The alarm was closed: its active order is done. */
   async closed(em: EntityManager, alarmId: string): Promise<void> {
     const active = await this.orders.active(alarmId, em);
-    if (active) await this.orders.step(em, active.id, ['assigned', 'accepted', 'en_route', 'on_site'], 'done');
+    if (active)
+      await this.orders.step(em, active.id, ['assigned', 'accepted', 'en_route', 'on_site'], 'done');
   }
 
   async list(p: Principal): Promise<WorkOrderView[]> {
@@ -122,7 +123,9 @@ export class WorkOrdersService {
           : p.role === 'admin'
             ? await this.orders.list({})
             : [];
-    return Promise.all(rows.map(async (w) => WorkOrderView.of(w, reportViews(await this.rescue.reports(w.alarmId), p))));
+    return Promise.all(
+      rows.map(async (w) => WorkOrderView.of(w, reportViews(await this.rescue.reports(w.alarmId), p))),
+    );
   }
 
   async get(p: Principal, id: string): Promise<WorkOrderView> {

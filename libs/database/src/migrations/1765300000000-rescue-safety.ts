@@ -34,7 +34,9 @@ export class RescueSafety1765300000000 implements MigrationInterface {
       OR (role = 'regulator' AND region_code IS NOT NULL AND num_nonnulls(organisation_id, owner_id, unit_id) = 0))`);
     await q.query(`ALTER TABLE users ADD COLUMN certificate_number text
       CHECK (certificate_number IS NULL OR length(certificate_number) BETWEEN 4 AND 40)`);
-    await q.query(`ALTER TABLE users ADD COLUMN phone text CHECK (phone IS NULL OR phone ~ '^[0-9+\\- ]{5,20}$')`);
+    await q.query(
+      `ALTER TABLE users ADD COLUMN phone text CHECK (phone IS NULL OR phone ~ '^[0-9+\\- ]{5,20}$')`,
+    );
     await q.query(`ALTER TABLE users ADD CONSTRAINT users_technician_certificate
       CHECK (role <> 'technician' OR certificate_number IS NOT NULL)`);
 

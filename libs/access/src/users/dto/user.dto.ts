@@ -54,7 +54,8 @@ export class CreateUserDto {
   regionCode?: string;
 
   @ApiPropertyOptional({
-    description: 'Required for role technician: the special-equipment operator certificate (特种设备作业人员证)',
+    description:
+      'Required for role technician: the special-equipment operator certificate (特种设备作业人员证)',
     example: 'TS3-440100-2019-0123',
   })
   @IsOptional()
