@@ -47,7 +47,10 @@ export interface RescueRow {
 /** The alarm lists, counts and reports people read (the ingest path writes through AlarmRepository). */
 @Injectable()
 export class AlarmReadRepository extends SqlRepository {
-  /** Open first, critical first, newest first; with where each happened. */
+  /**
+   * Open first; among open ones an entrapment whose passengers are not out yet is pinned on top
+   * (unacknowledged first), then critical first, newest first; with where each happened.
+   */
   async page(
     visible: IdFilter | null,
     q: AlarmListFilter & { limit: number; offset: number },
@@ -83,7 +86,9 @@ export class AlarmReadRepository extends SqlRepository {
     const cond = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const rows = await this.sql.query<AlarmWithPlace & { total: string }>(
       `SELECT a.*, ${PLACE}, count(*) OVER () AS total FROM alarms a ${cond}
-        ORDER BY (a.status IN ('resolved', 'false_alarm')), a.severity = 'critical' DESC, a.opened_at DESC
+        ORDER BY (a.status IN ('resolved', 'false_alarm')),
+                 (a.type = 'entrapment' AND a.condition_cleared_ts IS NULL AND a.status NOT IN ('resolved', 'false_alarm')) DESC,
+                 (a.status = 'open') DESC, a.severity = 'critical' DESC, a.opened_at DESC
         LIMIT :limit OFFSET :offset`,
       { ...params, limit: q.limit, offset: q.offset },
     );

@@ -80,7 +80,7 @@ export class AlarmsModule {
       imports: [o.telemetry, ...(o.api ? [RegistryModule] : [])],
       controllers,
       providers,
-      exports: o.api ? [PassengerReportsService] : [],
+      exports: o.api ? [PassengerReportsService, FleetService] : [],
     };
   }
 }

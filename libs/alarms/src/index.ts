@@ -14,3 +14,4 @@ export * from './escalation/escalation.service';
 export * from './escalation/escalation-chain';
 export * from './rescue/entrapment-closure';
 export * from './work-orders/work-order.dto';
+export * from './fleet/fleet.service';

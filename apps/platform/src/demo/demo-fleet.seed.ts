@@ -512,6 +512,30 @@ export async function seedDemoFleet(app: INestApplication, log: DemoLog, dataDir
     { username: 'firm.gz', displayName: '安达维保 调度', role: 'firm', organisationId: firmGz.id },
     { username: 'firm.hz', displayName: '西子梯联 调度', role: 'firm', organisationId: firmHz.id },
     {
+      username: 'tech.gz',
+      displayName: '王建国（安达维保）',
+      role: 'technician',
+      organisationId: firmGz.id,
+      certificateNumber: 'TS3-440100-2019-0231',
+      phone: '13800020001',
+    },
+    {
+      username: 'tech.gz2',
+      displayName: '李志强（安达维保）',
+      role: 'technician',
+      organisationId: firmGz.id,
+      certificateNumber: 'TS3-440100-2020-0418',
+      phone: '13800020002',
+    },
+    {
+      username: 'tech.hz',
+      displayName: '陈立（西子梯联）',
+      role: 'technician',
+      organisationId: firmHz.id,
+      certificateNumber: 'TS3-330100-2018-0577',
+      phone: '13800030001',
+    },
+    {
       username: 'owner.hj12',
       displayName: '华景12栋1单元 702业主',
       role: 'owner',
@@ -530,6 +554,37 @@ export async function seedDemoFleet(app: INestApplication, log: DemoLog, dataDir
     { username: 'regulator.gd', displayName: '广东省市场监管局', role: 'regulator', regionCode: '440000' },
   ];
   for (const u of demoUsers) await users.create(actor, { ...u, password: DEMO_PASSWORD, locale: 'zh-CN' });
+  // who hears of an entrapment nobody acknowledges: each firm's on-call technicians in turn, its
+  // manager, then the district's duty line (SMS_PROVIDER decides whether texts really leave)
+  for (const [org, people, manager] of [
+    [
+      firmGz.id,
+      [
+        ['王建国', '13800020001'],
+        ['李志强', '13800020002'],
+      ],
+      ['安达维保 经理 赵敏', '13800020099'],
+    ],
+    [firmHz.id, [['陈立', '13800030001']], ['西子梯联 经理 周航', '13800030099']],
+  ] as const) {
+    for (const [i, [name, phone]] of people.entries())
+      await ds.query(
+        `INSERT INTO escalation_contacts (organisation_id, level, position, name, phone) VALUES ($1, 'on_call', $2, $3, $4)`,
+        [org, i + 1, name, phone],
+      );
+    await ds.query(
+      `INSERT INTO escalation_contacts (organisation_id, level, position, name, phone) VALUES ($1, 'manager', 1, $2, $3)`,
+      [org, manager[0], manager[1]],
+    );
+  }
+  for (const [region, name, phone] of [
+    ['440100', '广州市电梯应急处置服务平台', '02096333'],
+    ['330100', '杭州市电梯应急处置服务平台', '057196333'],
+  ])
+    await ds.query(
+      `INSERT INTO escalation_contacts (region_code, level, position, name, phone) VALUES ($1, 'duty_line', 1, $2, $3)`,
+      [region, name, phone],
+    );
 
   await ds.query(`INSERT INTO platform_settings (key, value) VALUES ('demo_fleet', now()::text)`);
   log.info(

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { PASSENGER_REPORT_KINDS, type PassengerReportKind } from '@liftwatch/alarms';
+import { FLEET_STATUSES, type FleetStatus } from '@liftwatch/telemetry';
 
 /** The registration code printed in the car (and encoded in its QR code). */
 export class RegistrationCodeParam {
@@ -53,6 +54,14 @@ export class PublicElevatorView {
   lastMaintainedOn!: string | null;
   @ApiProperty({ type: PublicInspectionView }) inspection!: PublicInspectionView;
   @ApiProperty({ description: 'an insurance policy covers the elevator today' }) insured!: boolean;
+  @ApiProperty({
+    enum: FLEET_STATUSES,
+    description:
+      'the car right now, from its own data and open alarms: trapped, offline, fault, inspection, out_of_service, running, idle',
+  })
+  serviceStatus!: FleetStatus;
+  @ApiProperty({ description: 'running or idle: carrying passengers normally' }) inNormalService!: boolean;
+  @ApiProperty({ description: 'a maintenance visit is past its due day' }) maintenanceOverdue!: boolean;
 }
 
 export class PassengerReportDto {

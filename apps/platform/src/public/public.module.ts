@@ -4,6 +4,7 @@ import { RegistryModule } from '@liftwatch/registry';
 import { CodeSheetController, PublicController } from './public.controller';
 import { PublicElevatorRepository } from './public-elevator.repository';
 import { PublicService } from './public.service';
+import { ServiceStatusController, ServiceStatusService } from '../service-status/service-status';
 
 /** The car's public page (一梯一码): composed from the registry, maintenance, insurance and alarms. */
 @Module({})
@@ -12,8 +13,8 @@ export class PublicModule {
     return {
       module: PublicModule,
       imports: [MaintenanceModule, RegistryModule, o.alarms],
-      controllers: [PublicController, CodeSheetController],
-      providers: [PublicElevatorRepository, PublicService],
+      controllers: [PublicController, CodeSheetController, ServiceStatusController],
+      providers: [PublicElevatorRepository, PublicService, ServiceStatusService],
     };
   }
 }

@@ -10,6 +10,7 @@ import { type Principal } from '@liftwatch/access';
 import { codeSheetPdf } from './code-sheet';
 import { type PassengerReportDto, type PublicElevatorView, type ReportReceived } from './public.dto';
 import { PublicElevatorRepository, type PublicElevatorRow } from './public-elevator.repository';
+import { ServiceStatusService } from '../service-status/service-status';
 
 /** The car's public page (一梯一码) and the reports sent from it. No login; nothing personal. */
 @Injectable()
@@ -20,12 +21,16 @@ export class PublicService {
     private readonly elevators: ElevatorsService,
     private readonly reports: PassengerReportsService,
     private readonly clock: Clock,
+    private readonly serviceStatus: ServiceStatusService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async elevator(registrationCode: string): Promise<PublicElevatorView> {
     const e = await this.find(registrationCode);
-    const status = await this.inspections.status(SYSTEM_PRINCIPAL, e.id, 1);
+    const [status, service] = await Promise.all([
+      this.inspections.status(SYSTEM_PRINCIPAL, e.id, 1),
+      this.serviceStatus.of(e.id),
+    ]);
     return {
       registrationCode: e.registration_code,
       rescueCode: e.rescue_code,
@@ -42,6 +47,9 @@ export class PublicService {
         lastInspectedOn: status.lastPassing?.inspectedOn ?? null,
       },
       insured: e.insured,
+      serviceStatus: service.status,
+      inNormalService: service.inNormalService,
+      maintenanceOverdue: service.maintenanceOverdue,
     };
   }
 

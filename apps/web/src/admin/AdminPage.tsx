@@ -710,7 +710,7 @@ function Devices() {
   );
 }
 
-const ROLES = ['admin', 'firm', 'owner', 'agent', 'insurer', 'regulator'] as const;
+const ROLES = ['admin', 'firm', 'technician', 'owner', 'agent', 'insurer', 'regulator'] as const;
 
 function Users() {
   const { t } = useTranslation();
@@ -770,15 +770,30 @@ function Users() {
         <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, min: 10 }]}>
           <Input.Password />
         </Form.Item>
-        {(role === 'firm' || role === 'insurer') && (
+        {(role === 'firm' || role === 'technician' || role === 'insurer') && (
           <Form.Item name="organisationId" label={t('admin.organisation')} rules={[{ required: true }]}>
             <Select
               showSearch
               optionFilterProp="label"
               options={(orgs.data?.items ?? [])
-                .filter((o) => o.kind === (role === 'firm' ? 'maintenance_firm' : 'insurer'))
+                .filter((o) => o.kind === (role === 'insurer' ? 'insurer' : 'maintenance_firm'))
                 .map((o) => ({ value: o.id, label: o.name }))}
             />
+          </Form.Item>
+        )}
+        {role === 'technician' && (
+          <Form.Item
+            name="certificateNumber"
+            label={t('admin.certificateNumber')}
+            extra={t('admin.certificateHint')}
+            rules={[{ required: true }]}
+          >
+            <Input maxLength={40} />
+          </Form.Item>
+        )}
+        {(role === 'technician' || role === 'firm') && (
+          <Form.Item name="phone" label={t('admin.phone')} rules={[{ pattern: /^[0-9+\- ]{5,20}$/ }]}>
+            <Input inputMode="tel" />
           </Form.Item>
         )}
         {role === 'regulator' && (

@@ -22,21 +22,28 @@ import { currentLang } from '../i18n';
 import { fmtDateTime, fmtDuration } from '../ui/format';
 import { useIsPhone } from '../ui/useIsPhone';
 import { Countdown } from './Countdown';
-import {
-  type AlarmAction,
-  isOpen,
-  useAlarm,
-  useAlarmAction,
-  useBackdatedArrival,
-  useCheckIn,
-} from './useAlarms';
+import { DispatchModal } from './DispatchModal';
+import { IncidentReports } from './IncidentReports';
+import { ResolveModal } from './ResolveModal';
+import { type AlarmAction, isOpen, useAlarm, useAlarmAction, useBackdatedArrival } from './useAlarms';
 
 const NEXT: Record<string, AlarmAction[]> = {
   open: ['acknowledge', 'dispatch', 'on-site', 'resolve', 'false-alarm'],
   acknowledged: ['dispatch', 'on-site', 'resolve', 'false-alarm'],
-  dispatched: ['on-site', 'resolve', 'false-alarm'],
+  dispatched: ['dispatch', 'on-site', 'resolve', 'false-alarm'],
   on_site: ['resolve', 'false-alarm'],
 };
+
+/** Who did it, by name and role; the platform and the car's public page by what they are. */
+export function actorLabel(
+  e: { actor: string; actorName?: string | null; actorRole?: string | null },
+  t: (k: string) => string,
+): string {
+  if (e.actor === 'system') return t('alarms.system');
+  if (e.actor === 'public') return t('alarms.public');
+  const name = e.actorName ?? e.actor;
+  return e.actorRole ? `${name}（${t(`roles.${e.actorRole}`)}）` : name;
+}
 
 /** One alarm: what happened, the rescue clock, who did what and when, and the next steps. */
 export function AlarmDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
@@ -46,12 +53,14 @@ export function AlarmDrawer({ id, onClose }: { id: string | null; onClose: () =>
   const user = useUser();
   const { data: a, isLoading } = useAlarm(id);
   const act = useAlarmAction();
-  const checkIn = useCheckIn();
   const backdate = useBackdatedArrival();
   const [note, setNote] = useState('');
   const [arrivalOpen, setArrivalOpen] = useState(false);
+  const [dispatchOpen, setDispatchOpen] = useState(false);
+  const [closing, setClosing] = useState<'resolve' | 'false-alarm' | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const responder = user.role === 'firm' || user.role === 'admin';
+  const responder = user.role === 'firm' || user.role === 'admin' || user.role === 'technician';
+  const office = user.role === 'firm' || user.role === 'admin';
   const run = async (p: Promise<unknown>): Promise<void> => {
     setError(null);
     try {
@@ -79,7 +88,11 @@ export function AlarmDrawer({ id, onClose }: { id: string | null; onClose: () =>
               <Link to={`/elevators/${a.elevatorId}`}>{a.place ?? a.registrationCode}</Link>
             </Descriptions.Item>
             <Descriptions.Item label={t('alarms.status')}>
-              <Tag data-testid="alarm-status">{t(`alarmStatus.${a.status}`)}</Tag>
+              <Space wrap size={4}>
+                <Tag data-testid="alarm-status">{t(`alarmStatus.${a.status}`)}</Tag>
+                {a.reopenCount > 0 && <Tag color="red">{t('rescue.reopened', { n: a.reopenCount })}</Tag>}
+                {a.releaseMethod && <Tag>{t(`releaseMethod.${a.releaseMethod}`)}</Tag>}
+              </Space>
             </Descriptions.Item>
             <Descriptions.Item label={t('alarms.firstSeen')}>
               {fmtDateTime(a.firstSeenTs, true)}
@@ -99,9 +112,15 @@ export function AlarmDrawer({ id, onClose }: { id: string | null; onClose: () =>
                   </Space>
                 </Descriptions.Item>
                 <Descriptions.Item label={t('alarms.released')}>
-                  {a.conditionClearedTs
-                    ? `${fmtDateTime(a.conditionClearedTs, true)}（${t('alarms.trapped')} ${fmtDuration(a.trappedSeconds, lang)}）`
-                    : t('alarms.stillTrapped')}
+                  {a.carStillReports ? (
+                    <Typography.Text type="danger" strong data-testid="still-trapped">
+                      {t('rescue.carStillReportsShort')}
+                    </Typography.Text>
+                  ) : a.conditionClearedTs ? (
+                    `${fmtDateTime(a.conditionClearedTs, true)}（${t('alarms.trapped')} ${fmtDuration(a.trappedSeconds, lang)}）`
+                  ) : (
+                    t('rescue.noReleaseInData')
+                  )}
                 </Descriptions.Item>
                 <Descriptions.Item label={t('alarms.arrived')}>
                   {a.arrivedAt ? (
@@ -118,6 +137,40 @@ export function AlarmDrawer({ id, onClose }: { id: string | null; onClose: () =>
               </>
             )}
           </Descriptions>
+          {rescue && a.carStillReports && isOpen(a) && (
+            <Alert type="error" showIcon message={t('rescue.stillReports')} />
+          )}
+          {a.reports.length > 0 && (
+            <>
+              <Typography.Title level={5} style={{ margin: 0 }}>
+                {t('rescue.reports')}
+              </Typography.Title>
+              <IncidentReports reports={a.reports} />
+            </>
+          )}
+          {a.workOrder && (
+            <Descriptions
+              size="small"
+              column={1}
+              bordered
+              title={t('rescue.workOrder')}
+              data-testid="work-order"
+            >
+              <Descriptions.Item label={t('rescue.technician')}>
+                <Space wrap>
+                  {a.workOrder.technicianName}
+                  {a.workOrder.technicianPhone && (
+                    <a href={`tel:${a.workOrder.technicianPhone}`}>{a.workOrder.technicianPhone}</a>
+                  )}
+                </Space>
+              </Descriptions.Item>
+              <Descriptions.Item label={t('alarms.status')}>
+                <Tag color={a.workOrder.status === 'done' ? 'green' : 'blue'} data-testid="work-order-status">
+                  {t(`workOrderStatus.${a.workOrder.status}`)}
+                </Tag>
+              </Descriptions.Item>
+            </Descriptions>
+          )}
           {error && <Alert type="error" showIcon message={error} />}
           {responder && isOpen(a) && (
             <Space direction="vertical" style={{ width: '100%' }}>
@@ -130,34 +183,35 @@ export function AlarmDrawer({ id, onClose }: { id: string | null; onClose: () =>
                 data-testid="alarm-note"
               />
               <Space wrap>
-                {(NEXT[a.status] ?? []).map((action) => (
-                  <Button
-                    key={action}
-                    type={action === 'resolve' || action === 'acknowledge' ? 'primary' : 'default'}
-                    danger={action === 'false-alarm'}
-                    loading={act.isPending && act.variables.action === action}
-                    onClick={() =>
-                      void run(act.mutateAsync({ id: a.id, action, note: note.trim() || undefined }))
-                    }
-                    data-testid={`action-${action}`}
-                  >
-                    {t(`alarmAction.${action}`)}
-                  </Button>
-                ))}
-                {rescue && (
-                  <>
+                {(NEXT[a.status] ?? [])
+                  // the office does not dispatch from a technician's phone; an office click is no
+                  // arrival at a rescue (that is the technician's check-in at the car)
+                  .filter(
+                    (action) =>
+                      (action !== 'dispatch' || office) && !(action === 'on-site' && (rescue || !office)),
+                  )
+                  .map((action) => (
                     <Button
-                      onClick={() =>
-                        void run(checkIn.mutateAsync({ id: a.id, note: note.trim() || undefined }))
-                      }
-                      data-testid="action-check-in"
+                      key={action}
+                      type={action === 'resolve' || action === 'acknowledge' ? 'primary' : 'default'}
+                      danger={action === 'false-alarm'}
+                      loading={act.isPending && act.variables.action === action}
+                      onClick={() => {
+                        if (action === 'dispatch') setDispatchOpen(true);
+                        else if (action === 'resolve' || action === 'false-alarm') setClosing(action);
+                        else void run(act.mutateAsync({ id: a.id, action, note: note.trim() || undefined }));
+                      }}
+                      data-testid={`action-${action}`}
                     >
-                      {t('alarms.checkIn')}
+                      {action === 'dispatch' && a.status === 'dispatched'
+                        ? t('rescue.reassign')
+                        : t(`alarmAction.${action}`)}
                     </Button>
-                    <Button type="link" onClick={() => setArrivalOpen(true)}>
-                      {t('alarms.backdate')}
-                    </Button>
-                  </>
+                  ))}
+                {rescue && office && (
+                  <Button type="link" onClick={() => setArrivalOpen(true)}>
+                    {t('alarms.backdate')}
+                  </Button>
                 )}
               </Space>
             </Space>
@@ -174,8 +228,9 @@ export function AlarmDrawer({ id, onClose }: { id: string | null; onClose: () =>
                     {t(`timeline.${e.kind}`, { defaultValue: e.kind })}
                   </Typography.Text>{' '}
                   <Typography.Text type="secondary">
-                    {fmtDateTime(e.at, true)} · {e.actor === 'system' ? t('alarms.system') : e.actor}
+                    {fmtDateTime(e.at, true)} · {actorLabel(e, t)}
                   </Typography.Text>
+                  {timelineDetail(e, t) && <div>{timelineDetail(e, t)}</div>}
                   {e.note && <div>{e.note}</div>}
                 </div>
               ),
@@ -195,6 +250,29 @@ export function AlarmDrawer({ id, onClose }: { id: string | null; onClose: () =>
               ))}
             </>
           )}
+          {a.escalations.length > 0 && (
+            <>
+              <Typography.Title level={5} style={{ margin: 0 }}>
+                {t('rescue.escalations')}
+              </Typography.Title>
+              {a.escalations.map((m, i) => (
+                <div key={i} data-testid="escalation-message">
+                  {t('rescue.escalationLine', {
+                    step: m.step,
+                    level: t(`escalationLevel.${m.level}`),
+                    name: m.contactName,
+                    channel: t(`channel.${m.channel}`),
+                    to: m.recipient,
+                  })}{' '}
+                  <Tag color={m.status === 'sent' ? 'green' : m.status === 'pending' ? 'blue' : 'red'}>
+                    {t(`deliveryStatus.${m.status}`)}
+                  </Tag>
+                </div>
+              ))}
+            </>
+          )}
+          <DispatchModal alarm={a} open={dispatchOpen} onClose={() => setDispatchOpen(false)} />
+          <ResolveModal alarm={a} action={closing} onClose={() => setClosing(null)} />
           <BackdateModal
             open={arrivalOpen}
             onClose={() => setArrivalOpen(false)}
@@ -207,6 +285,23 @@ export function AlarmDrawer({ id, onClose }: { id: string | null; onClose: () =>
       )}
     </Drawer>
   );
+}
+
+/** The facts a timeline entry carries, in words (the technician dispatched, the way out, the step told). */
+function timelineDetail(
+  e: { kind: string; data?: Record<string, unknown> | null },
+  t: (k: string, o?: Record<string, unknown>) => string,
+): string | null {
+  const d = e.data ?? {};
+  if ((e.kind === 'dispatched' || e.kind === 'reassigned') && typeof d.technician === 'string')
+    return t('rescue.toTechnician', { name: d.technician });
+  if ((e.kind === 'resolved' || e.kind === 'false_alarm') && typeof d.releaseMethod === 'string')
+    return `${t(`releaseMethod.${d.releaseMethod}`)}${d.carStillReported ? ` · ${t('rescue.overCar')}` : ''}`;
+  if (e.kind === 'escalated' && Array.isArray(d.to))
+    return `${t(`escalationLevel.${String(d.level)}`)}：${(d.to as string[]).join('、')}`;
+  if (e.kind === 'reported' && typeof d.channel === 'string')
+    return `${t(`reportChannel.${d.channel}`)} · ${t(`reportKind.${String(d.kind)}`)}`;
+  return null;
 }
 
 function BackdateModal({

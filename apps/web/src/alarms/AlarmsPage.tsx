@@ -1,11 +1,15 @@
-import { Card, DatePicker, List, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { PhoneOutlined, TeamOutlined } from '@ant-design/icons';
+import { Button, Card, DatePicker, List, Segmented, Space, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { currentLang } from '../i18n';
 import { fmtDateTime } from '../ui/format';
 import { useIsPhone } from '../ui/useIsPhone';
+import { useUser } from '../api/session';
 import { AlarmDrawer } from './AlarmDrawer';
+import { CallModal } from './CallModal';
+import { EscalationContacts } from './EscalationContacts';
 import { Countdown } from './Countdown';
 import { type Alarm, type AlarmFilter, isOpen, useAlarmCounts, useAlarms } from './useAlarms';
 
@@ -24,6 +28,10 @@ export default function AlarmsPage() {
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
   const [page, setPage] = useState({ limit: 20, offset: 0 });
   const [selected, setSelected] = useState<string | null>(null);
+  const [calling, setCalling] = useState(false);
+  const [contacts, setContacts] = useState(false);
+  const user = useUser();
+  const office = user.role === 'firm' || user.role === 'admin';
   const filter: AlarmFilter = {
     status: status === 'all' ? undefined : status,
     type,
@@ -35,6 +43,8 @@ export default function AlarmsPage() {
   const name = (a: { nameZh: string; nameEn: string }): string => (lang === 'en' ? a.nameEn : a.nameZh);
   const rescueRunning = (a: Alarm): boolean =>
     a.type === 'entrapment' && isOpen(a) && !a.arrivedAt && !a.conditionClearedTs;
+  // an entrapment whose passengers are not out yet is pinned on top (the server orders it so)
+  const pinned = (a: Alarm): boolean => a.type === 'entrapment' && isOpen(a) && !a.conditionClearedTs;
 
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
@@ -61,6 +71,16 @@ export default function AlarmsPage() {
           style={{ width: phone ? '100%' : 260 }}
           placeholder={[t('alarms.from'), t('alarms.to')]}
         />
+        {office && (
+          <Button danger icon={<PhoneOutlined />} onClick={() => setCalling(true)} data-testid="record-call">
+            {t('call.button')}
+          </Button>
+        )}
+        {(office || user.role === 'regulator') && (
+          <Button icon={<TeamOutlined />} onClick={() => setContacts(true)} data-testid="escalation-contacts">
+            {t('escalation.button')}
+          </Button>
+        )}
       </div>
       <Space wrap size={[8, 8]} data-testid="alarm-type-counts">
         <Tag.CheckableTag checked={!type} onChange={() => setType(undefined)}>
@@ -92,8 +112,14 @@ export default function AlarmsPage() {
             renderItem={(a) => (
               <List.Item
                 onClick={() => setSelected(a.id)}
-                style={{ padding: '10px 12px', cursor: 'pointer' }}
+                style={{
+                  padding: '10px 12px',
+                  cursor: 'pointer',
+                  background: pinned(a) ? '#fff1f0' : undefined,
+                  borderInlineStart: pinned(a) ? '4px solid #cf1322' : undefined,
+                }}
                 data-alarm={a.id}
+                data-pinned={pinned(a) ? 'true' : undefined}
               >
                 <Space direction="vertical" size={2} style={{ width: '100%' }}>
                   <Space style={{ justifyContent: 'space-between', width: '100%' }}>
@@ -119,8 +145,9 @@ export default function AlarmsPage() {
             onRow={(a) =>
               ({
                 onClick: () => setSelected(a.id),
-                style: { cursor: 'pointer' },
+                style: { cursor: 'pointer', background: pinned(a) ? '#fff1f0' : undefined },
                 'data-alarm': a.id,
+                'data-pinned': pinned(a) ? 'true' : undefined,
               }) as React.HTMLAttributes<HTMLElement>
             }
             pagination={{
@@ -166,6 +193,8 @@ export default function AlarmsPage() {
         )}
       </Card>
       <AlarmDrawer id={selected} onClose={() => setSelected(null)} />
+      {office && <CallModal open={calling} onClose={() => setCalling(false)} onRecorded={setSelected} />}
+      <EscalationContacts open={contacts} onClose={() => setContacts(false)} />
     </Space>
   );
 }

@@ -1,12 +1,17 @@
-import { Button, Descriptions, Modal, Space } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { Alert, Button, Descriptions, Modal, Space, Typography } from 'antd';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
-import { type AlarmEvent, useLive } from '../api/live';
+import { useLocation, useNavigate } from 'react-router';
+import { ApiError } from '../api/client';
 import { fmtDateTime } from '../ui/format';
 import { AlarmDrawer } from './AlarmDrawer';
 import { Countdown } from './Countdown';
-import { useAlarmAction } from './useAlarms';
+import { IncidentReports } from './IncidentReports';
+import { useAlarm, useAlarmAction } from './useAlarms';
+import { useOpenEntrapments } from './useRescue';
+
+/** How often the alarm sounds again while an entrapment waits for someone to acknowledge it. */
+const REPEAT_SOUND_MS = 8000;
 
 /** A short two-tone alarm from the Web Audio API: nothing to download, works offline. */
 function beep(): void {
@@ -30,62 +35,103 @@ function beep(): void {
 }
 
 /**
- * An entrapment anywhere in the dispatcher's fleet interrupts whatever screen is open: a popup with
- * the place and the rescue countdown, a sound, and a browser notification (for a tab in the
- * background). It can be acknowledged from the popup.
+ * An entrapment nobody has acknowledged cannot be overlooked: its popup interrupts whatever screen
+ * is open — on every page load and route change, not only when the alarm arrives — and the sound
+ * repeats until someone acknowledges it (here, in the drawer, or on another dispatcher's screen).
+ * Closing the popup with × hides it until the next page; a browser notification reaches a tab in
+ * the background. The list comes from the server, so a reload shows the same.
  */
 export function EntrapmentAlert() {
   const { t } = useTranslation();
-  const live = useLive();
   const navigate = useNavigate();
+  const location = useLocation();
+  const open = useOpenEntrapments();
   const act = useAlarmAction();
-  const [queue, setQueue] = useState<AlarmEvent[]>([]);
+  const [dismissed, setDismissed] = useState<ReadonlySet<string>>(new Set());
   const [drawer, setDrawer] = useState<string | null>(null);
-  const seen = useRef(new Set<string>());
+  const [error, setError] = useState<string | null>(null);
+  const notified = useRef(new Set<string>());
+
+  const unacknowledged = useMemo(
+    () =>
+      (open.data ?? [])
+        .filter((a) => a.status === 'open')
+        .sort((a, b) => (a.notifiedTs ?? a.firstSeenTs).localeCompare(b.notifiedTs ?? b.firstSeenTs)),
+    [open.data],
+  );
+  const queue = unacknowledged.filter((a) => !dismissed.has(a.id));
+  const current = queue[0];
+  const detail = useAlarm(current?.id ?? null);
+
+  // every route change brings the dismissed popups back, and asks the server again
+  const { refetch } = open;
+  useEffect(() => {
+    setDismissed(new Set());
+    void refetch();
+  }, [location.pathname, refetch]);
 
   useEffect(() => {
     if ('Notification' in window && Notification.permission === 'default')
       void Notification.requestPermission();
   }, []);
 
-  useEffect(
-    () =>
-      live.onAlarm((a) => {
-        if (a.type !== 'entrapment' || a.status !== 'open' || a.conditionClearedTs || seen.current.has(a.id))
-          return;
-        seen.current.add(a.id);
-        setQueue((q) => [...q, a]);
-        beep();
-        if ('Notification' in window && Notification.permission === 'granted') {
-          const n = new Notification(t('entrapment.notifyTitle'), {
-            body: t('entrapment.notifyBody', { place: a.place ?? a.registrationCode ?? '' }),
-            tag: a.id,
-            requireInteraction: true,
-          });
-          n.onclick = () => {
-            window.focus();
-            setDrawer(a.id);
-          };
-        }
-      }),
-    [live, t],
-  );
+  // a new one: sound and a browser notification (once per alarm and page load)
+  useEffect(() => {
+    const fresh = unacknowledged.filter((a) => !notified.current.has(a.id));
+    if (fresh.length === 0) return;
+    for (const a of fresh) {
+      notified.current.add(a.id);
+      if ('Notification' in window && Notification.permission === 'granted') {
+        const n = new Notification(t('entrapment.notifyTitle'), {
+          body: t('entrapment.notifyBody', { place: a.place ?? a.registrationCode ?? '' }),
+          tag: a.id,
+          requireInteraction: true,
+        });
+        n.onclick = () => {
+          window.focus();
+          setDrawer(a.id);
+        };
+      }
+    }
+    beep();
+  }, [unacknowledged, t]);
 
-  const current = queue[0];
-  const dismiss = (): void => setQueue((q) => q.slice(1));
+  // the sound repeats until every entrapment is acknowledged, dismissed popup or not
+  const waiting = unacknowledged.length > 0;
+  useEffect(() => {
+    if (!waiting) return;
+    const h = setInterval(beep, REPEAT_SOUND_MS);
+    return () => clearInterval(h);
+  }, [waiting]);
+
+  const dismiss = (id: string): void => setDismissed((d) => new Set([...d, id]));
+  const acknowledge = async (id: string): Promise<void> => {
+    setError(null);
+    try {
+      await act.mutateAsync({ id, action: 'acknowledge' });
+      await open.refetch();
+      setDrawer(id);
+    } catch (e) {
+      // acknowledged meanwhile by someone else: nothing is lost, the list refreshes
+      if (e instanceof ApiError && e.status === 409) await open.refetch();
+      else setError(e instanceof ApiError ? e.message : t('error.generic'));
+    }
+  };
+
+  const a = detail.data;
   return (
     <>
       <Modal
         open={current !== undefined}
-        title={<span style={{ color: '#f5222d' }}>{t('entrapment.title')}</span>}
-        onCancel={dismiss}
+        title={<span style={{ color: '#cf1322' }}>{t('entrapment.title')}</span>}
+        onCancel={() => current && dismiss(current.id)}
         maskClosable={false}
         footer={
           current && (
             <Space wrap>
               <Button
                 onClick={() => {
-                  dismiss();
+                  dismiss(current.id);
                   setDrawer(current.id);
                 }}
               >
@@ -94,14 +140,10 @@ export function EntrapmentAlert() {
               <Button
                 type="primary"
                 danger
+                size="large"
                 loading={act.isPending}
                 data-testid="popup-acknowledge"
-                onClick={() =>
-                  void act.mutateAsync({ id: current.id, action: 'acknowledge' }).then(() => {
-                    dismiss();
-                    setDrawer(current.id);
-                  })
-                }
+                onClick={() => void acknowledge(current.id)}
               >
                 {t('entrapment.acknowledge')}
               </Button>
@@ -109,37 +151,58 @@ export function EntrapmentAlert() {
           )
         }
       >
-        <div data-testid="entrapment-popup">
+        <div data-testid="entrapment-popup" data-alarm={current?.id}>
           {current && (
-            <Descriptions column={1} size="small">
-              <Descriptions.Item label={t('alarms.place')}>
-                {current.place ?? current.registrationCode ?? current.elevatorId}
-              </Descriptions.Item>
-              <Descriptions.Item label={t('alarms.firstSeen')}>
-                {fmtDateTime(current.firstSeenTs, true)}
-              </Descriptions.Item>
-              <Descriptions.Item label={t('alarms.deadline')}>
-                <Space>
-                  {fmtDateTime(current.rescueDeadline, true)}
-                  <Countdown deadline={current.rescueDeadline} />
-                </Space>
-              </Descriptions.Item>
-              <Descriptions.Item label="">
-                <Button
-                  type="link"
-                  style={{ padding: 0 }}
-                  onClick={() => {
-                    dismiss();
-                    void navigate(`/elevators/${current.elevatorId}`);
-                  }}
-                >
-                  {t('entrapment.openElevator')}
-                </Button>
-              </Descriptions.Item>
-            </Descriptions>
+            <Space direction="vertical" style={{ width: '100%' }}>
+              <Descriptions column={1} size="small">
+                <Descriptions.Item label={t('alarms.place')}>
+                  {current.place ?? current.registrationCode ?? current.elevatorId}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('alarms.notified')}>
+                  {fmtDateTime(current.notifiedTs ?? current.firstSeenTs, true)}
+                  {current.source !== 'rule' && current.source !== 'device' && (
+                    <Typography.Text type="secondary">
+                      （{t(`alarmSource.${current.source}`)}）
+                    </Typography.Text>
+                  )}
+                </Descriptions.Item>
+                <Descriptions.Item label={t('alarms.deadline')}>
+                  <Space wrap>
+                    {fmtDateTime(current.rescueDeadline, true)}
+                    <Countdown deadline={current.rescueDeadline} />
+                  </Space>
+                </Descriptions.Item>
+                {current.reopenCount > 0 && (
+                  <Descriptions.Item label="">
+                    <Typography.Text type="danger" strong>
+                      {t('rescue.reopenedPopup')}
+                    </Typography.Text>
+                  </Descriptions.Item>
+                )}
+                <Descriptions.Item label="">
+                  <Button
+                    type="link"
+                    style={{ padding: 0 }}
+                    onClick={() => {
+                      dismiss(current.id);
+                      void navigate(`/elevators/${current.elevatorId}`);
+                    }}
+                  >
+                    {t('entrapment.openElevator')}
+                  </Button>
+                </Descriptions.Item>
+              </Descriptions>
+              {a && a.id === current.id && <IncidentReports reports={a.reports} />}
+              {error && <Alert type="error" showIcon message={error} />}
+              <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+                {t('entrapment.returns')}
+              </Typography.Text>
+            </Space>
           )}
           {queue.length > 1 && (
-            <div style={{ color: '#f5222d' }}>{t('entrapment.more', { n: queue.length - 1 })}</div>
+            <div style={{ color: '#cf1322', marginTop: 8 }}>
+              {t('entrapment.more', { n: queue.length - 1 })}
+            </div>
           )}
         </div>
       </Modal>

@@ -23,6 +23,7 @@ export function useAlarmEvents(): void {
     () =>
       live.onAlarm((a) => {
         void qc.invalidateQueries({ queryKey: ['alarms'] });
+        void qc.invalidateQueries({ queryKey: ['work-orders'] });
         qc.setQueryData<AlarmDetail>(['alarm', a.id], (d) =>
           d ? { ...d, ...a, registrationCode: d.registrationCode, place: d.place } : d,
         );
@@ -62,16 +63,27 @@ export function useAlarm(id: string | null) {
 export function useAlarmAction() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (v: { id: string; action: AlarmAction; note?: string }) =>
+    mutationFn: async (v: {
+      id: string;
+      action: AlarmAction;
+      note?: string;
+      technicianId?: string;
+      releaseMethod?: Schemas['AlarmActionDto']['releaseMethod'];
+    }) =>
       unwrap(
         await api.POST('/api/v1/alarms/{id}/{action}', {
           params: { path: { id: v.id, action: v.action } },
-          body: v.note ? { note: v.note } : {},
+          body: {
+            ...(v.note ? { note: v.note } : {}),
+            ...(v.technicianId ? { technicianId: v.technicianId } : {}),
+            ...(v.releaseMethod ? { releaseMethod: v.releaseMethod } : {}),
+          },
         }),
       ),
     onSuccess: (d) => {
       qc.setQueryData(['alarm', d.id], d);
       void qc.invalidateQueries({ queryKey: ['alarms'] });
+      void qc.invalidateQueries({ queryKey: ['work-orders'] });
     },
   });
 }
@@ -79,7 +91,7 @@ export function useAlarmAction() {
 export function useCheckIn() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (v: { id: string; note?: string; registrationCode?: string }) =>
+    mutationFn: async (v: { id: string; note?: string; registrationCode: string }) =>
       unwrap(
         await api.POST('/api/v1/alarms/{id}/check-in', {
           params: { path: { id: v.id } },
@@ -89,6 +101,7 @@ export function useCheckIn() {
     onSuccess: (d) => {
       qc.setQueryData(['alarm', d.id], d);
       void qc.invalidateQueries({ queryKey: ['alarms'] });
+      void qc.invalidateQueries({ queryKey: ['work-orders'] });
     },
   });
 }

@@ -21,6 +21,7 @@ const OversightPage = lazy(() => import('../oversight/OversightPage'));
 const AdminPage = lazy(() => import('../admin/AdminPage'));
 const PublicElevatorPage = lazy(() => import('../public/PublicElevatorPage'));
 const TechnicianPage = lazy(() => import('../public/TechnicianPage'));
+const JobsPage = lazy(() => import('../technician/JobsPage'));
 const StatementsPage = lazy(() => import('../costs/StatementsPage'));
 const ClaimsPage = lazy(() => import('../insurance/ClaimsPage'));
 const VisitPage = lazy(() => import('../maintenance/VisitPage'));
@@ -49,6 +50,7 @@ function Authenticated() {
             <Route path="/fleet" element={guard('/fleet', <FleetPage />)} />
             <Route path="/alarms" element={guard('/alarms', <AlarmsPage />)} />
             <Route path="/elevators/:id" element={<ElevatorPage />} />
+            <Route path="/t" element={guard('/t', <JobsPage />)} />
             <Route path="/t/:code" element={<TechnicianPage />} />
             <Route path="/t/:code/visit" element={<VisitPage />} />
             <Route path="/home" element={guard('/home', <HomePage />)} />

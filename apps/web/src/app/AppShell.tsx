@@ -11,6 +11,7 @@ import {
   SafetyCertificateOutlined,
   HomeOutlined,
   ProjectOutlined,
+  ToolOutlined,
 } from '@ant-design/icons';
 import { Badge, Button, Drawer, Dropdown, Layout, Menu, Space, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
@@ -19,6 +20,7 @@ import { useLocation, useNavigate } from 'react-router';
 import { useLive } from '../api/live';
 import { useSession, useUser } from '../api/session';
 import { EntrapmentAlert } from '../alarms/EntrapmentAlert';
+import { useOpenEntrapments, useWorkOrders } from '../alarms/useRescue';
 import { LangSwitch } from '../ui/LangSwitch';
 import { useIsPhone } from '../ui/useIsPhone';
 import { mayOpen, type Screen } from './screens';
@@ -26,7 +28,13 @@ import { mayOpen, type Screen } from './screens';
 interface NavItem {
   key: Screen;
   icon: ReactNode;
-  label: string;
+  label: ReactNode;
+}
+
+/** The technician's jobs, for the menu's count (other roles do not ask). */
+function useWorkOrdersIf(enabled: boolean) {
+  const q = useWorkOrders(enabled);
+  return enabled ? q.data : undefined;
 }
 
 /** The frame around every screen: the menu the role may use, the user, the language, the link state. */
@@ -40,10 +48,45 @@ export function AppShell({ children }: { children: ReactNode }) {
   const navigate = useNavigate();
   const location = useLocation();
 
+  const watchesAlarms = mayOpen(user.role, '/alarms');
+  const entrapments = useOpenEntrapments(watchesAlarms);
+  const jobs = useWorkOrdersIf(user.role === 'technician');
+  const trapped = (entrapments.data ?? []).length;
+  const unacknowledged = (entrapments.data ?? []).filter((a) => a.status === 'open').length;
+  const activeJobs = (jobs ?? []).filter((j) => j.status !== 'done' && j.status !== 'cancelled').length;
+  const badge = (n: number, urgent: boolean, testId: string): ReactNode =>
+    n > 0 ? (
+      <Badge
+        count={n}
+        color={urgent ? '#cf1322' : '#fa8c16'}
+        style={{ marginInlineStart: 8 }}
+        data-testid={testId}
+      />
+    ) : null;
+
   const all: NavItem[] = [
+    {
+      key: '/t',
+      icon: <ToolOutlined />,
+      label: (
+        <>
+          {t('nav.jobs')}
+          {badge(activeJobs, true, 'jobs-badge')}
+        </>
+      ),
+    },
     { key: '/home', icon: <HomeOutlined />, label: t('nav.home') },
     { key: '/project', icon: <ProjectOutlined />, label: t('nav.project') },
-    { key: '/alarms', icon: <AlertOutlined />, label: t('nav.alarms') },
+    {
+      key: '/alarms',
+      icon: <AlertOutlined />,
+      label: (
+        <>
+          {t('nav.alarms')}
+          {badge(trapped, unacknowledged > 0, 'entrapment-badge')}
+        </>
+      ),
+    },
     { key: '/fleet', icon: <AppstoreOutlined />, label: t('nav.fleet') },
     { key: '/maintenance', icon: <CalendarOutlined />, label: t('nav.maintenance') },
     { key: '/statements', icon: <AccountBookOutlined />, label: t('nav.statements') },
@@ -107,12 +150,15 @@ export function AppShell({ children }: { children: ReactNode }) {
         >
           <Space>
             {phone && (
-              <Button
-                type="text"
-                icon={<MenuOutlined />}
-                aria-label={t('nav.menu')}
-                onClick={() => setDrawer(true)}
-              />
+              <Badge count={trapped + activeJobs} size="small" offset={[-4, 4]}>
+                <Button
+                  type="text"
+                  icon={<MenuOutlined />}
+                  aria-label={t('nav.menu')}
+                  onClick={() => setDrawer(true)}
+                  style={{ minWidth: 44, minHeight: 44 }}
+                />
+              </Badge>
             )}
             {phone && <Typography.Text strong>{t('app.name')}</Typography.Text>}
             <Badge

@@ -5,10 +5,11 @@ import type { Role } from '../api/session';
  * The API scopes every answer anyway; this keeps users away from screens that would only say no.
  */
 export const SCREEN_ROLES = {
+  '/t': ['technician'],
   '/home': ['owner'],
   '/project': ['admin', 'agent', 'owner'],
   '/alarms': ['admin', 'firm', 'regulator'],
-  '/fleet': ['admin', 'firm', 'regulator', 'owner', 'agent', 'insurer'],
+  '/fleet': ['admin', 'firm', 'technician', 'regulator', 'owner', 'agent', 'insurer'],
   '/maintenance': ['admin', 'firm'],
   '/statements': ['admin', 'owner', 'agent'],
   '/claims': ['admin', 'insurer'],
@@ -29,6 +30,8 @@ export function homeOf(role: Role): Screen {
       return '/oversight';
     case 'firm':
       return '/alarms';
+    case 'technician':
+      return '/t';
     case 'owner':
       return '/home';
     case 'agent':

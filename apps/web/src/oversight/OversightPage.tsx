@@ -1,6 +1,6 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Col, Dropdown, Row, Space, Statistic, Table, Tabs, Tag } from 'antd';
+import { App, Button, Card, Col, Dropdown, Row, Space, Statistic, Table, Tabs, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,7 +9,7 @@ import { api, download, type Schemas, unwrap } from '../api/client';
 import { useUser } from '../api/session';
 import { currentLang } from '../i18n';
 import { Chart } from '../ui/Chart';
-import { fmtDuration } from '../ui/format';
+import { fmtDateTime, fmtDuration } from '../ui/format';
 import { Loading } from '../ui/Loading';
 
 type Overdue = Schemas['OverdueReport'];
@@ -223,9 +223,32 @@ export default function OversightPage() {
                   <Statistic title={t('oversight.entrapments')} value={rescue.data.entrapments} />
                   <Statistic title={t('oversight.withinLimit')} value={rescue.data.withinLimit} />
                   <Statistic
+                    title={t('oversight.withinLimitClaimed')}
+                    value={rescue.data.withinLimitClaimed}
+                  />
+                  <Statistic
                     title={t('oversight.medianArrival')}
                     value={fmtDuration(rescue.data.medianArrivalSeconds, lang)}
                   />
+                </Space>
+                <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+                  {t('oversight.provenNote')}
+                </Typography.Text>
+                <Space wrap size={[4, 4]} data-testid="release-methods">
+                  {(['technician', 'firefighters', 'self_released', 'device', 'open'] as const).map((m) => (
+                    <Tag key={m}>
+                      {t(`oversight.release.${m}`)} {rescue.data.releaseMethods[m]}
+                    </Tag>
+                  ))}
+                  <Tag color={rescue.data.closedOverCar ? 'red' : undefined}>
+                    {t('oversight.closedOverCar')} {rescue.data.closedOverCar}
+                  </Tag>
+                  <Tag color={rescue.data.reopened ? 'red' : undefined}>
+                    {t('oversight.reopened')} {rescue.data.reopened}
+                  </Tag>
+                  <Tag>
+                    {t('oversight.falseReports')} {rescue.data.falseReports}
+                  </Tag>
                 </Space>
                 <Table
                   size="small"
@@ -243,6 +266,49 @@ export default function OversightPage() {
                     {
                       title: t('oversight.medianArrival'),
                       render: (_, f) => fmtDuration(f.medianArrivalSeconds, lang),
+                    },
+                  ]}
+                />
+                <Table
+                  size="small"
+                  rowKey="alarmId"
+                  data-testid="rescue-incidents"
+                  dataSource={rescue.data.incidents}
+                  pagination={{ pageSize: 8, size: 'small' }}
+                  scroll={{ x: 640 }}
+                  columns={[
+                    { title: t('alarms.notified'), render: (_, i) => fmtDateTime(i.notifiedTs), width: 140 },
+                    { title: t('alarms.place'), dataIndex: 'place', ellipsis: true },
+                    {
+                      title: t('oversight.arrivalProof'),
+                      render: (_, i) =>
+                        i.arrivedAt ? (
+                          <Tag
+                            color={
+                              i.arrivalSource === 'check_in' || i.arrivalSource === 'device'
+                                ? 'green'
+                                : 'gold'
+                            }
+                          >
+                            {t(`arrivalSource.${i.arrivalSource ?? 'status'}`)} {fmtDateTime(i.arrivedAt)}
+                          </Tag>
+                        ) : (
+                          <Tag>{t('oversight.noArrival')}</Tag>
+                        ),
+                    },
+                    {
+                      title: t('oversight.withinLimitShort'),
+                      render: (_, i) => (i.withinLimit ? '✓' : '✗'),
+                      width: 70,
+                    },
+                    {
+                      title: t('rescue.howOut'),
+                      render: (_, i) =>
+                        i.releaseMethod
+                          ? t(`releaseMethod.${i.releaseMethod}`)
+                          : i.releasedTs
+                            ? t('oversight.release.device')
+                            : '—',
                     },
                   ]}
                 />

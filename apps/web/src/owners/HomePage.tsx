@@ -84,6 +84,14 @@ function ElevatorCard({ e }: { e: FleetItem }) {
         await api.GET('/api/v1/elevators/{id}/availability', { params: { path: { id: e.elevatorId } } }),
       ),
   });
+  const service = useQuery({
+    queryKey: ['service-status', e.elevatorId, e.status],
+    refetchInterval: 30_000,
+    queryFn: async () =>
+      unwrap(
+        await api.GET('/api/v1/elevators/{id}/service-status', { params: { path: { id: e.elevatorId } } }),
+      ),
+  });
   const a = availability.data;
   const current = a?.outages.filter((o) => o.to === null) ?? [];
   // a controller that never reported says nothing about the month: no figure rather than 100 %
@@ -112,22 +120,38 @@ function ElevatorCard({ e }: { e: FleetItem }) {
                 <span>{t('home.atFloor', { floor: e.live.floor })}</span>
               )}
             </Space>
-            {a && (
-              <Typography.Text strong data-testid="home-in-service">
-                {e.status === 'offline' && a.inServiceNow ? (
-                  <>
-                    <QuestionCircleTwoTone twoToneColor="#8c8c8c" /> {t('home.stateUnknown')}
-                  </>
-                ) : a.inServiceNow ? (
-                  <>
-                    <CheckCircleTwoTone twoToneColor="#52c41a" /> {t('home.inService')}
-                  </>
-                ) : (
-                  <>
-                    <CloseCircleTwoTone twoToneColor="#f5222d" /> {t('home.outOfService')}
-                  </>
+            {service.data && (
+              <Space direction="vertical" size={2}>
+                <Typography.Text
+                  strong
+                  data-testid="home-in-service"
+                  data-status={service.data.status}
+                  style={{ fontSize: 16 }}
+                >
+                  {service.data.inNormalService ? (
+                    <CheckCircleTwoTone twoToneColor="#52c41a" />
+                  ) : service.data.status === 'offline' ? (
+                    <QuestionCircleTwoTone twoToneColor="#8c8c8c" />
+                  ) : (
+                    <CloseCircleTwoTone twoToneColor="#f5222d" />
+                  )}{' '}
+                  {t(`home.service.${service.data.status}`)}
+                </Typography.Text>
+                {(service.data.inspection === 'overdue' || service.data.inspection === 'failed') && (
+                  <Typography.Text type="danger" strong data-testid="home-inspection-overdue">
+                    {t(
+                      service.data.inspection === 'failed'
+                        ? 'public.inspectionFailedPlain'
+                        : 'public.inspectionOverduePlain',
+                    )}
+                  </Typography.Text>
                 )}
-              </Typography.Text>
+                {service.data.maintenanceOverdue && (
+                  <Typography.Text type="danger" strong data-testid="home-maintenance-overdue">
+                    {t('public.maintenanceOverduePlain')}
+                  </Typography.Text>
+                )}
+              </Space>
             )}
             {current
               .filter((o) => o.stopsService)

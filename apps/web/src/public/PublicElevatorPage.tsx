@@ -18,6 +18,57 @@ const INSPECTION_COLOR: Record<string, string> = {
   unknown: 'default',
 };
 
+const SERVICE_COLOR: Record<string, { bg: string; fg: string }> = {
+  trapped: { bg: '#fff1f0', fg: '#a8071a' },
+  fault: { bg: '#fff7e6', fg: '#ad4e00' },
+  out_of_service: { bg: '#fff7e6', fg: '#ad4e00' },
+  inspection: { bg: '#f9f0ff', fg: '#531dab' },
+  offline: { bg: '#f5f5f5', fg: '#434343' },
+  running: { bg: '#f6ffed', fg: '#237804' },
+  idle: { bg: '#f6ffed', fg: '#237804' },
+};
+
+/**
+ * Is the car in normal service — said plainly and large, from the car's own data and open alarms
+ * (a car out of service in the registry is 停用 whatever it reports) — and what is overdue beside it.
+ */
+function ServiceBanner({ e }: { e: Schemas['PublicElevatorView'] }) {
+  const { t } = useTranslation();
+  const state = e.status !== 'in_service' ? 'out_of_service' : e.serviceStatus;
+  const c = SERVICE_COLOR[state] ?? SERVICE_COLOR.offline;
+  const inspectionBad = e.inspection.state === 'overdue' || e.inspection.state === 'failed';
+  return (
+    <div
+      data-testid="public-service"
+      data-status={state}
+      style={{
+        background: c.bg,
+        color: c.fg,
+        borderRadius: 8,
+        padding: '12px 14px',
+        border: `1px solid ${c.fg}33`,
+      }}
+    >
+      <div style={{ fontSize: 20, fontWeight: 600 }}>{t(`public.service.${state}`)}</div>
+      <div style={{ fontSize: 15 }}>{t(`public.serviceHint.${state}`)}</div>
+      {inspectionBad && (
+        <div style={{ fontSize: 15, fontWeight: 600, marginTop: 6 }} data-testid="public-inspection-overdue">
+          {t(
+            e.inspection.state === 'failed'
+              ? 'public.inspectionFailedPlain'
+              : 'public.inspectionOverduePlain',
+          )}
+        </div>
+      )}
+      {e.maintenanceOverdue && (
+        <div style={{ fontSize: 15, fontWeight: 600, marginTop: 6 }} data-testid="public-maintenance-overdue">
+          {t('public.maintenanceOverduePlain')}
+        </div>
+      )}
+    </div>
+  );
+}
+
 /**
  * The page behind the QR code in every car (一梯一码), for passengers and inspectors, without a
  * login: who to call, who maintains the elevator and when it was last maintained and inspected,
@@ -81,13 +132,10 @@ export default function PublicElevatorPage() {
               >
                 {e.registrationCode}
               </Typography.Title>
-              <Space wrap>
-                <Typography.Text>{e.place}</Typography.Text>
-                <Tag color={e.status === 'in_service' ? 'green' : 'red'}>
-                  {t(`public.status.${e.status}`)}
-                </Tag>
-              </Space>
+              <Typography.Text>{e.place}</Typography.Text>
             </Card>
+
+            <ServiceBanner e={e} />
 
             <Card size="small" styles={{ body: { background: '#fff7f5' } }} data-testid="public-emergency">
               <Space direction="vertical" style={{ width: '100%' }}>

@@ -6,7 +6,9 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { PendingVisits } from '../maintenance/PendingVisits';
 import { api, ApiError, unwrap } from '../api/client';
 import { useUser } from '../api/session';
-import { useAlarmEvents, useCheckIn } from '../alarms/useAlarms';
+import { ResolveModal } from '../alarms/ResolveModal';
+import { useAlarm, useAlarmEvents, useCheckIn } from '../alarms/useAlarms';
+import { useState } from 'react';
 import { useElevatorByCode, useMaintenancePlan } from '../elevator/useElevatorByCode';
 import { currentLang } from '../i18n';
 import { fmtDateTime } from '../ui/format';
@@ -22,7 +24,9 @@ export default function TechnicianPage() {
   const lang = currentLang();
   const { code = '' } = useParams();
   const user = useUser();
-  const responder = user.role === 'firm' || user.role === 'admin';
+  const responder = user.role === 'firm' || user.role === 'admin' || user.role === 'technician';
+  const [closing, setClosing] = useState<string | null>(null);
+  const closingAlarm = useAlarm(closing);
   useAlarmEvents();
   const elevator = useElevatorByCode(code);
   const id = elevator.data?.id;
@@ -77,9 +81,23 @@ export default function TechnicianPage() {
                     <Typography.Text type="secondary">{fmtDateTime(a.openedAt)}</Typography.Text>
                   </Space>
                   {a.arrivedAt ? (
-                    <Typography.Text strong data-testid="technician-arrived">
-                      {t('alarms.arrivedAt')} {fmtDateTime(a.arrivedAt, true)}
-                    </Typography.Text>
+                    <Space direction="vertical" style={{ width: '100%' }}>
+                      <Typography.Text strong data-testid="technician-arrived">
+                        {t('alarms.arrivedAt')} {fmtDateTime(a.arrivedAt, true)}
+                      </Typography.Text>
+                      {responder && (
+                        <Button
+                          type="primary"
+                          size="large"
+                          block
+                          style={{ minHeight: 52 }}
+                          onClick={() => setClosing(a.id)}
+                          data-testid="technician-finish"
+                        >
+                          {a.type === 'entrapment' ? t('jobs.released') : t('jobs.finish')}
+                        </Button>
+                      )}
+                    </Space>
                   ) : (
                     responder && (
                       <Button
@@ -108,6 +126,15 @@ export default function TechnicianPage() {
           />
         )}
       </Card>
+
+      {closing && closingAlarm.data && (
+        <ResolveModal alarm={closingAlarm.data} action="resolve" onClose={() => setClosing(null)} />
+      )}
+      {user.role === 'technician' && (
+        <Link to="/t" style={{ display: 'inline-block', padding: '8px 0' }}>
+          {t('jobs.back')}
+        </Link>
+      )}
 
       <Card size="small" title={t('technician.plan')}>
         {plan.data?.contract ? (

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type Principal } from '@liftwatch/access';
 import { Clock } from '@liftwatch/calendar';
 import { VisibilityRepository } from '@liftwatch/registry';
-import { FLEET_STATUSES, LiveState, TelemetryReadRepository } from '@liftwatch/telemetry';
+import { FLEET_STATUSES, type FleetStatus, LiveState, TelemetryReadRepository } from '@liftwatch/telemetry';
 import { type FleetItem, type FleetPage, type FleetQueryDto, type FleetStatusCounts } from './fleet.dto';
 import { FleetRepository } from './fleet.repository';
 import { fleetStatus } from './fleet-status';
@@ -18,6 +18,12 @@ export class FleetService {
     private readonly visibility: VisibilityRepository,
     private readonly clock: Clock,
   ) {}
+
+  /** One elevator's status, derived as in the fleet (for pages that show one car: public, owners). */
+  async statusOf(elevatorId: string): Promise<FleetStatus> {
+    const [row] = await this.read.liveStates([elevatorId]);
+    return fleetStatus(row ? LiveState.of(row) : null, this.statuses.summary(elevatorId));
+  }
 
   async list(p: Principal, q: FleetQueryDto): Promise<FleetPage> {
     const rows = await this.repo.elevators(this.visibility.elevators(p), q, this.clock.today());
