@@ -303,7 +303,7 @@ describe('alarms, entrapment rescue and offline detection', () => {
     expect(JSON.stringify(unnamed.body)).toContain('technicianId');
     const candidates = (
       await t.http().get(`/api/v1/alarms/${alarm?.id}/technicians`).auth(firmA, auth).expect(200)
-    ).body as Array<{ id: string; suggested: boolean }>;
+    ).body.items as Array<{ id: string; suggested: boolean }>;
     expect(candidates).toEqual([expect.objectContaining({ id: fleet.userIds.techA, suggested: true })]);
     await act(firmA, 'dispatch', '王师傅出发', { technicianId: fleet.userIds.techA }).expect(200);
     await act(firmA, 'acknowledge').expect(409);

@@ -207,6 +207,30 @@ describe('rescue in the browser', () => {
     await t.post(firm, `/alarms/${mine.id}/acknowledge`, {}).expect(200);
   });
 
+  it('should show the drawer of a still-trapped car in English, and refuse a closure without the way out', async () => {
+    const d = devices[0];
+    const alarm = await openEntrapment(d.elevatorId); // acknowledged in the first test, still trapped
+    const page = await open({ lang: 'en' });
+    await signIn(page, fleet.users.firmA, USER_PASSWORD);
+    await page.locator(`tr[data-alarm="${alarm.id}"]`).click();
+    const drawer = page.getByTestId('alarm-drawer');
+    await drawer.getByTestId('still-trapped').waitFor();
+    await shot(page, 'alarm-drawer-still-trapped-laptop-en');
+    await drawer.getByTestId('action-resolve').click();
+    await page.getByTestId('still-trapped-warning').waitFor();
+    // the form asks for the way out and a note before it sends anything
+    await page.getByTestId('resolve-confirm').click();
+    await page.locator('.ant-form-item-explain-error').first().waitFor();
+    await shot(page, 'resolve-still-trapped-laptop-en');
+    expect(((await t.get(firm, `/alarms/${alarm.id}`).expect(200)).body as Alarm).status).toBe(
+      'acknowledged',
+    );
+    const phone = await open({ size: 'phone', lang: 'en' });
+    await signIn(phone, fleet.users.techA, USER_PASSWORD);
+    await phone.getByTestId('jobs-page').waitFor();
+    await shot(phone, 'technician-jobs-phone-en', true);
+  });
+
   it('should let a technician on a 390×844 phone take a dispatched rescue to completion', async () => {
     const d = devices[2];
     const code = codes.get(d.elevatorId) ?? '';

@@ -426,7 +426,8 @@ describe('rescue safety', () => {
     const c = await controller(d);
     // a technician does not dispatch; the office does, naming one of its technicians
     await t.post(tech, `/alarms/${alarm.id}/dispatch`, { technicianId: fleet.userIds.techA }).expect(403);
-    const candidates = (await t.get(firm, `/alarms/${alarm.id}/technicians`).expect(200)).body as Array<{
+    const candidates = (await t.get(firm, `/alarms/${alarm.id}/technicians`).expect(200)).body
+      .items as Array<{
       id: string;
       suggested: boolean;
       certificateNumber: string;

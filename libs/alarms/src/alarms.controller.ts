@@ -5,8 +5,10 @@ import { CurrentPrincipal, type Principal } from '@liftwatch/access';
 import {
   InvalidInputError,
   type Page,
+  pageArray,
   pageOf,
   PageOf,
+  PageQueryDto,
   resolveTimeRange,
   TimeRangeQueryDto,
   UuidParam,
@@ -62,9 +64,13 @@ export class AlarmsController {
 
   /** The firm's technicians to dispatch, the suggested one first (fewest open jobs, nearest check-in). */
   @Get('alarms/:id/technicians')
-  @ApiOkResponse({ type: [TechnicianCandidate] })
-  technicians(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<TechnicianCandidate[]> {
-    return this.alarms.technicians(p, id);
+  @ApiOkResponse({ type: PageOf(TechnicianCandidate) })
+  async technicians(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Query() q: PageQueryDto,
+  ): Promise<Page<TechnicianCandidate>> {
+    return pageArray(await this.alarms.technicians(p, id), q);
   }
 
   @Get('alarms/:id')

@@ -59,7 +59,10 @@ export function EntrapmentAlert() {
         .sort((a, b) => (a.notifiedTs ?? a.firstSeenTs).localeCompare(b.notifiedTs ?? b.firstSeenTs)),
     [open.data],
   );
-  const queue = unacknowledged.filter((a) => !dismissed.has(a.id));
+  // the field screens (a technician at a car, a visit record) stay usable: the popup would cover
+  // the very check-in it asks for; the menu badge still counts
+  const field = location.pathname === '/t' || location.pathname.startsWith('/t/');
+  const queue = field ? [] : unacknowledged.filter((a) => !dismissed.has(a.id));
   const current = queue[0];
   const detail = useAlarm(current?.id ?? null);
 
@@ -97,7 +100,7 @@ export function EntrapmentAlert() {
   }, [unacknowledged, t]);
 
   // the sound repeats until every entrapment is acknowledged, dismissed popup or not
-  const waiting = unacknowledged.length > 0;
+  const waiting = unacknowledged.length > 0 && !field;
   useEffect(() => {
     if (!waiting) return;
     const h = setInterval(beep, REPEAT_SOUND_MS);

@@ -45,7 +45,11 @@ export function useTechnicians(alarmId: string | null) {
     queryKey: rescueKeys.technicians(alarmId ?? ''),
     enabled: alarmId !== null,
     queryFn: async () =>
-      unwrap(await api.GET('/api/v1/alarms/{id}/technicians', { params: { path: { id: alarmId ?? '' } } })),
+      unwrap(
+        await api.GET('/api/v1/alarms/{id}/technicians', {
+          params: { path: { id: alarmId ?? '' }, query: { limit: 100 } },
+        }),
+      ).items,
   });
 }
 
