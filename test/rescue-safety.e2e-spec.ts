@@ -141,6 +141,8 @@ describe('rescue safety', () => {
     c.injectEntrapment(30);
     const alarm = await waitFor(() => entrapment(d.elevatorId), 8000, 'entrapment');
     await waitFor(async () => (await detail(alarm.id)).carStillReports, 5000, 'the car still reports');
+    // raised by the car's own data: nothing to confirm
+    expect((await detail(alarm.id)).timeline.map((e) => e.kind)).not.toContain('device_confirmed');
 
     // One click from 待处理 is refused, naming the reason.
     const refused = await t.post(firm, `/alarms/${alarm.id}/resolve`, {}).expect(409);

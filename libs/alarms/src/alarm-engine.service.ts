@@ -121,8 +121,17 @@ export class AlarmEngine implements OnApplicationBootstrap {
       }
     }
     for (const r of [...reports.values()].sort((a, b) => (a.elevatorId < b.elevatorId ? -1 : 1))) {
-      const { alarm } = await this.repo.report(q, r.elevatorId, r.type, 'device', r.first, r.last, r.count);
+      const { alarm, created } = await this.repo.report(
+        q,
+        r.elevatorId,
+        r.type,
+        'device',
+        r.first,
+        r.last,
+        r.count,
+      );
       changed.push(alarm);
+      if (!created && r.type.type === 'entrapment') await this.confirm(q, alarm, r.first, changed);
       if (DOOR_FAULT_CODES.includes(r.type.type.replace('fault_', '')))
         await this.repeatedDoorFaults(q, r.elevatorId, r.last, changed);
     }
@@ -321,19 +330,22 @@ export class AlarmEngine implements OnApplicationBootstrap {
       held.since + thresholdMs,
     );
     if (!created) {
-      if (alarm.device_confirmed_ts === null) {
-        const confirmed = await this.rescue.confirmByDevice(q.manager, alarm.id, held.since + thresholdMs);
-        if (confirmed) {
-          await this.repo.append(q, alarm.id, 'device_confirmed', null, 'system', null, {
-            conditionSince: new Date(held.since).toISOString(),
-          });
-          changed.push(confirmed);
-        }
-      }
+      await this.confirm(q, alarm, held.since, changed);
       return null;
     }
-    changed.push((await this.rescue.confirmByDevice(q.manager, alarm.id, held.since + thresholdMs)) ?? alarm);
+    changed.push(alarm);
     return alarm;
+  }
+
+  /** The car's own data joins an entrapment someone reported (once, on the timeline). */
+  private async confirm(q: QueryRunner, alarm: AlarmRow, since: number, changed: AlarmRow[]): Promise<void> {
+    if (alarm.device_confirmed_ts !== null) return;
+    const confirmed = await this.rescue.confirmByDevice(q.manager, alarm.id, Date.now());
+    if (!confirmed) return;
+    await this.repo.append(q, alarm.id, 'device_confirmed', null, 'system', null, {
+      conditionSince: new Date(since).toISOString(),
+    });
+    changed.push(confirmed);
   }
 
   /** Several door faults within the window: a worn door operator, worth a visit of its own. */

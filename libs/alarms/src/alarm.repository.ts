@@ -76,6 +76,8 @@ export class AlarmRepository {
    *
    * For alarms that need a rescue, `notifiedTs` (device time) is when the platform counts itself
    * notified: the rescue deadline is that plus the region's limit, whenever the data arrives.
+   * `confirmed`: the car's own data raised it (a rule, a controller's fault code), as opposed to a
+   * report by a person or the alarm button that the car's data may confirm later.
    */
   async report(
     db: Db,
@@ -86,13 +88,15 @@ export class AlarmRepository {
     lastTs: number,
     count: number,
     notifiedTs: number = firstTs,
+    confirmed: boolean = source === 'rule' || source === 'device',
   ): Promise<{ alarm: AlarmRow; created: boolean }> {
     const rows = (await db.query(
       `INSERT INTO alarms AS a (elevator_id, type, severity, source, first_seen_ts, last_seen_ts, report_count,
-                                notified_ts, rescue_deadline)
+                                notified_ts, rescue_deadline, device_confirmed_ts)
        SELECT $1, $2, $3, $4, to_timestamp($5 / 1000.0), to_timestamp($6 / 1000.0), $7,
               CASE WHEN $8 THEN to_timestamp($9 / 1000.0) END,
-              CASE WHEN $8 THEN to_timestamp($9 / 1000.0) + make_interval(mins => r.rescue_arrival_limit_min) END
+              CASE WHEN $8 THEN to_timestamp($9 / 1000.0) + make_interval(mins => r.rescue_arrival_limit_min) END,
+              CASE WHEN $10 THEN to_timestamp($9 / 1000.0) END
          FROM elevators e JOIN units u ON u.id = e.unit_id JOIN buildings b ON b.id = u.building_id
          JOIN regions r ON r.code = b.region_code
         WHERE e.id = $1
@@ -104,7 +108,7 @@ export class AlarmRepository {
          rescue_deadline = least(a.rescue_deadline, excluded.rescue_deadline),
          updated_at = now()
        RETURNING a.*, (xmax = 0) AS created`,
-      [elevatorId, t.type, t.severity, source, firstTs, lastTs, count, t.needsRescue, notifiedTs],
+      [elevatorId, t.type, t.severity, source, firstTs, lastTs, count, t.needsRescue, notifiedTs, confirmed],
     )) as Array<AlarmRow & { created: boolean }>;
     const row = rows[0];
     if (!row) throw new Error(`elevator ${elevatorId} not found for alarm`);

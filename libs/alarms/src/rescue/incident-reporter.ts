@@ -39,7 +39,7 @@ export class IncidentReporter {
     const type = r.kind === 'trapped' ? ENTRAPMENT : PASSENGER_REPORT;
     const source = r.channel === 'alarm_button' ? 'device' : r.channel === 'phone' ? 'phone' : 'public';
     const at = r.at.getTime();
-    const { alarm, created } = await this.alarms.report(db, r.elevatorId, type, source, at, at, 1, at);
+    const { alarm, created } = await this.alarms.report(db, r.elevatorId, type, source, at, at, 1, at, false);
     await this.rescue.insertReport(db, { ...r, alarmId: alarm.id });
     await this.alarms.append(db, alarm.id, 'reported', r.recordedBy, r.recordedByName, r.text, {
       channel: r.channel,
