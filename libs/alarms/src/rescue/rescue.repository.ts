@@ -25,15 +25,20 @@ export interface ReportRow {
 @Injectable()
 export class RescueRepository extends SqlRepository {
   /**
-   * Whether the car's data still shows the entrapment condition: held in rule_state (a passenger
-   * aboard, stopped out of the door zone or with its doors closed, for more than a few seconds) and
-   * not in inspection mode (a technician has the car).
+   * Whether the car's data still shows the entrapment condition, inspection mode aside (a
+   * technician has the car): held in rule_state (a passenger aboard, stopped out of the door zone or
+   * with its doors closed, for more than a few seconds), or the latest sample of an online car
+   * shows a passenger aboard, stopped between floors (never a normal stop, so no need to wait).
    */
   async carStillReports(elevatorId: string, db?: Db): Promise<boolean> {
     const row = await this.sql.one<{ held: boolean }>(
       `SELECT EXISTS (
          SELECT 1 FROM rule_state r LEFT JOIN elevator_live_state s ON s.elevator_id = r.elevator_id
-          WHERE r.elevator_id = :elevatorId AND r.rule = 'entrapment' AND coalesce(s.mode, 1) <> 2) AS held`,
+          WHERE r.elevator_id = :elevatorId AND r.rule = 'entrapment' AND coalesce(s.mode, 1) <> 2)
+       OR EXISTS (
+         SELECT 1 FROM elevator_live_state s
+          WHERE s.elevator_id = :elevatorId AND s.online AND s.running = false AND s.passenger
+            AND s.door_zone = false AND coalesce(s.mode, 1) <> 2) AS held`,
       { elevatorId },
       db,
     );
