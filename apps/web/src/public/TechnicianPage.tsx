@@ -6,6 +6,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { PendingVisits } from '../maintenance/PendingVisits';
 import { api, ApiError, unwrap } from '../api/client';
 import { useUser } from '../api/session';
+import { IncidentReports } from '../alarms/IncidentReports';
 import { ResolveModal } from '../alarms/ResolveModal';
 import { useAlarm, useAlarmEvents, useCheckIn } from '../alarms/useAlarms';
 import { useState } from 'react';
@@ -80,6 +81,7 @@ export default function TechnicianPage() {
                     <span>{t(`alarmStatus.${a.status}`)}</span>
                     <Typography.Text type="secondary">{fmtDateTime(a.openedAt)}</Typography.Text>
                   </Space>
+                  {a.source !== 'rule' && <AlarmReports id={a.id} />}
                   {a.arrivedAt ? (
                     <Space direction="vertical" style={{ width: '100%' }}>
                       <Typography.Text strong data-testid="technician-arrived">
@@ -170,4 +172,10 @@ export default function TechnicianPage() {
       </Card>
     </Space>
   );
+}
+
+/** What passengers or callers said about this alarm, with the number to call back. */
+function AlarmReports({ id }: { id: string }) {
+  const detail = useAlarm(id);
+  return detail.data ? <IncidentReports reports={detail.data.reports} /> : null;
 }
