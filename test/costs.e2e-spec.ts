@@ -1,4 +1,5 @@
 import { SimulatedController } from '../device-sim/src';
+import { TelemetryJobsService } from '@liftwatch/telemetry';
 import { ensureTestRegions } from './support/fleet.fixture';
 import { newRegistrationCode, startTestApp, type TestApp, uniq, USER_PASSWORD } from './support/test-app';
 import { binaryBody, waitFor } from './support/wait';
@@ -172,6 +173,8 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
     let unit: Awaited<ReturnType<typeof newUnit>>;
     let projectId: string;
     let elevatorId: string;
+    /** the elevator's controller and its clock, from the meter test on */
+    const meter = { c: null as SimulatedController | null, now: 0 };
 
     beforeAll(async () => {
       unit = await newUnit(AREAS);
@@ -507,19 +510,20 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
 
     it('should charge metered kWh across a meter replacement once, and carry a late September cost as an adjustment', async () => {
       const device = await post(admin, '/devices', { serial: `LW-C-${uniq()}`, elevatorId }).expect(201);
-      let deviceNow = Date.parse('2026-10-05T02:00:00Z');
+      meter.now = Date.parse('2026-10-05T02:00:00Z');
       const c = new SimulatedController({
         url: mqttUrl,
         serial: device.body.device.serial as string,
         secret: device.body.secret as string,
         floors: 7,
         periodic: false,
-        now: () => deviceNow,
+        now: () => meter.now,
       });
+      meter.c = c;
       open.push(c);
       await c.start();
       const step = (hours: number) => {
-        deviceNow += hours * 3_600_000;
+        meter.now += hours * 3_600_000;
         c.sampleStatus();
       };
       c.sampleStatus();
@@ -581,6 +585,126 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
       expect(october.allocations.reduce((a: number, x: { ownerFen: number }) => a + x.ownerFen, 0)).toBe(
         october.totalFen,
       );
+    });
+
+    it('should keep a meter jump out of the statement as an anomaly until a person resolves it', async () => {
+      const c = meter.c as SimulatedController;
+      meter.now = Date.parse('2026-11-03T02:00:00Z');
+      const meterId = `M-JUMP-${uniq()}`;
+      const send = async (hours: number, kwh: number): Promise<void> => {
+        meter.now += hours * 3_600_000;
+        await c.publishRaw(
+          c.topic('meter'),
+          JSON.stringify({ seq: c.nextSeq(), ts: meter.now, kwh, meterId }),
+        );
+      };
+      // a normal hour, a jump of 2 256.4 kWh in one hour (at most 15 kWh at the default 15 kW), then
+      // the register carries on from the jump
+      for (const [h, kwh] of [
+        [0, 500],
+        [1, 500.3],
+        [1, 2756.7],
+        [1, 2757.0],
+        [1, 2757.4],
+      ] as const)
+        await send(h, kwh);
+      await waitFor(
+        async () =>
+          Number(
+            (
+              (await t.db.query(`SELECT count(*) AS n FROM meter_readings WHERE meter_id = $1`, [
+                meterId,
+              ])) as Array<{
+                n: string;
+              }>
+            )[0]?.n,
+          ) === 5,
+        10_000,
+        'the readings stored',
+      );
+      await t.app.get(TelemetryJobsService).refreshRollups();
+      const open = (
+        await get(unit.agent, `/meter-anomalies?elevatorId=${elevatorId}&status=open`).expect(200)
+      ).body.items as Array<{
+        id: string;
+        kind: string;
+        kwh: number;
+        prevKwh: number;
+        deltaKwh: number;
+        maxPlausibleKwh: number;
+      }>;
+      expect(open).toEqual([
+        expect.objectContaining({
+          kind: 'spike',
+          kwh: 2756.7,
+          prevKwh: 500.3,
+          deltaKwh: 2256.4,
+          maxPlausibleKwh: 15.1,
+        }),
+      ]);
+      const spike = open[0];
+      const detail = (await get(unit.agent, `/meter-anomalies/${spike.id}`).expect(200)).body as {
+        around: Array<{ kwh: number }>;
+      };
+      expect(detail.around.map((r) => r.kwh)).toEqual(expect.arrayContaining([500.3, 2756.7, 2757]));
+
+      // the statement counts what the meter plausibly showed, and says a reading awaits checking
+      const november = (
+        await post(unit.agent, `/projects/${projectId}/statements`, { month: '2026-11' }).expect(201)
+      ).body;
+      const power = november.lines.find((l: { category: string }) => l.category === 'electricity');
+      expect(power.data.kwh).toBeCloseTo(0.3 + 0.3 + 0.4, 3);
+      expect(power.data.unresolvedMeterAnomalies).toBe(1);
+      expect(power.text).toContain('另有 1 个电表异常读数待核实，未计入');
+      expect(power.description).toContain('not counted');
+      expect(power.amountFen).toBe(Math.floor((1000 * 6000 + 50_000) / 100_000));
+
+      // owners read it; the agent decides, once, and the decision is audited
+      const owner = await ownerLogin(unit.flats[5].ownerId);
+      expect((await get(owner, `/meter-anomalies/${spike.id}`)).status).toBe(200);
+      expect(
+        (
+          await post(owner, `/meter-anomalies/${spike.id}/resolve`, {
+            action: 'accept',
+            reason: '我觉得没问题',
+          })
+        ).status,
+      ).toBe(403);
+      const tooMuch = await post(unit.agent, `/meter-anomalies/${spike.id}/resolve`, {
+        action: 'correct',
+        correctedReadingKwh: 600,
+        reason: '现场抄表',
+      }).expect(400);
+      expect(JSON.stringify(tooMuch.body)).toContain('correctedReadingKwh');
+      const fixed = (
+        await post(unit.agent, `/meter-anomalies/${spike.id}/resolve`, {
+          action: 'correct',
+          correctedReadingKwh: 500.6,
+          reason: '物业电工现场抄表 500.6 kWh，跳变为通讯故障',
+        }).expect(200)
+      ).body;
+      expect(fixed).toMatchObject({
+        status: 'corrected',
+        countedKwh: 0.3,
+        resolvedBy: expect.stringMatching(/^agent\./),
+      });
+      await post(unit.agent, `/meter-anomalies/${spike.id}/resolve`, {
+        action: 'accept',
+        reason: '再次确认读数',
+      }).expect(409);
+      const day = (
+        await get(
+          unit.agent,
+          `/elevators/${elevatorId}/history?bucket=day&from=2026-11-02T16:00:00Z&to=2026-11-03T16:00:00Z`,
+        ).expect(200)
+      ).body as Array<{ kwh: number }>;
+      expect(day.reduce((a, d) => a + d.kwh, 0)).toBeCloseTo(1.3, 3);
+      const audit = (await get(admin, `/audit-log?entityType=meter_anomaly&entityId=${spike.id}`).expect(200))
+        .body.items as Array<{ action: string }>;
+      expect(audit.map((a) => a.action)).toEqual(['meter_anomaly.correct']);
+      // the issued statement stays as issued; the correction goes into the next one issued
+      const again = (await get(unit.agent, `/statements/${november.id}`).expect(200)).body;
+      expect(again.totalFen).toBe(november.totalFen);
     });
 
     it('should issue pending months from the monthly job, once', async () => {

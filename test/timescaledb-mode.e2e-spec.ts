@@ -192,7 +192,12 @@ describe('TimescaleDB storage mode (PGlite + TimescaleDB)', () => {
     const rollups = new RollupRepository();
     const claimed = await rollups.claimDirty(q, 10);
     expect(claimed).toHaveLength(1);
-    await rollups.recomputeHourly(q, claimed, FAULT_CODES);
+    await rollups.recomputeHourly(
+      q,
+      claimed,
+      FAULT_CODES,
+      claimed.map(() => 0),
+    );
     await rollups.recomputeDaily(q, claimed, 'Asia/Shanghai');
     const [h] = (await q.query(
       `SELECT trips, running_seconds, samples FROM elevator_rollup_hourly WHERE elevator_id = $1`,

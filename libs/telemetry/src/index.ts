@@ -13,3 +13,6 @@ export * from './live/fleet-statuses';
 export * from './history/dto/telemetry-view.dto';
 export * from './history/telemetry-read.repository';
 export { ALARM_CHANNEL, LiveStateListener, notifyJson } from './live/live-bridge';
+export * from './rollups/meter-steps';
+export * from './rollups/meter.repository';
+export * from './rollups/meter-anomalies';

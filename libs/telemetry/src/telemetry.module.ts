@@ -20,6 +20,8 @@ import { LiveStateListener } from './live/live-bridge';
 import { LiveStateBus } from './live/live-state';
 import { LiveGateway } from './live/live.gateway';
 import { RollupRepository } from './rollups/rollup.repository';
+import { MeterRepository } from './rollups/meter.repository';
+import { MeterAnomaliesController, MeterAnomaliesService } from './rollups/meter-anomalies';
 import { TelemetryJobsService } from './rollups/telemetry-jobs.service';
 import { TelemetryScheduler } from './rollups/telemetry.scheduler';
 import { TELEMETRY_OPTIONS, type TelemetryOptions, TelemetryRuntime } from './telemetry.runtime';
@@ -40,6 +42,7 @@ export class TelemetryModule {
       EmbeddedBrokerService,
       ExternalBrokerConsumer,
       RollupRepository,
+      MeterRepository,
       TelemetryJobsService,
       TelemetryReadRepository,
       TelemetryRuntime,
@@ -56,8 +59,14 @@ export class TelemetryModule {
         TelemetryScheduler,
         DeviceCommandsService,
         ExternalCommandPublisher,
+        MeterAnomaliesService,
       );
-      controllers.push(TelemetryController, BrokerHooksController, DeviceCommandsController);
+      controllers.push(
+        TelemetryController,
+        BrokerHooksController,
+        DeviceCommandsController,
+        MeterAnomaliesController,
+      );
     }
     return {
       module: TelemetryModule,
@@ -72,6 +81,7 @@ export class TelemetryModule {
         TelemetryJobsService,
         DeviceDirectory,
         TelemetryReadRepository,
+        MeterRepository,
         ...(split ? [LiveStateListener] : []),
       ],
     };

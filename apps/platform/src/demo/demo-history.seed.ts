@@ -90,6 +90,12 @@ export async function seedDemoHistory(
         status.push({ ts, running: false, floor, doorClosed: true, dir: 0, mode: 2 });
       }
     }
+    // nothing stamped after the demo's start: a reading "from the future" would sit behind the live
+    // controller's next readings and look like a meter reset (and claim evidence would hold samples
+    // recorded after it was frozen)
+    const end = o.endsAt.getTime();
+    while (meter.length > 0 && (meter[meter.length - 1]?.ts ?? 0) > end) meter.pop();
+    for (let i = status.length - 1; i >= 0; i--) if ((status[i]?.ts ?? 0) > end) status.splice(i, 1);
     for (let i = 0; i < meter.length; i += 5000) {
       const chunk = meter.slice(i, i + 5000);
       await ds.query(

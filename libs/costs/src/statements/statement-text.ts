@@ -82,29 +82,16 @@ export function describeLine(line: LineLike, lang: Lang): string {
     case 'electricity': {
       const kwh = num(d.kwh);
       if (kwh === null) break;
-      const tariff = d.tariff as Tariff | undefined;
-      const periods = d.byPeriod as Record<string, { milliKwh: number }> | undefined;
-      const base = `${kwh.toFixed(3)} kWh`;
-      if (tariff?.kind === 'flat' && tariff.priceCentifen !== undefined)
-        return pick(
-          lang,
-          `用电 ${base} × ${pricePerKwh(tariff.priceCentifen)}`,
-          `${base} × ${pricePerKwh(tariff.priceCentifen)}`,
-        );
-      if (tariff?.kind === 'time_of_use' && periods) {
-        const parts = (tariff.periods ?? [])
-          .filter((p) => periods[p.name])
-          .map(
-            (p) =>
-              `${p.name} ${((periods[p.name]?.milliKwh ?? 0) / 1000).toFixed(3)} kWh × ${pricePerKwh(p.priceCentifen)}`,
-          );
-        return pick(
-          lang,
-          `用电 ${base}（分时：${parts.join('；')}）`,
-          `${base} (time of use: ${parts.join('; ')})`,
-        );
-      }
-      return pick(lang, `用电 ${base}`, base);
+      const unresolved = num(d.unresolvedMeterAnomalies) ?? 0;
+      const note =
+        unresolved > 0
+          ? pick(
+              lang,
+              `；另有 ${unresolved} 个电表异常读数待核实，未计入`,
+              `; ${unresolved} odd meter reading(s) await checking and are not counted`,
+            )
+          : '';
+      return `${describeEnergy(d, kwh, lang)}${note}`;
     }
     case 'maintenance': {
       const days = num(d.days);
@@ -256,4 +243,31 @@ export function maskName(name: string): string {
     .split(/\s+/)
     .map((w) => `${[...w][0] ?? ''}**`)
     .join(' ');
+}
+
+/** Energy × tariff, in words. */
+function describeEnergy(d: Record<string, unknown>, kwh: number, lang: Lang): string {
+  const tariff = d.tariff as Tariff | undefined;
+  const periods = d.byPeriod as Record<string, { milliKwh: number }> | undefined;
+  const base = `${kwh.toFixed(3)} kWh`;
+  if (tariff?.kind === 'flat' && tariff.priceCentifen !== undefined)
+    return pick(
+      lang,
+      `用电 ${base} × ${pricePerKwh(tariff.priceCentifen)}`,
+      `${base} × ${pricePerKwh(tariff.priceCentifen)}`,
+    );
+  if (tariff?.kind === 'time_of_use' && periods) {
+    const parts = (tariff.periods ?? [])
+      .filter((p) => periods[p.name])
+      .map(
+        (p) =>
+          `${p.name} ${((periods[p.name]?.milliKwh ?? 0) / 1000).toFixed(3)} kWh × ${pricePerKwh(p.priceCentifen)}`,
+      );
+    return pick(
+      lang,
+      `用电 ${base}（分时：${parts.join('；')}）`,
+      `${base} (time of use: ${parts.join('; ')})`,
+    );
+  }
+  return pick(lang, `用电 ${base}`, base);
 }

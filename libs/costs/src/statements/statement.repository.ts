@@ -136,6 +136,16 @@ export class StatementRepository {
     return rows.map((h) => ({ hour: h.hour, milliKwh: Number(h.mkwh) }));
   }
 
+  /** Spikes in the elevator's meter readings of the month that nobody has resolved (counted as nothing). */
+  async openMeterAnomalies(elevatorId: string, m: MonthBounds): Promise<number> {
+    const row = await this.sql.one<{ n: string }>(
+      `SELECT count(*) AS n FROM meter_anomalies
+        WHERE elevator_id = :id AND status = 'open' AND reading_ts >= ${MONTH_START} AND reading_ts < ${MONTH_END}`,
+      { id: elevatorId, tz: this.tz, first: m.first, next: m.next },
+    );
+    return Number(row?.n ?? 0);
+  }
+
   /** Maintenance contracts of the elevators in force some day of the month. */
   contractsInMonth(
     ids: string[],

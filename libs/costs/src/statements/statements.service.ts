@@ -185,19 +185,29 @@ export class StatementsService {
     });
   }
 
-  /** Metered kWh (hourly rollups, meter resets and replacements handled there) × the tariff. */
+  /**
+   * Metered kWh × the tariff: the hourly rollups count what the meter rule accepts (resets,
+   * rollovers and replacements handled, spikes kept out until resolved — meter-steps.ts).
+   */
   private async electricityLines(ids: string[], agreement: Agreement, m: MonthBounds): Promise<CostLine[]> {
     const out: CostLine[] = [];
     for (const id of ids) {
       const cost = electricityCost(agreement.tariff, await this.repo.energyByHour(id, m));
+      // a meter spike nobody has resolved counts as nothing, and the statement says so
+      const unresolved = await this.repo.openMeterAnomalies(id, m);
       out.push({
         lineKey: `electricity:${id}`,
         category: 'electricity',
         elevatorId: id,
-        description: `${(cost.milliKwh / 1000).toFixed(3)} kWh`,
+        description: `${(cost.milliKwh / 1000).toFixed(3)} kWh${unresolved > 0 ? ` (${unresolved} odd meter reading(s) awaiting checking, not counted)` : ''}`,
         amountFen: cost.fen,
         adjustsMonth: null,
-        data: { kwh: cost.milliKwh / 1000, byPeriod: cost.byPeriod, tariff: agreement.tariff },
+        data: {
+          kwh: cost.milliKwh / 1000,
+          byPeriod: cost.byPeriod,
+          tariff: agreement.tariff,
+          ...(unresolved > 0 ? { unresolvedMeterAnomalies: unresolved } : {}),
+        },
       });
     }
     return out;

@@ -12,6 +12,7 @@ import { StatementDocuments1765000000000 } from './1765000000000-statement-docum
 import { PublicReports1765100000000 } from './1765100000000-public-reports';
 import { VisitPhotos1765200000000 } from './1765200000000-visit-photos';
 import { RescueSafety1765300000000 } from './1765300000000-rescue-safety';
+import { MeterAnomalies1765400000000 } from './1765400000000-meter-anomalies';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   PublicReports1765100000000,
   VisitPhotos1765200000000,
   RescueSafety1765300000000,
+  MeterAnomalies1765400000000,
 ];

@@ -14,10 +14,9 @@ export interface DirtyBucket {
  * - door cycles: transitions door closed → open;
  * - running seconds: time from each sample that says "running" to the next one (gaps over
  *   2 minutes are not counted: the device was silent, not running);
- * - kWh: sum of increases between consecutive meter readings. A reading lower than the previous
- *   one from the same meter is a register reset (counted from zero); a reading from another meter
- *   id is a replacement (the new meter's first reading is its baseline). Never negative, never
- *   counted twice.
+ * - kWh: what the energy rule (meter-steps.ts) counted for the hour's readings, given by the
+ *   caller — increases the elevator could draw, resets, rollovers and replacements handled, a spike
+ *   kept out until a person resolves it. Never negative, never counted twice.
  * The sample just before the hour is included, so transitions across the boundary count once.
  */
 @Injectable()
@@ -93,11 +92,13 @@ export class RollupRepository {
     em: EntityManager,
     buckets: DirtyBucket[],
     faultCodes: readonly string[],
+    /** milli-kWh counted per bucket, in the order of `buckets` */
+    mkwh: readonly number[],
   ): Promise<void> {
     if (buckets.length === 0) return;
     await em.query(
       `WITH d AS (
-         SELECT * FROM unnest($1::uuid[], $2::timestamptz[]) AS d(elevator_id, bucket)
+         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $4::int8[]) AS d(elevator_id, bucket, mkwh)
        ),
        s AS (
          SELECT d.elevator_id, d.bucket, t.ts, t.running, t.door_closed,
@@ -124,26 +125,6 @@ export class RollupRepository {
                 count(*) FILTER (WHERE ts >= bucket) AS samples
            FROM s GROUP BY elevator_id, bucket
        ),
-       m AS (
-         SELECT d.elevator_id, d.bucket, r.ts, r.kwh, r.meter_id,
-                lag(r.kwh) OVER w AS prev_kwh, lag(r.meter_id) OVER w AS prev_meter
-           FROM d
-           CROSS JOIN LATERAL (
-             (SELECT p.ts, p.seq, p.kwh, p.meter_id FROM meter_readings p
-               WHERE p.elevator_id = d.elevator_id AND p.ts < d.bucket ORDER BY p.ts DESC, p.seq DESC LIMIT 1)
-             UNION ALL
-             (SELECT c.ts, c.seq, c.kwh, c.meter_id FROM meter_readings c
-               WHERE c.elevator_id = d.elevator_id AND c.ts >= d.bucket AND c.ts < d.bucket + interval '1 hour')
-           ) r
-         WINDOW w AS (PARTITION BY d.elevator_id, d.bucket ORDER BY r.ts, r.seq)
-       ),
-       mt AS (
-         SELECT elevator_id, bucket,
-                coalesce(sum(CASE WHEN prev_kwh IS NULL OR meter_id <> prev_meter THEN 0
-                                  WHEN kwh >= prev_kwh THEN kwh - prev_kwh
-                                  ELSE kwh END) FILTER (WHERE ts >= bucket), 0) AS kwh
-           FROM m GROUP BY elevator_id, bucket
-       ),
        f AS (
          SELECT d.elevator_id, d.bucket, count(e.ts) AS faults
            FROM d LEFT JOIN device_events e
@@ -154,15 +135,14 @@ export class RollupRepository {
        INSERT INTO elevator_rollup_hourly AS h
               (elevator_id, bucket, trips, running_seconds, door_cycles, kwh, fault_count, samples, computed_at)
        SELECT d.elevator_id, d.bucket, coalesce(st.trips, 0), round(coalesce(st.running_seconds, 0)),
-              coalesce(st.door_cycles, 0), coalesce(mt.kwh, 0), coalesce(f.faults, 0), coalesce(st.samples, 0), now()
+              coalesce(st.door_cycles, 0), d.mkwh / 1000.0, coalesce(f.faults, 0), coalesce(st.samples, 0), now()
          FROM d
          LEFT JOIN st ON st.elevator_id = d.elevator_id AND st.bucket = d.bucket
-         LEFT JOIN mt ON mt.elevator_id = d.elevator_id AND mt.bucket = d.bucket
          LEFT JOIN f ON f.elevator_id = d.elevator_id AND f.bucket = d.bucket
        ON CONFLICT (elevator_id, bucket) DO UPDATE SET
          trips = excluded.trips, running_seconds = excluded.running_seconds, door_cycles = excluded.door_cycles,
          kwh = excluded.kwh, fault_count = excluded.fault_count, samples = excluded.samples, computed_at = now()`,
-      [buckets.map((b) => b.elevatorId), buckets.map((b) => b.bucket), faultCodes],
+      [buckets.map((b) => b.elevatorId), buckets.map((b) => b.bucket), faultCodes, mkwh],
     );
   }
 

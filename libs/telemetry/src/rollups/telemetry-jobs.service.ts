@@ -1,10 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '@liftwatch/calendar';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { FAULT_CODES } from '../protocol/event-codes';
-import { RollupRepository } from './rollup.repository';
+import { DEFAULT_MAX_DRAW_KW, meterSteps } from './meter-steps';
+import { MeterRepository } from './meter.repository';
+import { type DirtyBucket, RollupRepository } from './rollup.repository';
 
 /** Advisory-lock keys: one job runs at a time across all replicas sharing the database. */
 const LOCK_ROLLUPS = 7_301_001;
@@ -25,6 +27,7 @@ export class TelemetryJobsService {
     @InjectDataSource() private readonly ds: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly rollups: RollupRepository,
+    private readonly meters: MeterRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -69,7 +72,8 @@ export class TelemetryJobsService {
           if (buckets.length > 0) {
             await q.startTransaction();
             try {
-              await this.rollups.recomputeHourly(q.manager, buckets, FAULT_CODES);
+              const mkwh = await this.energy(q.manager, buckets);
+              await this.rollups.recomputeHourly(q.manager, buckets, FAULT_CODES, mkwh);
               await this.rollups.recomputeDaily(q.manager, buckets, this.config.businessTimeZone);
               await q.commitTransaction();
             } catch (err) {
@@ -87,6 +91,32 @@ export class TelemetryJobsService {
     } finally {
       await q.release();
     }
+  }
+
+  /**
+   * The energy of each hour by the meter rule, in the recompute's transaction: readings around the
+   * hour classified (meter-steps.ts) against the elevator's rated power, what people decided about
+   * spikes applied, and the hour's anomalies recorded. Returns milli-kWh per bucket.
+   */
+  private async energy(em: EntityManager, buckets: DirtyBucket[]): Promise<number[]> {
+    const ids = buckets.map((b) => b.elevatorId);
+    // one connection: one query at a time
+    const windows = await this.meters.windows(em, buckets);
+    const power = await this.meters.ratedPower(em, ids);
+    const resolved = await this.meters.resolutions(em, ids);
+    const out: number[] = [];
+    for (const w of windows) {
+      const steps = meterSteps(
+        w.readings,
+        power.get(w.elevatorId) ?? DEFAULT_MAX_DRAW_KW,
+        resolved.get(w.elevatorId),
+      );
+      const from = w.bucket.getTime();
+      const inHour = steps.filter((s) => s.ts >= from && s.ts < from + 3_600_000);
+      await this.meters.record(em, w.elevatorId, inHour);
+      out.push(inHour.reduce((a, s) => a + s.counted, 0));
+    }
+    return out;
   }
 
   /**
