@@ -33,7 +33,7 @@ describe(meterSteps.name, () => {
     expect(kinds(r)).toEqual(['baseline', 'normal', 'spike', 'normal', 'normal']);
     expect(total(r)).toBe(300 + 300 + 400);
     // accepted: the whole increase counts; corrected to 1000.6: the difference to that counts
-    const spike = r[2] as MeterReading;
+    const spike = r[2];
     expect(total(r, 15, new Map([[readingKey(spike), 2256_400]]))).toBe(300 + 2256_400 + 700);
     expect(total(r, 15, new Map([[readingKey(spike), 300]]))).toBe(300 + 300 + 700);
   });

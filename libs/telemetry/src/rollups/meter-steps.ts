@@ -81,7 +81,7 @@ export function meterSteps(
   const out: MeterStep[] = [];
   let ref: MeterReading | null = null;
   for (let i = 0; i < readings.length; i++) {
-    const cur = readings[i] as MeterReading;
+    const cur = readings[i];
     const next = readings[i + 1];
     if (!ref) {
       out.push({ ...cur, kind: 'baseline', counted: 0, prev: null, maxPlausible: 0 });

@@ -109,7 +109,7 @@ export class MeterRepository extends SqlRepository {
     );
     for (const r of rows) {
       let m = out.get(r.elevator_id);
-      if (!m) out.set(r.elevator_id, (m = new Map()));
+      if (!m) out.set(r.elevator_id, (m = new Map<string, number>()));
       m.set(readingKey({ ts: new Date(r.ts).getTime(), seq: Number(r.seq) }), toMkwh(r.kwh));
     }
     return out;
