@@ -608,20 +608,14 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
         [1, 2757.4],
       ] as const)
         await send(h, kwh);
-      await waitFor(
-        async () =>
-          Number(
-            (
-              (await t.db.query(`SELECT count(*) AS n FROM meter_readings WHERE meter_id = $1`, [
-                meterId,
-              ])) as Array<{
-                n: string;
-              }>
-            )[0]?.n,
-          ) === 5,
-        10_000,
-        'the readings stored',
-      );
+      const stored = async (): Promise<number> => {
+        const rows = await t.db.query<Array<{ n: string }>>(
+          `SELECT count(*) AS n FROM meter_readings WHERE meter_id = $1`,
+          [meterId],
+        );
+        return Number(rows[0]?.n);
+      };
+      await waitFor(async () => (await stored()) === 5, 10_000, 'the readings stored');
       await t.app.get(TelemetryJobsService).refreshRollups();
       const open = (
         await get(unit.agent, `/meter-anomalies?elevatorId=${elevatorId}&status=open`).expect(200)
