@@ -444,20 +444,39 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
       expect(mine[0].allocations.map((a) => a.ownerId)).toEqual([seller.ownerId]);
       // the owners hear of it on their notification channel; another unit's owners do not
       // (the buyer, who owns the flat now; notices go to a unit's current owners)
+      // — each owner's notice states that owner's amount, the unit's total only as context
       const buyerToken = await ownerLogin(buyerId);
-      const notices = (await get(buyerToken, '/notifications').expect(200)).body.items as Array<{
+      type Notice = {
         kind: string;
-        data: { statementId?: string };
-      }>;
-      expect(notices.filter((n) => n.kind === 'statement_issued').map((n) => n.data.statementId)).toEqual([
-        statement.id,
+        title: string;
+        data: { statementId?: string; ownerFen?: number; totalFen?: number };
+      };
+      const notices = (await get(buyerToken, '/notifications').expect(200)).body.items as Notice[];
+      expect(notices.filter((n) => n.kind === 'statement_issued')).toEqual([]);
+      expect(notices.filter((n) => n.kind === 'statement_due')).toEqual([
+        expect.objectContaining({
+          data: expect.objectContaining({
+            statementId: statement.id,
+            ownerFen: rows[1].ownerFen,
+            totalFen: 30_000,
+          }),
+        }),
       ]);
+      const sellerNotices = (await get(sellerToken, '/notifications').expect(200)).body.items as Notice[];
+      expect(sellerNotices.filter((n) => n.kind === 'statement_due').map((n) => n.data.ownerFen)).toEqual([
+        rows[0].ownerFen,
+      ]);
+      // a neighbour never reads another owner's amount
+      expect(JSON.stringify(sellerNotices)).not.toContain(buyerId);
+      const agentNotices = (await get(unit.agent, '/notifications').expect(200)).body.items as Notice[];
+      expect(agentNotices.filter((n) => n.kind === 'statement_issued').map((n) => n.data.totalFen)).toEqual([
+        30_000,
+      ]);
+      expect(agentNotices.filter((n) => n.kind === 'statement_due')).toEqual([]);
       const elsewhere = await newUnit([[80], [80], [80]]);
       const outsider = await ownerLogin(elsewhere.flats[0].ownerId);
-      const theirs = (await get(outsider, '/notifications').expect(200)).body.items as Array<{
-        kind: string;
-      }>;
-      expect(theirs.filter((n) => n.kind === 'statement_issued')).toHaveLength(0);
+      const theirs = (await get(outsider, '/notifications').expect(200)).body.items as Notice[];
+      expect(theirs.filter((n) => n.kind.startsWith('statement'))).toHaveLength(0);
       const agentView = (await get(unit.agent, `/statements/${statement.id}`).expect(200)).body;
       expect(agentView.allocations.length).toBe(15);
       const stranger = await ownerLogin(unit.flats[0].ownerId);

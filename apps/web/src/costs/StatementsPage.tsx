@@ -9,6 +9,7 @@ import { currentLang } from '../i18n';
 import { Chart } from '../ui/Chart';
 import { fmtMoney } from '../ui/format';
 import { useIsPhone } from '../ui/useIsPhone';
+import { MeterAnomalies } from './MeterAnomalies';
 
 type Statement = Schemas['StatementDto'];
 type Line = Statement['lines'][number];
@@ -48,6 +49,7 @@ export default function StatementsPage() {
     );
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }} data-testid="statements-page">
+      <MeterAnomalies />
       <Card size="small" title={t('statements.chart')}>
         <Chart
           testId="statements-chart"

@@ -30,13 +30,19 @@ import { IotTag } from '../ui/IotTag';
 import { Loading } from '../ui/Loading';
 import { directionArrow, StatusTag } from '../ui/status';
 import { Shaft } from './Shaft';
+import { useUser } from '../api/session';
+import { MeterAnomalies } from '../costs/MeterAnomalies';
 
 /**
  * One elevator: the live shaft, recent events, a month of trips, running time, energy and faults
  * from the rollups, the contract, maintenance records with their chain check, the inspection
  * status and the insurance in force.
  */
+/** Who reads an elevator's meter anomalies (the API answers them alone). */
+const METER_READERS: string[] = ['admin', 'agent', 'owner', 'firm'];
+
 export default function ElevatorPage() {
+  const user = useUser();
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const lang = currentLang();
@@ -172,6 +178,7 @@ export default function ElevatorPage() {
           />
         )}
       </Card>
+      {METER_READERS.includes(user.role) && <MeterAnomalies elevatorId={e.id} />}
       <Row gutter={[12, 12]}>
         <Col xs={24} md={10} lg={8} xxl={6}>
           <Card size="small" title={t('elevator.live')}>

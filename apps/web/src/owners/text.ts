@@ -60,6 +60,13 @@ export function noticeText(n: Notice, t: TFunction, lang: string): string {
         due: fmtDate(str(d.dueOn)),
         total: fmtMoney(Number(d.totalFen ?? 0)),
       });
+    case 'statement_due':
+      return t('notice.statement_due', {
+        month: str(d.month),
+        due: fmtDate(str(d.dueOn)),
+        mine: fmtMoney(Number(d.ownerFen ?? 0)),
+        total: fmtMoney(Number(d.totalFen ?? 0)),
+      });
     case 'outage':
       return t('notice.outage', {
         code,

@@ -355,6 +355,9 @@ export class StatementsService {
         statementNumber: s.statementNumber,
         totalFen: total,
       });
+      // the agent hears of the unit's total; each owner of their own part (the unit's total as context)
+      const owed = new Map<string, number>();
+      for (const a of allocations) owed.set(a.ownerId, (owed.get(a.ownerId) ?? 0) + a.ownerFen);
       const notice = await this.notices.store(tx, [
         {
           kind: 'statement_issued',
@@ -365,6 +368,23 @@ export class StatementsService {
           title: `Statement ${s.statementNumber} for ${month} issued, due ${dueOn}`,
           data: { statementId: s.id, statementNumber: s.statementNumber, month, dueOn, totalFen: total },
         },
+        ...[...owed].map(([ownerId, ownerFen]) => ({
+          kind: 'statement_due' as const,
+          elevatorId: null,
+          organisationId: null,
+          unitId: project.unit_id,
+          ownerId,
+          dedupeKey: `statement_due:${s.id}:${ownerId}`,
+          title: `Statement ${s.statementNumber} for ${month}: you owe ${(ownerFen / 100).toFixed(2)} CNY (unit total ${(total / 100).toFixed(2)}), due ${dueOn}`,
+          data: {
+            statementId: s.id,
+            statementNumber: s.statementNumber,
+            month,
+            dueOn,
+            ownerFen,
+            totalFen: total,
+          },
+        })),
       ]);
       return [s.id, notice] as const;
     });

@@ -13,6 +13,7 @@ import { PublicReports1765100000000 } from './1765100000000-public-reports';
 import { VisitPhotos1765200000000 } from './1765200000000-visit-photos';
 import { RescueSafety1765300000000 } from './1765300000000-rescue-safety';
 import { MeterAnomalies1765400000000 } from './1765400000000-meter-anomalies';
+import { OwnerNotices1765500000000 } from './1765500000000-owner-notices';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   VisitPhotos1765200000000,
   RescueSafety1765300000000,
   MeterAnomalies1765400000000,
+  OwnerNotices1765500000000,
 ];

@@ -42,7 +42,7 @@ export class NotificationsService {
         : p.role === 'firm' || p.role === 'technician' || p.role === 'insurer'
           ? { organisationId: p.organisationId }
           : p.role === 'owner' || p.role === 'agent'
-            ? { units: this.repo.visibility.units(p) }
+            ? { units: this.repo.visibility.units(p), ownerId: p.role === 'owner' ? p.ownerId : null }
             : { elevators: this.repo.visibility.elevators(p) };
     const [rows, total] = await this.notifications.page(recipients, q.limit, q.offset);
     return pageOf(rows, total, q);

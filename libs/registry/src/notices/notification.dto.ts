@@ -11,6 +11,8 @@ export const NOTIFICATION_KINDS = [
   'inspection_overdue',
   'visit_recorded',
   'statement_issued',
+  // one owner's part of a statement (the owner alone reads it)
+  'statement_due',
   'outage',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -9,6 +9,8 @@ export interface Draft {
   elevatorId: string | null;
   organisationId: string | null;
   unitId: string | null;
+  /** one owner of the unit alone (their share of a statement) */
+  ownerId?: string | null;
   dedupeKey: string;
   title: string;
   data: Record<string, unknown>;
@@ -18,7 +20,7 @@ export interface Draft {
 export type NotificationRecipients =
   | { all: true }
   | { organisationId: string | null }
-  | { units: IdFilter | null }
+  | { units: IdFilter | null; ownerId?: string | null }
   | { elevators: IdFilter | null };
 
 const SELECT = `
@@ -45,8 +47,14 @@ export class NotificationRepository {
       where = 'recipient_organisation_id = :org';
       params = { org: to.organisationId };
     } else if ('units' in to && to.units) {
-      where = `recipient_unit_id IN (${to.units.sql})`;
-      params = to.units.params;
+      // an owner reads the unit's notices and their own; the unit-wide statement notice is the
+      // agent's (an owner gets their own part instead); the agent reads no owner's own notice
+      // (their own notices reach an owner also after they sold the flat: the seller still owes
+      // the days they held it)
+      where = `(recipient_owner_id = CAST(:noticeOwner AS uuid)
+        OR (recipient_unit_id IN (${to.units.sql}) AND recipient_owner_id IS NULL
+            AND NOT (CAST(:noticeOwner AS uuid) IS NOT NULL AND kind = 'statement_issued')))`;
+      params = { ...to.units.params, noticeOwner: to.ownerId ?? null };
     } else if ('elevators' in to && to.elevators) {
       where = `elevator_id IN (${to.elevators.sql})`;
       params = to.elevators.params;
@@ -81,11 +89,13 @@ export class NotificationRepository {
     const rows = await this.sql.query<NotificationView & { createdAt: Date }>(
       `WITH input AS (
          SELECT * FROM unnest(CAST(:kinds AS text[]), CAST(:elevatorIds AS uuid[]), CAST(:orgIds AS uuid[]),
-                              CAST(:unitIds AS uuid[]), CAST(:keys AS text[]), CAST(:titles AS text[]), CAST(:data AS jsonb[]))
-           AS t(kind, elevator_id, org_id, unit_id, dedupe_key, title, data)
+                              CAST(:unitIds AS uuid[]), CAST(:keys AS text[]), CAST(:titles AS text[]), CAST(:data AS jsonb[]),
+                              CAST(:ownerIds AS uuid[]))
+           AS t(kind, elevator_id, org_id, unit_id, dedupe_key, title, data, owner_id)
        ), inserted AS (
-         INSERT INTO notifications (kind, elevator_id, recipient_organisation_id, recipient_unit_id, dedupe_key, title, data)
-         SELECT kind, elevator_id, org_id, unit_id, dedupe_key, title, data FROM input
+         INSERT INTO notifications (kind, elevator_id, recipient_organisation_id, recipient_unit_id, dedupe_key, title, data,
+                                    recipient_owner_id)
+         SELECT kind, elevator_id, org_id, unit_id, dedupe_key, title, data, owner_id FROM input
          ON CONFLICT DO NOTHING
          RETURNING id, kind, elevator_id, recipient_organisation_id, recipient_unit_id, title, data, created_at
        ), hooks AS (
@@ -106,6 +116,7 @@ export class NotificationRepository {
         keys: drafts.map((d) => d.dedupeKey),
         titles: drafts.map((d) => d.title),
         data: drafts.map((d) => JSON.stringify(d.data)),
+        ownerIds: drafts.map((d) => d.ownerId ?? null),
       },
       db,
     );
