@@ -442,6 +442,12 @@ describe('owners: project, consent vote, cost split and monthly statements', () 
       }>;
       expect(mine).toHaveLength(1);
       expect(mine[0].allocations.map((a) => a.ownerId)).toEqual([seller.ownerId]);
+      // the working, to redo by hand: 300.00 × 1.4 ÷ 6.5 × 90 ÷ 180 = 32.307… → ¥32.31; 10 of 30 days
+      const working = (mine[0].allocations[0] as unknown as { workingText: string }).workingText;
+      expect(working).toContain(
+        '楼层系数 1.4 ÷ 系数合计 6.5 × 本户面积 90 m² ÷ 本层面积 180 m² × 分摊总额 ¥300.00 = ¥32.31',
+      );
+      expect(working).toContain(`持有 10/30 天 = 应缴 ¥${(rows[0].ownerFen / 100).toFixed(2)}`);
       // the owners hear of it on their notification channel; another unit's owners do not
       // (the buyer, who owns the flat now; notices go to a unit's current owners)
       // — each owner's notice states that owner's amount, the unit's total only as context

@@ -216,6 +216,21 @@ export default function StatementsPage() {
                 },
               ]}
             />
+            {current.allocations.some((a) => a.workingText) && (
+              <div data-testid="statement-working">
+                <Typography.Text strong>{t('statements.working')}</Typography.Text>
+                {current.allocations
+                  .filter((a) => a.workingText)
+                  .map((a) => (
+                    <Typography.Paragraph
+                      key={`${a.flatId}:${a.ownerId}:${a.periodFrom}`}
+                      style={{ margin: '4px 0', fontSize: 13 }}
+                    >
+                      <Typography.Text strong>{a.flatNumber}</Typography.Text> {a.workingText}
+                    </Typography.Paragraph>
+                  ))}
+              </div>
+            )}
             {owner && <Typography.Text type="secondary">{t('statements.onlyMine')}</Typography.Text>}
           </Space>
         </Card>

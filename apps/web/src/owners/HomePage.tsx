@@ -56,6 +56,7 @@ export default function HomePage() {
   const elevators = fleet.data ?? [];
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }} data-testid="home-page">
+      <DueCard />
       {!fleet.isLoading && elevators.length === 0 && (
         <Card>
           <Empty description={t('home.noElevator')} />
@@ -443,6 +444,36 @@ function Notices() {
           )}
         />
       )}
+    </Card>
+  );
+}
+
+/** 本月应缴: what I owe on the latest statement (or that nothing is due), with a link to it. */
+function DueCard() {
+  const { t } = useTranslation();
+  const latest = useQuery({
+    queryKey: ['statements', 'latest'],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/statements', { params: { query: { limit: 1 } } })).items[0] ?? null,
+  });
+  if (latest.isLoading) return null;
+  if (latest.isError)
+    return <Alert type="warning" showIcon message={t('home.dueFailed')} data-testid="home-due" />;
+  const s = latest.data;
+  const mine = s ? s.allocations.reduce((a, x) => a + x.ownerFen, 0) : 0;
+  return (
+    <Card size="small" data-testid="home-due">
+      <Space direction="vertical" size={2}>
+        <Typography.Text strong style={{ fontSize: 18 }}>
+          {s && mine > 0 ? t('home.due', { amount: fmtMoney(mine) }) : t('home.nothingDue')}
+        </Typography.Text>
+        {s && (
+          <Typography.Text type="secondary">
+            {t('home.dueOf', { month: s.month, due: s.dueOn, total: fmtMoney(s.totalFen) })}{' '}
+            <Link to="/statements">{t('home.seeStatement')}</Link>
+          </Typography.Text>
+        )}
+      </Space>
     </Card>
   );
 }

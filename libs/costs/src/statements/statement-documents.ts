@@ -33,6 +33,7 @@ const T = {
     share: '产权份额',
     flatShare: '本户分摊',
     ownerPays: '应缴',
+    working: '计算过程',
     youPay: '您本月应缴',
     immutable: '本结单出具后不再更改；如有差错，将在以后月份的结单中以“往期调整”列出。',
     adjusts: '调整',
@@ -62,6 +63,7 @@ const T = {
     share: 'Ownership',
     flatShare: "Flat's share",
     ownerPays: 'To pay',
+    working: 'How it is worked out',
     youPay: 'You pay this month',
     immutable:
       'An issued statement is never changed; a correction appears as an adjustment line on a later statement.',
@@ -101,6 +103,7 @@ export function statementSheets(s: StatementView, lang: Lang): ExportSheet[] {
       { header: t.flatShare, kind: 'money_fen', width: 14 },
       { header: t.ownerPays, kind: 'money_fen', width: 14 },
       { header: t.due, width: 12 },
+      { header: t.working, width: 90 },
     ],
     rows: s.allocations.map((a) => [
       s.statementNumber,
@@ -113,6 +116,7 @@ export function statementSheets(s: StatementView, lang: Lang): ExportSheet[] {
       a.flatFen,
       a.ownerFen,
       s.dueOn,
+      a.workingText ?? '',
     ]),
   };
   return [costs, shares];
@@ -214,6 +218,12 @@ export async function statementPdf(
       cny(a.ownerFen),
     ]),
   );
+  const worked = s.allocations.filter((a) => a.workingText);
+  if (worked.length > 0) {
+    r.heading(t.working);
+    for (const a of worked)
+      r.paragraph(`${a.flatNumber} ${a.ownerName}：${a.workingText ?? ''}`, { size: 8.5 });
+  }
   r.space(1);
   r.paragraph(t.immutable, { muted: true, size: 8.5 });
   return r.finish();

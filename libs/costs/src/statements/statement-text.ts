@@ -1,3 +1,4 @@
+import { type ShareWorking } from '../rules/share-working';
 import { type Lang } from '@liftwatch/contract';
 import { type SplitScheme } from '../rules/split-scheme';
 import { type Tariff } from '../rules/tariff';
@@ -270,4 +271,77 @@ function describeEnergy(d: Record<string, unknown>, kwh: number, lang: Lang): st
     );
   }
   return pick(lang, `用电 ${base}`, base);
+}
+
+const yuan = (fen: number): string => `¥${(fen / 100).toFixed(2)}`;
+const coefText = (thousandths: number): string => String(thousandths / 1000);
+
+/**
+ * One owner's amount worked out in words, from the flat's share of the month's total down to what
+ * this owner pays (co-ownership share × days held), so it can be checked by hand.
+ */
+export function describeWorking(
+  w: ShareWorking | null,
+  a: { sharePercent: number; days: number; monthDays: number; ownerFen: number },
+  lang: Lang,
+): string | null {
+  if (!w) return null;
+  let flat: string;
+  switch (w.kind) {
+    case 'exempt':
+      return pick(lang, '本户免于分摊', 'this flat is exempt');
+    case 'compensated':
+      return pick(
+        lang,
+        `首层补偿：本户获得 ${yuan(w.compensationFen)}，由其他住户分摊`,
+        `ground-floor compensation: this flat receives ${yuan(w.compensationFen)}, carried by the others`,
+      );
+    case 'floor_coefficient':
+      flat = pick(
+        lang,
+        `楼层系数 ${coefText(w.coefficient)} ÷ 系数合计 ${coefText(w.coefficientSum)} × 本户面积 ${w.flatAreaM2} m² ÷ 本层面积 ${w.floorAreaM2} m² × 分摊总额 ${yuan(w.totalFen)} = ${yuan(w.exactFen)}`,
+        `floor coefficient ${coefText(w.coefficient)} ÷ sum of coefficients ${coefText(w.coefficientSum)} × flat ${w.flatAreaM2} m² ÷ floor ${w.floorAreaM2} m² × total ${yuan(w.totalFen)} = ${yuan(w.exactFen)}`,
+      );
+      break;
+    case 'area':
+      flat = pick(
+        lang,
+        `本户面积 ${w.flatAreaM2} m² ÷ 总面积 ${w.totalAreaM2} m² × 分摊总额 ${yuan(w.totalFen)} = ${yuan(w.exactFen)}`,
+        `flat ${w.flatAreaM2} m² ÷ all ${w.totalAreaM2} m² × total ${yuan(w.totalFen)} = ${yuan(w.exactFen)}`,
+      );
+      break;
+    case 'coefficient_area':
+      flat = pick(
+        lang,
+        `系数 ${coefText(w.coefficient)} × 面积 ${w.flatAreaM2} m² ÷ 全部（系数×面积）${w.weightSum / 1000} × 分摊总额 ${yuan(w.totalFen)} = ${yuan(w.exactFen)}`,
+        `coefficient ${coefText(w.coefficient)} × ${w.flatAreaM2} m² ÷ Σ(coefficient × area) ${w.weightSum / 1000} × total ${yuan(w.totalFen)} = ${yuan(w.exactFen)}`,
+      );
+      break;
+    case 'custom_percent':
+      flat = pick(
+        lang,
+        `约定比例 ${(w.basisPoints / 100).toFixed(2)}% × 分摊总额 ${yuan(w.totalFen)} = ${yuan(w.exactFen)}`,
+        `agreed ${(w.basisPoints / 100).toFixed(2)}% × total ${yuan(w.totalFen)} = ${yuan(w.exactFen)}`,
+      );
+      break;
+  }
+  const rounded = pick(
+    lang,
+    `，取整到分后本户 ${yuan(w.flatFen)}（各户合计等于总额）`,
+    `, rounded to the fen: ${yuan(w.flatFen)} (the flats add up to the total)`,
+  );
+  const parts: string[] = [];
+  if (a.sharePercent !== 100)
+    parts.push(pick(lang, `× 份额 ${a.sharePercent}%`, `× share ${a.sharePercent}%`));
+  if (a.days !== a.monthDays)
+    parts.push(pick(lang, `× 持有 ${a.days}/${a.monthDays} 天`, `× held ${a.days}/${a.monthDays} days`));
+  const owner =
+    parts.length > 0
+      ? pick(
+          lang,
+          `；${parts.join(' ')} = 应缴 ${yuan(a.ownerFen)}`,
+          `; ${parts.join(' ')} = pays ${yuan(a.ownerFen)}`,
+        )
+      : '';
+  return `${flat}${rounded}${owner}`;
 }

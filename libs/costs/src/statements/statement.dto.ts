@@ -52,6 +52,14 @@ export class AllocationDto {
   @ApiProperty({ description: 'co-ownership share, percent' }) sharePercent!: number;
   @ApiProperty({ example: '2026-10-01' }) periodFrom!: string;
   @ApiProperty({ example: '2026-10-31' }) periodTo!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example:
+      '楼层系数 1.1 ÷ 系数合计 6.5 × 本户面积 95 m² ÷ 本层面积 160 m² × 分摊总额 ¥530.25 = ¥53.28，取整到分后本户 ¥53.28（各户合计等于总额）',
+    description: 'how this amount was worked out, in the requested language, so it can be checked by hand',
+  })
+  workingText!: string | null;
 }
 
 export class StatementDto {

@@ -474,18 +474,25 @@ export class StatementRepository {
   /** Flat numbers of each project, for the scheme in words, in one query. */
   async projectFlats(
     projectIds: string[],
-  ): Promise<Map<string, Array<{ flatId: string; number: string; floor: number }>>> {
-    const out = new Map<string, Array<{ flatId: string; number: string; floor: number }>>(
+  ): Promise<Map<string, Array<{ flatId: string; number: string; floor: number; areaM2: number }>>> {
+    const out = new Map<string, Array<{ flatId: string; number: string; floor: number; areaM2: number }>>(
       projectIds.map((id) => [id, []]),
     );
     if (projectIds.length === 0) return out;
-    const rows = await this.sql.query<{ projectId: string; flatId: string; number: string; floor: number }>(
-      `SELECT pf.project_id AS "projectId", f.id AS "flatId", f.number, f.floor
+    const rows = await this.sql.query<{
+      projectId: string;
+      flatId: string;
+      number: string;
+      floor: number;
+      areaM2: string;
+    }>(
+      `SELECT pf.project_id AS "projectId", f.id AS "flatId", f.number, f.floor, f.area_m2 AS "areaM2"
          FROM project_flats pf JOIN flats f ON f.id = pf.flat_id
         WHERE pf.project_id IN (:...projectIds) ORDER BY f.floor, f.number`,
       { projectIds },
     );
-    for (const { projectId, ...flat } of rows) out.get(projectId)?.push(flat);
+    for (const { projectId, areaM2, ...flat } of rows)
+      out.get(projectId)?.push({ ...flat, areaM2: Number(areaM2) });
     return out;
   }
 

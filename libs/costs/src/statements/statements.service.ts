@@ -32,7 +32,16 @@ import {
   type StatementRow,
   type StatementScope,
 } from './statement.repository';
-import { categoryLabel, describeLine, describeScheme, maskName, operatingModelLabel } from './statement-text';
+import { shareWorking } from '../rules/share-working';
+import { type SplitFlat } from '../rules/split-scheme';
+import {
+  categoryLabel,
+  describeLine,
+  describeScheme,
+  describeWorking,
+  maskName,
+  operatingModelLabel,
+} from './statement-text';
 
 export type { CostLine } from './statement.repository';
 
@@ -49,6 +58,8 @@ export interface AllocationView {
   sharePercent: number;
   periodFrom: string;
   periodTo: string;
+  /** how this amount was worked out, in words (floor coefficient, area, rounding, share, days) */
+  workingText: string | null;
 }
 
 export interface StatementLineView extends CostLine {
@@ -524,7 +535,15 @@ export class StatementsService {
         label: categoryLabel(l.category, lang),
         text: describeLine(l, lang),
       })),
-      allocations: (allocations.get(s.id) ?? []).map((a) => allocationView(a, p)),
+      allocations: (allocations.get(s.id) ?? []).map((a) =>
+        allocationView(a, p, {
+          scheme: s.running_scheme as unknown as SplitScheme,
+          flats: flatsOf.get(s.project_id) ?? [],
+          totalFen: Number(s.total_fen),
+          monthDays: daysInMonth(s.month),
+          lang,
+        }),
+      ),
     }));
   }
 
@@ -552,7 +571,14 @@ export class StatementsService {
   }
 }
 
-function allocationView(a: AllocationRow, viewer: Principal): AllocationView {
+function allocationView(
+  a: AllocationRow,
+  viewer: Principal,
+  ctx: { scheme: SplitScheme; flats: SplitFlat[]; totalFen: number; monthDays: number; lang: Lang },
+): AllocationView {
+  const working = ctx.scheme?.kind
+    ? shareWorking(ctx.scheme, ctx.flats, a.flat_id, ctx.totalFen, Number(a.flat_fen))
+    : null;
   return {
     flatId: a.flat_id,
     flatNumber: a.number,
@@ -566,5 +592,21 @@ function allocationView(a: AllocationRow, viewer: Principal): AllocationView {
     sharePercent: Number(a.share_percent),
     periodFrom: a.period_from,
     periodTo: a.period_to,
+    workingText: describeWorking(
+      working,
+      {
+        sharePercent: Number(a.share_percent),
+        days: a.days,
+        monthDays: ctx.monthDays,
+        ownerFen: Number(a.owner_fen),
+      },
+      ctx.lang,
+    ),
   };
+}
+
+/** Days in a YYYY-MM month. */
+function daysInMonth(month: string): number {
+  const [y, m] = month.split('-').map(Number);
+  return new Date(Date.UTC(y as number, m as number, 0)).getUTCDate();
 }
