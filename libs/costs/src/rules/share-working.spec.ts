@@ -22,7 +22,7 @@ describe(shareWorking.name, () => {
     const total = 53_025; // ¥530.25
     const shares = splitByScheme(guangzhou, flats, total);
     const i = flats.findIndex((f) => f.flatId === '402');
-    const w = shareWorking(guangzhou, flats, '402', total, shares[i] as number);
+    const w = shareWorking(guangzhou, flats, '402', total, shares[i]);
     // 1.1 ÷ 6.5 = 16.92 % of the month for floor 4; 95 m² of its 160 m² = 59.375 %
     // 530.25 × 1.1 ÷ 6.5 × 95 ÷ 160 = ¥53.2799…
     expect(w).toEqual({
@@ -35,15 +35,15 @@ describe(shareWorking.name, () => {
       exactFen: 5327.99,
       flatFen: shares[i],
     });
-    expect(Math.abs((shares[i] as number) - 5328)).toBeLessThanOrEqual(1);
+    expect(Math.abs((shares[i]) - 5328)).toBeLessThanOrEqual(1);
   });
 
   it('should agree with the split for every flat to within the fen the rounding moves', () => {
     const total = 123_457;
     const shares = splitByScheme(guangzhou, flats, total);
     for (const [i, f] of flats.entries()) {
-      const w = shareWorking(guangzhou, flats, f.flatId, total, shares[i] as number);
-      expect(w && 'exactFen' in w ? Math.abs(w.exactFen - (shares[i] as number)) : 0).toBeLessThan(1);
+      const w = shareWorking(guangzhou, flats, f.flatId, total, shares[i]);
+      expect(w && 'exactFen' in w ? Math.abs(w.exactFen - (shares[i])) : 0).toBeLessThan(1);
     }
     expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
   });

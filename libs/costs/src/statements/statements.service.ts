@@ -608,5 +608,5 @@ function allocationView(
 /** Days in a YYYY-MM month. */
 function daysInMonth(month: string): number {
   const [y, m] = month.split('-').map(Number);
-  return new Date(Date.UTC(y as number, m as number, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
