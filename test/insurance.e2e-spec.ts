@@ -31,6 +31,8 @@ describe('insurance policies and claims with the elevator’s own evidence', () 
   let insurerB: string;
   let entrapment: AlarmBody;
   let claimId: string;
+  let mqttUrl: string;
+  let baseUrl: string;
   const open: SimulatedController[] = [];
 
   const post: TestApp['post'] = (...a) => t.post(...a);
@@ -38,8 +40,8 @@ describe('insurance policies and claims with the elevator’s own evidence', () 
 
   beforeAll(async () => {
     t = await startTestApp({ DOCUMENT_MAX_BYTES: String(MAX_BYTES) });
-    const mqttUrl = `mqtt://127.0.0.1:${(await t.startBroker()).tcpPort}`;
-    const baseUrl = await t.listen();
+    mqttUrl = `mqtt://127.0.0.1:${(await t.startBroker()).tcpPort}`;
+    baseUrl = await t.listen();
     fleet = await createFleet(t);
     admin = await t.adminToken();
     [device] = (await provisionSimDevices(t, baseUrl, 1)) as [DeviceCredentials];
@@ -361,5 +363,163 @@ describe('insurance policies and claims with the elevator’s own evidence', () 
     );
     expect(csv.text).toContain('claim_number');
     expect(csv.text).not.toContain(mine.claim_number);
+  });
+
+  describe('a claim filed between two entrapments', () => {
+    let second: DeviceCredentials;
+    let first: AlarmBody;
+    let later: AlarmBody;
+    let twoPolicy: string;
+    let base: number;
+
+    beforeAll(async () => {
+      [second] = (await provisionSimDevices(t, baseUrl, 1)) as [DeviceCredentials];
+      await contractElevators(t, fleet.orgs.firmA, [second.elevatorId]);
+      const unit = (await get(admin, `/elevators/${second.elevatorId}`).expect(200)).body.unitId as string;
+      twoPolicy = (
+        await post(
+          admin,
+          '/insurance/policies',
+          insurancePolicy(fleet.orgs.insurerA, unit, [second.elevatorId], { startsOn: '2024-01-01' }),
+        ).expect(201)
+      ).body.id as string;
+      // 12 minutes ago: trapped 120 s; six and a half minutes later trapped again, 239 s
+      base = Date.now() - 12 * 60_000;
+      const c = new SimulatedController({
+        url: mqttUrl,
+        serial: second.serial,
+        secret: second.secret,
+        floors: second.floors,
+        periodic: false,
+        reportEvents: false,
+      });
+      open.push(c);
+      await c.start();
+      const sample = (ts: number, trapped: boolean) => ({
+        ch: 'status',
+        seq: c.nextSeq(),
+        ts,
+        running: false,
+        dir: 0,
+        floor: 3,
+        doorZone: !trapped,
+        doorClosed: true,
+        passenger: trapped,
+        mode: 1,
+      });
+      const run = (from: number, seconds: number) => [
+        ...Array.from({ length: Math.floor(seconds / 20) + 1 }, (_, i) =>
+          sample(from + Math.min(i * 20, seconds - 1) * 1000, true),
+        ),
+        sample(from + seconds * 1000, false),
+      ];
+      await c.publishRaw(
+        c.topic('batch'),
+        JSON.stringify({
+          items: [sample(base - 60_000, false), ...run(base, 120), ...run(base + 396_000, 239)],
+        }),
+      );
+      const both = await waitFor(
+        async () => {
+          const items = (
+            await get(admin, `/alarms?elevatorId=${second.elevatorId}&type=entrapment`).expect(200)
+          ).body.items as AlarmBody[];
+          return items.filter((a) => a.trappedSeconds !== null).length === 2 ? items : undefined;
+        },
+        15_000,
+        'two measured entrapments',
+      );
+      [first, later] = [...both].sort((a, b) => a.firstSeenTs.localeCompare(b.firstSeenTs)) as [
+        AlarmBody,
+        AlarmBody,
+      ];
+      expect([first.trappedSeconds, later.trappedSeconds]).toEqual([120, 239]);
+    });
+
+    it('should attach the incident’s own entrapment and list the other apart, never the longer one', async () => {
+      const res = await post(admin, '/claims', {
+        policyId: twoPolicy,
+        elevatorId: second.elevatorId,
+        incidentAt: new Date(base + 50_000).toISOString(),
+        incidentType: 'entrapment',
+        description: '第一次困人，约两分钟',
+        peopleAffected: 1,
+      }).expect(201);
+      const evidence = (await get(insurerA, `/claims/${res.body.id}/evidence`).expect(200)).body;
+      expect(evidence.bundle.incident).toMatchObject({
+        alarmId: first.id,
+        match: 'covers',
+        chosenBy: 'platform',
+      });
+      expect(evidence.bundle.entrapment).toMatchObject({ alarmId: first.id, trappedSeconds: 120 });
+      expect(evidence.bundle.alarms.map((a: { id: string }) => a.id)).toEqual([first.id]);
+      expect(evidence.bundle.otherAlarms.map((a: { id: string }) => a.id)).toEqual([later.id]);
+      // a 2-minute entrapment is under the 15-minute tier: no payout suggested from the later one
+      expect(res.body.suggestedPayout).toMatchObject({ trappedMinutes: 2, tier: null });
+    });
+
+    it('should freeze only what the platform had at filing, and let the handler name another alarm, audited', async () => {
+      const now = Date.now();
+      // stored before the freeze but stamped beyond the accepted clock skew (a seeded "future"
+      // sample), and a sample that reached the platform only after the freeze
+      await t.db.query(
+        `INSERT INTO telemetry_status (elevator_id, device_id, ts, seq, received_at, running, direction, floor, door_zone,
+                                       door_closed, passenger, mode)
+         SELECT $1, d.id, x.ts, x.seq, x.received, false, 0, 3, true, true, false, 1
+           FROM devices d, (VALUES (to_timestamp($2 / 1000.0), 9000001, now()),
+                                   (to_timestamp($3 / 1000.0), 9000002, now() + interval '10 minutes')) AS x(ts, seq, received)
+          WHERE d.serial = $4`,
+        [second.elevatorId, now + 6 * 60_000, now - 2 * 60_000, second.serial],
+      );
+      const res = await post(admin, '/claims', {
+        policyId: twoPolicy,
+        elevatorId: second.elevatorId,
+        incidentAt: new Date(base + 400_000).toISOString(),
+        incidentType: 'entrapment',
+        description: '第二次困人',
+        peopleAffected: 2,
+      }).expect(201);
+      const evidence = (await get(insurerA, `/claims/${res.body.id}/evidence`).expect(200)).body;
+      expect(evidence.bundle.incident.alarmId).toBe(later.id);
+      const frozen = Date.parse(evidence.bundle.frozenAt);
+      const stamped = (evidence.bundle.telemetry.samples as Array<{ ts: string; seq: string | number }>).map(
+        (x) => ({
+          ts: Date.parse(x.ts),
+          seq: Number(x.seq),
+        }),
+      );
+      expect(stamped.length).toBeGreaterThan(10);
+      expect(stamped.every((x) => x.ts <= frozen + 300_000)).toBe(true);
+      expect(stamped.map((x) => x.seq)).not.toContain(9000001);
+      expect(stamped.map((x) => x.seq)).not.toContain(9000002);
+
+      // the handler decides the incident was the first: evidence frozen again, the first version kept
+      const refrozen = (
+        await post(insurerA, `/claims/${res.body.id}/incident-alarm`, {
+          alarmId: first.id,
+          reason: '住户来电确认报案时间有误',
+        }).expect(200)
+      ).body;
+      expect(refrozen.version).toBe(2);
+      expect(refrozen.bundle.incident).toMatchObject({
+        alarmId: first.id,
+        chosenBy: 'handler',
+        match: 'named',
+      });
+      expect(refrozen.versions.map((v: { version: number; hash: string }) => v.hash)).toEqual([
+        evidence.hash,
+        refrozen.hash,
+      ]);
+      const claim = (await get(insurerA, `/claims/${res.body.id}`).expect(200)).body;
+      expect(claim.evidenceHash).toBe(refrozen.hash);
+      const audit = (await get(admin, `/audit-log?entityType=claim&entityId=${res.body.id}`).expect(200)).body
+        .items as Array<{ action: string }>;
+      expect(audit.map((a) => a.action)).toContain('claim.incident_alarm');
+      // another elevator's alarm is not an incident of this one
+      await post(insurerA, `/claims/${res.body.id}/incident-alarm`, {
+        alarmId: entrapment.id,
+        reason: '别的电梯',
+      }).expect(400);
+    });
   });
 });

@@ -176,7 +176,7 @@ describe('rescue safety', () => {
         const a = await detail(alarm.id);
         return a.status === 'open' ? a : undefined;
       },
-      THRESHOLD_S * 1000 + 5000,
+      THRESHOLD_S * 1000 + 10_000,
       'the same entrapment reopened',
     );
     expect(reopened).toMatchObject({
@@ -386,6 +386,8 @@ describe('rescue safety', () => {
     await t.db.query(`UPDATE alarms SET ack_clock_from = now() - interval '10 minutes' WHERE id = $1`, [
       alarm.id,
     ]);
+    // several sweeps pass (every 200 ms) with nothing more told
+    await new Promise((r) => setTimeout(r, 1500));
     await t.app.get(AlarmSweeper).sweep(true);
     await t.app.get(EscalationService).dispatch();
     expect(received.length).toBe(count);
@@ -403,9 +405,15 @@ describe('rescue safety', () => {
       alarm.id,
       ACK_ESCALATE_S * 5 + 1,
     ]);
-    await t.app.get(AlarmSweeper).sweep(true);
-    await t.app.get(EscalationService).dispatch();
-    const a = await detail(alarm.id);
+    // (the background sweep may hold the lock this moment: wait for the steps rather than sweep once)
+    const a = await waitFor(
+      async () => {
+        const x = await detail(alarm.id);
+        return x.timeline.some((e) => e.kind === 'escalation_exhausted') ? x : undefined;
+      },
+      5000,
+      'the whole chain told',
+    );
     expect(a.timeline.filter((e) => e.kind === 'escalated').map((e) => e.data?.level)).toEqual([
       'on_call',
       'on_call',
@@ -510,6 +518,53 @@ describe('rescue safety', () => {
       withinLimit: true,
       releaseMethod: 'technician',
     });
+    await c.stop();
+  });
+
+  it('should give a new entrapment its own alarm and clock when the last one was released but left open', async () => {
+    const d = devices[4];
+    const c = await controller(d);
+    await waitFor(
+      async () => (await entrapment(d.elevatorId)) === undefined || undefined,
+      1000,
+      'settled',
+    ).catch(() => undefined);
+    // the earlier test left an acknowledged entrapment here; close it first
+    const leftover = await entrapment(d.elevatorId);
+    if (leftover) {
+      c.injectEntrapment(0);
+      await waitFor(
+        async () => (await detail(leftover.id)).conditionClearedTs ?? undefined,
+        10_000,
+        'release',
+      );
+      await t.post(firm, `/alarms/${leftover.id}/resolve`, {}).expect(200);
+    }
+    c.injectEntrapment(3);
+    const firstOne = await waitFor(() => entrapment(d.elevatorId), 8000, 'the first entrapment');
+    await waitFor(
+      async () => (await detail(firstOne.id)).conditionClearedTs ?? undefined,
+      10_000,
+      'its release',
+    );
+    // nobody closed it; the car traps someone again
+    c.injectEntrapment(5);
+    const secondOne = await waitFor(
+      async () => {
+        const a = await entrapment(d.elevatorId);
+        return a && a.id !== firstOne.id ? a : undefined;
+      },
+      8000,
+      'a second alarm',
+    );
+    expect(Date.parse(secondOne.notifiedTs ?? '')).toBeGreaterThan(Date.parse(firstOne.notifiedTs ?? ''));
+    expect(Date.parse(secondOne.rescueDeadline ?? '')).toBeGreaterThan(
+      Date.parse(firstOne.rescueDeadline ?? ''),
+    );
+    const closed = await detail(firstOne.id);
+    expect(closed.status).toBe('resolved');
+    expect(closed.timeline.at(-1)?.data).toMatchObject({ reason: 'released_then_new_entrapment' });
+    await t.post(firm, `/alarms/${secondOne.id}/acknowledge`, {}).expect(200);
     await c.stop();
   });
 

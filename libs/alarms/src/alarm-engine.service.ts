@@ -121,6 +121,10 @@ export class AlarmEngine implements OnApplicationBootstrap {
       }
     }
     for (const r of [...reports.values()].sort((a, b) => (a.elevatorId < b.elevatorId ? -1 : 1))) {
+      if (r.type.type === 'entrapment') {
+        const superseded = await this.repo.closeReleasedEntrapment(q, r.elevatorId, r.first);
+        if (superseded) changed.push(superseded);
+      }
       const { alarm, created } = await this.repo.report(
         q,
         r.elevatorId,
@@ -317,6 +321,8 @@ export class AlarmEngine implements OnApplicationBootstrap {
   ): Promise<AlarmRow | null> {
     const thresholdMs = this.config.alarms.entrapmentSeconds * 1000;
     if (held.last - held.since < thresholdMs) return null;
+    const superseded = await this.repo.closeReleasedEntrapment(q, elevatorId, held.since);
+    if (superseded) changed.push(superseded);
     const open = await this.repo.findOpen(q, elevatorId, 'entrapment');
     if (!open && (await this.repo.closedSince(q, elevatorId, 'entrapment', held.since))) return null;
     const { alarm, created } = await this.repo.report(

@@ -142,6 +142,31 @@ export class AlarmRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * A new entrapment begins while the last one's alarm is still open although the car showed its
+   * release before: that incident is over by the car's data, so it is closed (resolved by the
+   * platform, on its timeline) and the new one gets an alarm and a rescue clock of its own —
+   * instead of joining the old alarm, which would give it the old clock and show it released.
+   */
+  async closeReleasedEntrapment(db: Db, elevatorId: string, beginsTs: number): Promise<AlarmRow | null> {
+    const rows = (await db.query(
+      `WITH u AS (
+         UPDATE alarms SET status = 'resolved', closed_at = now(), updated_at = now()
+          WHERE elevator_id = $1 AND type = 'entrapment' AND ${OPEN}
+            AND condition_cleared_ts IS NOT NULL AND condition_cleared_ts <= to_timestamp($2 / 1000.0)
+          RETURNING *)
+       SELECT * FROM u`,
+      [elevatorId, beginsTs],
+    )) as AlarmRow[];
+    const closed = rows[0] ?? null;
+    if (closed)
+      await this.append(db, closed.id, 'resolved', null, 'system', null, {
+        reason: 'released_then_new_entrapment',
+        releasedTs: closed.condition_cleared_ts?.toISOString() ?? null,
+      });
+    return closed;
+  }
+
   async findOpen(db: Db, elevatorId: string, type: string): Promise<AlarmRow | null> {
     const rows = (await db.query(`SELECT * FROM alarms WHERE elevator_id = $1 AND type = $2 AND ${OPEN}`, [
       elevatorId,

@@ -81,6 +81,27 @@ export class FileClaimDto {
   @ArrayUnique()
   @IsUUID('all', { each: true })
   alarmIds?: string[];
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'the alarm that is the incident, when the claimant names it; otherwise the platform takes the one covering incidentAt (or beginning nearest before it, within 30 min)',
+  })
+  @IsOptional()
+  @IsUUID()
+  incidentAlarmId?: string;
+}
+
+/** The claimant or the handler names another alarm as the incident: the evidence is frozen again. */
+export class IncidentAlarmDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  alarmId!: string;
+
+  @ApiProperty({ example: '报案时间有误，实际困人为 17:36 那一次', minLength: 4 })
+  @IsString()
+  @Length(4, 1000)
+  reason!: string;
 }
 
 export class ClaimActionDto {
@@ -243,12 +264,25 @@ export class ClaimDetail extends ClaimView {
   documents!: DocumentView[];
 }
 
+export class EvidenceVersionView {
+  version!: number;
+  hash!: string;
+  frozenAt!: string;
+  @ApiProperty({ nullable: true, type: String }) chosenBy!: string | null;
+  @ApiProperty({ nullable: true, type: String }) reason!: string | null;
+}
+
 export class EvidenceView {
   claimId!: string;
   hash!: string;
   frozenAt!: string;
   /** the stored bundle still hashes to the hash recorded when it was frozen */
   intact!: boolean;
+  /** 1 at filing; a later one when someone named another alarm as the incident */
+  version!: number;
+  /** every version frozen, oldest first, with who named the incident and why */
+  @ApiProperty({ type: () => [EvidenceVersionView] })
+  versions!: EvidenceVersionView[];
   /** the canonical JSON frozen at filing (alarm timelines, telemetry window, maintenance chain, inspection) */
   @ApiProperty({ type: 'object', additionalProperties: true })
   bundle!: EvidenceBundle;

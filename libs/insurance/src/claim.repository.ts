@@ -161,10 +161,57 @@ export class ClaimRepository extends SqlRepository {
     );
   }
 
-  evidence(claimId: string): Promise<{ bundle: string; hash: string; frozen_at: Date } | undefined> {
-    return this.sql.one(`SELECT bundle, hash, frozen_at FROM claim_evidence WHERE claim_id = :claimId`, {
-      claimId,
-    });
+  /** The latest evidence version of the claim. */
+  evidence(
+    claimId: string,
+  ): Promise<
+    | {
+        bundle: string;
+        hash: string;
+        frozen_at: Date;
+        version: number;
+        chosen_by: string | null;
+        reason: string | null;
+      }
+    | undefined
+  > {
+    return this.sql.one(
+      `SELECT bundle, hash, frozen_at, version, chosen_by, reason FROM claim_evidence WHERE claim_id = :claimId
+        ORDER BY version DESC LIMIT 1`,
+      { claimId },
+    );
+  }
+
+  /** Every evidence version's hash, oldest first (the earlier ones stay as they were frozen). */
+  evidenceVersions(
+    claimId: string,
+  ): Promise<
+    Array<{ version: number; hash: string; frozen_at: Date; chosen_by: string | null; reason: string | null }>
+  > {
+    return this.sql.query(
+      `SELECT version, hash, frozen_at, chosen_by, reason FROM claim_evidence WHERE claim_id = :claimId ORDER BY version`,
+      { claimId },
+    );
+  }
+
+  /** Freezes a new evidence version and points the claim at it. */
+  async refreeze(
+    tx: Db,
+    claimId: string,
+    e: { canonical: string; hash: string; alarmIds: string[]; chosenBy: string; reason: string },
+  ): Promise<void> {
+    await this.sql.query(
+      `INSERT INTO claim_evidence (claim_id, bundle, hash, version, chosen_by, reason)
+       SELECT :claimId, :bundle, :hash, coalesce(max(version), 0) + 1, :chosenBy, :reason
+         FROM claim_evidence WHERE claim_id = :claimId`,
+      { claimId, bundle: e.canonical, hash: e.hash, chosenBy: e.chosenBy, reason: e.reason },
+      tx,
+    );
+    await this.sql.query(
+      `UPDATE claims SET evidence_hash = :hash, alarm_ids = CAST(:alarmIds AS uuid[]) WHERE id = :claimId`,
+      { claimId, hash: e.hash, alarmIds: e.alarmIds },
+      tx,
+    );
   }
 
   /** Registration codes of elevators, for exports (users read codes, not ids). */

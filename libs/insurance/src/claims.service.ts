@@ -115,13 +115,88 @@ export class ClaimsService {
     await this.find(p, id);
     const row = await this.repo.evidence(id);
     if (!row) throw new NotFoundError('Evidence', id);
+    const versions = await this.repo.evidenceVersions(id);
     return {
       claimId: id,
       hash: row.hash,
       frozenAt: row.frozen_at.toISOString(),
       intact: evidenceHash(row.bundle) === row.hash,
+      version: row.version,
+      versions: versions.map((v) => ({
+        version: v.version,
+        hash: v.hash,
+        frozenAt: v.frozen_at.toISOString(),
+        chosenBy: v.chosen_by,
+        reason: v.reason,
+      })),
       bundle: JSON.parse(row.bundle) as EvidenceBundle,
     };
+  }
+
+  /**
+   * The claimant or the handler says the incident was another alarm of the elevator: the evidence
+   * is frozen again around it (a new version; the earlier stays), on the claim's history, audited.
+   * Not once the claim is paid, closed or rejected.
+   */
+  async chooseIncidentAlarm(
+    p: Principal,
+    id: string,
+    dto: { alarmId: string; reason: string },
+  ): Promise<EvidenceView> {
+    const claim = await this.find(p, id);
+    const handler = p.role === 'insurer' || p.role === 'admin';
+    if (!handler && !['owner', 'agent', 'firm'].includes(p.role))
+      throw new ForbiddenError('ROLE_NOT_ALLOWED', 'the claimant or the handler names the incident');
+    if (['paid', 'closed', 'rejected'].includes(claim.status))
+      throw new ConflictError('CLAIM_SETTLED', `the claim is ${claim.status}; its evidence stays as it is`);
+    if (!(await this.repo.alarmsOfElevator([dto.alarmId], claim.elevator_id)).has(dto.alarmId))
+      throw InvalidInputError.field('alarmId', 'not an alarm of this elevator');
+    const policy = await this.policies.findCovering(claim.policy_id, claim.elevator_id);
+    if (!policy) throw new ConflictError('NO_POLICY', 'the policy no longer covers the elevator');
+    const window = 2 * 3_600_000;
+    const around = await this.repo.alarmsBetween(
+      claim.elevator_id,
+      new Date(claim.incident_at.getTime() - window),
+      new Date(claim.incident_at.getTime() + window),
+    );
+    const alarmIds = [...new Set([...around, ...claim.alarm_ids, dto.alarmId])];
+    const { canonical, hash, bundle } = await this.evidence.build({
+      claimNumber: claim.claim_number,
+      incidentAt: claim.incident_at,
+      incidentType: claim.incident_type,
+      peopleAffected: claim.people_affected,
+      description: claim.description,
+      elevatorId: claim.elevator_id,
+      alarmIds,
+      named: { alarmId: dto.alarmId, by: handler ? 'handler' : 'claimant', reason: dto.reason },
+      policy,
+    });
+    await this.repo.transaction(async (tx) => {
+      await this.repo.refreeze(tx, id, {
+        canonical,
+        hash,
+        alarmIds,
+        chosenBy: p.username,
+        reason: dto.reason,
+      });
+      await this.repo.addEvent(
+        tx,
+        id,
+        claim.status,
+        claim.status,
+        p.username,
+        p.role,
+        `incident alarm named: ${dto.reason}`,
+        null,
+      );
+      await this.audit.record(tx, p, 'claim.incident_alarm', 'claim', id, {
+        alarmId: dto.alarmId,
+        reason: dto.reason,
+        evidenceHash: hash,
+        incident: bundle.incident,
+      });
+    });
+    return this.evidenceOf(p, id);
   }
 
   /**
@@ -138,7 +213,7 @@ export class ClaimsService {
     if (!(await this.visibility.canSeeElevator(p, dto.elevatorId)))
       throw new NotFoundError('Elevator', dto.elevatorId);
     const incidentAt = new Date(dto.incidentAt);
-    const { policy, alarmIds } = await this.checkFiling(dto, incidentAt);
+    const { policy, alarmIds, named } = await this.checkFiling(dto, incidentAt);
     const incidentDay = businessDate(incidentAt, this.config.businessTimeZone);
     this.checkPolicyInForce(policy, incidentDay);
 
@@ -151,6 +226,7 @@ export class ClaimsService {
       description: dto.description,
       elevatorId: dto.elevatorId,
       alarmIds,
+      named: named ? { alarmId: named, by: 'claimant', reason: null } : undefined,
       policy,
     });
     const id = await this.repo.transaction(async (tx) => {
@@ -175,6 +251,7 @@ export class ClaimsService {
         policyId: policy.id,
         elevatorId: dto.elevatorId,
         evidenceHash: hash,
+        incidentAlarm: bundle.incident,
       });
       return claimId;
     });
@@ -188,7 +265,7 @@ export class ClaimsService {
   private async checkFiling(
     dto: FileClaimDto,
     incidentAt: Date,
-  ): Promise<{ policy: PolicyRow; alarmIds: string[] }> {
+  ): Promise<{ policy: PolicyRow; alarmIds: string[]; named: string | null }> {
     const problems: FieldProblem[] = [];
     if (incidentAt.getTime() > this.clock.now().getTime() + 60_000)
       problems.push({ field: 'incidentAt', messages: ['incidentAt must not be in the future'] });
@@ -196,6 +273,9 @@ export class ClaimsService {
     if (!policy)
       problems.push({ field: 'policyId', messages: ['no policy with this id covers the elevator'] });
     let alarmIds = dto.alarmIds ?? [];
+    const named = dto.incidentAlarmId ?? null;
+    if (named && !(await this.repo.alarmsOfElevator([named], dto.elevatorId)).has(named))
+      problems.push({ field: 'incidentAlarmId', messages: ['not an alarm of this elevator'] });
     if (alarmIds.length > 0) {
       const ok = await this.repo.alarmsOfElevator(alarmIds, dto.elevatorId);
       alarmIds.forEach((a, i) => {
@@ -211,7 +291,8 @@ export class ClaimsService {
       );
     }
     if (problems.length > 0 || !policy) throw new InvalidInputError(problems);
-    return { policy, alarmIds };
+    if (named && !alarmIds.includes(named)) alarmIds = [...alarmIds, named];
+    return { policy, alarmIds, named };
   }
 
   private checkPolicyInForce(policy: PolicyRow, incidentDay: string): void {

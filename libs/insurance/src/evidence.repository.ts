@@ -39,18 +39,24 @@ export class EvidenceRepository {
   constructor(private readonly sql: Sql) {}
 
   /** Status samples in the window, in device order, at most `limit`. */
+  /**
+   * Status samples of the window as the platform had them at the freeze: received by then, and
+   * stamped no later than the freeze plus the accepted clock skew.
+   */
   samples(
     elevatorId: string,
     from: Date,
     to: Date,
     limit: number,
+    frozen: { receivedBy: Date; stampedBy: Date },
   ): Promise<Array<Record<string, unknown> & { ts: Date }>> {
     return this.sql.query(
       `SELECT ts, seq, running, direction, floor, door_zone AS "doorZone", door_closed AS "doorClosed",
               passenger, mode, speed_mps AS "speedMps", load_kg AS "loadKg"
          FROM telemetry_status WHERE elevator_id = :elevatorId AND ts >= :from AND ts <= :to
+          AND received_at <= :receivedBy AND ts <= :stampedBy
         ORDER BY ts, seq LIMIT :limit`,
-      { elevatorId, from, to, limit },
+      { elevatorId, from, to, limit, ...frozen },
     );
   }
 
@@ -59,11 +65,13 @@ export class EvidenceRepository {
     from: Date,
     to: Date,
     limit: number,
+    frozen: { receivedBy: Date; stampedBy: Date },
   ): Promise<Array<Record<string, unknown> & { ts: Date }>> {
     return this.sql.query(
       `SELECT ts, seq, code, state, detail FROM device_events
-        WHERE elevator_id = :elevatorId AND ts >= :from AND ts <= :to ORDER BY ts, seq LIMIT :limit`,
-      { elevatorId, from, to, limit },
+        WHERE elevator_id = :elevatorId AND ts >= :from AND ts <= :to
+          AND received_at <= :receivedBy AND ts <= :stampedBy ORDER BY ts, seq LIMIT :limit`,
+      { elevatorId, from, to, limit, ...frozen },
     );
   }
 

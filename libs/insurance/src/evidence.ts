@@ -7,6 +7,7 @@ import { MaintenanceEvidenceService } from '@liftwatch/maintenance';
 import { EvidenceRepository } from './evidence.repository';
 import { type PolicyRow } from './policy.repository';
 import { type SuggestedPayout, suggestEntrapmentPayout } from './payout';
+import { chooseIncidentAlarm, INCIDENT_TOLERANCE_MS, type IncidentMatch } from './incident-alarm';
 
 export interface EvidenceAlarm {
   id: string;
@@ -53,8 +54,22 @@ export interface EvidenceBundle {
     entrapmentTiers: Array<{ minMinutes: number; payoutFenPerPerson: number }>;
   };
   elevator: Record<string, unknown>;
+  /**
+   * Which alarm is the incident: chosen by the rule (incident-alarm.ts) from the stated time, or
+   * named by the claimant or the handler (with their reason) — never the longest or the latest.
+   */
+  incident: {
+    alarmId: string | null;
+    match: IncidentMatch | 'named' | null;
+    chosenBy: 'platform' | 'claimant' | 'handler';
+    toleranceMinutes: number;
+    reason: string | null;
+  };
+  /** the incident's alarm (none when no alarm matches the stated time) */
   alarms: EvidenceAlarm[];
-  /** the longest IoT-measured entrapment among the linked alarms, in device time */
+  /** other alarms of the elevator in the window, listed apart: not this incident */
+  otherAlarms: EvidenceAlarm[];
+  /** the incident's entrapment as the elevator measured it, in device time */
   entrapment: {
     alarmId: string;
     startTs: string;
@@ -104,14 +119,31 @@ export class EvidenceBuilder {
     peopleAffected: number;
     description: string;
     elevatorId: string;
+    /** the alarms of the window (the incident's among them) */
     alarmIds: string[];
+    /** the alarm someone named as the incident, with who and why */
+    named?: { alarmId: string; by: 'claimant' | 'handler'; reason: string | null };
     policy: PolicyRow;
   }): Promise<{ bundle: EvidenceBundle; canonical: string; hash: string }> {
     const { elevatorId } = input;
-    const alarms = await this.alarms(input.alarmIds);
-    const entrapments = alarms.filter((a) => a.type === 'entrapment');
-    const longest =
-      entrapments.sort((a, b) => (b.trappedSeconds ?? -1) - (a.trappedSeconds ?? -1))[0] ?? null;
+    const frozenAt = this.clock.now();
+    const all = await this.alarms([
+      ...new Set([...input.alarmIds, ...(input.named ? [input.named.alarmId] : [])]),
+    ]);
+    const choice = input.named
+      ? { alarmId: input.named.alarmId, match: 'named' as const }
+      : chooseIncidentAlarm(
+          all.map((a) => ({
+            id: a.id,
+            type: a.type,
+            start: Date.parse(a.firstSeenTs),
+            end: a.conditionClearedTs ? Date.parse(a.conditionClearedTs) : null,
+          })),
+          input.incidentAt.getTime(),
+          input.incidentType,
+        );
+    const incidentAlarm = all.find((a) => a.id === choice.alarmId) ?? null;
+    const longest = incidentAlarm?.type === 'entrapment' ? incidentAlarm : null;
 
     const windowFrom = longest
       ? new Date(new Date(longest.firstSeenTs).getTime() - 10 * 60_000)
@@ -119,8 +151,26 @@ export class EvidenceBuilder {
     const windowTo = longest?.conditionClearedTs
       ? new Date(new Date(longest.conditionClearedTs).getTime() + 10 * 60_000)
       : new Date(input.incidentAt.getTime() + 30 * 60_000);
-    const samples = await this.repo.samples(elevatorId, windowFrom, windowTo, MAX_EVIDENCE_SAMPLES + 1);
-    const events = await this.repo.events(elevatorId, windowFrom, windowTo, MAX_EVIDENCE_SAMPLES);
+    // what the platform had at the freeze: received before it, stamped no later than it (plus the
+    // device clock skew the ingest accepts)
+    const frozenBound = {
+      receivedBy: frozenAt,
+      stampedBy: new Date(frozenAt.getTime() + this.config.telemetry.futureToleranceS * 1000),
+    };
+    const samples = await this.repo.samples(
+      elevatorId,
+      windowFrom,
+      windowTo,
+      MAX_EVIDENCE_SAMPLES + 1,
+      frozenBound,
+    );
+    const events = await this.repo.events(
+      elevatorId,
+      windowFrom,
+      windowTo,
+      MAX_EVIDENCE_SAMPLES,
+      frozenBound,
+    );
     const incidentDay = businessDate(input.incidentAt, this.config.businessTimeZone);
     const maintenance = await this.maintenance.forIncident(elevatorId, input.incidentAt, incidentDay);
     const snapshot = await this.repo.elevatorSnapshot(elevatorId);
@@ -129,7 +179,7 @@ export class EvidenceBuilder {
     const perIncident = (policy.limits as { perIncidentFen?: number }).perIncidentFen ?? null;
     const bundle: EvidenceBundle = {
       version: 1,
-      frozenAt: this.clock.now().toISOString(),
+      frozenAt: frozenAt.toISOString(),
       claim: {
         claimNumber: input.claimNumber,
         incidentAt: input.incidentAt.toISOString(),
@@ -150,7 +200,17 @@ export class EvidenceBuilder {
         entrapmentTiers: policy.entrapment_tiers,
       },
       elevator: snapshot ?? { id: elevatorId },
-      alarms,
+      incident: {
+        alarmId: incidentAlarm?.id ?? null,
+        match: incidentAlarm ? choice.match : null,
+        chosenBy: input.named?.by ?? 'platform',
+        toleranceMinutes: INCIDENT_TOLERANCE_MS / 60_000,
+        reason: input.named?.reason ?? null,
+      },
+      alarms: incidentAlarm ? [incidentAlarm] : [],
+      otherAlarms: all
+        .filter((a) => a.id !== incidentAlarm?.id)
+        .sort((a, b) => a.firstSeenTs.localeCompare(b.firstSeenTs)),
       entrapment: longest
         ? {
             alarmId: longest.id,

@@ -39,7 +39,8 @@ import {
   ClaimQueryDto,
   ClaimView,
   type DocumentView,
-  type EvidenceView,
+  EvidenceView,
+  IncidentAlarmDto,
   FileClaimDto,
   UploadDocumentDto,
 } from './claim.dto';
@@ -173,6 +174,21 @@ export class InsuranceController {
     res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(doc.filename)}`);
     res.setHeader('X-Content-SHA256', doc.sha256);
     res.send(content);
+  }
+
+  /**
+   * Name another alarm of the elevator as the incident (the claimant or the handler, with the
+   * reason): the evidence is frozen again as a new version; the earlier stays. Audited.
+   */
+  @Post('claims/:id/incident-alarm')
+  @HttpCode(200)
+  @ApiOkResponse({ type: EvidenceView })
+  chooseIncidentAlarm(
+    @CurrentPrincipal() p: Principal,
+    @UuidParam() id: string,
+    @Body() dto: IncidentAlarmDto,
+  ): Promise<EvidenceView> {
+    return this.claims.chooseIncidentAlarm(p, id, dto);
   }
 
   /** survey, request_documents, receive_documents, decide_liability, assess, pay, close or reject. */

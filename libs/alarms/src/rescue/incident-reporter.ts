@@ -39,6 +39,8 @@ export class IncidentReporter {
     const type = r.kind === 'trapped' ? ENTRAPMENT : PASSENGER_REPORT;
     const source = r.channel === 'alarm_button' ? 'device' : r.channel === 'phone' ? 'phone' : 'public';
     const at = r.at.getTime();
+    // a report after the car showed the last entrapment's release is a new incident
+    if (type === ENTRAPMENT) await this.alarms.closeReleasedEntrapment(db, r.elevatorId, at);
     const { alarm, created } = await this.alarms.report(db, r.elevatorId, type, source, at, at, 1, at, false);
     await this.rescue.insertReport(db, { ...r, alarmId: alarm.id });
     await this.alarms.append(db, alarm.id, 'reported', r.recordedBy, r.recordedByName, r.text, {

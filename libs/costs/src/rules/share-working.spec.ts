@@ -35,7 +35,7 @@ describe(shareWorking.name, () => {
       exactFen: 5327.99,
       flatFen: shares[i],
     });
-    expect(Math.abs((shares[i]) - 5328)).toBeLessThanOrEqual(1);
+    expect(Math.abs(shares[i] - 5328)).toBeLessThanOrEqual(1);
   });
 
   it('should agree with the split for every flat to within the fen the rounding moves', () => {
@@ -43,7 +43,7 @@ describe(shareWorking.name, () => {
     const shares = splitByScheme(guangzhou, flats, total);
     for (const [i, f] of flats.entries()) {
       const w = shareWorking(guangzhou, flats, f.flatId, total, shares[i]);
-      expect(w && 'exactFen' in w ? Math.abs(w.exactFen - (shares[i])) : 0).toBeLessThan(1);
+      expect(w && 'exactFen' in w ? Math.abs(w.exactFen - shares[i]) : 0).toBeLessThan(1);
     }
     expect(shares.reduce((a, b) => a + b, 0)).toBe(total);
   });

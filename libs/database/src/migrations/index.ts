@@ -14,6 +14,7 @@ import { VisitPhotos1765200000000 } from './1765200000000-visit-photos';
 import { RescueSafety1765300000000 } from './1765300000000-rescue-safety';
 import { MeterAnomalies1765400000000 } from './1765400000000-meter-anomalies';
 import { OwnerNotices1765500000000 } from './1765500000000-owner-notices';
+import { EvidenceVersions1765600000000 } from './1765600000000-evidence-versions';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   RescueSafety1765300000000,
   MeterAnomalies1765400000000,
   OwnerNotices1765500000000,
+  EvidenceVersions1765600000000,
 ];
