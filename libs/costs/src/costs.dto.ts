@@ -73,6 +73,14 @@ export class BallotDto {
   })
   @IsIn(['agree', 'disagree', 'abstain', 'none'])
   answer!: 'agree' | 'disagree' | 'abstain' | 'none';
+
+  @ApiPropertyOptional({
+    example: '2021-03-12',
+    description: 'the day the ballot was cast (the date on a paper ballot entered later); default today',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  castOn?: string;
 }
 
 export class BallotsDto {
@@ -352,7 +360,10 @@ export class BallotView {
   areaM2!: number;
   @ApiProperty({ enum: ['agree', 'disagree', 'abstain'], nullable: true, type: String })
   answer!: 'agree' | 'disagree' | 'abstain' | null;
-  @ApiProperty({ nullable: true, type: String }) recordedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the day the ballot was cast' })
+  castOn!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'when it was entered on the platform' })
+  recordedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) recordedBy!: string | null;
 }
 

@@ -191,6 +191,7 @@ export class ProjectRepository extends SqlRepository {
     answer: BallotAnswer | null,
     areaM2: number,
     by: string,
+    castOn: string,
   ): Promise<void> {
     if (answer === null) {
       await this.sql.query(
@@ -204,11 +205,11 @@ export class ProjectRepository extends SqlRepository {
       return;
     }
     await this.sql.query(
-      `INSERT INTO vote_ballots (project_id, flat_id, answer, area_m2, recorded_by)
-       VALUES (:projectId, :flatId, :answer, :areaM2, :by)
+      `INSERT INTO vote_ballots (project_id, flat_id, answer, area_m2, recorded_by, cast_on)
+       VALUES (:projectId, :flatId, :answer, :areaM2, :by, :castOn)
        ON CONFLICT (project_id, flat_id) DO UPDATE SET answer = excluded.answer, area_m2 = excluded.area_m2,
-         recorded_at = now(), recorded_by = excluded.recorded_by`,
-      { projectId, flatId, answer, areaM2, by },
+         recorded_at = now(), recorded_by = excluded.recorded_by, cast_on = excluded.cast_on`,
+      { projectId, flatId, answer, areaM2, by, castOn },
       tx,
     );
   }
@@ -237,9 +238,12 @@ export class ProjectRepository extends SqlRepository {
   /** The ballots as recorded: answer, by whom and when, per flat. */
   ballotRecords(
     projectId: string,
-  ): Promise<Array<{ flat_id: string; answer: BallotAnswer; recorded_at: Date; recorded_by: string }>> {
+  ): Promise<
+    Array<{ flat_id: string; answer: BallotAnswer; recorded_at: Date; recorded_by: string; cast_on: string }>
+  > {
     return this.sql.query(
-      `SELECT flat_id, answer, recorded_at, recorded_by FROM vote_ballots WHERE project_id = :projectId`,
+      `SELECT flat_id, answer, recorded_at, recorded_by, to_char(cast_on, 'YYYY-MM-DD') AS cast_on
+         FROM vote_ballots WHERE project_id = :projectId`,
       { projectId },
     );
   }

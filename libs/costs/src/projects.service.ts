@@ -135,7 +135,16 @@ export class ProjectsService {
   }
 
   /** Records ballots (the agent for the unit, or an owner for their own flats) while the vote is open. */
-  async recordBallots(p: Principal, id: string, dto: BallotsDto): Promise<VoteResult> {
+  /**
+   * Records ballots as `p` (the agent entering paper ballots, or owners voting). `recordedBy` names
+   * who collected them when they are imported on someone's behalf (the demo's history).
+   */
+  async recordBallots(
+    p: Principal,
+    id: string,
+    dto: BallotsDto,
+    recordedBy = p.username,
+  ): Promise<VoteResult> {
     const project = await this.find(p, id);
     if (project.phase !== 'consent_vote')
       throw new ConflictError(
@@ -146,7 +155,13 @@ export class ProjectsService {
     const owned =
       p.role === 'owner' ? await this.repo.flatsOwnedOn(p.ownerId ?? '', this.clock.today()) : null;
     const problems: FieldProblem[] = [];
+    const today = this.clock.today();
     dto.ballots.forEach((b, i) => {
+      if (b.castOn && b.castOn > today)
+        problems.push({ field: `ballots.${i}.castOn`, messages: ['a ballot cannot be cast in the future'] });
+      const opened = project.phase_dates.consent_vote;
+      if (b.castOn && opened && b.castOn < opened)
+        problems.push({ field: `ballots.${i}.castOn`, messages: [`before the vote opened (${opened})`] });
       if (!flats.some((f) => f.flatId === b.flatId))
         problems.push({ field: `ballots.${i}.flatId`, messages: ['not a flat of this project'] });
       else if (owned && !owned.has(b.flatId))
@@ -158,7 +173,15 @@ export class ProjectsService {
     await this.repo.transaction(async (tx) => {
       for (const b of dto.ballots) {
         const area = flats.find((f) => f.flatId === b.flatId)?.areaM2 ?? 0;
-        await this.repo.setBallot(tx, id, b.flatId, b.answer === 'none' ? null : b.answer, area, p.username);
+        await this.repo.setBallot(
+          tx,
+          id,
+          b.flatId,
+          b.answer === 'none' ? null : b.answer,
+          area,
+          recordedBy,
+          b.castOn ?? today,
+        );
       }
       await this.audit.record(tx, p, 'project.ballots', 'retrofit_project', id, { ballots: dto.ballots });
     });
@@ -256,6 +279,7 @@ export class ProjectsService {
       return {
         ...f,
         answer: b?.answer ?? null,
+        castOn: b?.cast_on ?? null,
         recordedAt: b?.recorded_at.toISOString() ?? null,
         recordedBy: b?.recorded_by ?? null,
       };

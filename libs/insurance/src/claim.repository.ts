@@ -162,9 +162,7 @@ export class ClaimRepository extends SqlRepository {
   }
 
   /** The latest evidence version of the claim. */
-  evidence(
-    claimId: string,
-  ): Promise<
+  evidence(claimId: string): Promise<
     | {
         bundle: string;
         hash: string;

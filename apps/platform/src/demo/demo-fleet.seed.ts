@@ -480,12 +480,19 @@ export async function seedDemoFleet(app: INestApplication, log: DemoLog, dataDir
     const project = await projects.create(actor, { unitId: id, name: `${u.unit}加装电梯` });
     const on = (days: number): string => addDays(u.commissionedOn, days);
     await projects.advance(actor, project.id, { phase: 'consent_vote', on: on(-300) });
-    await projects.recordBallots(actor, project.id, {
-      ballots: project.flats.map((f, i) => ({
-        flatId: f.flatId,
-        answer: f.floor === 1 && i % 2 === 0 ? 'disagree' : 'agree',
-      })),
-    });
+    // paper ballots of the owners' meeting, entered with the days they were cast, by the agent
+    await projects.recordBallots(
+      actor,
+      project.id,
+      {
+        ballots: project.flats.map((f, i) => ({
+          flatId: f.flatId,
+          answer: f.floor === 1 && i % 2 === 0 ? 'disagree' : 'agree',
+          castOn: on(-300 + Math.min(20, i * 2)),
+        })),
+      },
+      `${u.unit}实施主体（纸质表决票录入）`,
+    );
     await projects.recordAgreement(actor, project.id, {
       signedOn: on(-250),
       constructionBudgetFen: 60_000_000,

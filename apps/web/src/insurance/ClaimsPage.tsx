@@ -48,7 +48,19 @@ const NEXT: Record<string, Action[]> = {
   paid: ['close'],
 };
 
+interface EvidenceAlarm {
+  id: string;
+  type: string;
+  firstSeenTs: string;
+  conditionClearedTs: string | null;
+  trappedSeconds: number | null;
+}
+
 interface Bundle {
+  frozenAt?: string;
+  incident?: { alarmId: string | null; match: string | null; chosenBy: string; reason: string | null };
+  alarms?: EvidenceAlarm[];
+  otherAlarms?: EvidenceAlarm[];
   entrapment?: { trappedSeconds: number | null } | null;
   maintenance?: { chain?: { valid: boolean; records: number } };
   inspection?: { state?: string };
@@ -215,6 +227,36 @@ function ClaimDrawer({ id, onClose }: { id: string | null; onClose: () => void }
                   </Tag>
                 )}
               </Space>
+              <div data-testid="claim-incident">
+                <Typography.Text strong>{t('claims.incidentAlarm')}</Typography.Text>{' '}
+                {bundle.alarms?.[0] ? (
+                  <span>
+                    {fmtDateTime(bundle.alarms[0].firstSeenTs, true)} –{' '}
+                    {fmtDateTime(bundle.alarms[0].conditionClearedTs, true)}
+                    {' · '}
+                    {t(`claims.match.${bundle.incident?.match ?? 'none'}`)}
+                    {bundle.incident?.chosenBy && bundle.incident.chosenBy !== 'platform'
+                      ? ` · ${t(`claims.chosenBy.${bundle.incident.chosenBy}`)}${bundle.incident.reason ? `（${bundle.incident.reason}）` : ''}`
+                      : ''}
+                  </span>
+                ) : (
+                  <Typography.Text type="secondary">{t('claims.noIncidentAlarm')}</Typography.Text>
+                )}
+              </div>
+              {(bundle.otherAlarms ?? []).length > 0 && (
+                <div data-testid="claim-other-alarms">
+                  <Typography.Text type="secondary">{t('claims.otherAlarms')}</Typography.Text>
+                  {(bundle.otherAlarms ?? []).map((o) => (
+                    <div key={o.id} style={{ fontSize: 13 }}>
+                      <Tag>{t('claims.notThisIncident')}</Tag>
+                      {fmtDateTime(o.firstSeenTs, true)} – {fmtDateTime(o.conditionClearedTs, true)}
+                      {o.trappedSeconds != null
+                        ? ` · ${t('claims.trappedFor', { seconds: Math.round(o.trappedSeconds) })}`
+                        : ''}
+                    </div>
+                  ))}
+                </div>
+              )}
               {samples.length > 0 ? (
                 <Chart
                   testId="claim-evidence-chart"

@@ -291,7 +291,7 @@ function Vote({ project: p, manager }: { project: Project; manager: boolean }) {
                         </Typography.Text>
                         {b.recordedAt && (
                           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                            {fmtDateTime(b.recordedAt)} · {b.recordedBy ?? ''}
+                            {t('vote.castOn', { day: b.castOn ?? '—' })} · {b.recordedBy ?? ''}
                           </Typography.Text>
                         )}
                       </Space>
@@ -335,7 +335,9 @@ function Vote({ project: p, manager }: { project: Project; manager: boolean }) {
                     title: t('vote.recorded'),
                     key: 'recorded',
                     render: (_: unknown, b: Schemas['BallotView']) =>
-                      b.recordedAt ? `${fmtDateTime(b.recordedAt)} · ${b.recordedBy ?? ''}` : '',
+                      b.recordedAt
+                        ? `${t('vote.castOn', { day: b.castOn ?? '—' })} · ${b.recordedBy ?? ''}（${t('vote.enteredAt', { at: fmtDateTime(b.recordedAt) })}）`
+                        : '',
                   },
                 ]),
           ]}

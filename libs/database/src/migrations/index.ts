@@ -15,6 +15,7 @@ import { RescueSafety1765300000000 } from './1765300000000-rescue-safety';
 import { MeterAnomalies1765400000000 } from './1765400000000-meter-anomalies';
 import { OwnerNotices1765500000000 } from './1765500000000-owner-notices';
 import { EvidenceVersions1765600000000 } from './1765600000000-evidence-versions';
+import { BallotDates1765700000000 } from './1765700000000-ballot-dates';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   MeterAnomalies1765400000000,
   OwnerNotices1765500000000,
   EvidenceVersions1765600000000,
+  BallotDates1765700000000,
 ];
