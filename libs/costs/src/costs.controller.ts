@@ -38,7 +38,7 @@ import {
 } from './costs.dto';
 import { statementCsvSheet, statementPdf, statementSheets } from './statements/statement-documents';
 import { type StatementView, StatementsService } from './statements/statements.service';
-import { CreatedId, StatementDto, StatementPageDto } from './statements/statement.dto';
+import { CreatedId, IssuableMonthsView, StatementDto, StatementPageDto } from './statements/statement.dto';
 
 @ApiTags('owners: project and costs')
 @ApiBearerAuth()
@@ -190,6 +190,14 @@ export class CostsController {
   ): Promise<Page<CostEntryView>> {
     const [items, total] = await this.projects.costEntries(p, id, q.limit, q.offset);
     return pageOf(items, total, q);
+  }
+
+  /** The months the agent may issue: ended months since operation, each with whether it is issued. */
+  @Get('projects/:id/issuable-months')
+  @Roles('admin', 'agent')
+  @ApiOkResponse({ type: IssuableMonthsView })
+  issuableMonths(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<IssuableMonthsView> {
+    return this.statements.issuableMonths(p, id);
   }
 
   /** Issue the running-cost statement of an ended month (on demand; the monthly job does it too). */

@@ -807,38 +807,76 @@ function Costs({ project: p }: { project: Project }) {
 function Issue({ project: p }: { project: Project }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const [month, setMonth] = useState<Dayjs>(dayjs().subtract(1, 'month'));
+  const months = useQuery({
+    queryKey: ['issuable-months', p.id],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/projects/{id}/issuable-months', { params: { path: { id: p.id } } })),
+  });
+  const open = (months.data?.months ?? []).filter((m) => !m.issued);
+  const [picked, setPicked] = useState<string | null>(null);
+  const month = picked ?? open[0]?.month ?? null;
   const issue = useMutation({
     mutationFn: async () =>
       unwrap(
         await api.POST('/api/v1/projects/{id}/statements', {
           params: { path: { id: p.id } },
-          body: { month: month.format('YYYY-MM') },
+          body: { month: month ?? '' },
         }),
       ),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['statements'] }),
+    onSuccess: () => {
+      setPicked(null);
+      void qc.invalidateQueries({ queryKey: ['statements'] });
+      void qc.invalidateQueries({ queryKey: ['issuable-months', p.id] });
+    },
   });
+  // what went wrong, in the reader's language, with the next step
+  const issueProblem = (e: unknown): string => {
+    if (!(e instanceof ApiError)) return t('error.generic');
+    if (e.code === 'STATEMENT_ISSUED') return t('issue.errors.issued');
+    if (e.code === 'NOT_IN_OPERATION') return t('issue.errors.notInOperation');
+    if (e.fields.some((f) => f.field === 'month')) return t('issue.errors.notEnded');
+    return problem(e, t('error.generic'));
+  };
   return (
     <Card size="small" title={t('issue.title')}>
       <Typography.Paragraph type="secondary">{t('issue.hint')}</Typography.Paragraph>
-      <Space wrap>
-        <DatePicker picker="month" value={month} allowClear={false} onChange={(m) => m && setMonth(m)} />
-        <Button
-          type="primary"
-          loading={issue.isPending}
-          onClick={() => issue.mutate()}
-          data-testid="issue-statement"
-        >
-          {t('issue.button')}
-        </Button>
-      </Space>
+      {months.isError ? (
+        <Alert type="error" showIcon message={t('issue.errors.load')} />
+      ) : months.data && !months.data.inOperationSince ? (
+        <Alert type="info" showIcon message={t('issue.errors.notInOperation')} />
+      ) : (
+        <Space wrap>
+          <Select
+            style={{ minWidth: 200 }}
+            loading={months.isLoading}
+            value={month ?? undefined}
+            placeholder={t('issue.noneOpen')}
+            onChange={(m: string) => setPicked(m)}
+            data-testid="issue-month"
+            options={(months.data?.months ?? []).map((m) => ({
+              value: m.month,
+              disabled: m.issued,
+              label: m.issued ? `${m.month}（${t('issue.alreadyIssued')}）` : m.month,
+            }))}
+          />
+          <Button
+            type="primary"
+            loading={issue.isPending}
+            disabled={!month}
+            onClick={() => issue.mutate()}
+            data-testid="issue-statement"
+          >
+            {t('issue.button')}
+          </Button>
+        </Space>
+      )}
+      {months.data?.inOperationSince && open.length === 0 && (
+        <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+          {t('issue.allIssued')}
+        </Typography.Paragraph>
+      )}
       {issue.error && (
-        <Alert
-          style={{ marginTop: 8 }}
-          type="error"
-          showIcon
-          message={problem(issue.error, t('error.generic'))}
-        />
+        <Alert style={{ marginTop: 8 }} type="error" showIcon message={issueProblem(issue.error)} />
       )}
       {issue.data && (
         <Alert

@@ -91,3 +91,19 @@ export class StatementPageDto {
   @ApiProperty() limit!: number;
   @ApiProperty() offset!: number;
 }
+
+export class IssuableMonthView {
+  @ApiProperty({ example: '2026-11' }) month!: string;
+  @ApiProperty({ description: 'a statement for this month exists (a month is issued once)' })
+  issued!: boolean;
+}
+
+export class IssuableMonthsView {
+  @ApiProperty({ nullable: true, type: String, description: 'the day the elevator went into operation' })
+  inOperationSince!: string | null;
+  @ApiProperty({
+    type: [IssuableMonthView],
+    description: 'ended months since operation, newest first (24 at most)',
+  })
+  months!: IssuableMonthView[];
+}

@@ -258,6 +258,15 @@ export class StatementRepository {
     );
   }
 
+  /** The months already issued for the unit. */
+  async issuedMonths(unitId: string): Promise<Set<string>> {
+    const rows = await this.sql.query<{ month: string }>(
+      `SELECT month FROM cost_statements WHERE unit_id = :unitId`,
+      { unitId },
+    );
+    return new Set(rows.map((r) => r.month));
+  }
+
   async isIssued(unitId: string, month: string, db: Db = this.sql.ds): Promise<boolean> {
     const rows = await this.sql.query(
       `SELECT 1 FROM cost_statements WHERE unit_id = :unitId AND month = :month`,

@@ -403,6 +403,28 @@ export class StatementsService {
     return this.get(p, id);
   }
 
+  /**
+   * The months the agent may pick: from the month the elevator went into operation to the last
+   * ended month (two years at most), each with whether it is issued already.
+   */
+  async issuableMonths(
+    p: Principal,
+    projectId: string,
+  ): Promise<{ inOperationSince: string | null; months: Array<{ month: string; issued: boolean }> }> {
+    const project = await this.projects.find(p, projectId);
+    this.projects.requireManager(p);
+    const since = project.phase === 'in_operation' ? (project.phase_dates.in_operation ?? null) : null;
+    if (!since) return { inOperationSince: null, months: [] };
+    const issued = await this.repo.issuedMonths(project.unit_id);
+    const last = addMonthsToMonth(this.clock.today().slice(0, 7), -1);
+    const first =
+      since.slice(0, 7) > addMonthsToMonth(last, -23) ? since.slice(0, 7) : addMonthsToMonth(last, -23);
+    const months: Array<{ month: string; issued: boolean }> = [];
+    for (let m = last; m >= first; m = addMonthsToMonth(m, -1))
+      months.push({ month: m, issued: issued.has(m) });
+    return { inOperationSince: since, months };
+  }
+
   private async checkIssuable(
     p: Principal,
     projectId: string,
