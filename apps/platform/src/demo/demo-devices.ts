@@ -59,8 +59,8 @@ export async function startDemoDevices(
   // Each meter carries on from its last stored reading (the seeded history), so the first live
   // reading is a small step and not a jump the daily energy would show as a spike.
   const last: Array<{ serial: string; kwh: string }> = await app.get<DataSource>(getDataSourceToken()).query(
-    `SELECT DISTINCT ON (m.meter_id) d.serial, m.kwh FROM meter_readings m JOIN devices d ON d.id = m.device_id
-      WHERE d.serial = ANY($1::text[]) ORDER BY m.meter_id, m.ts DESC, m.seq DESC`,
+    `SELECT DISTINCT ON (d.serial) d.serial, m.kwh FROM meter_readings m JOIN devices d ON d.id = m.device_id
+      WHERE d.serial = ANY($1::text[]) ORDER BY d.serial, m.ts DESC, m.seq DESC`,
     [credentials.map((c) => c.serial)],
   );
   const fleet = new Fleet({
