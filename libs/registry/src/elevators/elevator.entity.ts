@@ -19,6 +19,7 @@ export class ElevatorEntity {
   servedFloors!: number[];
   ratedLoadKg!: number | null;
   ratedSpeedMps!: number | null;
+  ratedPowerKw!: number | null;
   status!: ElevatorStatus;
   createdAt!: Date;
   updatedAt!: Date;

@@ -7,6 +7,7 @@ const ELEVATOR = `e.id, e.unit_id AS "unitId", e.registration_code AS "registrat
   e.use_certificate_no AS "useCertificateNo", e.rescue_code AS "rescueCode", e.manufacturer_id AS "manufacturerId",
   e.installer_id AS "installerId", e.model, to_char(e.commissioned_on, 'YYYY-MM-DD') AS "commissionedOn",
   e.served_floors AS "servedFloors", e.rated_load_kg AS "ratedLoadKg", e.rated_speed_mps::float8 AS "ratedSpeedMps",
+  e.rated_power_kw::float8 AS "ratedPowerKw",
   e.status, e.created_at AS "createdAt", e.updated_at AS "updatedAt"`;
 
 const ASSIGNMENT = `a.id, a.elevator_id AS "elevatorId", a.organisation_id AS "organisationId", a.kind,
@@ -27,6 +28,7 @@ const COLUMNS = {
   servedFloors: 'served_floors',
   ratedLoadKg: 'rated_load_kg',
   ratedSpeedMps: 'rated_speed_mps',
+  ratedPowerKw: 'rated_power_kw',
   status: 'status',
 } as const satisfies Partial<Record<keyof ElevatorEntity, string>>;
 

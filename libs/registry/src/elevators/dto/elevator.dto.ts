@@ -103,6 +103,17 @@ export class CreateElevatorDto {
   @IsPositive()
   @Max(10)
   ratedSpeedMps?: number;
+
+  @ApiPropertyOptional({
+    example: 5.5,
+    description:
+      'the drive’s rated power (kW): bounds what a meter step may plausibly show (15 kW assumed without it)',
+  })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsPositive()
+  @Max(200)
+  ratedPowerKw?: number;
 }
 
 export class UpdateElevatorDto extends PartialType(OmitType(CreateElevatorDto, ['unitId'] as const)) {
@@ -154,6 +165,7 @@ export class ElevatorView {
   @ApiProperty({ type: [Number] }) servedFloors!: number[];
   @ApiProperty({ nullable: true, type: Number }) ratedLoadKg!: number | null;
   @ApiProperty({ nullable: true, type: Number }) ratedSpeedMps!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) ratedPowerKw!: number | null;
   @ApiProperty({ enum: ELEVATOR_STATUSES }) status!: ElevatorStatus;
   @ApiProperty() createdAt!: Date;
   @ApiProperty() updatedAt!: Date;
