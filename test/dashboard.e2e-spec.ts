@@ -699,6 +699,10 @@ describe('dashboard (browser)', () => {
     expect(text).toContain('2026-10');
     expect(text).not.toContain(neighbour);
     expect(text).not.toContain('102');
+    // the owner's share with its working, to check by hand (the unit splits by area: 78.5 of 158.5 m²)
+    await expect(page.getByTestId('statement-working').textContent()).resolves.toContain(
+      '本户面积 78.5 m² ÷ 总面积 158.5 m²',
+    );
     await shot(page, 'statements-phone-zh-CN', true);
     const laptop = await open({ size: 'laptop', lang: 'en' });
     await signIn(laptop, usernameOf('owner1'), USER_PASSWORD);
@@ -848,8 +852,13 @@ describe('dashboard (browser)', () => {
     await page.getByTestId('home-project').waitFor();
     await expect(page.getByTestId('home-vote').textContent()).resolves.toBe(zh.vote.passed);
     await page.getByTestId('home-funding').waitFor();
-    // the statements issued reached the owner as notices
-    await page.locator('[data-testid=home-notice][data-kind=statement_issued]').first().waitFor();
+    // the statements issued reached the owner as notices of their own amount (not the unit's total)
+    const notice = page.locator('[data-testid=home-notice][data-kind=statement_due]').first();
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toContain('您应缴');
+    expect(await page.locator('[data-testid=home-notice][data-kind=statement_issued]').count()).toBe(0);
+    // what is due, stated plainly, with the way to the statement
+    await expect(page.getByTestId('home-due').textContent()).resolves.toMatch(/本月应缴 ¥|本月没有应缴/);
     const owner = await t.login(usernameOf('owner1'), USER_PASSWORD);
     const availability = (await t.get(owner, `/elevators/${fleet.elevators.e1}/availability`).expect(200))
       .body as {
