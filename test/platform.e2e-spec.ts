@@ -198,7 +198,7 @@ describe('platform surface', () => {
       expect(res.body.code).toBe('USERNAME_TAKEN');
     });
 
-    it('should refuse tokens that would never expire, lack iat or use another algorithm', async () => {
+    it('should refuse tokens that would never expire, lack iat, are stamped ahead or too old, or use another algorithm', async () => {
       const jwt = t.app.get(JwtService);
       const [admin] = await t.db.query<Array<{ id: string }>>(
         `SELECT id FROM users WHERE username = 'admin'`,
@@ -211,7 +211,13 @@ describe('platform surface', () => {
       const [header, payload] = good.split('.');
       const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
       const hs512 = await jwt.signAsync(claims, { expiresIn: 600, algorithm: 'HS512' });
-      for (const token of [noExp, noIat, unsigned, hs512, `${header}.${payload}.`]) {
+      // issued 400 days ahead, expiring a day after that: the lifetime looks fine, the issue time not
+      const future = Math.floor(Date.now() / 1000) + 400 * 86_400;
+      const ahead = await jwt.signAsync({ ...claims, iat: future, exp: future + 86_400 });
+      // issued 40 days ago, expiring in a day: older than the 30-day cap at verification
+      const past = Math.floor(Date.now() / 1000) - 40 * 86_400;
+      const old = await jwt.signAsync({ ...claims, iat: past, exp: Math.floor(Date.now() / 1000) + 86_400 });
+      for (const token of [noExp, noIat, unsigned, hs512, `${header}.${payload}.`, ahead, old]) {
         const res = await t.http().get('/api/v1/auth/me').auth(token, { type: 'bearer' });
         expect(res.status).toBe(401);
       }

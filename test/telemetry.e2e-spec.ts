@@ -346,6 +346,18 @@ describe('telemetry pipeline (embedded broker, simulator, real PostgreSQL)', () 
     await c.stop();
   });
 
+  it('should take a device speaking MQTT 3.1 (MQIsdp), as docs/protocol.md says', async () => {
+    const d = device(3);
+    const before = await countRows('telemetry_status', d.elevatorId);
+    const c = controller(3, { mqtt: { protocolVersion: 3, protocolId: 'MQIsdp' } });
+    await c.start();
+    c.sampleStatus();
+    await waitFor(() => c.inFlight === 0, 10_000, 'the PUBACK');
+    await t.app.get(IngestService).drain();
+    expect(await countRows('telemetry_status', d.elevatorId)).toBe(before + 1);
+    await c.stop();
+  });
+
   it('should send a configuration command to a device, which applies it', async () => {
     const d = device(3);
     const c = controller(3);

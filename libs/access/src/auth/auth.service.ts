@@ -17,6 +17,19 @@ interface TokenClaims {
 
 /** The longest lifetime JWT_TTL_SECONDS allows (30 days). */
 const MAX_TOKEN_LIFETIME_S = 30 * 24 * 3600;
+/** How far a token's issue time may be ahead of this server's clock (replicas' clocks differ a little). */
+const IAT_SKEW_S = 60;
+
+/**
+ * Whether a token's times are acceptable now: issued not in the future (beyond the skew), a
+ * lifetime within the cap, and not older than the cap at the time of verification — so a token
+ * stamped 400 days ahead with an expiry a day later is refused. Pure.
+ */
+export function tokenTimesValid(iat: unknown, exp: unknown, nowS: number): boolean {
+  if (typeof iat !== 'number' || typeof exp !== 'number' || !Number.isFinite(iat) || !Number.isFinite(exp))
+    return false;
+  return iat <= nowS + IAT_SKEW_S && exp - iat <= MAX_TOKEN_LIFETIME_S && nowS - iat <= MAX_TOKEN_LIFETIME_S;
+}
 
 @Injectable()
 export class AuthService {
@@ -62,9 +75,7 @@ export class AuthService {
     // Every token this platform issues carries iat and exp; one without them never expires and
     // did not come from here (or came from a leaked secret): refuse it.
     if (
-      typeof claims.exp !== 'number' ||
-      typeof claims.iat !== 'number' ||
-      claims.exp - claims.iat > MAX_TOKEN_LIFETIME_S ||
+      !tokenTimesValid(claims.iat, claims.exp, Math.floor(Date.now() / 1000)) ||
       typeof claims.sub !== 'string'
     ) {
       throw new UnauthenticatedError('Invalid or expired token');
