@@ -1,5 +1,7 @@
 import ExcelJS from 'exceljs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { Webhook } from 'standardwebhooks';
@@ -486,7 +488,11 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
 
     it('should keep visit photos in the chain, store a resent record once and tell the owners', async () => {
       const firmA = await t.login(fleet.users.firmA);
-      const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`photo ${uniq()}`)]);
+      // A real JPEG (bytes after its end-of-image marker keep it a valid, unique photo).
+      const jpeg = Buffer.concat([
+        readFileSync(resolve(__dirname, '../libs/documents/src/fixtures/tiny.jpg')),
+        Buffer.from(`photo ${uniq()}`),
+      ]);
       const upload = (token: string, content: Buffer, name = 'car.jpg') =>
         t
           .http()
@@ -503,6 +509,16 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
       const notAPhoto = await upload(firmA, Buffer.from('%PDF-1.7 not a photo'), 'x.jpg');
       expect(notAPhoto.status).toBe(400);
       expect(notAPhoto.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      // A JPEG's magic number in front of a page is no photo: it would be served back as image/jpeg.
+      const disguised = await upload(
+        firmA,
+        Buffer.concat([
+          Buffer.from([0xff, 0xd8, 0xff, 0xe0]),
+          Buffer.from('<html><script>alert(1)</script>'),
+        ]),
+      );
+      expect(disguised.status).toBe(400);
+      expect(disguised.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
       const owner = await t.login(fleet.users.owner1);
       expect((await upload(owner, jpeg)).status).toBe(403);
 

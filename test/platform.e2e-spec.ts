@@ -66,6 +66,24 @@ describe('platform surface', () => {
     expect(docs.text).toContain('swagger');
   });
 
+  it('should send protective headers on every answer and no X-Powered-By', async () => {
+    for (const path of ['/health', '/api/v1/elevators', '/api/openapi.json']) {
+      const res = await t.http().get(path);
+      expect(res.headers['x-powered-by']).toBeUndefined();
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      const csp = res.headers['content-security-policy'] as string;
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("script-src 'self';"); // no inline script for the web app
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("object-src 'none'");
+    }
+    // Swagger UI boots from an inline script: only its page allows that.
+    const docs = await t.http().get('/api/docs').redirects(1);
+    expect(docs.headers['content-security-policy']).toContain("script-src 'self' 'unsafe-inline'");
+  });
+
   it('should expose Prometheus metrics including request counts', async () => {
     await t.http().get('/health');
     const res = await t.http().get('/metrics').expect(200);

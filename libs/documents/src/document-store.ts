@@ -1,3 +1,4 @@
+import imageSize from 'image-size';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -105,17 +106,43 @@ export const ALLOWED_TYPES = [
   'video/mp4',
 ] as const;
 
-/** The type the bytes really are (magic numbers), whatever the client said; null when not allowed. */
+/** The largest side an uploaded image may have (a phone photo is ~4 000 px). */
+const MAX_IMAGE_SIDE = 20_000;
+
+/**
+ * Whether the bytes are an image of the type their magic number claims, by reading its structure
+ * to its dimensions (image-size): JPEG magic followed by HTML is no image.
+ */
+function decodesAs(b: Buffer, type: 'jpg' | 'png' | 'webp'): boolean {
+  try {
+    const d = imageSize(b);
+    return (
+      d.type === type &&
+      (d.width ?? 0) > 0 &&
+      (d.height ?? 0) > 0 &&
+      (d.width ?? 0) <= MAX_IMAGE_SIDE &&
+      (d.height ?? 0) <= MAX_IMAGE_SIDE
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The type the bytes really are (magic numbers; images also read to their dimensions), whatever the
+ * client said; null when not allowed.
+ */
 export function sniffContentType(b: Buffer): (typeof ALLOWED_TYPES)[number] | null {
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff)
+    return decodesAs(b, 'jpg') ? 'image/jpeg' : null;
   if (
     b.length >= 8 &&
     b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
   ) {
-    return 'image/png';
+    return decodesAs(b, 'png') ? 'image/png' : null;
   }
   if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP')
-    return 'image/webp';
+    return decodesAs(b, 'webp') ? 'image/webp' : null;
   if (b.length >= 5 && b.toString('latin1', 0, 5) === '%PDF-') return 'application/pdf';
   if (b.length >= 12 && b.toString('latin1', 4, 8) === 'ftyp') return 'video/mp4';
   return null;
