@@ -45,6 +45,7 @@ export class PlatformModule {
             jwtSecret: o.jwtSecret,
             jwtTtlSeconds: o.config.auth.jwtTtlSeconds,
             passwordHash: { N: o.config.auth.passwordScryptN, r: 8, p: 1 },
+            login: o.config.auth.login,
           },
           api,
         ),

@@ -7,6 +7,7 @@ import { AuditService } from './audit/audit.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
+import { LoginThrottle } from './auth/login-throttle';
 import { UsersController } from './users/users.controller';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
@@ -23,6 +24,7 @@ export class AccessModule {
       providers: [
         { provide: ACCESS_OPTIONS, useValue: options },
         AuthService,
+        LoginThrottle,
         UsersRepository,
         UsersService,
         AuditService,

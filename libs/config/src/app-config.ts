@@ -87,6 +87,15 @@ export const envSchema = z.object({
       'must be a power of two from 16384 to 1048576',
     )
     .default(2 ** 17),
+  // Login throttling (per account and per client address; docs/operations.md "Sign-in throttling")
+  LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCK_AFTER: z.coerce.number().int().min(2).max(1000).default(10),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  LOGIN_ADDRESS_FREE_FAILURES: z.coerce.number().int().min(1).max(10_000).default(30),
+  LOGIN_ADDRESS_LOCK_AFTER: z.coerce.number().int().min(2).max(100_000).default(100),
+  // password checks (scrypt, ~128 MiB and ~0.2 s each) running at once, and waiting for a turn
+  LOGIN_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  LOGIN_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
   BUSINESS_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone').default('Asia/Shanghai'),
   RESCUE_CODE_PATTERN: z
     .string()
@@ -202,6 +211,15 @@ export interface AppConfig {
     adminPassword: string | undefined;
     /** scrypt N for new password hashes (r=8, p=1); older, cheaper hashes are upgraded at login. */
     passwordScryptN: number;
+    login: {
+      freeFailures: number;
+      lockAfter: number;
+      lockMinutes: number;
+      addressFreeFailures: number;
+      addressLockAfter: number;
+      hashConcurrency: number;
+      hashQueue: number;
+    };
   };
   businessTimeZone: string;
   rescueCodePattern: string;
@@ -356,6 +374,15 @@ export function loadConfig(
       jwtTtlSeconds: e.JWT_TTL_SECONDS,
       adminPassword: e.ADMIN_PASSWORD,
       passwordScryptN: e.PASSWORD_SCRYPT_N,
+      login: {
+        freeFailures: e.LOGIN_FREE_FAILURES,
+        lockAfter: Math.max(e.LOGIN_LOCK_AFTER, e.LOGIN_FREE_FAILURES + 1),
+        lockMinutes: e.LOGIN_LOCK_MINUTES,
+        addressFreeFailures: e.LOGIN_ADDRESS_FREE_FAILURES,
+        addressLockAfter: Math.max(e.LOGIN_ADDRESS_LOCK_AFTER, e.LOGIN_ADDRESS_FREE_FAILURES + 1),
+        hashConcurrency: e.LOGIN_HASH_CONCURRENCY,
+        hashQueue: e.LOGIN_HASH_QUEUE,
+      },
     },
     businessTimeZone: e.BUSINESS_TIMEZONE,
     rescueCodePattern: e.RESCUE_CODE_PATTERN,

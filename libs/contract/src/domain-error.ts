@@ -71,3 +71,19 @@ export class RuleViolationError extends DomainError {
     super('unprocessable', code, message, fields);
   }
 }
+
+/**
+ * A refusal that a later attempt may not meet (too many attempts, busy): answered with a
+ * `Retry-After` header and `retryAfterSeconds` in the body; `details` says more (when a lock ends).
+ */
+export class RetryLaterError extends DomainError {
+  constructor(
+    kind: 'too_many_requests' | 'unavailable',
+    code: string,
+    message: string,
+    readonly retryAfterS: number,
+    readonly details: Record<string, string | number> = {},
+  ) {
+    super(kind, code, message);
+  }
+}

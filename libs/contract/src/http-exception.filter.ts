@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { type Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { DomainError, type DomainErrorKind, type FieldProblem } from './domain-error';
+import { DomainError, type DomainErrorKind, type FieldProblem, RetryLaterError } from './domain-error';
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   not_found: HttpStatus.NOT_FOUND,
@@ -27,6 +27,9 @@ export interface ErrorBody {
   code: string;
   message: string;
   fields?: FieldProblem[];
+  /** With 429 and 503: how long to wait, as in the Retry-After header. */
+  retryAfterSeconds?: number;
+  [detail: string]: unknown;
 }
 
 interface PgDriverError {
@@ -53,6 +56,8 @@ export class HttpErrorFilter implements ExceptionFilter {
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
       );
     }
+    if (typeof body.retryAfterSeconds === 'number')
+      res.setHeader('Retry-After', String(body.retryAfterSeconds));
     res.status(body.statusCode).json(body);
   }
 
@@ -65,6 +70,9 @@ export class HttpErrorFilter implements ExceptionFilter {
         code: exception.code,
         message: exception.message,
         ...(exception.fields.length > 0 ? { fields: exception.fields } : {}),
+        ...(exception instanceof RetryLaterError
+          ? { ...exception.details, retryAfterSeconds: exception.retryAfterS }
+          : {}),
       };
     }
     if (exception instanceof HttpException) {

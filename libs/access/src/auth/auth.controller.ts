@@ -1,11 +1,26 @@
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Ip, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { NotFoundError } from '@liftwatch/contract';
 import { ACCESS_OPTIONS, type AccessOptions } from '../access.options';
-import { LoginDto, LoginResult, UserView } from '../users/dto/user.dto';
+import {
+  LoginDto,
+  LoginLockView,
+  LoginResult,
+  UnlockLoginDto,
+  UnlockResult,
+  UserView,
+} from '../users/dto/user.dto';
 import { UsersRepository } from '../users/users.repository';
-import { CurrentPrincipal, Public } from './auth.decorators';
+import { CurrentPrincipal, Public, Roles } from './auth.decorators';
 import { AuthService } from './auth.service';
+import { LoginThrottle } from './login-throttle';
 import { type Principal } from './principal';
 
 @ApiTags('auth')
@@ -14,6 +29,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersRepository,
+    private readonly throttle: LoginThrottle,
     @Inject(ACCESS_OPTIONS) private readonly options: AccessOptions,
   ) {}
 
@@ -22,8 +38,31 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResult })
   @ApiUnauthorizedResponse({ description: 'Wrong username or password' })
-  login(@Body() dto: LoginDto): Promise<LoginResult> {
-    return this.auth.login(dto.username, dto.password, this.options.jwtTtlSeconds);
+  @ApiTooManyRequestsResponse({
+    description:
+      'LOGIN_SLOW_DOWN, ACCOUNT_LOCKED or ADDRESS_LOCKED: too many failed sign-ins; Retry-After says when to try again',
+  })
+  @ApiResponse({ status: 503, description: 'LOGIN_BUSY: every password-check slot is taken; Retry-After' })
+  login(@Body() dto: LoginDto, @Ip() address: string): Promise<LoginResult> {
+    return this.auth.login(dto.username, dto.password, this.options.jwtTtlSeconds, address);
+  }
+
+  @Get('locks')
+  @Roles('admin')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: [LoginLockView], description: 'sign-in locks in force (accounts and addresses)' })
+  async locks(): Promise<LoginLockView[]> {
+    const locks = await this.throttle.locks(new Date());
+    return locks.map((l) => ({ ...l, lockedUntil: l.lockedUntil.toISOString() }));
+  }
+
+  @Post('locks/unlock')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: UnlockResult })
+  async unlock(@CurrentPrincipal() p: Principal, @Body() dto: UnlockLoginDto): Promise<UnlockResult> {
+    return { wasLocked: await this.auth.unlock(p, dto.scope, dto.key) };
   }
 
   @Get('me')

@@ -16,6 +16,7 @@ import { MeterAnomalies1765400000000 } from './1765400000000-meter-anomalies';
 import { OwnerNotices1765500000000 } from './1765500000000-owner-notices';
 import { EvidenceVersions1765600000000 } from './1765600000000-evidence-versions';
 import { BallotDates1765700000000 } from './1765700000000-ballot-dates';
+import { LoginThrottle1765800000000 } from './1765800000000-login-throttle';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   OwnerNotices1765500000000,
   EvidenceVersions1765600000000,
   BallotDates1765700000000,
+  LoginThrottle1765800000000,
 ];

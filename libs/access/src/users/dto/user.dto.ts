@@ -96,6 +96,32 @@ export class LoginDto {
   password!: string;
 }
 
+/** A lock on sign-in in force: an account (by username) or a client address. */
+export class LoginLockView {
+  @ApiProperty({ enum: ['account', 'address'] }) scope!: 'account' | 'address';
+  @ApiProperty({ description: 'the username (lower case) or the address' }) key!: string;
+  @ApiProperty({ format: 'date-time' }) lockedUntil!: string;
+  @ApiProperty({ description: 'failed attempts counted in the window' }) failures!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'the account, when the username exists' })
+  userId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) displayName!: string | null;
+}
+
+export class UnlockLoginDto {
+  @ApiProperty({ enum: ['account', 'address'] })
+  @IsIn(['account', 'address'])
+  scope!: 'account' | 'address';
+
+  @ApiProperty({ description: 'the username, or the address' })
+  @IsString()
+  @Length(1, 256)
+  key!: string;
+}
+
+export class UnlockResult {
+  @ApiProperty({ description: 'whether a lock was in force' }) wasLocked!: boolean;
+}
+
 export class UserView {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() username!: string;
