@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
+import { type Browser } from 'playwright-core';
 import request from 'supertest';
-import { startTestApp, type TestApp, USER_PASSWORD, uniq } from './support/test-app';
+import { collectPageErrors, launchChromium, newContext, shot } from './support/browser';
+import { ADMIN_PASSWORD, startTestApp, type TestApp, USER_PASSWORD, uniq } from './support/test-app';
 
 /** A client address of its own for each test (the app trusts X-Forwarded-For, as behind nginx). */
 const newAddress = (): string => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
@@ -194,5 +196,80 @@ describe('sign-in throttling', () => {
     } finally {
       await busy.close();
     }
+  });
+  describe('on screen', () => {
+    let browser: Browser;
+    let baseUrl: string;
+
+    beforeAll(async () => {
+      baseUrl = await t.listen();
+      browser = await launchChromium();
+    });
+
+    afterAll(async () => {
+      await browser.close();
+    });
+
+    it('should tell the person how long to wait and why, and let the admin unlock from the users tab', async () => {
+      const username = await newUser();
+      const phone = await newContext(browser, baseUrl, { size: 'phone', lang: 'zh-CN' });
+      const page = await phone.newPage();
+      const errors = collectPageErrors(page);
+      const submit = async (password: string) => {
+        await page.getByTestId('login-username').fill(username);
+        await page.getByTestId('login-password').fill(password);
+        await page.getByTestId('login-submit').click();
+      };
+      await page.goto('/login');
+      await submit('wrong-password-1');
+      await page.getByText('用户名或密码错误').waitFor();
+      await submit('wrong-password-2');
+      await page.getByText('用户名或密码错误').waitFor();
+      await submit(USER_PASSWORD);
+      await page.getByText('尝试过于频繁，请稍候片刻再试。').waitFor();
+      // the button counts the pause down, then is usable again
+      await page.getByText(/秒后可再试/).waitFor();
+      await shot(page, 'login-slow-down-phone-zh');
+      await page.locator('[data-testid=login-submit]:not([disabled])').waitFor({ timeout: 5_000 });
+
+      // someone else hammers the account from elsewhere until it locks
+      const from = newAddress();
+      for (let i = 0; i < 30; i += 1) {
+        const r = await attempt(username, 'wrong-password', from);
+        if (r.body.code === 'ACCOUNT_LOCKED') break;
+        await sleep(Number(r.headers['retry-after'] ?? 0) * 1000);
+      }
+      await submit(USER_PASSWORD);
+      await page.getByText(/该账号已临时锁定/).waitFor();
+      await page.getByText(/联系平台管理员解锁/).waitFor();
+      await shot(page, 'login-locked-phone-zh');
+      await phone.close();
+
+      const laptop = await newContext(browser, baseUrl, { size: 'laptop', lang: 'en' });
+      const admin = await laptop.newPage();
+      const adminErrors = collectPageErrors(admin);
+      await admin.goto('/login');
+      await admin.getByTestId('login-username').fill(username);
+      await admin.getByTestId('login-password').fill(USER_PASSWORD);
+      await admin.getByTestId('login-submit').click();
+      await admin.getByText(/this account is locked until/).waitFor();
+      await shot(admin, 'login-locked-laptop-en');
+      await admin.getByTestId('login-username').fill('admin');
+      await admin.getByTestId('login-password').fill(ADMIN_PASSWORD);
+      await admin.getByTestId('login-submit').click();
+      await admin.getByTestId('user-menu').waitFor();
+      await admin.goto('/admin');
+      await admin.getByRole('tab', { name: 'Users' }).click();
+      const locks = admin.getByTestId('sign-in-locks');
+      await locks.getByText(`锁定测试 (${username})`).waitFor();
+      await locks.scrollIntoViewIfNeeded();
+      await shot(admin, 'admin-sign-in-locks-laptop-en');
+      await admin.getByTestId(`unlock-${username}`).click();
+      await admin.getByText('Unlocked').waitFor();
+      await locks.getByText(`锁定测试 (${username})`).waitFor({ state: 'detached' });
+      expect((await attempt(username, USER_PASSWORD, newAddress())).status).toBe(200);
+      expect([...errors, ...adminErrors].filter((e) => !/status of 4(01|29)/.test(e))).toEqual([]);
+      await laptop.close();
+    });
   });
 });

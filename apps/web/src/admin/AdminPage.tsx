@@ -19,6 +19,7 @@ import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, type Schemas, unwrap } from '../api/client';
 import { useIsPhone } from '../ui/useIsPhone';
+import { SignInLocks } from './SignInLocks';
 
 /**
  * Enough registry management to set a new customer up without curl: organisations, buildings,
@@ -748,6 +749,7 @@ function Users() {
           },
         ]}
       />
+      <SignInLocks />
       <CreateModal
         title={t('admin.newUser')}
         open={open}

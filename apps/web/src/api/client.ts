@@ -11,8 +11,16 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly fields: Array<{ field: string; messages: string[] }> = [],
+    /** The rest of the error body (e.g. `retryAfterSeconds`, `lockedUntil` of a 429). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
+  }
+
+  /** Seconds to wait before trying again (429/503), when the platform said. */
+  get retryAfterSeconds(): number | null {
+    const s = this.details.retryAfterSeconds;
+    return typeof s === 'number' && s > 0 ? s : null;
   }
 }
 
@@ -59,6 +67,7 @@ export function unwrap<T>(r: { data?: T; error?: unknown; response: Response }):
       e.code ?? `HTTP_${r.response.status}`,
       e.message ?? r.response.statusText,
       e.fields,
+      { ...(r.error && typeof r.error === 'object' ? (r.error as Record<string, unknown>) : {}) },
     );
   }
   return r.data;

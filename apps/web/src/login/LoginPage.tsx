@@ -1,12 +1,39 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Space, Typography } from 'antd';
-import { useState } from 'react';
+import { type TFunction } from 'i18next';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { useSession } from '../api/session';
 import { homeOf } from '../app/screens';
+import { fmtDateTime } from '../ui/format';
 import { LangSwitch } from '../ui/LangSwitch';
+
+/** What to tell someone whose sign-in was refused, in their language, with when to try again. */
+function refusal(e: unknown, t: TFunction): string {
+  if (!(e instanceof ApiError)) return t('error.generic');
+  const seconds = e.retryAfterSeconds ?? 0;
+  const until = typeof e.details.lockedUntil === 'string' ? e.details.lockedUntil : null;
+  const lock = { time: fmtDateTime(until), minutes: Math.ceil(seconds / 60) };
+  if (e.status === 401) return t('auth.wrong');
+  if (e.code === 'ACCOUNT_LOCKED') return t('auth.accountLocked', lock);
+  if (e.code === 'ADDRESS_LOCKED') return t('auth.addressLocked', lock);
+  if (e.code === 'LOGIN_SLOW_DOWN') return t('auth.slowDown');
+  if (e.code === 'LOGIN_BUSY') return t('auth.busy');
+  return t('error.generic');
+}
+
+/** Seconds left until `until` (ms since epoch), ticking once a second; 0 when passed. */
+function useCountdown(until: number | null): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!until) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [until]);
+  return until ? Math.max(0, Math.ceil((until - now) / 1000)) : 0;
+}
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -14,6 +41,9 @@ export function LoginPage() {
   const navigate = useNavigate();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // a short pause the platform asked for: the button waits it out with a countdown
+  const [waitUntil, setWaitUntil] = useState<number | null>(null);
+  const wait = useCountdown(waitUntil);
   const [params] = useSearchParams();
   // only a path of this site (never //other.host or a full URL)
   const wanted = params.get('next');
@@ -45,7 +75,7 @@ export function LoginPage() {
             <LangSwitch />
           </div>
           {endedBecause === 'expired' && <Alert type="warning" showIcon message={t('auth.expired')} />}
-          {error && <Alert type="error" showIcon message={error} />}
+          {error && <Alert type="error" showIcon message={error} data-testid="login-error" />}
           <Form
             layout="vertical"
             requiredMark={false}
@@ -56,7 +86,9 @@ export function LoginPage() {
                 await login(v.username, v.password);
                 void navigate(next ?? '/', { replace: true });
               } catch (e) {
-                setError(e instanceof ApiError && e.status === 401 ? t('auth.wrong') : t('error.generic'));
+                setError(refusal(e, t));
+                const s = e instanceof ApiError ? e.retryAfterSeconds : null;
+                setWaitUntil(s && s <= 60 ? Date.now() + s * 1000 : null);
               } finally {
                 setBusy(false);
               }
@@ -85,8 +117,15 @@ export function LoginPage() {
                 data-testid="login-password"
               />
             </Form.Item>
-            <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
-              {t('auth.login')}
+            <Button
+              type="primary"
+              htmlType="submit"
+              block
+              loading={busy}
+              disabled={wait > 0}
+              data-testid="login-submit"
+            >
+              {wait > 0 ? t('auth.waitSeconds', { seconds: wait }) : t('auth.login')}
             </Button>
           </Form>
         </Space>
