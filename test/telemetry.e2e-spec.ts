@@ -175,6 +175,30 @@ describe('telemetry pipeline (embedded broker, simulator, real PostgreSQL)', () 
     );
   });
 
+  it('should throttle someone guessing a controller’s secret, yet keep the controller itself connecting', async () => {
+    const [d] = await provisionSimDevices(t, baseUrl, 1);
+    const c = quietController(d, mqttUrl);
+    open.push(c);
+    await c.start(); // known to the broker from now on
+    await c.stop();
+    const count = async (reason: string) =>
+      metricValue(await metrics(), 'liftwatch_ingest_rejected_total', { reason });
+    const [failedBefore, throttledBefore] = [await count('auth_failed'), await count('auth_throttled')];
+    for (let i = 0; i < 12; i += 1) {
+      const err = await connectRefused(mqttUrl, d.serial, `guess-${i}`);
+      expect(err.message).toMatch(/Bad username or password/i);
+    }
+    // ten wrong secrets were checked; the next ones were refused unchecked
+    expect(await count('auth_failed')).toBe(failedBefore + 10);
+    expect(await count('auth_throttled')).toBe(throttledBefore + 2);
+    // the controller with its own secret is not shut out: an entrapment must get through
+    const again = quietController(d, mqttUrl);
+    open.push(again);
+    await again.start();
+    expect(again.connected).toBe(true);
+    await again.stop();
+  });
+
   it('should not let a device publish as another device', async () => {
     const before = metricValue(await metrics(), 'liftwatch_ingest_rejected_total', { reason: 'acl_denied' });
     const a = controller(4);

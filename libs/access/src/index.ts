@@ -7,3 +7,4 @@ export * from './auth/password.util';
 export * from './audit/audit.service';
 export * from './users/users.service';
 export * from './users/dto/user.dto';
+export * from './auth/attempt-throttle';

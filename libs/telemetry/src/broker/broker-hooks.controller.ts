@@ -87,10 +87,10 @@ export class BrokerHooksController {
     @Body() dto: BrokerAuthenticateDto,
   ): Promise<BrokerDecision> {
     this.checkSecret(secret);
-    const d = await this.auth.authenticate(dto.clientid, dto.username, dto.password);
+    const d = await this.auth.authenticate(dto.clientid, dto.username, dto.password, dto.peerhost);
     if (!d.ok) {
       this.ingest.countConnectionRejection(
-        'auth_failed',
+        d.throttled ? 'auth_throttled' : 'auth_failed',
         { clientId: dto.clientid, remoteAddress: dto.peerhost },
         d.reason,
       );

@@ -154,14 +154,23 @@ export class EmbeddedBrokerService {
       connectTimeout: 30_000,
       authenticate: (client, username, password, done) => {
         void this.auth
-          .authenticate(client.id, username ?? undefined, password?.toString('utf8'))
+          .authenticate(
+            client.id,
+            username ?? undefined,
+            password?.toString('utf8'),
+            peer(client).remoteAddress,
+          )
           .then((d) => {
             if (d.ok) {
               identities.set(client, d.identity);
               done(null, true);
               return;
             }
-            this.ingest.countConnectionRejection('auth_failed', peer(client), d.reason);
+            this.ingest.countConnectionRejection(
+              d.throttled ? 'auth_throttled' : 'auth_failed',
+              peer(client),
+              d.reason,
+            );
             const err = new Error(d.reason) as AuthenticateError;
             err.returnCode = 4; // bad user name or password
             done(err, null);

@@ -14,6 +14,7 @@ export const REJECT_REASONS = [
   'too_old',
   'acl_denied',
   'auth_failed',
+  'auth_throttled',
   'db_refused',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
