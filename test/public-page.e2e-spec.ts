@@ -130,12 +130,32 @@ describe('the public page of the code in every car (一梯一码)', () => {
     for (let i = 0; i < 3; i++) await report(code, { kind: 'noise' }, from).expect(202);
     const refused = await report(code, { kind: 'noise' }, from).expect(429);
     expect(refused.body.code).toBe('TOO_MANY_REPORTS');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(500); // the 10-minute window
+    expect(refused.body.retryAfterSeconds).toBe(Number(refused.headers['retry-after']));
     const admin = await t.adminToken();
     const alarms = (
       await t.get(admin, `/alarms?elevatorId=${fleet.elevators.e1}&type=passenger_report`).expect(200)
     ).body as { items: Array<{ reportCount: number }> };
     expect(alarms.items).toHaveLength(1);
     expect(alarms.items[0]?.reportCount).toBe(3);
+  });
+
+  it('should limit reads of the page per address (Retry-After), without holding back other addresses', async () => {
+    const code = codes.get(fleet.elevators.e2) ?? '';
+    const read = (from: string) =>
+      t.http().get(`/api/v1/public/elevators/${code}`).set('X-Forwarded-For', from);
+    const from = '198.51.100.77';
+    const answers = [];
+    for (let i = 0; i < t.config.http.publicPageReadsPerMinute + 3; i += 1)
+      answers.push((await read(from)).status);
+    expect(answers.filter((s) => s === 200)).toHaveLength(t.config.http.publicPageReadsPerMinute);
+    const refused = await read(from).expect(429);
+    expect(refused.body).toMatchObject({ code: 'TOO_MANY_REQUESTS', retryAfterSeconds: expect.any(Number) });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(60);
+    await read('198.51.100.78').expect(200);
+    // reporting stays open to that address: a trapped passenger is not held back by a busy page
+    await report(code, { kind: 'door' }, from).expect(202);
   });
 
   it('should print the code sheet for the car wall: QR code of the public page, codes, hotline, firm', async () => {

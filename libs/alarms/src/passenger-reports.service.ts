@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@liftwatch/calendar';
-import { DomainError } from '@liftwatch/contract';
+import { RetryLaterError } from '@liftwatch/contract';
 import { Sql } from '@liftwatch/database';
 import { AlarmBus, AlarmView } from './alarm-view';
 import { IncidentReporter } from './rescue/incident-reporter';
@@ -60,10 +60,12 @@ export class PassengerReportsService {
   private take(key: string, limit: number, now: number): void {
     const recent = (this.byKey.get(key) ?? []).filter((t) => t > now - REPORT_WINDOW_MS);
     if (recent.length >= limit) {
-      throw new DomainError(
+      const oldest = recent[0] ?? now;
+      throw new RetryLaterError(
         'too_many_requests',
         'TOO_MANY_REPORTS',
         'too many reports; please call the hotline',
+        Math.max(1, Math.ceil((oldest + REPORT_WINDOW_MS - now) / 1000)),
       );
     }
     recent.push(now);

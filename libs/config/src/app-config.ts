@@ -42,6 +42,8 @@ export const envSchema = z.object({
   HTTP_PORT: port.default(3000),
   // behind a reverse proxy: take the client address from X-Forwarded-For (rate limits of the public page)
   TRUST_PROXY: boolish.default(false),
+  // reads of a car's public page per client address and minute (phones behind one carrier NAT share one)
+  PUBLIC_PAGE_READS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   // where passengers' phones reach the platform (the QR code in every car); the request's own URL when unset
   PUBLIC_BASE_URL: z
     .string()
@@ -195,6 +197,7 @@ export interface AppConfig {
     webDir: string;
     trustProxy: boolean;
     publicBaseUrl: string | undefined;
+    publicPageReadsPerMinute: number;
   };
   database: {
     /** External server URL; undefined means the embedded PostgreSQL is used. */
@@ -360,6 +363,7 @@ export function loadConfig(
       port: e.HTTP_PORT,
       trustProxy: e.TRUST_PROXY,
       publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+      publicPageReadsPerMinute: e.PUBLIC_PAGE_READS_PER_MINUTE,
       webDir: e.WEB_DIR ? (isAbsolute(e.WEB_DIR) ? e.WEB_DIR : resolve(cwd, e.WEB_DIR)) : defaultWebDir(),
     },
     database: {

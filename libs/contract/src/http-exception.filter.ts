@@ -56,8 +56,15 @@ export class HttpErrorFilter implements ExceptionFilter {
         exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
       );
     }
-    if (typeof body.retryAfterSeconds === 'number')
+    if (typeof body.retryAfterSeconds === 'number') {
       res.setHeader('Retry-After', String(body.retryAfterSeconds));
+    } else if (body.statusCode === 429) {
+      // a 429 from a guard (the public page's rate limit) has set Retry-After: say it in the body too
+      const header = Number(res.getHeader('Retry-After'));
+      body.code = 'TOO_MANY_REQUESTS';
+      body.message = 'Too many requests; try again later';
+      if (header > 0) body.retryAfterSeconds = header;
+    }
     res.status(body.statusCode).json(body);
   }
 

@@ -1,5 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import { type Request, type Response } from 'express';
 import { CurrentPrincipal, type Principal, Public } from '@liftwatch/access';
 import { CONTENT_TYPES, sendDownload, UuidParam } from '@liftwatch/contract';
@@ -14,7 +22,12 @@ export class PublicController {
   constructor(private readonly pages: PublicService) {}
 
   @Get(':registrationCode')
+  @UseGuards(ThrottlerGuard)
   @ApiOkResponse({ type: PublicElevatorView })
+  @ApiTooManyRequestsResponse({
+    description:
+      'more than PUBLIC_PAGE_READS_PER_MINUTE reads from one address; Retry-After says when to try again',
+  })
   elevator(@Param() p: RegistrationCodeParam): Promise<PublicElevatorView> {
     return this.pages.elevator(p.registrationCode);
   }

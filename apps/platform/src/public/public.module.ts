@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { MaintenanceModule } from '@liftwatch/maintenance';
 import { RegistryModule } from '@liftwatch/registry';
 import { CodeSheetController, PublicController } from './public.controller';
@@ -12,7 +14,16 @@ export class PublicModule {
   static forRoot(o: { alarms: DynamicModule }): DynamicModule {
     return {
       module: PublicModule,
-      imports: [MaintenanceModule, RegistryModule, o.alarms],
+      imports: [
+        MaintenanceModule,
+        RegistryModule,
+        o.alarms,
+        // reads of the public page per client address (in this process; see docs/operations.md)
+        ThrottlerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (c: AppConfig) => [{ ttl: 60_000, limit: c.http.publicPageReadsPerMinute }],
+        }),
+      ],
       controllers: [PublicController, CodeSheetController, ServiceStatusController],
       providers: [PublicElevatorRepository, PublicService, ServiceStatusService],
     };

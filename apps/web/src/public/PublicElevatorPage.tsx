@@ -70,6 +70,45 @@ function ServiceBanner({ e }: { e: Schemas['PublicElevatorView'] }) {
 }
 
 /**
+ * Why the page could not be shown: a code that does not exist or is cut short, or the platform
+ * busy or out of reach — then a retry and what to do if someone is trapped, which needs no data.
+ */
+function PageError({ error, code, retry }: { error: Error; code: string; retry: () => void }) {
+  const { t } = useTranslation();
+  const status = error instanceof ApiError ? error.status : 0;
+  if (status === 404 || status === 400) {
+    return (
+      <Result
+        status="404"
+        title={t('public.notFound')}
+        subTitle={status === 400 ? t('public.badCode') : code}
+      />
+    );
+  }
+  const seconds = error instanceof ApiError ? error.retryAfterSeconds : null;
+  return (
+    <Result
+      status="warning"
+      title={t('public.unavailable')}
+      subTitle={seconds ? t('public.unavailableBusy', { seconds }) : t('public.unavailableHint')}
+      extra={
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <Alert
+            type="error"
+            showIcon
+            message={t('public.trappedFallback')}
+            data-testid="public-trapped-fallback"
+          />
+          <Button type="primary" onClick={retry}>
+            {t('public.retry')}
+          </Button>
+        </Space>
+      }
+    />
+  );
+}
+
+/**
  * The page behind the QR code in every car (一梯一码), for passengers and inspectors, without a
  * login: who to call, who maintains the elevator and when it was last maintained and inspected,
  * whether it is insured; and a short form that puts a report on the maintenance firm's panel.
@@ -112,15 +151,7 @@ export default function PublicElevatorPage() {
           <LangSwitch />
         </Space>
         {page.isLoading && <Loading />}
-        {page.error && (
-          <Result
-            status="404"
-            title={t('public.notFound')}
-            subTitle={
-              page.error instanceof ApiError && page.error.status === 400 ? t('public.badCode') : code
-            }
-          />
-        )}
+        {page.error && <PageError error={page.error} code={code} retry={() => void page.refetch()} />}
         {e && (
           <Space direction="vertical" size="middle" style={{ width: '100%' }}>
             <Card size="small">
