@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { ACCESS_OPTIONS, type AccessOptions } from './access.options';
 import { AuditController } from './audit/audit.controller';
@@ -8,6 +8,7 @@ import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { LoginThrottle } from './auth/login-throttle';
+import { ScopeProbes } from './auth/scope-probes';
 import { UsersController } from './users/users.controller';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
@@ -19,18 +20,22 @@ export class AccessModule {
   static forRoot(options: AccessOptions, http = true): DynamicModule {
     return {
       module: AccessModule,
-      imports: [JwtModule.register({ secret: options.jwtSecret, signOptions: { algorithm: 'HS256' } })],
+      imports: [
+        DiscoveryModule,
+        JwtModule.register({ secret: options.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+      ],
       controllers: http ? [AuthController, UsersController, AuditController] : [],
       providers: [
         { provide: ACCESS_OPTIONS, useValue: options },
         AuthService,
         LoginThrottle,
+        ScopeProbes,
         UsersRepository,
         UsersService,
         AuditService,
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
-      exports: [AuditService, UsersService, AuthService],
+      exports: [AuditService, UsersService, AuthService, ScopeProbes],
     };
   }
 }

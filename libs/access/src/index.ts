@@ -8,3 +8,4 @@ export * from './audit/audit.service';
 export * from './users/users.service';
 export * from './users/dto/user.dto';
 export * from './auth/attempt-throttle';
+export * from './auth/scope-probes';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Clock } from '@liftwatch/calendar';
-import { CurrentPrincipal, type Principal } from '@liftwatch/access';
+import { CurrentPrincipal, type Principal, ReadsOne } from '@liftwatch/access';
 import {
   InvalidInputError,
   type Page,
@@ -73,6 +73,7 @@ export class AlarmsController {
     return pageArray(await this.alarms.technicians(p, id), q);
   }
 
+  @ReadsOne<AlarmsController>((c, p, id) => c.alarms.get(p, id))
   @Get('alarms/:id')
   @ApiOkResponse({ type: AlarmDetail })
   get(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<AlarmDetail> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { type Response } from 'express';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { CurrentPrincipal, type Principal, Roles, ReadsOne } from '@liftwatch/access';
 import {
   CONTENT_TYPES,
   LangQueryDto,
@@ -63,6 +63,7 @@ export class CostsController {
     return this.projects.create(p, dto);
   }
 
+  @ReadsOne<CostsController>((c, p, id) => c.projects.get(p, id))
   @Get('projects/:id')
   get(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<ProjectView> {
     return this.projects.get(p, id);
@@ -223,6 +224,7 @@ export class CostsController {
     return pageOf(items, total, q);
   }
 
+  @ReadsOne<CostsController>((c, p, id) => c.statements.get(p, id))
   @Get('statements/:id')
   @ApiOkResponse({ type: StatementDto })
   statement(

@@ -15,7 +15,7 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import { Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
-import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { CurrentPrincipal, type Principal, Roles, ReadsOne } from '@liftwatch/access';
 import { Clock } from '@liftwatch/calendar';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import {
@@ -76,6 +76,7 @@ export class InsuranceController {
     return this.policies.create(p, dto);
   }
 
+  @ReadsOne<InsuranceController>((c, p, id) => c.policies.get(p, id))
   @Get('insurance/policies/:id')
   getPolicy(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<PolicyView> {
     return this.policies.get(p, id);
@@ -129,6 +130,7 @@ export class InsuranceController {
     return this.claims.totals(p, from, to);
   }
 
+  @ReadsOne<InsuranceController>((c, p, id) => c.claims.get(p, id))
   @Get('claims/:id')
   getClaim(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<ClaimDetail> {
     return this.claims.get(p, id);

@@ -23,7 +23,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Clock } from '@liftwatch/calendar';
-import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { CurrentPrincipal, type Principal, Roles, ReadsOne } from '@liftwatch/access';
 import {
   CONTENT_TYPES,
   type Page,
@@ -162,6 +162,7 @@ export class MaintenanceController {
     return this.contracts.create(p, dto);
   }
 
+  @ReadsOne<MaintenanceController>((c, p, id) => c.contracts.get(p, id))
   @Get('maintenance/contracts/:id')
   getContract(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<ContractView> {
     return this.contracts.get(p, id);
@@ -220,6 +221,7 @@ export class MaintenanceController {
     return pageOf(items, total, q);
   }
 
+  @ReadsOne<MaintenanceController>((c, p, id) => c.records.get(p, id))
   @Get('maintenance/records/:id')
   getRecord(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<RecordView> {
     return this.records.get(p, id);

@@ -1,3 +1,4 @@
+import { ReadsOne } from '../auth/scope-probes';
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
@@ -28,6 +29,7 @@ export class UsersController {
     return pageOf(items, total, q);
   }
 
+  @ReadsOne<UsersController>((c, _p, id) => c.users.get(id))
   @Get(':id')
   @ApiOkResponse({ type: UserView })
   async get(@UuidParam() id: string): Promise<UserView> {

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseEnumPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { CurrentPrincipal, type Principal, Roles, ReadsOne } from '@liftwatch/access';
 import {
   InvalidInputError,
   type Page,
@@ -28,6 +28,7 @@ export class WorkOrdersController {
     return pageArray(await this.orders.list(p), q);
   }
 
+  @ReadsOne<WorkOrdersController>((c, p, id) => c.orders.get(p, id))
   @Get(':id')
   @ApiOkResponse({ type: WorkOrderView })
   get(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<WorkOrderView> {

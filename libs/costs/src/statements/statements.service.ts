@@ -513,7 +513,8 @@ export class StatementsService {
   }
 
   async get(p: Principal, id: string, lang: Lang = 'zh-CN'): Promise<StatementView> {
-    const scope = this.scope(p);
+    // one statement: outside the reader roles it is simply not there (404, as for any id)
+    const scope = this.scope(p, true);
     const row = await this.repo.find(scope, id);
     if (!row) throw new NotFoundError('Statement', id);
     const [view] = await this.views(p, scope, [row], lang);
@@ -569,8 +570,11 @@ export class StatementsService {
     }));
   }
 
-  /** Owners: statements of units where they held a flat that month. Agent: its unit. Admin: all. */
-  private scope(p: Principal): StatementScope {
+  /**
+   * Owners: statements of units where they held a flat that month. Agent: its unit. Admin: all.
+   * Other roles: a list is refused (403); one statement by id is not found (`one`).
+   */
+  private scope(p: Principal, one = false): StatementScope {
     switch (p.role) {
       case 'admin':
         return { sql: '', params: {}, ownerId: null };
@@ -583,6 +587,7 @@ export class StatementsService {
           ownerId: p.ownerId,
         };
       default:
+        if (one) return { sql: ' AND false', params: {}, ownerId: null };
         throw new ForbiddenError('OWNERS_ONLY', 'statements are for the owners, their agent and admins');
     }
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags, ApiOkResponse } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { CurrentPrincipal, type Principal, Roles, ReadsOne } from '@liftwatch/access';
 import { type Page, pageOf, UuidParam, PageOf } from '@liftwatch/contract';
 import { BuildingEntity, UnitEntity } from './building.entity';
 import { BuildingsService } from './buildings.service';
@@ -26,6 +26,7 @@ export class BuildingsController {
     return pageOf(items, total, q);
   }
 
+  @ReadsOne<BuildingsController>((c, p, id) => c.buildings.getBuilding(p, id))
   @Get(':id')
   get(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<BuildingEntity> {
     return this.buildings.getBuilding(p, id);
@@ -68,6 +69,7 @@ export class UnitsController {
     return pageOf(items, total, q);
   }
 
+  @ReadsOne<UnitsController>((c, p, id) => c.buildings.getUnit(p, id))
   @Get(':id')
   get(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<UnitEntity> {
     return this.buildings.getUnit(p, id);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags, ApiOkResponse } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { CurrentPrincipal, type Principal, Roles, ReadsOne } from '@liftwatch/access';
 import { type Page, pageOf, UuidParam, PageOf } from '@liftwatch/contract';
 import { CreateDeviceDto, type DeviceCredentials, DeviceQueryDto, DeviceView } from './dto/device.dto';
 import { DevicesService } from './devices.service';
@@ -18,6 +18,7 @@ export class DevicesController {
     return pageOf(items, total, q);
   }
 
+  @ReadsOne<DevicesController>((c, p, id) => c.devices.get(p, id))
   @Get(':id')
   get(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<DeviceView> {
     return this.devices.get(p, id);

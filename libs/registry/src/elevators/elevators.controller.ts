@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags, ApiOkResponse } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { CurrentPrincipal, type Principal, Roles, ReadsOne } from '@liftwatch/access';
 import { type Page, pageOf, UuidParam, PageOf, PageQueryDto, pageArray } from '@liftwatch/contract';
 import {
   CreateAssignmentDto,
@@ -26,6 +26,7 @@ export class ElevatorsController {
     return pageOf(items, total, q);
   }
 
+  @ReadsOne<ElevatorsController>((c, p, id) => c.elevators.get(p, id))
   @Get(':id')
   get(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<ElevatorView> {
     return this.elevators.get(p, id);

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
-import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { CurrentPrincipal, type Principal, Roles, ReadsOne } from '@liftwatch/access';
 import { type Page, pageOf, PageQueryDto, UuidParam, PageOf, pageArray } from '@liftwatch/contract';
 import { OwnersService } from '../owners/owners.service';
 import {
@@ -30,6 +30,7 @@ export class FlatsController {
     return pageOf(items, total, q);
   }
 
+  @ReadsOne<FlatsController>((c, p, id) => c.flats.get(p, id))
   @Get(':id')
   get(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<FlatEntity> {
     return this.flats.get(p, id);
@@ -97,6 +98,7 @@ export class OwnersController {
     return pageOf(items, total, q);
   }
 
+  @ReadsOne<OwnersController>((c, p, id) => c.owners.get(p, id))
   @Get(':id')
   get(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<OwnerView> {
     return this.owners.get(p, id);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags, IntersectionType as IntersectionOf, ApiOkResponse } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { CurrentPrincipal, type Principal, Roles, ReadsOne } from '@liftwatch/access';
 import { type Page, pageOf, SearchPageQueryDto, UuidParam, PageOf } from '@liftwatch/contract';
 import { CreateOrganisationDto, OrganisationQueryDto, UpdateOrganisationDto } from './dto/organisation.dto';
 import { OrganisationEntity } from './organisation.entity';
@@ -21,6 +21,7 @@ export class OrganisationsController {
     return pageOf(items, total, q);
   }
 
+  @ReadsOne<OrganisationsController>((c, _p, id) => c.organisations.get(id))
   @Get(':id')
   get(@UuidParam() id: string): Promise<OrganisationEntity> {
     return this.organisations.get(id);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { CurrentPrincipal, type Principal, Roles, ReadsOne } from '@liftwatch/access';
 import { type Page, pageArray, PageOf } from '@liftwatch/contract';
 import { CreateRegionDto, RegionQueryDto, UpdateRegionDto } from './dto/region.dto';
 import { RegionEntity } from './region.entity';
@@ -18,6 +18,7 @@ export class RegionsController {
     return pageArray(await this.regions.list(q), q);
   }
 
+  @ReadsOne<RegionsController>((c, _p, code) => c.regions.get(code))
   @Get(':code')
   get(@Param('code') code: string): Promise<RegionEntity> {
     return this.regions.get(code);

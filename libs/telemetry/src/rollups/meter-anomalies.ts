@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Injectable, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { AuditService, CurrentPrincipal, type Principal, Roles } from '@liftwatch/access';
+import { AuditService, CurrentPrincipal, type Principal, Roles, ReadsOne } from '@liftwatch/access';
 import {
   ConflictError,
   ForbiddenError,
@@ -237,6 +237,7 @@ export class MeterAnomaliesController {
   }
 
   /** One, with the readings around it. */
+  @ReadsOne<MeterAnomaliesController>((c, p, id) => c.anomalies.get(p, id))
   @Get(':id')
   @ApiOkResponse({ type: MeterAnomalyView })
   get(@CurrentPrincipal() p: Principal, @UuidParam() id: string): Promise<MeterAnomalyView> {
