@@ -85,7 +85,8 @@ export class ScopeProbes implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     for (const wrapper of this.discovery.getControllers()) {
-      const { instance, metatype } = wrapper;
+      const instance = wrapper.instance as object | undefined;
+      const metatype = wrapper.metatype as (abstract new (...args: never[]) => unknown) | null;
       if (!instance || !metatype) continue;
       const base = this.reflector.get<string | string[] | undefined>(PATH_METADATA, metatype);
       const proto = Object.getPrototypeOf(instance) as Record<string, unknown>;
