@@ -1,7 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { type Browser } from 'playwright-core';
 import request from 'supertest';
-import { collectPageErrors, launchChromium, newContext, shot } from './support/browser';
+import {
+  collectPageErrors,
+  dismissEntrapmentPopups,
+  launchChromium,
+  newContext,
+  shot,
+} from './support/browser';
 import { ADMIN_PASSWORD, startTestApp, type TestApp, USER_PASSWORD, uniq } from './support/test-app';
 
 /** A client address of its own for each test (the app trusts X-Forwarded-For, as behind nginx). */
@@ -75,7 +81,7 @@ describe('sign-in throttling', () => {
     expect((await attempt(username.toUpperCase(), USER_PASSWORD, newAddress())).status).toBe(429);
 
     const locks = await t.get(admin, '/auth/locks').expect(200);
-    const lock = (locks.body as Array<{ scope: string; key: string; userId: string | null }>).find(
+    const lock = (locks.body.items as Array<{ scope: string; key: string; userId: string | null }>).find(
       (l) => l.scope === 'account' && l.key === username,
     );
     expect(lock).toMatchObject({ displayName: '锁定测试', failures: 4 });
@@ -127,7 +133,7 @@ describe('sign-in throttling', () => {
     expect((await attempt(username, USER_PASSWORD, from)).status).toBe(200);
     expect((await attempt(username, 'nope-4', from)).status).toBe(401);
     const locks = await t.get(admin, '/auth/locks').expect(200);
-    expect((locks.body as Array<{ key: string }>).some((l) => l.key === username)).toBe(false);
+    expect((locks.body.items as Array<{ key: string }>).some((l) => l.key === username)).toBe(false);
   });
 
   it('should pause one address guessing many usernames without holding back others', async () => {
@@ -259,6 +265,7 @@ describe('sign-in throttling', () => {
       await admin.getByTestId('login-submit').click();
       await admin.getByTestId('user-menu').waitFor();
       await admin.goto('/admin');
+      await dismissEntrapmentPopups(admin);
       await admin.getByRole('tab', { name: 'Users' }).click();
       const locks = admin.getByTestId('sign-in-locks');
       await locks.getByText(`锁定测试 (${username})`).waitFor();

@@ -82,3 +82,20 @@ export function collectPageErrors(page: Page): string[] {
   });
   return errors;
 }
+
+/**
+ * Closes entrapment popups (Esc, one after another): an admin sees every open entrapment of the
+ * shared test database, raised by other test files, and the popup would cover the screen under test.
+ */
+export async function dismissEntrapmentPopups(page: Page): Promise<void> {
+  for (let i = 0; i < 50; i += 1) {
+    const popup = page.getByTestId('entrapment-popup');
+    if (!(await popup.isVisible().catch(() => false))) {
+      // a popup may still be on its way (the open alarms load after the page)
+      await page.waitForTimeout(300);
+      if (!(await popup.isVisible().catch(() => false))) return;
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(150);
+  }
+}

@@ -44,6 +44,14 @@ export async function startTestDatabase(): Promise<TestDatabase> {
   if (external) {
     const adminUrl = withDatabase(external, 'postgres');
     await ensureDatabase(adminUrl, database);
+    // a shared server keeps its own durability; this database alone skips waiting for WAL flushes
+    const c = new Client({ connectionString: adminUrl });
+    await c.connect();
+    try {
+      await c.query(`ALTER DATABASE ${database} SET synchronous_commit = off`);
+    } finally {
+      await c.end();
+    }
     const url = withDatabase(external, database);
     await runMigrations(url, 'auto');
     return {
@@ -61,7 +69,13 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     };
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'liftwatch-test-'));
-  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database });
+  const pg = await startEmbeddedPostgres({
+    dataDir,
+    port: await freePort(),
+    database,
+    // a test cluster: nothing in it is worth an fsync
+    settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+  });
   await runMigrations(pg.url, 'auto');
   return {
     url: pg.url,

