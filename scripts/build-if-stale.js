@@ -14,6 +14,7 @@ const { spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
 const {
   existsSync,
+  mkdtempSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -23,6 +24,7 @@ const {
   writeFileSync,
 } = require('node:fs');
 const { join, relative, resolve } = require('node:path');
+const { tmpdir } = require('node:os');
 
 const root = resolve(__dirname, '..');
 const dist = join(root, 'dist');
@@ -119,11 +121,11 @@ const TARGETS = {
 /** apps/web/src/api/schema.d.ts from docs/openapi.json, written only when it changes. */
 function writeSchemaTypes() {
   const schema = join(root, 'apps/web/src/api/schema.d.ts');
-  const fresh = join(root, '.tmp/schema.d.ts');
-  mkdirSync(join(root, '.tmp'), { recursive: true });
+  const fresh = join(mkdtempSync(join(tmpdir(), 'liftwatch-types-')), 'schema.d.ts');
   if (!run('npx', ['openapi-typescript', 'docs/openapi.json', '-o', fresh, '--silent'])) return false;
   const next = readFileSync(fresh);
   if (!existsSync(schema) || !readFileSync(schema).equals(next)) writeFileSync(schema, next);
+  rmSync(join(fresh, '..'), { recursive: true, force: true });
   return true;
 }
 
