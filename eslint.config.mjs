@@ -1,6 +1,7 @@
 // @ts-check
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   {
@@ -14,7 +15,8 @@ export default tseslint.config(
       'test/support/*.mjs',
       'scripts/*.js',
       'test-artifacts/**',
-      'apps/web/**',
+      'apps/web/vite.config.mts',
+      'apps/web/src/api/schema.d.ts',
     ],
   },
   eslint.configs.recommended,
@@ -40,6 +42,15 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
+    },
+  },
+  {
+    // the web app: the hooks rules (the rules of hooks, complete effect dependencies)
+    files: ['apps/web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
 );

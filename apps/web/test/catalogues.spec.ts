@@ -28,7 +28,7 @@ describe('dashboard string catalogues', () => {
   it('should have the same keys in Chinese and English, none empty', () => {
     expect(keys(en).sort()).toEqual(keys(zh).sort());
     const empty = (t: Tree): string[] =>
-      keys(t).filter((k) => !k.split('.').reduce<string | Tree>((n, p) => (n as Tree)[p] as Tree, t));
+      keys(t).filter((k) => !k.split('.').reduce<string | Tree>((n, p) => (n as Tree)[p], t));
     expect(empty(zh)).toEqual([]);
     expect(empty(en)).toEqual([]);
   });
@@ -41,7 +41,7 @@ describe('dashboard string catalogues', () => {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/\bt\(\s*'([a-zA-Z0-9_.]+)'/g)) {
         asked++;
-        if (!known.has(m[1] as string)) missing.push(`${file.slice(SRC.length + 1)}: ${m[1]}`);
+        if (!known.has(m[1])) missing.push(`${file.slice(SRC.length + 1)}: ${m[1]}`);
       }
     }
     expect(asked).toBeGreaterThan(150); // the scan does find the screens' strings
@@ -50,8 +50,8 @@ describe('dashboard string catalogues', () => {
 
   it('should keep the same placeholders in both languages', () => {
     const get = (t: Tree, k: string): string =>
-      k.split('.').reduce<string | Tree>((n, p) => (n as Tree)[p] as Tree, t) as string;
-    const vars = (s: string): string[] => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1] as string).sort();
+      k.split('.').reduce<string | Tree>((n, p) => (n as Tree)[p], t) as string;
+    const vars = (s: string): string[] => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
     const differ = keys(zh).filter(
       (k) => JSON.stringify(vars(get(zh, k))) !== JSON.stringify(vars(get(en, k))),
     );

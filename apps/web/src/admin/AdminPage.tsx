@@ -85,20 +85,22 @@ function CreateModal<B extends object>({
       <Form<B>
         form={form}
         layout="vertical"
-        onFinish={async (v) => {
-          setError(null);
-          try {
-            await onSubmit(v);
-            form.resetFields();
-            onClose();
-          } catch (e) {
-            if (e instanceof ApiError && e.fields.length > 0) {
-              form.setFields(
-                e.fields.map((f) => ({ name: f.field.split('.'), errors: f.messages })) as never,
-              );
+        onFinish={(v) => {
+          void (async () => {
+            setError(null);
+            try {
+              await onSubmit(v);
+              form.resetFields();
+              onClose();
+            } catch (e) {
+              if (e instanceof ApiError && e.fields.length > 0) {
+                form.setFields(
+                  e.fields.map((f) => ({ name: f.field.split('.'), errors: f.messages })) as never,
+                );
+              }
+              setError(e instanceof ApiError ? e.message : t('error.generic'));
             }
-            setError(e instanceof ApiError ? e.message : t('error.generic'));
-          }
+          })();
         }}
       >
         {children}

@@ -16,8 +16,8 @@ interface Session {
   token: string | null;
   /** why the last session ended, when it was not the user's choice */
   endedBecause: 'expired' | null;
-  login(username: string, password: string): Promise<void>;
-  logout(): void;
+  login: (username: string, password: string) => Promise<void>;
+  logout: () => void;
 }
 
 const KEY = 'lw.session';

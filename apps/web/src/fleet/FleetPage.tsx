@@ -169,7 +169,7 @@ export default function FleetPage() {
           >
             <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
               {virtual.getVirtualItems().map((v) => {
-                const i = shown[v.index] as FleetItem;
+                const i = shown[v.index];
                 return (
                   <div
                     key={i.elevatorId}

@@ -79,19 +79,21 @@ export function LoginPage() {
           <Form
             layout="vertical"
             requiredMark={false}
-            onFinish={async (v: { username: string; password: string }) => {
-              setBusy(true);
-              setError(null);
-              try {
-                await login(v.username, v.password);
-                void navigate(next ?? '/', { replace: true });
-              } catch (e) {
-                setError(refusal(e, t));
-                const s = e instanceof ApiError ? e.retryAfterSeconds : null;
-                setWaitUntil(s && s <= 60 ? Date.now() + s * 1000 : null);
-              } finally {
-                setBusy(false);
-              }
+            onFinish={(v: { username: string; password: string }) => {
+              void (async () => {
+                setBusy(true);
+                setError(null);
+                try {
+                  await login(v.username, v.password);
+                  void navigate(next ?? '/', { replace: true });
+                } catch (e) {
+                  setError(refusal(e, t));
+                  const s = e instanceof ApiError ? e.retryAfterSeconds : null;
+                  setWaitUntil(s && s <= 60 ? Date.now() + s * 1000 : null);
+                } finally {
+                  setBusy(false);
+                }
+              })();
             }}
           >
             <Form.Item

@@ -198,7 +198,7 @@ export default function PlanPage() {
 
 /** Where a visit took place, from the elevator's particulars the record keeps. */
 function snapshotPlace(snapshot: Record<string, unknown>): string {
-  const text = (k: string): string => (typeof snapshot[k] === 'string' ? (snapshot[k] as string) : '');
+  const text = (k: string): string => (typeof snapshot[k] === 'string' ? snapshot[k] : '');
   const place = [text('community'), text('building'), text('unit')].filter(Boolean).join(' ');
   return place || text('registrationCode') || '—';
 }

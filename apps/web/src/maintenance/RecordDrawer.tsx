@@ -44,7 +44,7 @@ export function RecordDrawer({ id, onClose }: { id: string | null; onClose: () =
   );
   const r = record.data;
   const snap = (k: string): string =>
-    r && typeof r.elevatorSnapshot[k] === 'string' ? (r.elevatorSnapshot[k] as string) : '';
+    r && typeof r.elevatorSnapshot[k] === 'string' ? r.elevatorSnapshot[k] : '';
   return (
     <Drawer
       open={id !== null}

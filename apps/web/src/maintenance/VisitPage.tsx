@@ -91,7 +91,7 @@ export default function VisitPage() {
   useEffect(() => () => photos.forEach((p) => URL.revokeObjectURL(p.url)), [photos]);
 
   const items = useMemo(() => checklist.data ?? [], [checklist.data]);
-  const resultOf = (code: string) => results[code] ?? { result: 'ok' as Result, note: '' };
+  const resultOf = (code: string) => results[code] ?? { result: 'ok', note: '' };
   const exceptions = items.filter((i) => resultOf(i.code).result !== 'ok').length;
   const ready = tech.name.trim() !== '' && tech.certificateNumber.trim() !== '' && signed && items.length > 0;
 
@@ -218,7 +218,7 @@ export default function VisitPage() {
           data-testid="visit-photo-input"
           onChange={(e) => {
             const files = [...(e.target.files ?? [])];
-            setPhotos((p) => [...p, ...files.map((f) => ({ blob: f as Blob, url: URL.createObjectURL(f) }))]);
+            setPhotos((p) => [...p, ...files.map((f) => ({ blob: f, url: URL.createObjectURL(f) }))]);
             e.target.value = '';
           }}
         />
