@@ -6,6 +6,7 @@ import { type DeviceCredentials, SimulatedController } from '../device-sim/src';
 import {
   ARTIFACTS,
   collectPageErrors,
+  dismissEntrapmentPopups,
   type Lang,
   launchChromium,
   newContext,
@@ -400,6 +401,7 @@ describe('dashboard (browser)', () => {
     const page = await open();
     await signIn(page, 'admin', ADMIN_PASSWORD);
     await page.goto('/admin');
+    await dismissEntrapmentPopups(page);
     await page.getByRole('tab', { name: zh.admin.contracts }).click();
     await page.getByTestId('admin-add').last().click();
     const modal = page.getByRole('dialog');
@@ -469,6 +471,7 @@ describe('dashboard (browser)', () => {
     const page = await open();
     await signIn(page, 'admin', ADMIN_PASSWORD);
     await page.goto('/admin');
+    await dismissEntrapmentPopups(page);
     await page.getByRole('tab', { name: zh.admin.unitsFlats }).click();
     const panel = page.getByRole('tabpanel');
     await panel.locator('.ant-select').first().click();

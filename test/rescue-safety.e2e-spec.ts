@@ -140,7 +140,7 @@ describe('rescue safety', () => {
     const c = await controller(d);
     c.injectEntrapment(30);
     const alarm = await waitFor(() => entrapment(d.elevatorId), 8000, 'entrapment');
-    await waitFor(async () => (await detail(alarm.id)).carStillReports, 5000, 'the car still reports');
+    await waitFor(async () => (await detail(alarm.id)).carStillReports, 15_000, 'the car still reports');
     // raised by the car's own data: nothing to confirm
     expect((await detail(alarm.id)).timeline.map((e) => e.kind)).not.toContain('device_confirmed');
 
@@ -411,7 +411,7 @@ describe('rescue safety', () => {
         const x = await detail(alarm.id);
         return x.timeline.some((e) => e.kind === 'escalation_exhausted') ? x : undefined;
       },
-      5000,
+      15_000,
       'the whole chain told',
     );
     expect(a.timeline.filter((e) => e.kind === 'escalated').map((e) => e.data?.level)).toEqual([
@@ -421,7 +421,7 @@ describe('rescue safety', () => {
       'duty_line',
     ]);
     expect(a.timeline.some((e) => e.kind === 'escalation_exhausted')).toBe(true);
-    await waitFor(() => received.some((r) => r.body.to === '02012345678'), 5000, 'the duty line texted');
+    await waitFor(() => received.some((r) => r.body.to === '02012345678'), 15_000, 'the duty line texted');
     expect(received.filter((r) => r.body.to === '02012345678')).toHaveLength(1);
     // the regulator's duty room sees the escalation of its region's car
     const regulator = await t.login(fleet.users.regulatorGz);
