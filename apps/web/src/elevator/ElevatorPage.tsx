@@ -14,8 +14,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import dayjs from 'dayjs';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { api, download, unwrap } from '../api/client';
@@ -23,12 +22,12 @@ import { AlarmDrawer } from '../alarms/AlarmDrawer';
 import { useAlarmEvents } from '../alarms/useAlarms';
 import { useFleet } from '../fleet/useFleet';
 import { currentLang } from '../i18n';
-import { Chart } from '../ui/Chart';
 import { fmtDate, fmtDateTime, fmtMoney, fromNow } from '../ui/format';
 import { RecordDrawer } from '../maintenance/RecordDrawer';
 import { IotTag } from '../ui/IotTag';
 import { Loading } from '../ui/Loading';
 import { directionArrow, StatusTag } from '../ui/status';
+import { Last30Days } from './Last30Days';
 import { Shaft } from './Shaft';
 import { useUser } from '../api/session';
 import { MeterAnomalies } from '../costs/MeterAnomalies';
@@ -55,16 +54,6 @@ export default function ElevatorPage() {
   const elevator = useQuery({
     queryKey: ['elevator', id],
     queryFn: async () => unwrap(await api.GET('/api/v1/elevators/{id}', path)),
-  });
-  const from = useMemo(() => dayjs().subtract(30, 'day').startOf('day').toISOString(), []);
-  const history = useQuery({
-    queryKey: ['history', id, from],
-    queryFn: async () =>
-      unwrap(
-        await api.GET('/api/v1/elevators/{id}/history', {
-          params: { path: { id }, query: { bucket: 'day', from } },
-        }),
-      ),
   });
   const events = useQuery({
     queryKey: ['events', id],
@@ -117,15 +106,6 @@ export default function ElevatorPage() {
         }),
       ),
     retry: false,
-  });
-
-  const days = history.data ?? [];
-  const chart = (name: string, values: number[], color: string, type: 'bar' | 'line' = 'bar') => ({
-    grid: { left: 40, right: 12, top: 24, bottom: 28 },
-    tooltip: { trigger: 'axis' },
-    xAxis: { type: 'category', data: days.map((d) => d.bucket.slice(5)) },
-    yAxis: { type: 'value' },
-    series: [{ name, type, data: values, itemStyle: { color }, smooth: true }],
   });
 
   if (elevator.isLoading) return <Loading />;
@@ -206,61 +186,7 @@ export default function ElevatorPage() {
           </Card>
         </Col>
         <Col xs={24} md={14} lg={16} xxl={18}>
-          <Card size="small" title={t('elevator.last30')} loading={history.isLoading}>
-            {days.length === 0 ? (
-              <Empty description={t('elevator.noHistory')} />
-            ) : (
-              <Row gutter={12}>
-                <Col xs={24} lg={12}>
-                  <Typography.Text type="secondary">{t('elevator.trips')}</Typography.Text>
-                  <Chart
-                    option={chart(
-                      t('elevator.trips'),
-                      days.map((d) => d.trips),
-                      '#1456f0',
-                    )}
-                    height={180}
-                    testId="chart-trips"
-                  />
-                </Col>
-                <Col xs={24} lg={12}>
-                  <Typography.Text type="secondary">{t('elevator.runningHours')}</Typography.Text>
-                  <Chart
-                    option={chart(
-                      t('elevator.runningHours'),
-                      days.map((d) => Math.round((d.runningSeconds / 3600) * 10) / 10),
-                      '#722ed1',
-                      'line',
-                    )}
-                    height={180}
-                  />
-                </Col>
-                <Col xs={24} lg={12}>
-                  <Typography.Text type="secondary">{t('elevator.kwh')}</Typography.Text>
-                  <Chart
-                    option={chart(
-                      'kWh',
-                      days.map((d) => Math.round(d.kwh * 100) / 100),
-                      '#52c41a',
-                      'line',
-                    )}
-                    height={180}
-                  />
-                </Col>
-                <Col xs={24} lg={12}>
-                  <Typography.Text type="secondary">{t('elevator.faults')}</Typography.Text>
-                  <Chart
-                    option={chart(
-                      t('elevator.faults'),
-                      days.map((d) => d.faultCount),
-                      '#fa8c16',
-                    )}
-                    height={180}
-                  />
-                </Col>
-              </Row>
-            )}
-          </Card>
+          <Last30Days elevatorId={id} />
         </Col>
         <Col xs={24} lg={12}>
           <Card size="small" title={t('elevator.alarms')}>
