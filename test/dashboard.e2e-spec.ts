@@ -1057,9 +1057,7 @@ describe('dashboard (browser)', () => {
     for (const label of [zh.nav.fleet, zh.nav.alarms, zh.status.idle, zh.status.offline])
       expect(body).not.toContain(label);
     await page.reload();
-    await expect(page.locator('.ant-layout-sider .ant-menu-item').first().textContent()).resolves.toBe(
-      en.nav.alarms,
-    );
+    await expect(menu().then((m) => m[0])).resolves.toBe(en.nav.alarms);
   });
 
   it('should end an expired session on the login page with a message', async () => {

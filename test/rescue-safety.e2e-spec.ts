@@ -350,7 +350,7 @@ describe('rescue safety', () => {
     // the first step at the configured time: the first person on the on-call list, by SMS
     const first = await waitFor(
       () => received.find((r) => r.path === '/sms' && r.body.to === '13700000011'),
-      ACK_ESCALATE_S * 1000 + 5000,
+      ACK_ESCALATE_S * 1000 + 20_000,
       'the first on-call SMS',
     );
     expect(Date.now() - openedAt).toBeGreaterThanOrEqual(ACK_ESCALATE_S * 1000 - 1500);
@@ -361,7 +361,7 @@ describe('rescue safety', () => {
     // the second step, by SMS and by the paging webhook
     await waitFor(
       () => received.find((r) => r.path === '/page') && received.find((r) => r.body.to === '13700000012'),
-      ACK_ESCALATE_S * 1000 + 5000,
+      ACK_ESCALATE_S * 1000 + 20_000,
       'the second step',
     );
     const page = received.find((r) => r.path === '/page') as Received;
