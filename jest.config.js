@@ -13,6 +13,9 @@ const common = {
 
 module.exports = {
   testTimeout: 60000,
+  // two files at once: most of a file's time is waiting on PostgreSQL, the broker or the browser
+  // (see docs/operations.md "Tests" for the measured wall times)
+  maxWorkers: 2,
   projects: [
     {
       ...common,

@@ -26,9 +26,12 @@ export default defineConfig({
       output: {
         codeSplitting: {
           groups: [
-            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)/ },
-            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|rc-|@rc-component)/ },
-            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler|react-router)/ },
+            // react first: the car's public page loads react without antd (and must not get
+            // react's CommonJS wrappers hoisted into the antd chunk)
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 30 },
+            { name: 'router', test: /node_modules[\\/](react-router)[\\/]/, priority: 25 },
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)/, priority: 10 },
+            { name: 'antd', test: /node_modules[\\/](antd|@ant-design|rc-|@rc-component)/, priority: 20 },
           ],
         },
       },

@@ -6,6 +6,10 @@
  *      login form takes input, time from "sign in" until the dispatcher's alarm panel is drawn,
  *      bytes over the wire, requests, the largest chunk; then the same with a warm cache.
  *      Baseline of the same run: a page with no script (the logo) from the same server.
+ *   1b. the car's public page (/e/:code, what a passenger opens from the QR code) with a cold cache,
+ *      unthrottled and on a lobby's signal (1.6 Mbps down, 750 kbps up, 150 ms RTT, CPU 4× slower):
+ *      bytes, requests, time until the code shows and until the report can be sent; the dashboard's
+ *      login page under the same conditions is the baseline.
  *   2. live fleet: N elevators (default 2 000) registered straight into the database, each
  *      controller (a real MQTT client in a separate process) reporting a new floor once a second.
  *      The fleet screen is open as the platform admin. Frame rate, long tasks (> 50 ms) and
@@ -31,6 +35,7 @@ const { values } = parseArgs({
     chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
     'skip-load': { type: 'boolean', default: false },
     'skip-live': { type: 'boolean', default: false },
+    'skip-public': { type: 'boolean', default: false },
   },
 });
 const ELEVATORS = Number(values.elevators);
@@ -191,6 +196,83 @@ async function firstLoad(): Promise<Record<string, unknown>> {
       await page.close();
     }
     return { runs, build: buildSizes() };
+  } finally {
+    await browser.close();
+    await platform.stop();
+  }
+}
+
+/** The car's public page against the dashboard's login page, cold cache, with and without throttling. */
+async function publicPage(): Promise<Record<string, unknown>> {
+  const platform = await startPlatform(['--demo']);
+  const browser = await launch();
+  try {
+    const login = await fetch(`${platform.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'firm.gz', password: 'liftwatch-demo' }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const list = await fetch(`${platform.baseUrl}/api/v1/elevators?limit=1`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    const code = ((await list.json()) as { items: Array<{ registrationCode: string }> }).items[0]
+      ?.registrationCode;
+    if (!code) throw new Error('the demo has no elevator');
+    const profiles = [
+      { name: 'unthrottled', net: null, cpu: 1 },
+      {
+        name: 'lobby 1.6 Mbps / 150 ms RTT, CPU 4x',
+        net: {
+          offline: false,
+          latency: 150,
+          downloadThroughput: (1.6e6 / 8) | 0,
+          uploadThroughput: (750e3 / 8) | 0,
+        },
+        cpu: 4,
+      },
+    ];
+    const rows: Array<Record<string, unknown>> = [];
+    for (const profile of profiles) {
+      for (const route of ['public', 'login'] as const) {
+        const context = await browser.newContext({
+          viewport: { width: 390, height: 844 },
+          baseURL: platform.baseUrl,
+        });
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        if (profile.net) await cdp.send('Network.emulateNetworkConditions', profile.net);
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
+        const net = await netMeter(page);
+        const t = Date.now();
+        if (route === 'public') {
+          await page.goto(`/e/${code}`);
+          await page.getByTestId('public-code').waitFor({ timeout: 60_000 });
+          const shownMs = Date.now() - t;
+          await page.waitForFunction(
+            '!document.querySelector("[data-testid=public-report-submit]").disabled',
+          );
+          rows.push({
+            profile: profile.name,
+            route: `/e/:code`,
+            codeShownMs: shownMs,
+            usableMs: Date.now() - t,
+            ...net.read(),
+          });
+        } else {
+          await page.goto('/login');
+          await page.getByTestId('login-username').waitFor({ timeout: 60_000 });
+          rows.push({
+            profile: profile.name,
+            route: '/login (dashboard)',
+            usableMs: Date.now() - t,
+            ...net.read(),
+          });
+        }
+        await context.close();
+      }
+    }
+    return { rows };
   } finally {
     await browser.close();
     await platform.stop();
@@ -368,6 +450,7 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
   };
   if (!values['skip-load']) out.firstLoad = await firstLoad();
+  if (!values['skip-public']) out.publicPage = await publicPage();
   if (!values['skip-live']) out.liveFleet = await liveFleet();
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   process.exit(0);

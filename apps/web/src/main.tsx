@@ -1,14 +1,13 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import './i18n';
-import './app/app.css';
-import { App } from './app/App';
+import { i18nReady } from './i18n';
 
+// The car's public page (/e/:code) is what a passenger opens from the QR code on a lobby's
+// signal: it loads on its own, without the dashboard and its component library.
 const root = document.getElementById('root');
+const publicCode = /^\/e\/([^/]+)\/?$/.exec(window.location.pathname)?.[1];
 if (root) {
-  createRoot(root).render(
-    <StrictMode>
-      <App />
-    </StrictMode>,
-  );
+  const page =
+    publicCode !== undefined
+      ? import('./public/light/mount').then((m) => () => m.mount(root, decodeURIComponent(publicCode)))
+      : import('./app/mount').then((m) => () => m.mount(root));
+  void Promise.all([page, i18nReady]).then(([mount]) => mount());
 }

@@ -19,7 +19,6 @@ const ElevatorPage = lazy(() => import('../elevator/ElevatorPage'));
 const PlanPage = lazy(() => import('../maintenance/PlanPage'));
 const OversightPage = lazy(() => import('../oversight/OversightPage'));
 const AdminPage = lazy(() => import('../admin/AdminPage'));
-const PublicElevatorPage = lazy(() => import('../public/PublicElevatorPage'));
 const TechnicianPage = lazy(() => import('../public/TechnicianPage'));
 const JobsPage = lazy(() => import('../technician/JobsPage'));
 const StatementsPage = lazy(() => import('../costs/StatementsPage'));
@@ -79,14 +78,6 @@ function Localised() {
         <BrowserRouter>
           <Routes>
             <Route path="/login" element={<LoginPage />} />
-            <Route
-              path="/e/:code"
-              element={
-                <Suspense fallback={<Loading />}>
-                  <PublicElevatorPage />
-                </Suspense>
-              }
-            />
             <Route path="/*" element={<Authenticated />} />
           </Routes>
         </BrowserRouter>

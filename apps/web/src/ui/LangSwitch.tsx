@@ -1,5 +1,6 @@
 import { Segmented } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { setLang } from '../i18n';
 
 /** 中文 / EN: every string comes from the catalogues, so switching relabels the whole app. */
 export function LangSwitch() {
@@ -13,7 +14,7 @@ export function LangSwitch() {
         { label: '中文', value: 'zh-CN' },
         { label: 'EN', value: 'en' },
       ]}
-      onChange={(v) => void i18n.changeLanguage(String(v))}
+      onChange={(v) => void setLang(String(v))}
     />
   );
 }
