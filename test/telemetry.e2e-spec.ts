@@ -499,6 +499,22 @@ describe('telemetry pipeline (embedded broker, simulator, real PostgreSQL)', () 
       JSON.stringify({ seq: seq++, ts: hour + 50_000, code: '02', state: 'set' }),
     );
     await t.app.get(IngestService).drain();
+    // a PUBACK is the broker's receipt, not the commit: wait until every row of that hour is in
+    const inHour = async (table: string): Promise<number> => {
+      const [row] = await t.db.query<Array<{ n: string }>>(
+        `SELECT count(*) AS n FROM ${table} WHERE elevator_id = $1 AND ts >= $2 AND ts < $3`,
+        [d.elevatorId, new Date(hour), new Date(hour + 3_600_000)],
+      );
+      return Number(row?.n);
+    };
+    await waitFor(
+      async () =>
+        (await inHour('telemetry_status')) === status.length &&
+        (await inHour('meter_readings')) === meters.length &&
+        (await inHour('device_events')) === 1,
+      10_000,
+      "the hour's rows committed",
+    );
     await t.app.get(TelemetryJobsService).refreshRollups();
     const res = await t
       .http()
