@@ -570,6 +570,7 @@ describe('dashboard (browser)', () => {
 
     await page.reload();
     await page.getByTestId('lang-switch').getByText('EN').click();
+    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
     await page.getByTestId('public-kind-trapped').click();
     await shot(page, 'public-phone-en', true);
     const english = (await page.locator('body').textContent()) ?? '';
@@ -1049,6 +1050,8 @@ describe('dashboard (browser)', () => {
       );
     await expect(menu()).resolves.toEqual([zh.nav.alarms, zh.nav.fleet, zh.nav.maintenance]);
     await page.getByTestId('lang-switch').getByText('EN').click();
+    // the English catalogue is fetched on first use
+    await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
     await expect(menu()).resolves.toEqual([en.nav.alarms, en.nav.fleet, en.nav.maintenance]);
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
     await page.goto('/fleet');

@@ -152,6 +152,8 @@ async function firstLoad(): Promise<Record<string, unknown>> {
     const context = await browser.newContext({
       viewport: { width: 1366, height: 768 },
       baseURL: platform.baseUrl,
+      // the platform's CSP forbids eval; the harness's waitForFunction strings need it
+      bypassCSP: true,
     });
     for (const cache of ['cold', 'warm'] as const) {
       const page = await context.newPage();
@@ -238,6 +240,7 @@ async function publicPage(): Promise<Record<string, unknown>> {
         const context = await browser.newContext({
           viewport: { width: 390, height: 844 },
           baseURL: platform.baseUrl,
+          bypassCSP: true,
         });
         const page = await context.newPage();
         const cdp = await context.newCDPSession(page);
