@@ -360,7 +360,11 @@ async function liveFleet(): Promise<Record<string, unknown>> {
     );
     const file = join(mkdtempSync(join(tmpdir(), 'liftwatch-webbench-creds-')), 'creds.json');
     writeFileSync(file, JSON.stringify(creds));
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, baseURL: platform.baseUrl });
+    const page = await browser.newPage({
+      viewport: { width: 1366, height: 768 },
+      baseURL: platform.baseUrl,
+      bypassCSP: true,
+    });
     await page.goto('/login');
     await page.getByTestId('login-username').fill('admin');
     await page.getByTestId('login-password').fill(ADMIN_PASSWORD);
