@@ -407,6 +407,9 @@ describe('dashboard (browser)', () => {
     const modal = page.getByRole('dialog');
     const choose = async (label: string, option: string): Promise<void> => {
       await modal.locator('.ant-form-item', { hasText: label }).locator('.ant-select').click();
+      // as an admin does among thousands: type the first word, then pick (buildings are searched
+      // on the server by community or name)
+      await page.keyboard.type(option.split(' ')[0] ?? option);
       await page
         .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
         .first()
@@ -475,6 +478,7 @@ describe('dashboard (browser)', () => {
     await page.getByRole('tab', { name: zh.admin.unitsFlats }).click();
     const panel = page.getByRole('tabpanel');
     await panel.locator('.ant-select').first().click();
+    await page.keyboard.type(building.community);
     await page
       .locator('.ant-select-dropdown:visible .ant-select-item-option', {
         hasText: `${building.community} ${building.name}`,

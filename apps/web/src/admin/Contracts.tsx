@@ -86,6 +86,7 @@ export function Contracts() {
         <Form.Item name="elevatorIds" label={t('admin.elevators')} rules={[{ required: true }]}>
           <Select
             mode="multiple"
+            optionFilterProp="label"
             options={(elevators.data?.items ?? []).map((e) => ({ value: e.id, label: e.registrationCode }))}
           />
         </Form.Item>

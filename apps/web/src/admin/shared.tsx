@@ -137,19 +137,35 @@ export function RegionSelect(props: { value?: string; onChange?: (v: string) => 
     />
   );
 }
+/**
+ * A building by community or name, searched on the server (a city has thousands): the first 50
+ * matches of what is typed; the chosen one keeps its label while other searches run.
+ */
 export function BuildingSelect({ value, onChange }: { value?: string; onChange?: (v: string) => void }) {
+  const [q, setQ] = useState('');
+  const [chosen, setChosen] = useState<{ value: string; label: string } | null>(null);
   const list = useQuery({
-    queryKey: ['buildings'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/buildings', { params: { query: { limit: 500 } } })),
+    queryKey: ['buildings', 'search', q],
+    queryFn: async () =>
+      unwrap(await api.GET('/api/v1/buildings', { params: { query: { limit: 50, q: q || undefined } } })),
+    placeholderData: (previous) => previous,
   });
+  const options = (list.data?.items ?? []).map((b) => ({ value: b.id, label: `${b.community} ${b.name}` }));
+  if (chosen && chosen.value === value && !options.some((o) => o.value === chosen.value))
+    options.unshift(chosen);
   return (
     <Select
       value={value}
-      onChange={onChange}
+      onChange={(v: string) => {
+        setChosen(options.find((o) => o.value === v) ?? null);
+        onChange?.(v);
+      }}
       showSearch
-      optionFilterProp="label"
+      filterOption={false}
+      onSearch={setQ}
+      loading={list.isFetching}
       style={{ minWidth: 240 }}
-      options={(list.data?.items ?? []).map((b) => ({ value: b.id, label: `${b.community} ${b.name}` }))}
+      options={options}
     />
   );
 }
