@@ -512,6 +512,7 @@ describe('dashboard (browser)', () => {
     await field(zh.admin.displayName).fill(ownerName);
     await field(zh.auth.password).fill('owner-password-123');
     await dialog.locator(`.ant-form-item:has(label[title="${zh.admin.ownerId}"]) .ant-select`).click();
+    await page.keyboard.type(ownerName); // owners are searched on the server by name
     await page
       .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: ownerName })
       .first()

@@ -219,6 +219,8 @@ describe('sign-in throttling', () => {
     it('should tell the person how long to wait and why, and let the admin unlock from the users tab', async () => {
       const username = await newUser();
       const phone = await newContext(browser, baseUrl, { size: 'phone', lang: 'zh-CN' });
+      // an address of its own: files running beside this one sign in (and fail) from 127.0.0.1
+      await phone.setExtraHTTPHeaders({ 'X-Forwarded-For': newAddress() });
       const page = await phone.newPage();
       const errors = collectPageErrors(page);
       const submit = async (password: string) => {
@@ -252,6 +254,7 @@ describe('sign-in throttling', () => {
       await phone.close();
 
       const laptop = await newContext(browser, baseUrl, { size: 'laptop', lang: 'en' });
+      await laptop.setExtraHTTPHeaders({ 'X-Forwarded-For': newAddress() });
       const admin = await laptop.newPage();
       const adminErrors = collectPageErrors(admin);
       await admin.goto('/login');

@@ -79,14 +79,18 @@ describe('rescue safety', () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const port = (receiver.address() as AddressInfo).port;
-    t = await startTestApp({
-      ALARM_ENTRAPMENT_SECONDS: String(THRESHOLD_S),
-      ALARM_SWEEP_MS: '200',
-      ALARM_ACK_ESCALATE_S: String(ACK_ESCALATE_S),
-      SMS_PROVIDER: 'http',
-      SMS_HTTP_URL: `http://127.0.0.1:${port}/sms`,
-      SMS_HTTP_TOKEN: 'sms-test-token',
-    });
+    t = await startTestApp(
+      {
+        ALARM_ENTRAPMENT_SECONDS: String(THRESHOLD_S),
+        ALARM_SWEEP_MS: '200',
+        ALARM_ACK_ESCALATE_S: String(ACK_ESCALATE_S),
+        SMS_PROVIDER: 'http',
+        SMS_HTTP_URL: `http://127.0.0.1:${port}/sms`,
+        SMS_HTTP_TOKEN: 'sms-test-token',
+      },
+      // its escalation sweep (5 s) and SMS sender must see only this file's alarms and messages
+      { ownDatabase: true },
+    );
     mqttUrl = `mqtt://127.0.0.1:${(await t.startBroker()).tcpPort}`;
     devices = await provisionSimDevices(t, await t.listen(), 5);
     fleet = await createFleet(t);

@@ -9,7 +9,7 @@ import { TelemetryRuntime } from '@liftwatch/telemetry';
 import { type AppConfig, loadConfig } from '@liftwatch/config';
 import { type DatabaseRuntime, readStorageMode } from '@liftwatch/database';
 import { createPlatformApp } from '../../apps/platform/src/platform.app';
-import { TEST_DATABASE_URL_ENV } from './test-database';
+import { createOwnDatabase, TEST_DATABASE_URL_ENV } from './test-database';
 
 export const ADMIN_PASSWORD = 'test-admin-password';
 export const USER_PASSWORD = 'test-user-password';
@@ -40,9 +40,18 @@ export function testDatabaseUrl(): string {
   return url;
 }
 
-/** The real application (api role) on the shared test database, ready for supertest. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const url = testDatabaseUrl();
+/**
+ * The real application (api role) on the shared test database, ready for supertest. With
+ * `ownDatabase`, on a freshly migrated database of its own (dropped on close): for files whose
+ * background senders and sweeps, run with test-short periods and test receivers, would otherwise
+ * also act on the rows of files running beside them (and theirs on its rows).
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  opts: { ownDatabase?: boolean } = {},
+): Promise<TestApp> {
+  const own = opts.ownDatabase ? await createOwnDatabase(testDatabaseUrl()) : null;
+  const url = own?.url ?? testDatabaseUrl();
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: url,
@@ -53,6 +62,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     PASSWORD_SCRYPT_N: '16384',
     // Test receivers listen on 127.0.0.1; the refusal of internal targets has its own test.
     WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    // Every file signs in from 127.0.0.1 into one database, where the per-address failure counts
+    // are shared: files that try wrong passwords on purpose must not slow the others down. The
+    // throttling file sets its own limits (and a client address per test).
+    LOGIN_ADDRESS_FREE_FAILURES: '10000',
+    LOGIN_ADDRESS_LOCK_AFTER: '100000',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'liftwatch-app-')),
     ...env,
   });
@@ -105,6 +119,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     close: async () => {
       await app.close();
       await db.destroy();
+      await own?.drop();
     },
   };
 }

@@ -28,6 +28,32 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A database of its own beside the shared one, migrated, for a test file whose background work
+ * (outbox senders, sweeps with test-short periods) must not reach other files' rows, nor theirs
+ * its own. `drop` removes it.
+ */
+export async function createOwnDatabase(sharedUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const shared = new URL(sharedUrl);
+  const database = `${shared.pathname.slice(1)}_own_${Math.random().toString(36).slice(2, 8)}`;
+  const adminUrl = withDatabase(sharedUrl, 'postgres');
+  await ensureDatabase(adminUrl, database);
+  const url = withDatabase(sharedUrl, database);
+  await runMigrations(url, 'auto');
+  return {
+    url,
+    drop: async () => {
+      const c = new Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;

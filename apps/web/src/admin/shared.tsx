@@ -137,20 +137,33 @@ export function RegionSelect(props: { value?: string; onChange?: (v: string) => 
     />
   );
 }
+type Option = { value: string; label: string };
 /**
- * A building by community or name, searched on the server (a city has thousands): the first 50
- * matches of what is typed; the chosen one keeps its label while other searches run.
+ * A select whose options are searched on the server (a city has thousands of buildings and
+ * owners): the first 50 matches of what is typed; the chosen one keeps its label while other
+ * searches run.
  */
-export function BuildingSelect({ value, onChange }: { value?: string; onChange?: (v: string) => void }) {
+function ServerSearchSelect({
+  value,
+  onChange,
+  queryKey,
+  search,
+  minWidth = 240,
+}: {
+  value?: string;
+  onChange?: (v: string) => void;
+  queryKey: string;
+  search: (q: string | undefined) => Promise<Option[]>;
+  minWidth?: number;
+}) {
   const [q, setQ] = useState('');
-  const [chosen, setChosen] = useState<{ value: string; label: string } | null>(null);
+  const [chosen, setChosen] = useState<Option | null>(null);
   const list = useQuery({
-    queryKey: ['buildings', 'search', q],
-    queryFn: async () =>
-      unwrap(await api.GET('/api/v1/buildings', { params: { query: { limit: 50, q: q || undefined } } })),
+    queryKey: [queryKey, 'search', q],
+    queryFn: () => search(q || undefined),
     placeholderData: (previous) => previous,
   });
-  const options = (list.data?.items ?? []).map((b) => ({ value: b.id, label: `${b.community} ${b.name}` }));
+  const options = [...(list.data ?? [])];
   if (chosen && chosen.value === value && !options.some((o) => o.value === chosen.value))
     options.unshift(chosen);
   return (
@@ -164,8 +177,26 @@ export function BuildingSelect({ value, onChange }: { value?: string; onChange?:
       filterOption={false}
       onSearch={setQ}
       loading={list.isFetching}
-      style={{ minWidth: 240 }}
+      style={{ minWidth }}
       options={options}
+    />
+  );
+}
+/** A building by community or name. */
+export function BuildingSelect({ value, onChange }: { value?: string; onChange?: (v: string) => void }) {
+  return (
+    <ServerSearchSelect
+      value={value}
+      onChange={onChange}
+      queryKey="buildings"
+      search={async (q) =>
+        unwrap(await api.GET('/api/v1/buildings', { params: { query: { limit: 50, q } } })).items.map(
+          (b) => ({
+            value: b.id,
+            label: `${b.community} ${b.name}`,
+          }),
+        )
+      }
     />
   );
 }
@@ -196,20 +227,18 @@ export function UnitSelect({
 }
 /** Owners by name (with the masked phone to tell namesakes apart). */
 export function OwnerSelect({ value, onChange }: { value?: string; onChange?: (v: string) => void }) {
-  const list = useQuery({
-    queryKey: ['owners'],
-    queryFn: async () => unwrap(await api.GET('/api/v1/owners', { params: { query: { limit: 500 } } })),
-  });
   return (
-    <Select
+    <ServerSearchSelect
       value={value}
       onChange={onChange}
-      showSearch
-      optionFilterProp="label"
-      options={(list.data?.items ?? []).map((o) => ({
-        value: o.id,
-        label: o.phone ? `${o.name} ${o.phone}` : o.name,
-      }))}
+      queryKey="owners"
+      minWidth={200}
+      search={async (q) =>
+        unwrap(await api.GET('/api/v1/owners', { params: { query: { limit: 50, q } } })).items.map((o) => ({
+          value: o.id,
+          label: o.phone ? `${o.name} ${o.phone}` : o.name,
+        }))
+      }
     />
   );
 }

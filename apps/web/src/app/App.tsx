@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, ConfigProvider } from 'antd';
+import { App as AntApp, ConfigProvider, type ThemeConfig } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, type ReactNode, Suspense } from 'react';
@@ -8,7 +8,10 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-route
 import { LiveProvider } from '../api/live';
 import { SessionProvider, useSession } from '../api/session';
 import { LoginPage } from '../login/LoginPage';
+import { useLargeText } from '../ui/largeText';
+import { useIsPhone } from '../ui/useIsPhone';
 import { Loading } from '../ui/Loading';
+import { ScreenBoundary, ScreenFailed } from '../ui/QueryState';
 import { AppShell } from './AppShell';
 import { homeOf, mayOpen, type Screen } from './screens';
 import { useOutboxRunner } from '../maintenance/visitOutbox';
@@ -43,37 +46,69 @@ function Authenticated() {
   return (
     <LiveProvider token={token}>
       <AppShell>
-        <Suspense fallback={<Loading />}>
-          <Routes>
-            <Route path="/" element={<Navigate to={homeOf(user.role)} replace />} />
-            <Route path="/fleet" element={guard('/fleet', <FleetPage />)} />
-            <Route path="/alarms" element={guard('/alarms', <AlarmsPage />)} />
-            <Route path="/elevators/:id" element={<ElevatorPage />} />
-            <Route path="/t" element={guard('/t', <JobsPage />)} />
-            <Route path="/t/:code" element={<TechnicianPage />} />
-            <Route path="/t/:code/visit" element={<VisitPage />} />
-            <Route path="/home" element={guard('/home', <HomePage />)} />
-            <Route path="/project" element={guard('/project', <ProjectPage />)} />
-            <Route path="/maintenance" element={guard('/maintenance', <PlanPage />)} />
-            <Route path="/statements" element={guard('/statements', <StatementsPage />)} />
-            <Route path="/claims" element={guard('/claims', <ClaimsPage />)} />
-            <Route path="/oversight" element={guard('/oversight', <OversightPage />)} />
-            <Route path="/admin" element={guard('/admin', <AdminPage />)} />
-            <Route path="*" element={<Navigate to={homeOf(user.role)} replace />} />
-          </Routes>
-        </Suspense>
+        <ScreenBoundary key={location.pathname} fallback={(retry) => <ScreenFailed retry={retry} />}>
+          <Suspense fallback={<Loading />}>
+            <Routes>
+              <Route path="/" element={<Navigate to={homeOf(user.role)} replace />} />
+              <Route path="/fleet" element={guard('/fleet', <FleetPage />)} />
+              <Route path="/alarms" element={guard('/alarms', <AlarmsPage />)} />
+              <Route path="/elevators/:id" element={<ElevatorPage />} />
+              <Route path="/t" element={guard('/t', <JobsPage />)} />
+              <Route path="/t/:code" element={<TechnicianPage />} />
+              <Route path="/t/:code/visit" element={<VisitPage />} />
+              <Route path="/home" element={guard('/home', <HomePage />)} />
+              <Route path="/project" element={guard('/project', <ProjectPage />)} />
+              <Route path="/maintenance" element={guard('/maintenance', <PlanPage />)} />
+              <Route path="/statements" element={guard('/statements', <StatementsPage />)} />
+              <Route path="/claims" element={guard('/claims', <ClaimsPage />)} />
+              <Route path="/oversight" element={guard('/oversight', <OversightPage />)} />
+              <Route path="/admin" element={guard('/admin', <AdminPage />)} />
+              <Route path="*" element={<Navigate to={homeOf(user.role)} replace />} />
+            </Routes>
+          </Suspense>
+        </ScreenBoundary>
       </AppShell>
     </LiveProvider>
   );
 }
 
+/**
+ * The theme: AA contrast for text and links (antd's grey secondary text is 3.4:1, its links
+ * 4.1:1), controls at least 44 px tall on phones, and the user's large-text mode.
+ */
+function useTheme(): ThemeConfig {
+  const { user } = useSession();
+  const [large] = useLargeText(user?.id ?? null);
+  const phone = useIsPhone();
+  const token: ThemeConfig['token'] = {
+    colorPrimary: '#1456f0',
+    colorLink: '#1456f0',
+    colorInfo: '#1456f0',
+    colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
+    colorTextDescription: 'rgba(0, 0, 0, 0.65)',
+    colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
+    colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
+    borderRadius: 6,
+    ...(phone ? { controlHeight: 44, controlHeightSM: 36, controlHeightLG: 48 } : {}),
+    ...(large
+      ? {
+          fontSize: 18,
+          fontSizeSM: 16,
+          fontSizeLG: 20,
+          controlHeight: 44,
+          controlHeightSM: 36,
+          controlHeightLG: 52,
+        }
+      : {}),
+  };
+  return { token };
+}
+
 function Localised() {
   const { i18n } = useTranslation();
+  const theme = useTheme();
   return (
-    <ConfigProvider
-      locale={i18n.language === 'en' ? enUS : zhCN}
-      theme={{ token: { colorPrimary: '#1456f0', borderRadius: 6 } }}
-    >
+    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={theme}>
       <AntApp>
         <BrowserRouter>
           <Routes>

@@ -3,6 +3,7 @@ import {
   AppstoreOutlined,
   AuditOutlined,
   CalendarOutlined,
+  FontSizeOutlined,
   LogoutOutlined,
   MenuOutlined,
   SettingOutlined,
@@ -14,6 +15,7 @@ import {
   ToolOutlined,
 } from '@ant-design/icons';
 import { Badge, Button, Drawer, Dropdown, Layout, Menu, Space, Typography } from 'antd';
+import { useLargeText } from '../ui/largeText';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
@@ -42,6 +44,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const user = useUser();
   const { logout } = useSession();
+  const [large, setLarge] = useLargeText(user.id);
   const live = useLive();
   const phone = useIsPhone();
   const [drawer, setDrawer] = useState(false);
@@ -175,6 +178,17 @@ export function AppShell({ children }: { children: ReactNode }) {
                     key: 'role',
                     label: `${user.displayName} · ${t(`roles.${user.role}`)} · ${user.username}`,
                     disabled: true,
+                  },
+                  {
+                    key: 'large-text',
+                    icon: <FontSizeOutlined />,
+                    label: (
+                      <span data-testid="large-text-toggle" title={t('app.largeTextHint')}>
+                        {t('app.largeText')}
+                        {large ? ' ✓' : ''}
+                      </span>
+                    ),
+                    onClick: () => setLarge(!large),
                   },
                   { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), onClick: logout },
                 ],

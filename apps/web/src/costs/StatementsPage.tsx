@@ -1,12 +1,13 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Descriptions, Empty, Space, Table, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Space, Table, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, download, type Schemas, unwrap } from '../api/client';
 import { useUser } from '../api/session';
 import { currentLang } from '../i18n';
 import { Chart } from '../ui/Chart';
+import { QueryView } from '../ui/QueryState';
 import { fmtMoney } from '../ui/format';
 import { useIsPhone } from '../ui/useIsPhone';
 import { MeterAnomalies } from './MeterAnomalies';
@@ -28,25 +29,27 @@ function mine(s: Statement): number {
 export default function StatementsPage() {
   const { t } = useTranslation();
   const lang = currentLang();
-  const phone = useIsPhone();
-  const user = useUser();
-  const owner = user.role === 'owner';
   const list = useQuery({
     queryKey: ['statements', lang],
     queryFn: async () =>
       unwrap(await api.GET('/api/v1/statements', { params: { query: { limit: 24, lang } } })),
   });
+  return (
+    <QueryView query={list} isEmpty={(d) => d.items.length === 0} empty={t('statements.none')}>
+      {(d) => <Statements items={d.items} lang={lang} />}
+    </QueryView>
+  );
+}
+
+function Statements({ items, lang }: { items: Statement[]; lang: string }) {
+  const { t } = useTranslation();
+  const phone = useIsPhone();
+  const user = useUser();
+  const owner = user.role === 'owner';
   const [selected, setSelected] = useState<string | null>(null);
-  const items = useMemo(() => list.data?.items ?? [], [list.data]);
   const current = items.find((s) => s.id === selected) ?? items[0];
   const months = useMemo(() => [...items].slice(0, 12).reverse(), [items]);
 
-  if (!list.isLoading && items.length === 0)
-    return (
-      <Card>
-        <Empty description={t('statements.none')} />
-      </Card>
-    );
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }} data-testid="statements-page">
       <MeterAnomalies />
@@ -77,7 +80,6 @@ export default function StatementsPage() {
         <Table<Statement>
           size="small"
           rowKey="id"
-          loading={list.isLoading}
           dataSource={items}
           pagination={{ pageSize: 12, size: 'small' }}
 

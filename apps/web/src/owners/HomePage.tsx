@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Empty, Space } from 'antd';
+import { Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client';
+import { QueryView } from '../ui/QueryState';
 import { ElevatorCard } from './HomeElevatorCard';
 import { DueCard, Notices } from './HomeNotices';
 import { ProjectCard } from './HomeProjectCard';
@@ -23,21 +24,15 @@ export default function HomePage() {
     queryFn: async () =>
       unwrap(await api.GET('/api/v1/projects', { params: { query: { limit: 20 } } })).items,
   });
-  const elevators = fleet.data ?? [];
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }} data-testid="home-page">
       <DueCard />
-      {!fleet.isLoading && elevators.length === 0 && (
-        <Card>
-          <Empty description={t('home.noElevator')} />
-        </Card>
-      )}
-      {elevators.map((e) => (
-        <ElevatorCard key={e.elevatorId} e={e} />
-      ))}
-      {(projects.data ?? []).map((p) => (
-        <ProjectCard key={p.id} project={p} />
-      ))}
+      <QueryView query={fleet} isEmpty={(list) => list.length === 0} empty={t('home.noElevator')}>
+        {(list) => list.map((e) => <ElevatorCard key={e.elevatorId} e={e} />)}
+      </QueryView>
+      <QueryView query={projects}>
+        {(list) => list.map((p) => <ProjectCard key={p.id} project={p} />)}
+      </QueryView>
       <Notices />
     </Space>
   );

@@ -1,13 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Empty, Select, Space, Tabs, Tag, Typography } from 'antd';
+import { Card, Select, Space, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client';
+import { QueryView } from '../ui/QueryState';
 import { useUser } from '../api/session';
 import { Agreement } from './ProjectAgreement';
 import { Costs, Issue } from './ProjectCosts';
 import { Phases, StartProject } from './ProjectPhases';
 import { Vote } from './ProjectVote';
+import { type Project } from './text';
 
 /**
  * The owners' agent runs the retrofit project here: phases opened by dated documents, the ballots
@@ -18,23 +20,25 @@ import { Vote } from './ProjectVote';
 export default function ProjectPage() {
   const { t } = useTranslation();
   const user = useUser();
-  const manager = user.role === 'agent' || user.role === 'admin';
   const projects = useQuery({
     queryKey: ['projects'],
     queryFn: async () =>
       unwrap(await api.GET('/api/v1/projects', { params: { query: { limit: 100 } } })).items,
   });
+  if (user.role === 'agent' && projects.data?.length === 0) return <StartProject />;
+  return (
+    <QueryView query={projects} isEmpty={(list) => list.length === 0} empty={t('project.none')}>
+      {(list) => <Projects list={list} />}
+    </QueryView>
+  );
+}
+
+function Projects({ list }: { list: Project[] }) {
+  const { t } = useTranslation();
+  const user = useUser();
+  const manager = user.role === 'agent' || user.role === 'admin';
   const [selected, setSelected] = useState<string | null>(null);
-  const list = projects.data ?? [];
   const project = list.find((p) => p.id === selected) ?? list[0];
-  if (!projects.isLoading && !project)
-    return user.role === 'agent' ? (
-      <StartProject />
-    ) : (
-      <Card>
-        <Empty description={t('project.none')} />
-      </Card>
-    );
   if (!project) return null;
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }} data-testid="project-page">

@@ -4,15 +4,18 @@ import type { Schemas } from '../api/client';
 
 export type FleetStatus = Schemas['FleetItem']['status'];
 
-/** Colours of the fleet statuses, most urgent first (the order the server sorts by). */
+/**
+ * Colours of the fleet statuses, most urgent first (the order the server sorts by). Dark enough
+ * for white text on them (WCAG AA, 4.5:1): the tags are read by elderly owners on phones.
+ */
 export const STATUS_COLOR: Record<FleetStatus, string> = {
-  trapped: '#f5222d',
-  offline: '#8c8c8c',
-  fault: '#fa8c16',
-  inspection: '#722ed1',
-  out_of_service: '#faad14',
+  trapped: '#cf1322',
+  offline: '#595959',
+  fault: '#ad4e00',
+  inspection: '#531dab',
+  out_of_service: '#874d00',
   running: '#1456f0',
-  idle: '#52c41a',
+  idle: '#237804',
 };
 
 export const FLEET_STATUSES = Object.keys(STATUS_COLOR) as FleetStatus[];

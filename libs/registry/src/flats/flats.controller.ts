@@ -2,7 +2,15 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags, ApiOkResponse } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import { CurrentPrincipal, type Principal, Roles, ReadsOne } from '@liftwatch/access';
-import { type Page, pageOf, PageQueryDto, UuidParam, PageOf, pageArray } from '@liftwatch/contract';
+import {
+  type Page,
+  pageOf,
+  PageQueryDto,
+  SearchPageQueryDto,
+  UuidParam,
+  PageOf,
+  pageArray,
+} from '@liftwatch/contract';
 import { OwnersService } from '../owners/owners.service';
 import {
   CreateFlatDto,
@@ -78,7 +86,7 @@ export class FlatsController {
   }
 }
 
-class OwnerQueryDto extends PageQueryDto {
+class OwnerQueryDto extends SearchPageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Current owners of flats in this unit' })
   @IsOptional()
   @IsUUID()

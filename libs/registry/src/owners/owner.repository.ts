@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Db, SqlRepository } from '@liftwatch/database';
+import { containsPattern, type Db, SqlRepository } from '@liftwatch/database';
 import { type IdFilter, scopeSql } from '../visibility/visibility.repository';
 import { type OwnerEntity } from './owner.entity';
 
@@ -9,16 +9,20 @@ const COLUMNS = { name: 'name', phone: 'phone' } as const;
 /** Every query of flat owners (业主). */
 @Injectable()
 export class OwnerRepository extends SqlRepository {
-  /** Owners the filter lets through; with `unitId`, those currently holding a flat of the unit. */
+  /**
+   * Owners the filter lets through; with `unitId`, those currently holding a flat of the unit; with
+   * `q`, those whose name contains it (never the phone: it is masked for most readers).
+   */
   async page(
     visible: IdFilter | null | 'none',
-    f: { unitId?: string; limit: number; offset: number },
+    f: { unitId?: string; q?: string; limit: number; offset: number },
   ): Promise<[OwnerEntity[], number]> {
     const s = scopeSql('o.id', visible);
     const where = `WHERE (CAST(:unitId AS uuid) IS NULL OR o.id IN (
         SELECT fo.owner_id FROM flat_ownerships fo JOIN flats f ON f.id = fo.flat_id
-         WHERE f.unit_id = CAST(:unitId AS uuid) AND fo.valid_to IS NULL))${s.sql}`;
-    const params = { ...s.params, unitId: f.unitId ?? null };
+         WHERE f.unit_id = CAST(:unitId AS uuid) AND fo.valid_to IS NULL))
+        AND (CAST(:search AS text) IS NULL OR o.name ILIKE :search)${s.sql}`;
+    const params = { ...s.params, unitId: f.unitId ?? null, search: containsPattern(f.q) };
     return this.sql.page<OwnerEntity>(
       { columns: OWNER, from: `FROM owners o ${where}`, orderBy: 'o.name, o.id', params },
       f.limit,

@@ -2,7 +2,7 @@ import { OwnerRepository } from './owner.repository';
 import { Injectable } from '@nestjs/common';
 import { AuditService, type Principal } from '@liftwatch/access';
 import { ForbiddenError, NotFoundError } from '@liftwatch/contract';
-import { type PageQueryDto } from '@liftwatch/contract';
+import { type SearchPageQueryDto } from '@liftwatch/contract';
 import { type CreateOwnerDto, type OwnerView, type UpdateOwnerDto } from '../flats/dto/flat.dto';
 import { maskPhone } from '../flats/ownership-shares.util';
 import { pick } from '../regions/regions.service';
@@ -17,7 +17,7 @@ export class OwnersService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(p: Principal, q: PageQueryDto & { unitId?: string }): Promise<[OwnerView[], number]> {
+  async list(p: Principal, q: SearchPageQueryDto & { unitId?: string }): Promise<[OwnerView[], number]> {
     const [rows, total] = await this.repo.page(this.visibility.owners(p), q);
     return [rows.map((o) => this.view(p, o)), total];
   }
