@@ -53,7 +53,9 @@ describe('dashboard (browser)', () => {
   const timers: NodeJS.Timeout[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ ALARM_ENTRAPMENT_SECONDS: '2', ALARM_SWEEP_MS: '200' });
+    // a database of its own: the admin's screens here would otherwise get the rescue popups of
+    // entrapments other files raise meanwhile, taking the focus from the select being typed into
+    t = await startTestApp({ ALARM_ENTRAPMENT_SECONDS: '2', ALARM_SWEEP_MS: '200' }, { ownDatabase: true });
     mqttUrl = `mqtt://127.0.0.1:${(await t.startBroker()).tcpPort}`;
     baseUrl = await t.listen();
     devices = await provisionSimDevices(t, baseUrl, 2);
@@ -975,7 +977,7 @@ describe('dashboard (browser)', () => {
     expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
   });
 
-  it('should let a technician record a visit on a phone with a photo, keep it through a lost connection and store it once', async () => {
+  it('should let a technician check in, answer every item, photograph a safety defect, take the owners’ signature, keep it through a lost connection and store it once', async () => {
     const d = devices[0];
     const code = codes.get(d?.elevatorId ?? '') ?? '';
     const firmA = await t.login(usernameOf('firmA'), USER_PASSWORD);
@@ -991,16 +993,60 @@ describe('dashboard (browser)', () => {
     await page.getByTestId('technician-record-visit').click();
     await page.getByTestId('visit-page').waitFor();
     await page.locator('[data-testid^=visit-item-]').first().waitFor();
-    // one item adjusted, with a note; the rest stay OK
-    const second = page.locator('[data-testid^=visit-item-]').nth(1);
+    // nothing is answered for the technician, and nothing can be sent yet
+    await expect(page.locator('[data-testid^=visit-item-][data-answered=yes]').count()).resolves.toBe(0);
+    await page.getByTestId('visit-missing').waitFor();
+    await expect(page.getByTestId('visit-submit').isDisabled()).resolves.toBe(true);
+    // the arrival is the check-in at the car, not a typed time
+    await page.getByTestId('visit-check-in').click();
+    await page.getByTestId('visit-arrived').waitFor();
+
+    // one item adjusted (maintenance work, not a defect), with a note
+    const second = page.locator('[data-testid^=visit-item-]', { hasNotText: zh.visit.safety }).nth(1);
     await second.getByText(zh.itemResult.adjusted, { exact: true }).click();
     await second.getByPlaceholder(zh.visit.itemNote).fill('门锁啮合长度调整至 7 mm');
-    await expect(page.getByTestId('visit-exceptions').textContent()).resolves.toContain('1');
+    // a safety part with a defect: described, and photographed
+    const safety = page.locator('[data-testid^=visit-item-]', { hasText: zh.visit.safety });
+    const brake = safety.first();
+    await brake.getByText(zh.itemResult.defect, { exact: true }).click();
+    await brake.getByText(zh.visit.defectNoteNeeded).waitFor();
+    await brake.getByPlaceholder(zh.visit.defectNote).fill('制动衬磨损，已报修');
+    await expect(page.getByTestId('visit-missing').textContent()).resolves.toContain(zh.visit.missingPhoto);
+    // the others that are not safety parts in one tap; each safety part by itself
+    await page.getByTestId('visit-rest-ok').click();
+    const unanswered = page.locator('[data-testid^=visit-item-][data-answered=no]');
+    const left = await unanswered.count();
+    expect(left).toBeGreaterThan(5);
+    for (let n = left; n > 0; n -= 1) {
+      const item = unanswered.first();
+      await expect(item.textContent()).resolves.toContain(zh.visit.safety);
+      await item.getByText(zh.itemResult.ok, { exact: true }).click();
+      await waitFor(async () => (await unanswered.count()) === n - 1, 5_000, 'the item answered');
+    }
+    const counts = (await page.getByTestId('visit-exceptions').textContent()) ?? '';
+    expect(counts).toContain(zh.visit.defects.replace('{{count}}', '1'));
+    expect(counts).toContain(zh.visit.worked.replace('{{count}}', '1'));
     await page
       .getByTestId('visit-photo-input')
       .setInputFiles({ name: 'brake.png', mimeType: 'image/png', buffer: png });
     await page.getByTestId('visit-tech-cert').fill('T1-4401-2018-0312');
+    // the owners' safety manager signs on the phone
+    await page.getByTestId('visit-signer-name').fill('王五');
+    const pad = await page.getByTestId('visit-signature').boundingBox();
+    if (!pad) throw new Error('no signature pad');
+    await page.mouse.move(pad.x + 30, pad.y + 100);
+    await page.mouse.down();
+    for (const [x, y] of [
+      [80, 40],
+      [130, 120],
+      [190, 50],
+      [260, 110],
+    ] as const)
+      await page.mouse.move(pad.x + x, pad.y + y, { steps: 5 });
+    await page.mouse.up();
+    await page.getByText(zh.visit.signed, { exact: true }).waitFor();
     await page.getByTestId('visit-sign').check();
+    await page.getByTestId('visit-missing').waitFor({ state: 'detached' });
     await shot(page, 'visit-phone-zh-CN', true);
     await expect(
       page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),
@@ -1019,16 +1065,19 @@ describe('dashboard (browser)', () => {
         }
       ).total,
     ).toBe(before.total);
-    // back online: it is sent by itself, once
+    // back online: it is sent by itself, once, and the phone says so
     await page.context().setOffline(false);
     await page.getByTestId('pending-visits').waitFor({ state: 'detached', timeout: 40_000 });
+    await page.getByText(zh.visit.storedLater.replace('{{code}}', code)).waitFor();
     const after = (await t.get(firmA, `/maintenance/records?elevatorId=${d?.elevatorId}&limit=5`).expect(200))
       .body as {
       total: number;
       items: Array<{
+        id: string;
         photos: string[];
         items: Array<{ result: string; note: string | null }>;
         recordedBy: string;
+        countersignature: { signerName: string; signedOn: string; signatureSha256: string | null } | null;
       }>;
     };
     expect(after.total).toBe(before.total + 1);
@@ -1037,7 +1086,22 @@ describe('dashboard (browser)', () => {
     expect(record?.items.filter((i) => i.result === 'adjusted')).toEqual([
       { code: expect.any(String) as string, result: 'adjusted', note: '门锁啮合长度调整至 7 mm' },
     ]);
+    expect(record?.items.filter((i) => i.result === 'defect')).toEqual([
+      { code: expect.any(String) as string, result: 'defect', note: '制动衬磨损，已报修' },
+    ]);
     expect(record?.recordedBy).toBe(usernameOf('firmA'));
+    expect(record?.countersignature).toMatchObject({ signerName: '王五', signedOn: 'on_site' });
+    // the signature drawn is a PNG kept with the record and covered by the chain
+    const signature = await t
+      .http()
+      .get(`/api/v1/maintenance/records/${record?.id}/photos/${record?.countersignature?.signatureSha256}`)
+      .set('authorization', `Bearer ${firmA}`)
+      .expect(200);
+    expect(signature.headers['content-type']).toBe('image/png');
+    const chain = (
+      await t.get(firmA, `/elevators/${d?.elevatorId}/maintenance-records/verification`).expect(200)
+    ).body as { valid: boolean };
+    expect(chain.valid).toBe(true);
     expect(
       errors.filter(
         (e) => !e.includes('Failed to load resource') && !e.includes('ERR_INTERNET_DISCONNECTED'),

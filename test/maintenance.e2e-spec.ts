@@ -24,6 +24,8 @@ const today = (): string => businessDate(new Date(), 'Asia/Shanghai');
 interface ChecklistItem {
   code: string;
   level: string;
+  titleZh: string;
+  safetyCritical: boolean;
 }
 interface PlanBody {
   policyCode: string;
@@ -38,7 +40,12 @@ interface RecordBody {
   prevHash: string | null;
   correctedById: string | null;
   iot: { status: string; inspectionModeSamples: number };
-  countersignature: { signerName: string } | null;
+  countersignature: {
+    signerName: string;
+    signedOn: string;
+    signatureSha256: string | null;
+    signedAt: string;
+  } | null;
 }
 
 describe('maintenance contracts, plans, records, inspections and the regulator view', () => {
@@ -567,6 +574,123 @@ describe('maintenance contracts, plans, records, inspections and the regulator v
       expect(notices.some((x) => x.kind === 'visit_recorded' && x.data.recordId === stored.body.id)).toBe(
         true,
       );
+    });
+
+    it('should ask for a description of every defect and a photo of a safety-critical one, and keep the owners’ on-site countersignature in the chain', async () => {
+      const firmA = await t.login(fleet.users.firmA);
+      const owner = await t.login(fleet.users.owner1);
+      // the seed marks brakes, governor, door locks, buffers, stop switches… as safety-critical
+      const brake = checklist.find((i) => i.level === 'half_month' && i.titleZh === '制动器间隙');
+      const lighting = checklist.find((i) => i.level === 'half_month' && i.titleZh === '井道照明');
+      expect(brake?.safetyCritical).toBe(true);
+      expect(lighting?.safetyCritical).toBe(false);
+      const url = `/elevators/${fleet.elevators.e1}/maintenance-records`;
+      const withResults = (
+        results: Record<string, { result: string; note?: string }>,
+        extra: object = {},
+      ) => {
+        const body = visit('half_month', new Date(Date.now() - 90 * 60_000), 45, extra);
+        return {
+          ...body,
+          items: body.items.map((i) => ({ ...i, ...(results[i.code] ?? {}) })),
+        };
+      };
+      // a defect with no words, and one of a safety-critical part with no photo
+      const bare = await post(
+        firmA,
+        url,
+        withResults({
+          [lighting?.code ?? '']: { result: 'defect' },
+          [brake?.code ?? '']: { result: 'defect', note: '制动衬磨损，间隙 0.9 mm' },
+        }),
+      );
+      expect(bare.status).toBe(400);
+      const fields = (bare.body.fields as Array<{ field: string; messages: string[] }>).map((f) => f.field);
+      const lightingIndex = checklist
+        .filter((i) => i.level === 'half_month')
+        .findIndex((i) => i === lighting);
+      expect(fields).toEqual(expect.arrayContaining([`items.${lightingIndex}.note`, 'photos']));
+      expect(JSON.stringify(bare.body.fields)).toContain('制动器间隙');
+      // adjusted and replaced parts are maintenance work, not defects: no photo asked for
+      await post(
+        firmA,
+        url,
+        withResults({ [brake?.code ?? '']: { result: 'adjusted', note: '间隙调整至 0.5 mm' } }),
+      ).expect(201);
+
+      const upload = async (content: Buffer, name: string): Promise<string> =>
+        (
+          await t
+            .http()
+            .post(`/api/v1/elevators/${fleet.elevators.e1}/maintenance-photos`)
+            .auth(firmA, auth)
+            .attach('file', content, name)
+            .expect(201)
+        ).body.sha256 as string;
+      const tiny = readFileSync(resolve(__dirname, '../libs/documents/src/fixtures/tiny.jpg'));
+      const photo = await upload(Buffer.concat([tiny, Buffer.from(`brake ${uniq()}`)]), 'brake.jpg');
+      const signature = await upload(Buffer.concat([tiny, Buffer.from(`signature ${uniq()}`)]), 'sign.jpg');
+      // the signature must be uploaded, and is not a photo of the visit
+      const unknownSignature = await post(
+        firmA,
+        url,
+        withResults({}, { countersignature: { signerName: '王五', signature: 'f'.repeat(64) } }),
+      );
+      expect(unknownSignature.status).toBe(400);
+      expect(unknownSignature.body.fields[0]).toMatchObject({ field: 'countersignature.signature' });
+
+      const stored = await post(
+        firmA,
+        url,
+        withResults(
+          {
+            [lighting?.code ?? '']: { result: 'defect', note: '两盏灯不亮，已报修' },
+            [brake?.code ?? '']: { result: 'defect', note: '制动衬磨损，间隙 0.9 mm，已停梯' },
+          },
+          {
+            photos: [photo],
+            countersignature: { signerName: '王五', signerTitle: '业主安全管理员', signature },
+          },
+        ),
+      ).expect(201);
+      const record = stored.body as RecordBody & { departedAt: string };
+      expect(record.countersignature).toMatchObject({
+        signerName: '王五',
+        signedOn: 'on_site',
+        signatureSha256: signature,
+        signedAt: record.departedAt,
+      });
+      // the owner sees the signature image; a second countersignature is refused
+      await get(owner, `/maintenance/records/${record.id}/photos/${signature}`).expect(200);
+      expect(
+        (await post(owner, `/maintenance/records/${record.id}/countersign`, { signerName: '王五' })).status,
+      ).toBe(409);
+      const verify = () =>
+        get(owner, `/elevators/${fleet.elevators.e1}/maintenance-records/verification`).expect(200);
+      expect((await verify()).body.valid).toBe(true);
+
+      // another signature image swapped in behind the trigger is named, then put back
+      const swap = async (sha: string) => {
+        const qr = t.db.createQueryRunner();
+        await qr.connect();
+        try {
+          await qr.startTransaction();
+          await qr.query(`SET LOCAL session_replication_role = replica`);
+          await qr.query(
+            `UPDATE maintenance_countersignatures SET signature_sha256 = $2 WHERE record_id = $1`,
+            [record.id, sha],
+          );
+          await qr.commitTransaction();
+        } finally {
+          await qr.release();
+        }
+      };
+      await swap(photo);
+      expect((await verify()).body.problems).toEqual([
+        { recordId: record.id, seq: record.seq, problem: 'countersignature_changed' },
+      ]);
+      await swap(signature);
+      expect((await verify()).body.valid).toBe(true);
     });
 
     it('should refuse changes to a stored record, and name a record tampered with behind the trigger', async () => {

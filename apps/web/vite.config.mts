@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -12,6 +13,48 @@ export default defineConfig({
   base: '/',
   publicDir: resolve(here, 'public'),
   oxc: { jsx: { runtime: 'automatic' } },
+  plugins: [
+    // The dashboard as an installable app whose shell opens without signal (technicians in
+    // stairwells and shafts): a Workbox service worker precaches the built files; data the
+    // screens need offline is kept by the app itself (api/offlineCache.ts), records go through
+    // the visit outbox. Registered by the dashboard only, never by the cars' public pages, so a
+    // passenger's phone downloads nothing in the background.
+    VitePWA({
+      injectRegister: null,
+      registerType: 'autoUpdate',
+      strategies: 'generateSW',
+      filename: 'sw.js',
+      manifestFilename: 'manifest.webmanifest',
+      includeAssets: ['favicon.svg'],
+      manifest: {
+        name: '加梯运维 liftwatch',
+        short_name: '加梯运维',
+        description: '既有住宅加装电梯运维平台：维保作业、困人救援、业主账单',
+        lang: 'zh-CN',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#ffffff',
+        theme_color: '#1456f0',
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: '/favicon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // antd and echarts are the two large chunks; both are needed offline
+        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+        navigateFallback: '/index.html',
+        navigateFallbackDenylist: [/^\/api\//, /^\/socket\.io/, /^\/health/, /^\/metrics/],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
   build: {
     outDir: resolve(here, '../../dist/web'),
     emptyOutDir: true,

@@ -114,7 +114,7 @@ function securityHeaders(): (req: Request, res: Response, next: NextFunction) =>
 
 /**
  * The web dashboard (dist/web, built by `npm run build`) at `/`: hashed assets cached for a year,
- * index.html never; any other GET that is not the API, socket.io, /health or /metrics gets
+ * index.html, the service worker and the app manifest never; any other GET that is not the API, socket.io, /health or /metrics gets
  * index.html, so the client-side routes survive a reload. Absent a build, the API runs alone.
  */
 function serveDashboard(app: INestApplication, dir: string): void {
@@ -128,7 +128,16 @@ function serveDashboard(app: INestApplication, dir: string): void {
     '/assets',
     expressStatic(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }),
   );
-  server.use(expressStatic(dir, { index: false, maxAge: '1h' }));
+  server.use(
+    expressStatic(dir, {
+      index: false,
+      maxAge: '1h',
+      // the service worker and its manifest name the release's files: always checked afresh
+      setHeaders: (res, path) => {
+        if (/(^|[\\/])(sw\.js|manifest\.webmanifest)$/.test(path)) res.setHeader('Cache-Control', 'no-cache');
+      },
+    }),
+  );
   server.get(
     /^\/(?!api\/|api$|socket\.io|health|metrics).*/,
     (req: Request, res: Response, next: NextFunction) => {

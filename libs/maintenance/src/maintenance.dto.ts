@@ -55,6 +55,14 @@ export class ChecklistItemDto {
   @IsString()
   @Length(1, 500)
   requirement!: string;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'a safety-critical part: answered explicitly on every visit, a defect needs a photo',
+  })
+  @IsOptional()
+  @IsBoolean()
+  safetyCritical?: boolean;
 }
 
 export class UpdateChecklistItemDto {
@@ -80,6 +88,11 @@ export class UpdateChecklistItemDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({ description: 'a safety-critical part (explicit answer; a defect needs a photo)' })
+  @IsOptional()
+  @IsBoolean()
+  safetyCritical?: boolean;
 }
 
 export class OverdueQueryDto {
@@ -119,6 +132,8 @@ export class ChecklistItem {
   titleEn!: string;
   requirement!: string;
   position!: number;
+  /** answered explicitly on every visit; a defect found needs a photo */
+  safetyCritical!: boolean;
 }
 
 export class ChecklistItemState extends ChecklistItem {

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, configureAuth, type Schemas, unwrap } from './client';
+import { forgetOffline } from './offlineCache';
 
 export type User = Schemas['UserView'];
 export type Role = User['role'];
@@ -86,7 +87,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       token: stored?.token ?? null,
       endedBecause,
       login,
-      logout: () => end(null),
+      logout: () => {
+        if (stored) forgetOffline(stored.user.id);
+        end(null);
+      },
     }),
     [stored, endedBecause, login, end],
   );

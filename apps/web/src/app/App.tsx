@@ -1,11 +1,12 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, type ThemeConfig } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { lazy, type ReactNode, Suspense } from 'react';
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { LiveProvider } from '../api/live';
+import { keepOffline, restoreOffline } from '../api/offlineCache';
 import { SessionProvider, useSession } from '../api/session';
 import { LoginPage } from '../login/LoginPage';
 import { useLargeText } from '../ui/largeText';
@@ -14,7 +15,7 @@ import { Loading } from '../ui/Loading';
 import { ScreenBoundary, ScreenFailed } from '../ui/QueryState';
 import { AppShell } from './AppShell';
 import { homeOf, mayOpen, type Screen } from './screens';
-import { useOutboxRunner } from '../maintenance/visitOutbox';
+import { type PendingVisit, useOutboxRunner } from '../maintenance/visitOutbox';
 
 const FleetPage = lazy(() => import('../fleet/FleetPage'));
 const AlarmsPage = lazy(() => import('../alarms/AlarmsPage'));
@@ -37,7 +38,22 @@ const queryClient = new QueryClient({
 function Authenticated() {
   const { user, token } = useSession();
   const location = useLocation();
-  useOutboxRunner();
+  const qc = useQueryClient();
+  // what the technician needs at the car without signal: back before the first render, kept after
+  useState(() => user && restoreOffline(qc, user.id));
+  const userId = user?.id;
+  useEffect(() => (userId ? keepOffline(qc, userId) : undefined), [qc, userId]);
+  const { message } = AntApp.useApp();
+  const { t } = useTranslation();
+  // a record sent later (kept on the phone without signal) is confirmed, and plans show it
+  const stored = useCallback(
+    (v: PendingVisit) => {
+      void qc.invalidateQueries();
+      void message.success(t('visit.storedLater', { code: v.registrationCode }), 8);
+    },
+    [qc, message, t],
+  );
+  useOutboxRunner(stored);
   // back to where the user was going once signed in (a technician's scanned code, a shared link)
   if (!user || !token)
     return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;

@@ -1,36 +1,31 @@
-import { CameraOutlined, CheckOutlined, DeleteOutlined } from '@ant-design/icons';
+import { CameraOutlined, CheckOutlined, DeleteOutlined, EnvironmentOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Checkbox,
-  Input,
-  List,
-  Radio,
-  Segmented,
-  Space,
-  TimePicker,
-  Typography,
-} from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import { Alert, App, Button, Card, Checkbox, Input, Segmented, Space, Typography } from 'antd';
+import dayjs from 'dayjs';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { api, type Schemas, unwrap } from '../api/client';
 import { useUser } from '../api/session';
 import { useElevatorByCode, useMaintenancePlan } from '../elevator/useElevatorByCode';
-import { currentLang } from '../i18n';
-import { inBusinessTz } from '../ui/format';
+import { fmtDateTime } from '../ui/format';
 import { Loading } from '../ui/Loading';
+import { type Answers, review, VisitChecklist } from './VisitChecklist';
+import { type Countersign, VisitCountersign } from './VisitCountersign';
 import { submitVisit } from './visitOutbox';
 
 type Level = Schemas['LevelDueView']['level'];
-type Result = Schemas['ItemDto']['result'];
 const LEVELS: Level[] = ['half_month', 'quarterly', 'half_year', 'annual'];
-const RESULTS: Result[] = ['ok', 'adjusted', 'replaced', 'defect', 'not_applicable'];
 const TECH_KEY = 'lw.technician';
+const CHECK_IN_KEY = (code: string) => `lw.checkIn.${code}`;
+/** a check-in older than this is a previous visit's */
+const CHECK_IN_VALID_MS = 12 * 3_600_000;
+
+/** The arrival the technician checked in at this car (on this phone), if still current. */
+function rememberedCheckIn(code: string): Date | null {
+  const at = Number(localStorage.getItem(CHECK_IN_KEY(code)));
+  return at && Date.now() - at < CHECK_IN_VALID_MS ? new Date(at) : null;
+}
 
 /** The level to do today: the highest one due or overdue (a higher level includes the lower ones). */
 function levelDue(levels: ReadonlyArray<{ level: Level; status: string }>): Level {
@@ -51,14 +46,14 @@ function rememberedTechnician(fallback: string): { name: string; certificateNumb
 }
 
 /**
- * A maintenance visit on the technician's phone: the TSG T5002 checklist of the level (every item
- * starts as "OK"; tap another result where needed), photos from the camera, notes and the
- * technician's sign-off. The record is kept on the phone and sent; if the connection fails it is
- * sent again later, and the platform stores it once (the phone's own reference).
+ * A maintenance visit on the technician's phone, opened from the car's code: check in at the car
+ * (the arrival is that moment, not a typed time), answer the TSG T5002 checklist of the level
+ * (every item starts unanswered; safety-critical ones one by one), photos, the technician's
+ * sign-off and the owners' countersignature on the screen. The record is kept on the phone and
+ * sent; without signal it waits in the outbox and is sent when the signal returns, stored once.
  */
 export default function VisitPage() {
   const { t } = useTranslation();
-  const lang = currentLang();
   const { code = '' } = useParams();
   const navigate = useNavigate();
   const { message } = App.useApp();
@@ -80,27 +75,50 @@ export default function VisitPage() {
         }),
       ).items,
   });
-  const [results, setResults] = useState<Record<string, { result: Result; note: string }>>({});
-  const [arrived, setArrived] = useState<Dayjs>(() => inBusinessTz(new Date()));
+  const [answers, setAnswers] = useState<Answers>({});
+  const [arrived, setArrived] = useState<Date | null>(() => rememberedCheckIn(code));
   const [photos, setPhotos] = useState<Array<{ blob: Blob; url: string }>>([]);
   const [tech, setTech] = useState(() => rememberedTechnician(user.displayName));
   const [remarks, setRemarks] = useState('');
   const [signed, setSigned] = useState(false);
+  const [cs, setCs] = useState<Countersign>({
+    signerName: '',
+    signerTitle: '业主安全管理员',
+    signature: null,
+  });
   const [busy, setBusy] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   useEffect(() => () => photos.forEach((p) => URL.revokeObjectURL(p.url)), [photos]);
 
   const items = useMemo(() => checklist.data ?? [], [checklist.data]);
-  const resultOf = (code: string) => results[code] ?? { result: 'ok', note: '' };
-  const exceptions = items.filter((i) => resultOf(i.code).result !== 'ok').length;
-  const ready = tech.name.trim() !== '' && tech.certificateNumber.trim() !== '' && signed && items.length > 0;
+  const r = review(items, answers, photos.length);
+  const countersigned = cs.signature !== null && cs.signerName.trim() !== '';
+  const missing = [
+    ...(arrived ? [] : [t('visit.missingCheckIn')]),
+    ...(r.unanswered.length ? [t('visit.missingAnswers', { count: r.unanswered.length })] : []),
+    ...(r.undescribed.length ? [t('visit.missingNotes', { count: r.undescribed.length })] : []),
+    ...(r.needsPhoto ? [t('visit.missingPhoto')] : []),
+    ...(tech.name.trim() && tech.certificateNumber.trim() ? [] : [t('visit.missingTechnician')]),
+    ...(cs.signature && !cs.signerName.trim() ? [t('visit.missingSignerName')] : []),
+  ];
+  const ready = missing.length === 0 && signed && items.length > 0;
 
-  if (elevator.isLoading) return <Loading />;
+  if (elevator.isPending) return <Loading />;
   if (!elevator.data)
-    return <Alert type="error" showIcon message={t('technician.notYours')} description={code} />;
+    return elevator.isError ? (
+      <Alert type="warning" showIcon message={t('state.offline')} description={t('visit.notStoredYet')} />
+    ) : (
+      <Alert type="error" showIcon message={t('technician.notYours')} description={code} />
+    );
+
+  const checkIn = () => {
+    const now = new Date();
+    localStorage.setItem(CHECK_IN_KEY(code), String(now.getTime()));
+    setArrived(now);
+  };
 
   const submit = async () => {
-    if (!id || !level) return;
+    if (!id || !level || !arrived) return;
     setBusy(true);
     try {
       localStorage.setItem(TECH_KEY, JSON.stringify(tech));
@@ -111,6 +129,10 @@ export default function VisitPage() {
         registrationCode: code,
         createdAt: departed.toISOString(),
         photos: photos.map((p) => p.blob),
+        countersignature:
+          countersigned && cs.signature
+            ? { signerName: cs.signerName.trim(), signerTitle: cs.signerTitle, signature: cs.signature }
+            : null,
         body: {
           kind: 'routine',
           level,
@@ -118,14 +140,19 @@ export default function VisitPage() {
           departedAt: departed.toISOString(),
           technicians: [{ name: tech.name.trim(), certificateNumber: tech.certificateNumber.trim() }],
           items: items.map((i) => {
-            const r = resultOf(i.code);
-            return { code: i.code, result: r.result, ...(r.note.trim() ? { note: r.note.trim() } : {}) };
+            const a = answers[i.code] ?? { note: '' };
+            return {
+              code: i.code,
+              result: a.result ?? 'ok',
+              ...(a.note.trim() ? { note: a.note.trim() } : {}),
+            };
           }),
           ...(remarks.trim() ? { remarks: remarks.trim() } : {}),
         },
       });
-      if (sent) void message.success(t('visit.sent'));
-      else void message.warning(t('visit.kept'));
+      localStorage.removeItem(CHECK_IN_KEY(code));
+      // stored: the app confirms it (as it does for a record sent later); kept: say where it is
+      if (!sent) void message.warning(t('visit.kept'), 6);
       void navigate(`/t/${encodeURIComponent(code)}`);
     } finally {
       setBusy(false);
@@ -146,67 +173,32 @@ export default function VisitPage() {
           options={LEVELS.map((l) => ({ value: l, label: t(`level.${l}`) }))}
           data-testid="visit-level"
         />
-        <Space style={{ marginTop: 8 }} wrap>
-          <span>{t('visit.arrived')}</span>
-          <TimePicker
-            value={arrived}
-            format="HH:mm"
-            allowClear={false}
-            inputReadOnly
-            onChange={(v) => v && setArrived(v)}
-          />
-        </Space>
+        <div style={{ marginTop: 8 }}>
+          {arrived ? (
+            <Typography.Text data-testid="visit-arrived">
+              <EnvironmentOutlined /> {t('visit.checkedIn', { time: fmtDateTime(arrived.toISOString()) })}
+            </Typography.Text>
+          ) : (
+            <Button
+              type="primary"
+              block
+              size="large"
+              icon={<EnvironmentOutlined />}
+              onClick={checkIn}
+              data-testid="visit-check-in"
+            >
+              {t('visit.checkIn')}
+            </Button>
+          )}
+        </div>
       </Card>
 
-      <Card
-        size="small"
-        title={t('visit.checklist', { count: items.length })}
-        extra={
-          <Typography.Text type={exceptions ? 'warning' : 'secondary'} data-testid="visit-exceptions">
-            {t('visit.exceptions', { count: exceptions })}
-          </Typography.Text>
-        }
-      >
-        <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
-          {t('visit.allOkHint')}
-        </Typography.Paragraph>
-        <List
-          loading={checklist.isLoading}
-          dataSource={items}
-          renderItem={(i) => {
-            const r = resultOf(i.code);
-            return (
-              <List.Item style={{ display: 'block', padding: '10px 0' }} data-testid={`visit-item-${i.code}`}>
-                <Typography.Text strong>
-                  {i.code} · {lang === 'en' ? i.titleEn : i.titleZh}
-                </Typography.Text>
-                <div style={{ color: '#8c8c8c', fontSize: 12, margin: '2px 0 6px' }}>{i.requirement}</div>
-                <Radio.Group
-                  optionType="button"
-                  style={{ display: 'flex', flexWrap: 'wrap', rowGap: 4 }}
-                  value={r.result}
-                  onChange={(e) =>
-                    setResults((all) => ({ ...all, [i.code]: { ...r, result: e.target.value as Result } }))
-                  }
-                  options={RESULTS.map((x) => ({ value: x, label: t(`itemResult.${x}`) }))}
-                />
-                {r.result !== 'ok' && (
-                  <Input
-                    style={{ marginTop: 6 }}
-                    placeholder={t('visit.itemNote')}
-                    value={r.note}
-                    maxLength={500}
-                    onChange={(e) =>
-                      setResults((all) => ({ ...all, [i.code]: { ...r, note: e.target.value } }))
-                    }
-                  />
-                )}
-              </List.Item>
-            );
-          }}
-        />
-      </Card>
-
+      <VisitChecklist
+        items={items}
+        loading={checklist.isPending && level !== null}
+        answers={answers}
+        onChange={(c, a) => setAnswers((all) => ({ ...all, [c]: a }))}
+      />
       <Card size="small" title={t('visit.photos', { count: photos.length })}>
         <input
           ref={fileInput}
@@ -252,6 +244,8 @@ export default function VisitPage() {
         </Space>
       </Card>
 
+      <VisitCountersign value={cs} onChange={setCs} />
+
       <Card size="small" title={t('visit.signOff')}>
         <Space direction="vertical" style={{ width: '100%' }}>
           <Input
@@ -275,6 +269,16 @@ export default function VisitPage() {
             value={remarks}
             onChange={(e) => setRemarks(e.target.value)}
           />
+          {!countersigned && <Typography.Text type="secondary">{t('visit.noCountersign')}</Typography.Text>}
+          {missing.length > 0 && (
+            <Alert
+              type="info"
+              showIcon
+              data-testid="visit-missing"
+              message={t('visit.missing')}
+              description={missing.join('；')}
+            />
+          )}
           <Checkbox checked={signed} onChange={(e) => setSigned(e.target.checked)} data-testid="visit-sign">
             {t('visit.confirm', { name: tech.name || '—', time: dayjs().format('HH:mm') })}
           </Checkbox>

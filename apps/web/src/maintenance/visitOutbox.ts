@@ -15,6 +15,8 @@ export interface PendingVisit {
   registrationCode: string;
   body: Omit<RecordBody, 'photos' | 'clientRef'>;
   photos: Blob[];
+  /** the owners' countersignature drawn on the phone at the car, sent with the record */
+  countersignature?: { signerName: string; signerTitle: string; signature: Blob } | null;
   createdAt: string;
   attempts: number;
   /** 'waiting': will be sent again; 'refused': the platform said no (shown, kept until discarded) */
@@ -25,6 +27,8 @@ export interface PendingVisit {
 const store = createStore('liftwatch', 'visit-outbox');
 let snapshot: PendingVisit[] = [];
 const listeners = new Set<() => void>();
+/** Told of each visit the platform stored (to refresh plans and confirm a record sent later). */
+const storedListeners = new Set<(v: PendingVisit) => void>();
 let flushing: Promise<void> | null = null;
 
 async function reload(): Promise<void> {
@@ -39,22 +43,31 @@ async function send(v: PendingVisit): Promise<void> {
   const token = authToken();
   if (!token) throw new Error('not signed in');
   const headers = { authorization: `Bearer ${token}` };
-  const hashes: string[] = [];
-  for (const photo of v.photos) {
+  const upload = async (file: Blob, name: string): Promise<string> => {
     const form = new FormData();
-    form.append('file', photo, 'photo.jpg');
+    form.append('file', file, name);
     const res = await fetch(`/api/v1/elevators/${v.elevatorId}/maintenance-photos`, {
       method: 'POST',
       headers,
       body: form,
     });
     await check(res);
-    hashes.push(((await res.json()) as { sha256: string }).sha256);
-  }
+    return ((await res.json()) as { sha256: string }).sha256;
+  };
+  const hashes: string[] = [];
+  for (const photo of v.photos) hashes.push(await upload(photo, 'photo.jpg'));
+  const cs = v.countersignature;
+  const countersignature = cs
+    ? {
+        signerName: cs.signerName,
+        signerTitle: cs.signerTitle,
+        signature: await upload(cs.signature, 'signature.png'),
+      }
+    : undefined;
   const res = await fetch(`/api/v1/elevators/${v.elevatorId}/maintenance-records`, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify({ ...v.body, photos: hashes, clientRef: v.clientRef }),
+    body: JSON.stringify({ ...v.body, photos: hashes, clientRef: v.clientRef, countersignature }),
   });
   await check(res);
 }
@@ -89,6 +102,7 @@ export function flushOutbox(): Promise<void> {
         try {
           await send(v);
           await del(v.clientRef, store);
+          for (const l of storedListeners) l(v);
         } catch (err) {
           await set(
             v.clientRef,
@@ -134,8 +148,18 @@ export function usePendingVisits(): PendingVisit[] {
   );
 }
 
-/** Sends what is waiting when the app opens, when the connection comes back, and every 20 s. */
-export function useOutboxRunner(): void {
+/** Calls `cb` with each visit the platform stored; returns the unsubscribe. */
+export function onVisitStored(cb: (v: PendingVisit) => void): () => void {
+  storedListeners.add(cb);
+  return () => storedListeners.delete(cb);
+}
+
+/**
+ * Sends what is waiting when the app opens, when the connection comes back, and every 20 s;
+ * `stored` hears of each record the platform kept.
+ */
+export function useOutboxRunner(stored?: (v: PendingVisit) => void): void {
+  useEffect(() => (stored ? onVisitStored(stored) : undefined), [stored]);
   useEffect(() => {
     void flushOutbox();
     const online = () => void flushOutbox();

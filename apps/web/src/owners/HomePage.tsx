@@ -1,7 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { Space } from 'antd';
+import { FontSizeOutlined } from '@ant-design/icons';
+import { Space, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../api/client';
+import { useUser } from '../api/session';
+import { useLargeText } from '../ui/largeText';
 import { QueryView } from '../ui/QueryState';
 import { ElevatorCard } from './HomeElevatorCard';
 import { DueCard, Notices } from './HomeNotices';
@@ -12,6 +15,27 @@ import { ProjectCard } from './HomeProjectCard';
  * stopped), our project (its phase, the vote, the agreement in force, my construction funding),
  * and the notices that matter to an owner. What I owe each month is on the statements screen.
  */
+/** The large-text mode where an elderly owner sees it first, not only in the user menu. */
+function LargeTextSwitch() {
+  const { t } = useTranslation();
+  const user = useUser();
+  const [large, setLarge] = useLargeText(user.id);
+  return (
+    <label
+      style={{ display: 'flex', alignItems: 'center', justifyContent: 'flex-end', gap: 8, minHeight: 44 }}
+    >
+      <FontSizeOutlined aria-hidden />
+      <span>{t('app.largeText')}</span>
+      <Switch
+        checked={large}
+        onChange={setLarge}
+        data-testid="home-large-text"
+        aria-label={t('app.largeTextHint')}
+      />
+    </label>
+  );
+}
+
 export default function HomePage() {
   const { t } = useTranslation();
   const fleet = useQuery({
@@ -26,6 +50,7 @@ export default function HomePage() {
   });
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }} data-testid="home-page">
+      <LargeTextSwitch />
       <DueCard />
       <QueryView query={fleet} isEmpty={(list) => list.length === 0} empty={t('home.noElevator')}>
         {(list) => list.map((e) => <ElevatorCard key={e.elevatorId} e={e} />)}

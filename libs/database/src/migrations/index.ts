@@ -17,6 +17,7 @@ import { OwnerNotices1765500000000 } from './1765500000000-owner-notices';
 import { EvidenceVersions1765600000000 } from './1765600000000-evidence-versions';
 import { BallotDates1765700000000 } from './1765700000000-ballot-dates';
 import { LoginThrottle1765800000000 } from './1765800000000-login-throttle';
+import { VisitSafety1765900000000 } from './1765900000000-visit-safety';
 
 /** Every migration, in order. Listed explicitly so source (jest) and compiled runs see the same set. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   EvidenceVersions1765600000000,
   BallotDates1765700000000,
   LoginThrottle1765800000000,
+  VisitSafety1765900000000,
 ];

@@ -8,7 +8,8 @@ import {
 } from '../maintenance.dto';
 import { type Level } from '../plan/levels';
 
-const COLUMNS = `id, code, level, title_zh AS "titleZh", title_en AS "titleEn", requirement, position`;
+const COLUMNS = `id, code, level, title_zh AS "titleZh", title_en AS "titleEn", requirement, position,
+  safety_critical AS "safetyCritical"`;
 
 /** Every query of the TSG T5002 checklist items. */
 @Injectable()
@@ -26,11 +27,11 @@ export class ChecklistRepository extends SqlRepository {
   /** Appends an item at the end of the checklist. */
   async insert(tx: Db, dto: ChecklistItemDto): Promise<ChecklistItem> {
     const row = await this.sql.one<ChecklistItem>(
-      `INSERT INTO maintenance_checklist_items (level, code, title_zh, title_en, requirement, position)
-       VALUES (:level, :code, :titleZh, :titleEn, :requirement,
+      `INSERT INTO maintenance_checklist_items (level, code, title_zh, title_en, requirement, safety_critical, position)
+       VALUES (:level, :code, :titleZh, :titleEn, :requirement, :safetyCritical,
                (SELECT coalesce(max(position), 0) + 1 FROM maintenance_checklist_items))
        RETURNING ${COLUMNS}`,
-      { ...dto },
+      { ...dto, safetyCritical: dto.safetyCritical ?? false },
       tx,
     );
     if (!row) throw new Error('checklist insert returned nothing');
@@ -43,7 +44,7 @@ export class ChecklistRepository extends SqlRepository {
          UPDATE maintenance_checklist_items
             SET title_zh = coalesce(:titleZh, title_zh), title_en = coalesce(:titleEn, title_en),
                 requirement = coalesce(:requirement, requirement), active = coalesce(:active, active),
-                updated_at = now()
+                safety_critical = coalesce(:safetyCritical, safety_critical), updated_at = now()
           WHERE id = :id
          RETURNING ${COLUMNS}, active)
        SELECT * FROM u`,
@@ -53,6 +54,7 @@ export class ChecklistRepository extends SqlRepository {
         titleEn: dto.titleEn ?? null,
         requirement: dto.requirement ?? null,
         active: dto.active ?? null,
+        safetyCritical: dto.safetyCritical ?? null,
       },
       tx,
     );

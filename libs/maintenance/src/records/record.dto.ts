@@ -71,6 +71,30 @@ export class PartDto {
   costFen?: number;
 }
 
+/**
+ * The owners' safety manager (or the 使用单位's) countersigning on the technician's phone at the
+ * car: their name and the SHA-256 of the signature drawn on the screen, uploaded like a photo.
+ */
+export class OnSiteCountersignDto {
+  @ApiProperty({ example: '王五' })
+  @IsString()
+  @Length(1, 50)
+  signerName!: string;
+
+  @ApiPropertyOptional({ example: '安全管理员', default: '安全管理员' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 50)
+  signerTitle?: string;
+
+  @ApiProperty({
+    description:
+      'SHA-256 of the signature image uploaded for the elevator (POST /elevators/{id}/maintenance-photos)',
+  })
+  @Matches(/^[0-9a-f]{64}$/, { message: 'signature is the SHA-256 (hex) of an uploaded signature image' })
+  signature!: string;
+}
+
 export class CreateRecordDto {
   @ApiProperty({ enum: RECORD_KINDS })
   @IsIn(RECORD_KINDS)
@@ -142,6 +166,15 @@ export class CreateRecordDto {
   @IsOptional()
   @IsUUID()
   clientRef?: string;
+
+  @ApiPropertyOptional({
+    type: () => OnSiteCountersignDto,
+    description: "the owners' countersignature given on the technician's phone at the car",
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OnSiteCountersignDto)
+  countersignature?: OnSiteCountersignDto;
 }
 
 /** A multipart upload as multer hands it over. */
@@ -200,6 +233,17 @@ export class CountersignatureView {
   signerTitle!: string;
   comment!: string | null;
   signedAt!: string;
+  @ApiProperty({
+    enum: ['account', 'on_site'],
+    description: "signed with the owner's account, or on the technician's phone at the car",
+  })
+  signedOn!: 'account' | 'on_site';
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'SHA-256 of the signature image (on-site signatures)',
+  })
+  signatureSha256!: string | null;
 }
 
 export class RecordView {

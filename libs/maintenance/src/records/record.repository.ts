@@ -33,6 +33,8 @@ export interface RecordRow {
   cs_signer_title: string | null;
   cs_comment: string | null;
   cs_signed_at: Date | null;
+  cs_signed_on: 'account' | 'on_site' | null;
+  cs_signature_sha256: string | null;
   insp_samples: string;
   samples: string;
 }
@@ -42,7 +44,7 @@ const SELECT_RECORD = `
   SELECT * FROM (
     SELECT r.*, (SELECT c.id FROM maintenance_records c WHERE c.corrects_id = r.id LIMIT 1) AS corrected_by_id,
            s.signer_name AS cs_signer_name, s.signer_title AS cs_signer_title, s.comment AS cs_comment,
-           s.signed_at AS cs_signed_at,
+           s.signed_at AS cs_signed_at, s.signed_on AS cs_signed_on, s.signature_sha256 AS cs_signature_sha256,
            coalesce(fz.inspection_samples, live.insp) AS insp_samples, coalesce(fz.samples, live.total) AS samples
       FROM maintenance_records r
       LEFT JOIN maintenance_countersignatures s ON s.record_id = r.id
@@ -253,12 +255,15 @@ export class RecordRepository extends SqlRepository {
       signedAt: Date;
       signedBy: string;
       hash: string;
+      signedOn?: 'account' | 'on_site';
+      signatureSha256?: string | null;
     },
   ): Promise<void> {
     await this.sql.query(
-      `INSERT INTO maintenance_countersignatures (record_id, signer_name, signer_title, comment, signed_at, signed_by, hash)
-       VALUES (:recordId, :signerName, :signerTitle, :comment, :signedAt, :signedBy, :hash)`,
-      { ...c },
+      `INSERT INTO maintenance_countersignatures
+              (record_id, signer_name, signer_title, comment, signed_at, signed_by, hash, signed_on, signature_sha256)
+       VALUES (:recordId, :signerName, :signerTitle, :comment, :signedAt, :signedBy, :hash, :signedOn, :signatureSha256)`,
+      { ...c, signedOn: c.signedOn ?? 'account', signatureSha256: c.signatureSha256 ?? null },
       tx,
     );
   }
@@ -267,7 +272,8 @@ export class RecordRepository extends SqlRepository {
   chain(elevatorId: string): Promise<ChainRow[]> {
     return this.sql.query<ChainRow>(
       `SELECT r.*, s.signer_name AS cs_signer_name, s.signer_title AS cs_signer_title, s.comment AS cs_comment,
-              s.signed_at AS cs_signed_at, s.signed_by AS cs_signed_by, s.hash AS cs_hash
+              s.signed_at AS cs_signed_at, s.signed_by AS cs_signed_by, s.hash AS cs_hash,
+              s.signed_on AS cs_signed_on, s.signature_sha256 AS cs_signature_sha256
          FROM maintenance_records r LEFT JOIN maintenance_countersignatures s ON s.record_id = r.id
         WHERE r.elevator_id = :elevatorId ORDER BY r.seq`,
       { elevatorId },
@@ -275,9 +281,12 @@ export class RecordRepository extends SqlRepository {
   }
 
   /** The traction-elevator checklist (TSG T5002 items) with each item's level. */
-  checklist(): Promise<Array<{ code: string; level: Level; active: boolean }>> {
+  checklist(): Promise<
+    Array<{ code: string; level: Level; active: boolean; safetyCritical: boolean; titleZh: string }>
+  > {
     return this.sql.query(
-      `SELECT code, level, active FROM maintenance_checklist_items WHERE elevator_type = 'traction'`,
+      `SELECT code, level, active, safety_critical AS "safetyCritical", title_zh AS "titleZh"
+         FROM maintenance_checklist_items WHERE elevator_type = 'traction'`,
     );
   }
 

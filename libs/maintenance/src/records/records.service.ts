@@ -119,6 +119,7 @@ export class RecordsService {
       ...this.visitProblems(dto, arrivedAt, departedAt),
       ...(await this.checkItems(dto)),
       ...(await this.checkPhotos(elevatorId, dto.photos ?? [])),
+      ...(await this.checkSignature(elevatorId, dto)),
     ];
     if (problems.length > 0) throw new InvalidInputError(problems);
     const contract = await this.contractOfVisit(p, elevatorId, arrivedAt);
@@ -169,6 +170,25 @@ export class RecordsService {
           level: dto.level ?? null,
           hash,
         });
+        if (dto.countersignature) {
+          // signed at the car before the technician left: the record's departure is its time
+          const cs = dto.countersignature;
+          const signerTitle = cs.signerTitle ?? '安全管理员';
+          await this.records.insertCountersignature(tx, {
+            recordId: id,
+            signerName: cs.signerName,
+            signerTitle,
+            comment: null,
+            signedAt: departedAt,
+            signedBy: p.username,
+            signedOn: 'on_site',
+            signatureSha256: cs.signature,
+            hash: chainHash(
+              hash,
+              countersignContent(id, cs.signerName, signerTitle, null, departedAt, p.username, cs.signature),
+            ),
+          });
+        }
         const stored = view((await this.records.find(id, null, tx)) as RecordRow);
         return [stored, await this.tellOwners(tx, stored)];
       },
@@ -229,7 +249,8 @@ export class RecordsService {
     sha256: string,
   ): Promise<{ contentType: string; content: Buffer }> {
     const r = await this.find(p, recordId);
-    const meta = r.photos.includes(sha256) ? await this.records.photo(r.elevator_id, sha256) : undefined;
+    const ofRecord = r.photos.includes(sha256) || r.cs_signature_sha256 === sha256;
+    const meta = ofRecord ? await this.records.photo(r.elevator_id, sha256) : undefined;
     if (!meta) throw new NotFoundError('Photo', sha256);
     return { contentType: meta.content_type, content: await this.store.get(`${r.elevator_id}/${sha256}`) };
   }
@@ -386,6 +407,7 @@ export class RecordsService {
           r.cs_comment,
           r.cs_signed_at,
           r.cs_signed_by ?? '',
+          r.cs_signed_on === 'on_site' ? r.cs_signature_sha256 : null,
         ),
       );
       if (expected !== r.cs_hash)
@@ -400,19 +422,48 @@ export class RecordsService {
     };
   }
 
-  /** Every code must exist; routine work must cover every active item of its level and below. */
+  /** An on-site countersignature's image was uploaded for this elevator and is not also a photo. */
+  private async checkSignature(elevatorId: string, dto: CreateRecordDto): Promise<FieldProblem[]> {
+    const sha = dto.countersignature?.signature;
+    if (!sha) return [];
+    if ((await this.records.knownPhotos(elevatorId, [sha])).size === 0)
+      return [
+        {
+          field: 'countersignature.signature',
+          messages: ['upload the signature image for this elevator first'],
+        },
+      ];
+    if ((dto.photos ?? []).includes(sha))
+      return [{ field: 'countersignature.signature', messages: ['the signature is not one of the photos'] }];
+    return [];
+  }
+
+  /**
+   * Every code must exist; routine work must cover every active item of its level and below; a
+   * defect is described, and a defect of a safety-critical part is photographed.
+   */
   private async checkItems(dto: CreateRecordDto): Promise<FieldProblem[]> {
     const items = await this.records.checklist();
     const known = new Map(items.map((i) => [i.code, i]));
     const problems: FieldProblem[] = [];
     const seen = new Set<string>();
+    const unphotographed: string[] = [];
     dto.items.forEach((item, i) => {
-      if (!known.has(item.code))
+      const def = known.get(item.code);
+      if (!def)
         problems.push({ field: `items.${i}.code`, messages: [`unknown checklist item ${item.code}`] });
       if (seen.has(item.code))
         problems.push({ field: `items.${i}.code`, messages: [`item ${item.code} is listed twice`] });
       seen.add(item.code);
+      if (item.result === 'defect' && !item.note?.trim())
+        problems.push({ field: `items.${i}.note`, messages: [`describe the defect found on ${item.code}`] });
+      if (item.result === 'defect' && def?.safetyCritical) unphotographed.push(`${item.code} ${def.titleZh}`);
     });
+    if (unphotographed.length > 0 && (dto.photos ?? []).length === 0)
+      problems.push({
+        field: 'photos',
+        messages: [`a defect of a safety-critical part needs a photo: ${unphotographed.join(', ')}`],
+      });
     if (dto.level && (dto.kind === 'routine' || dto.kind === 'correction')) {
       const rank = levelRank(dto.level);
       const missing = items
@@ -444,8 +495,18 @@ function countersignContent(
   comment: string | null,
   signedAt: Date,
   signedBy: string,
+  /** on-site signatures only: the signature image's hash (older countersignatures hash without it) */
+  signatureSha256: string | null = null,
 ): Record<string, unknown> {
-  return { recordId, signerName, signerTitle, comment, signedAt: signedAt.toISOString(), signedBy };
+  return {
+    recordId,
+    signerName,
+    signerTitle,
+    comment,
+    signedAt: signedAt.toISOString(),
+    signedBy,
+    ...(signatureSha256 ? { signatureSha256, signedOn: 'on_site' } : {}),
+  };
 }
 
 function iotOf(r: RecordRow): IotVerification {
@@ -494,6 +555,8 @@ function view(r: RecordRow): RecordView {
           signerTitle: r.cs_signer_title ?? '',
           comment: r.cs_comment,
           signedAt: r.cs_signed_at.toISOString(),
+          signedOn: r.cs_signed_on ?? 'account',
+          signatureSha256: r.cs_signature_sha256,
         }
       : null,
     iot: iotOf(r),
