@@ -34,9 +34,11 @@ export async function launchChromium(): Promise<Browser> {
 export async function newContext(
   browser: Browser,
   baseUrl: string,
-  o: { size?: Size; lang?: Lang; serviceWorker?: boolean } = {},
+  o: { size?: Size; lang?: Lang; serviceWorker?: boolean; bypassCSP?: boolean } = {},
 ): Promise<BrowserContext> {
   const context = await browser.newContext({
+    // (for harness scripts injected into the page, such as axe-core)
+    bypassCSP: o.bypassCSP ?? false,
     // the dashboard's service worker precaches ~2.3 MB per fresh context: only the files that
     // test it let it install
     serviceWorkers: o.serviceWorker ? 'allow' : 'block',

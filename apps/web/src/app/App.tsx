@@ -100,6 +100,10 @@ function useTheme(): ThemeConfig {
     colorPrimary: '#1456f0',
     colorLink: '#1456f0',
     colorInfo: '#1456f0',
+    // status colours dark enough for text on white (antd's red 3.3:1, orange 1.9:1, green 2.3:1)
+    colorError: '#cf1322',
+    colorWarning: '#ad6800',
+    colorSuccess: '#237804',
     colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
     colorTextDescription: 'rgba(0, 0, 0, 0.65)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
@@ -120,11 +124,23 @@ function useTheme(): ThemeConfig {
   return { token };
 }
 
+function EmptyText() {
+  const { t } = useTranslation();
+  return (
+    <div style={{ color: 'rgba(0, 0, 0, 0.65)', padding: 16, textAlign: 'center' }}>{t('state.empty')}</div>
+  );
+}
+
 function Localised() {
   const { i18n } = useTranslation();
   const theme = useTheme();
   return (
-    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={theme}>
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={theme}
+      // antd's empty text is #bfbfbf (1.8:1): readable words instead
+      renderEmpty={() => <EmptyText />}
+    >
       <AntApp>
         <BrowserRouter>
           <Routes>

@@ -2,6 +2,7 @@ import {
   AlertOutlined,
   AppstoreOutlined,
   AuditOutlined,
+  CloudOutlined,
   CalendarOutlined,
   FontSizeOutlined,
   LogoutOutlined,
@@ -14,8 +15,9 @@ import {
   ProjectOutlined,
   ToolOutlined,
 } from '@ant-design/icons';
-import { Badge, Button, Drawer, Dropdown, Layout, Menu, Space, Typography } from 'antd';
+import { Alert, Badge, Button, Drawer, Dropdown, Layout, Menu, Space, Typography } from 'antd';
 import { useLargeText } from '../ui/largeText';
+import { useOnline } from '../ui/QueryState';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
@@ -46,6 +48,7 @@ export function AppShell({ children }: { children: ReactNode }) {
   const { logout } = useSession();
   const [large, setLarge] = useLargeText(user.id);
   const live = useLive();
+  const online = useOnline();
   const phone = useIsPhone();
   const [drawer, setDrawer] = useState(false);
   const navigate = useNavigate();
@@ -200,7 +203,20 @@ export function AppShell({ children }: { children: ReactNode }) {
             </Dropdown>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: phone ? 8 : 20, minWidth: 0 }}>{children}</Layout.Content>
+        <Layout.Content style={{ padding: phone ? 8 : 20, minWidth: 0 }}>
+          {!online && (
+            <Alert
+              type="warning"
+              showIcon
+              icon={<CloudOutlined />}
+              banner
+              data-testid="offline-banner"
+              message={t('state.offlineBanner')}
+              style={{ marginBottom: 8 }}
+            />
+          )}
+          {children}
+        </Layout.Content>
       </Layout>
       {(user.role === 'firm' || user.role === 'admin') && <EntrapmentAlert />}
     </Layout>

@@ -2,7 +2,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import i18n from '../i18n';
-import './app.css';
+// The dashboard's own styles, put in the page when it mounts: as a plain `import './app.css'` the
+// bundler emitted the file but left it out of this dynamically imported chunk's dependencies, so
+// it never loaded (the fleet list lost its grid, the readable empty-list text its colour).
+import appCss from './app.css?inline';
 import { App } from './App';
 
 /**
@@ -21,6 +24,10 @@ function registerServiceWorker(): void {
 
 /** Renders the dashboard (every route but the cars' public pages). */
 export function mount(root: HTMLElement): void {
+  const style = document.createElement('style');
+  style.dataset.liftwatch = 'app';
+  style.textContent = appCss;
+  document.head.appendChild(style);
   registerServiceWorker();
   createRoot(root).render(
     <StrictMode>

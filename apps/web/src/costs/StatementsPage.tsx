@@ -158,7 +158,7 @@ function Statements({ items, lang }: { items: Statement[]; lang: string }) {
                         render: (_: unknown, l: Line) => (
                           <Space direction="vertical" size={0}>
                             <strong>{l.label}</strong>
-                            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                            <Typography.Text type="secondary" style={{ fontSize: '0.875em' }}>
                               {l.text}
                             </Typography.Text>
                           </Space>
@@ -226,7 +226,7 @@ function Statements({ items, lang }: { items: Statement[]; lang: string }) {
                   .map((a) => (
                     <Typography.Paragraph
                       key={`${a.flatId}:${a.ownerId}:${a.periodFrom}`}
-                      style={{ margin: '4px 0', fontSize: 13 }}
+                      style={{ margin: '4px 0', fontSize: '0.93em' }}
                     >
                       <Typography.Text strong>{a.flatNumber}</Typography.Text> {a.workingText}
                     </Typography.Paragraph>

@@ -115,6 +115,7 @@ export function ElevatorCard({ e }: { e: FleetItem }) {
         <Col xs={24} md={14}>
           <Space size={phone ? 12 : 24} align="center" wrap>
             <Progress
+              aria-label={t('home.availability', { month: a?.month ?? '' })}
               type="circle"
               size={phone ? 84 : 96}
               percent={percent === null ? 0 : Math.floor(percent * 10) / 10}
@@ -132,7 +133,7 @@ export function ElevatorCard({ e }: { e: FleetItem }) {
                   {t('home.unknown', { time: duration(a.unknownSeconds, t) })}
                 </Typography.Text>
               )}
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              <Typography.Text type="secondary" style={{ fontSize: '0.875em' }}>
                 {t('home.availabilityNote')}
               </Typography.Text>
             </Space>

@@ -49,7 +49,7 @@ export function Notices() {
                       </>
                     )}
                   </span>
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  <Typography.Text type="secondary" style={{ fontSize: '0.875em' }}>
                     {fmtDateTime(n.createdAt)}
                   </Typography.Text>
                 </Space>

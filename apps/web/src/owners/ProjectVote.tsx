@@ -99,11 +99,11 @@ export function Vote({ project: p, manager }: { project: Project; manager: boole
                     render: (_: unknown, b: Schemas['BallotView']) => (
                       <Space direction="vertical" size={0}>
                         <Typography.Text strong>{b.number}</Typography.Text>
-                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        <Typography.Text type="secondary" style={{ fontSize: '0.875em' }}>
                           {t('vote.floorArea', { floor: b.floor, area: b.areaM2 })}
                         </Typography.Text>
                         {b.recordedAt && (
-                          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          <Typography.Text type="secondary" style={{ fontSize: '0.875em' }}>
                             {t('vote.castOn', { day: b.castOn ?? '—' })} · {b.recordedBy ?? ''}
                           </Typography.Text>
                         )}

@@ -40,7 +40,7 @@ export function VoteConditions({ vote }: { vote: Schemas['VoteResultView'] }) {
               strokeColor={c.met ? '#52c41a' : '#faad14'}
             />
             {!c.met && (
-              <Typography.Text type="danger" style={{ fontSize: 12 }} data-testid="vote-shortfall">
+              <Typography.Text type="danger" style={{ fontSize: '0.875em' }} data-testid="vote-shortfall">
                 {t('vote.short', { by: fmtNum(c.shortBy), unit, need: fmtNum(need) })}
               </Typography.Text>
             )}

@@ -176,7 +176,7 @@ function JobCard({ job }: { job: WorkOrder }) {
             {rescue ? t('jobs.released') : t('jobs.finish')}
           </Button>
         )}
-        <Typography.Text type="secondary" style={{ fontSize: 13 }}>
+        <Typography.Text type="secondary" style={{ fontSize: '0.93em' }}>
           {t('jobs.assignedAt', { at: fmtDateTime(job.assignedAt), lang })}
         </Typography.Text>
       </Space>

@@ -1,7 +1,7 @@
 import { CloudOutlined, ReloadOutlined } from '@ant-design/icons';
 import { type UseQueryResult } from '@tanstack/react-query';
 import { Alert, Button, Card, Empty, Typography } from 'antd';
-import { Component, type ReactNode, useEffect, useSyncExternalStore } from 'react';
+import { Component, type ReactNode, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { Loading } from './Loading';
@@ -65,7 +65,6 @@ function StaleNote({ at }: { at: number }) {
 /**
  * One query's four states, each different on screen: loading (a spinner), failed (why, with a
  * retry — the last data stays shown, marked as of when), empty (the `empty` text), and the data.
- * A query that failed for want of network is retried when the network returns.
  */
 export function QueryView<T>({
   query,
@@ -78,11 +77,8 @@ export function QueryView<T>({
   empty?: ReactNode;
   children: (data: T) => ReactNode;
 }) {
-  const online = useOnline();
-  const { isError, refetch } = query;
-  useEffect(() => {
-    if (online && isError) void refetch();
-  }, [online, isError, refetch]);
+  // (a query that failed for want of network is fetched again when it returns: React Query's
+  // refetchOnReconnect)
   if (query.isPending) return <Loading />;
   const failed = query.isError ? (
     <LoadFailed error={query.error} onRetry={() => void query.refetch()} />

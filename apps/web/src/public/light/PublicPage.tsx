@@ -320,15 +320,15 @@ export function PublicPage({ code }: { code: string }) {
   }, [t, code]);
 
   return (
-    <div class="lw-pub" data-testid="public-page">
+    <main class="lw-pub" data-testid="public-page">
       <div class="lw-pub-col">
-        <div class="lw-pub-top">
-          <span class="lw-pub-brand">
+        <header class="lw-pub-top">
+          <h1 class="lw-pub-brand">
             <img src="/favicon.svg" alt="" width={28} height={28} />
             {t('public.title')}
-          </span>
+          </h1>
           <LangSwitch />
-        </div>
+        </header>
         {load.state === 'loading' && (
           <div class="lw-pub-card lw-pub-muted" aria-busy="true">
             …
@@ -371,6 +371,6 @@ export function PublicPage({ code }: { code: string }) {
           </>
         )}
       </div>
-    </div>
+    </main>
   );
 }
