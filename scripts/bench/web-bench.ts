@@ -10,6 +10,9 @@
  *      unthrottled and on a lobby's signal (1.6 Mbps down, 750 kbps up, 150 ms RTT, CPU 4× slower):
  *      bytes, requests, time until the code shows and until the report can be sent; the dashboard's
  *      login page under the same conditions is the baseline.
+ *   1c. every route of the dashboard as its user opens it on a phone (390×844), cold cache, signed
+ *      in already: bytes, requests and time until the screen is drawn and the network idle,
+ *      unthrottled and on the lobby profile; the public page and the login page are the baseline.
  *   2. live fleet: N elevators (default 2 000) registered straight into the database, each
  *      controller (a real MQTT client in a separate process) reporting a new floor once a second.
  *      The fleet screen is open as the platform admin. Frame rate, long tasks (> 50 ms) and
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     'skip-load': { type: 'boolean', default: false },
     'skip-live': { type: 'boolean', default: false },
     'skip-public': { type: 'boolean', default: false },
+    'skip-routes': { type: 'boolean', default: false },
   },
 });
 const ELEVATORS = Number(values.elevators);
@@ -282,6 +286,110 @@ async function publicPage(): Promise<Record<string, unknown>> {
   }
 }
 
+/** The dashboard's routes, each opened signed in by its user with a cold cache, on a phone. */
+async function routes(): Promise<Record<string, unknown>> {
+  const platform = await startPlatform(['--demo']);
+  const browser = await launch();
+  const sessions = new Map<string, string>();
+  const session = async (username: string): Promise<string> => {
+    const known = sessions.get(username);
+    if (known) return known;
+    const res = await fetch(`${platform.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: 'liftwatch-demo' }),
+    });
+    const r = (await res.json()) as { accessToken: string; expiresIn: number; user: unknown };
+    const stored = JSON.stringify({
+      token: r.accessToken,
+      expiresAt: Date.now() + r.expiresIn * 1000,
+      user: r.user,
+    });
+    sessions.set(username, stored);
+    return stored;
+  };
+  const firm = await session('firm.gz');
+  const list = await fetch(`${platform.baseUrl}/api/v1/elevators?limit=1`, {
+    headers: { authorization: `Bearer ${(JSON.parse(firm) as { token: string }).token}` },
+  });
+  const elevator = ((await list.json()) as { items: Array<{ id: string; registrationCode: string }> })
+    .items[0];
+  if (!elevator) throw new Error('the demo has no elevator');
+  const targets: Array<{ user: string | null; route: string }> = [
+    { user: null, route: '/login' },
+    { user: null, route: `/e/${elevator.registrationCode}` },
+    { user: 'firm.gz', route: '/alarms' },
+    { user: 'firm.gz', route: '/fleet' },
+    { user: 'firm.gz', route: `/elevators/${elevator.id}` },
+    { user: 'firm.gz', route: '/maintenance' },
+    { user: 'tech.gz', route: '/t' },
+    { user: 'tech.gz', route: `/t/${elevator.registrationCode}/visit` },
+    { user: 'owner.hj12', route: '/home' },
+    { user: 'owner.hj12', route: '/statements' },
+    { user: 'agent.hj12', route: '/project' },
+    { user: 'insurer.antai', route: '/claims' },
+    { user: 'regulator.gz', route: '/oversight' },
+    { user: 'demo.admin', route: '/admin' },
+  ];
+  const profiles = [
+    { name: 'unthrottled', net: null, cpu: 1 },
+    {
+      name: 'lobby 1.6 Mbps / 150 ms RTT, CPU 4x',
+      net: {
+        offline: false,
+        latency: 150,
+        downloadThroughput: (1.6e6 / 8) | 0,
+        uploadThroughput: (750e3 / 8) | 0,
+      },
+      cpu: 4,
+    },
+  ];
+  const rows: Array<Record<string, unknown>> = [];
+  try {
+    for (const profile of profiles) {
+      for (const target of targets) {
+        const context = await browser.newContext({
+          viewport: { width: 390, height: 844 },
+          baseURL: platform.baseUrl,
+          bypassCSP: true,
+          // the service worker's precache is a background download after the first load
+          serviceWorkers: 'block',
+        });
+        if (target.user) {
+          const stored = await session(target.user);
+          await context.addInitScript(`localStorage.setItem('lw.session', ${JSON.stringify(stored)})`);
+        }
+        const page = await context.newPage();
+        const cdp = await context.newCDPSession(page);
+        if (profile.net) await cdp.send('Network.emulateNetworkConditions', profile.net);
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
+        const net = await netMeter(page);
+        const t = Date.now();
+        await page.goto(target.route);
+        // drawn: the page's root has content and no spinner is left, and the network is idle
+        await page.waitForLoadState('networkidle', { timeout: 120_000 });
+        await page.waitForFunction(
+          '(document.getElementById("root")?.childElementCount ?? 0) > 0 && !document.querySelector(".ant-spin-spinning")',
+          undefined,
+          { timeout: 120_000 },
+        );
+        rows.push({
+          profile: profile.name,
+          user: target.user ?? '—',
+          route: target.route.replace(elevator.id, ':id').replace(elevator.registrationCode, ':code'),
+          drawnMs: Date.now() - t,
+          ...net.read(),
+        });
+        await context.close();
+      }
+    }
+    return { rows };
+  } finally {
+    await browser.close();
+    await platform.stop();
+  }
+}
+
 /** The built chunks: raw and gzip sizes, the largest first. */
 function buildSizes(): Record<string, unknown> {
   const dir = join(WEB_DIR, 'assets');
@@ -458,6 +566,7 @@ async function main(): Promise<void> {
   };
   if (!values['skip-load']) out.firstLoad = await firstLoad();
   if (!values['skip-public']) out.publicPage = await publicPage();
+  if (!values['skip-routes']) out.routes = await routes();
   if (!values['skip-live']) out.liveFleet = await liveFleet();
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   process.exit(0);

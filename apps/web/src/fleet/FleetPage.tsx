@@ -10,6 +10,7 @@ import { Loading } from '../ui/Loading';
 import { directionArrow, FLEET_STATUSES, type FleetStatus, STATUS_COLOR, StatusTag } from '../ui/status';
 import { useIsPhone } from '../ui/useIsPhone';
 import { countByStatus, type FleetItem, useFleet } from './useFleet';
+import { LoadFailures } from '../ui/QueryState';
 
 /**
  * The fleet a firm maintains (or a regulator oversees): live status per elevator, counts per status,
@@ -20,7 +21,8 @@ export default function FleetPage() {
   const { t } = useTranslation();
   const phone = useIsPhone();
   const navigate = useNavigate();
-  const { data, isLoading } = useFleet();
+  const fleet = useFleet();
+  const { data, isLoading } = fleet;
   const [status, setStatus] = useState<FleetStatus | null>(null);
   const [region, setRegion] = useState<string | null>(null);
   const [building, setBuilding] = useState<string | null>(null);
@@ -83,6 +85,7 @@ export default function FleetPage() {
   if (isLoading) return <Loading />;
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      <LoadFailures queries={[fleet]} />
       <Space wrap size={[8, 8]} data-testid="status-counts">
         <Tag.CheckableTag
           checked={status === null}

@@ -112,7 +112,14 @@ export function ClaimDrawer({ id, onClose }: { id: string | null; onClose: () =>
     >
       {c && (
         <Space direction="vertical" size="middle" style={{ width: '100%' }} data-testid="claim-drawer">
-          <Descriptions size="small" column={1} bordered>
+          {/* on a phone the labels go above their values: beside them they wrapped one character a line */}
+          <Descriptions
+            size="small"
+            column={1}
+            bordered
+            layout={phone ? 'vertical' : 'horizontal'}
+            styles={{ label: { whiteSpace: 'nowrap' } }}
+          >
             <Descriptions.Item label={t('claims.stage')}>
               <Tag color={c.slaOverdue ? 'red' : 'blue'} data-testid="claim-status">
                 {t(`claimStatus.${c.status}`)}

@@ -7,6 +7,7 @@ import { fmtDateTime } from '../ui/format';
 import { useIsPhone } from '../ui/useIsPhone';
 import { ClaimDrawer } from './ClaimDrawer';
 import { Policies, Totals } from './InsuranceOverview';
+import { LoadFailures } from '../ui/QueryState';
 
 type Claim = Schemas['ClaimView'];
 
@@ -25,6 +26,7 @@ export default function ClaimsPage() {
   });
   const queue = (
     <Card size="small" title={t('claims.queue')} data-testid="claims-page">
+      <LoadFailures queries={[list]} />
       <Table<Claim>
         size="small"
         rowKey="id"

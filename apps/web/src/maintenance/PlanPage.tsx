@@ -10,6 +10,7 @@ import { IotTag } from '../ui/IotTag';
 import { Loading } from '../ui/Loading';
 import { useIsPhone } from '../ui/useIsPhone';
 import { RecordDrawer } from './RecordDrawer';
+import { LoadFailures } from '../ui/QueryState';
 
 type Plan = Schemas['ElevatorPlan'];
 
@@ -61,6 +62,7 @@ export default function PlanPage() {
 
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      <LoadFailures queries={[plans, records]} />
       <Space wrap>
         <Segmented
           value={view}

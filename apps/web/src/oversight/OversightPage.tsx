@@ -11,6 +11,7 @@ import { currentLang } from '../i18n';
 import { Chart } from '../ui/Chart';
 import { fmtDateTime, fmtDuration } from '../ui/format';
 import { Loading } from '../ui/Loading';
+import { LoadFailures } from '../ui/QueryState';
 
 type Overdue = Schemas['OverdueReport'];
 
@@ -65,6 +66,7 @@ export default function OversightPage() {
   const share = rescue.data?.withinLimitShare;
   return (
     <Space direction="vertical" size={12} style={{ width: '100%' }}>
+      <LoadFailures queries={[overdue, rescue, faults, region]} />
       <Row gutter={[12, 12]}>
         <Col xs={12} md={6}>
           <Card size="small">

@@ -154,3 +154,18 @@ export function ScreenFailed({ retry }: { retry: () => void }) {
     </Card>
   );
 }
+
+/**
+ * For screens whose lists keep their own layout (tables, virtual lists): says which load failed
+ * and offers the retry above them, so a failed list never reads as an empty one.
+ */
+export function LoadFailures({
+  queries,
+}: {
+  queries: ReadonlyArray<Pick<UseQueryResult, 'isError' | 'error' | 'refetch'>>;
+}) {
+  const failed = queries.filter((q) => q.isError);
+  const first = failed[0];
+  if (!first) return null;
+  return <LoadFailed error={first.error} onRetry={() => failed.forEach((q) => void q.refetch())} />;
+}
