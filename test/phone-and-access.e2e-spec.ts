@@ -100,9 +100,9 @@ describe('phones, offline and accessibility', () => {
     // and the elevator, its plan and the checklist were kept on the phone
     await waitFor(
       async () =>
-        (await page.evaluate<number>(
-          `Object.keys(localStorage).filter((k) => k.startsWith('lw.offline.')).length`,
-        )) > 0 || undefined,
+        (await page.evaluate<boolean>(
+          `Object.keys(localStorage).some((k) => k.startsWith('lw.offline.') && localStorage.getItem(k).includes('"checklist"') && localStorage.getItem(k).includes('"plan"'))`,
+        )) || undefined,
       10_000,
       'the technician’s data kept on the phone',
     );

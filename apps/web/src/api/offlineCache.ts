@@ -46,8 +46,18 @@ export function keepOffline(qc: QueryClient, userId: string): () => void {
     )
       timer ??= window.setTimeout(save, 500);
   });
+  // leaving or hiding the page (a reload, the phone locked) saves at once
+  const now = (): void => {
+    if (timer === undefined) return;
+    window.clearTimeout(timer);
+    save();
+  };
+  window.addEventListener('pagehide', now);
+  document.addEventListener('visibilitychange', now);
   return () => {
     unsubscribe();
+    window.removeEventListener('pagehide', now);
+    document.removeEventListener('visibilitychange', now);
     if (timer !== undefined) window.clearTimeout(timer);
   };
 }
