@@ -157,6 +157,27 @@ describe('phones, offline and accessibility', () => {
     await page.getByTestId('home-elevator').waitFor();
   });
 
+  it('should show the technician’s visit and the owner’s large-text home in English on a phone and a laptop', async () => {
+    for (const size of ['phone', 'laptop'] as const) {
+      const tech = await open({ lang: 'en', size });
+      await signIn(tech, fleet.users.techA, USER_PASSWORD);
+      await tech.goto(`/t/${code}/visit`);
+      await tech.locator('[data-testid^=visit-item-]').first().waitFor();
+      await tech.getByTestId('visit-check-in').click();
+      await tech.getByText('Safety part', { exact: true }).first().waitFor();
+      expect(await tech.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBe(0);
+      await shot(tech, `visit-${size}-en`);
+      const owner = await open({ lang: 'en', size });
+      await signIn(owner, fleet.users.owner1, USER_PASSWORD);
+      await owner.getByTestId('home-large-text').click();
+      await owner.getByTestId('home-elevator').waitFor();
+      expect(await owner.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBe(
+        0,
+      );
+      await shot(owner, `home-large-text-${size}-en`, true);
+    }
+  });
+
   it('should pass axe-core’s contrast and tap-target checks on the owner’s screens in large-text mode and on the car’s public page', async () => {
     const findings: string[] = [];
     const page = await open({ bypassCSP: true });

@@ -7,6 +7,11 @@ import { dehydrate, type DehydratedState, hydrate, type QueryClient } from '@tan
  * older than a week is dropped.
  */
 const KEPT = new Set(['elevators', 'plan', 'checklist', 'work-orders']);
+/** Of the elevators, only those looked up by their code (not an admin's lists of hundreds). */
+function kept(key: readonly unknown[]): boolean {
+  const [first, second] = key;
+  return KEPT.has(String(first)) && (first !== 'elevators' || second === 'by-code');
+}
 const MAX_AGE_MS = 7 * 86_400_000;
 const key = (userId: string): string => `lw.offline.${userId}`;
 
@@ -30,7 +35,7 @@ export function keepOffline(qc: QueryClient, userId: string): () => void {
     timer = undefined;
     const state = dehydrate(qc, {
       shouldDehydrateQuery: (q) =>
-        q.state.status === 'success' && KEPT.has(String(q.queryKey[0])) && q.state.data !== undefined,
+        q.state.status === 'success' && kept(q.queryKey) && q.state.data !== undefined,
     });
     try {
       localStorage.setItem(key(userId), JSON.stringify({ at: Date.now(), state }));

@@ -170,7 +170,7 @@ export default function VisitPage() {
           block
           value={level ?? 'half_month'}
           onChange={(v) => setLevel(v)}
-          options={LEVELS.map((l) => ({ value: l, label: t(`level.${l}`) }))}
+          options={LEVELS.map((l) => ({ value: l, label: t(`levelShort.${l}`), title: t(`level.${l}`) }))}
           data-testid="visit-level"
         />
         <div style={{ marginTop: 8 }}>
