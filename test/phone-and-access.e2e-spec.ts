@@ -124,6 +124,14 @@ describe('phones, offline and accessibility', () => {
 
   it('should say a failed load failed, with a retry that works, and never show it as “no statements”', async () => {
     const page = await open();
+    // signing in without network says so (not "wrong password", not a generic failure)
+    await page.goto('/login');
+    await page.getByTestId('login-username').fill(fleet.users.owner1);
+    await page.getByTestId('login-password').fill(USER_PASSWORD);
+    await page.context().setOffline(true);
+    await page.getByTestId('login-submit').click();
+    await page.getByText(zh.auth.offline).waitFor();
+    await page.context().setOffline(false);
     await signIn(page, fleet.users.owner1, USER_PASSWORD);
     let fail = true;
     await page.route(/\/api\/v1\/statements\?/, (route) =>

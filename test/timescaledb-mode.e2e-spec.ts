@@ -1,8 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { type EntityManager, type QueryRunner } from 'typeorm';
-import { MIGRATIONS } from '@liftwatch/database';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { MIGRATIONS, Sql } from '@liftwatch/database';
 import { FAULT_CODES } from '../libs/telemetry/src/protocol/event-codes';
 import { type StatusRow } from '../libs/telemetry/src/ingest/decode';
 import { TelemetryWriteRepository } from '../libs/telemetry/src/ingest/telemetry-write.repository';
@@ -189,7 +189,8 @@ describe('TimescaleDB storage mode (PGlite + TimescaleDB)', () => {
     expect(written.live[0]?.ts?.getTime()).toBe(hour + 80_000);
     expect((await write.writeBatch(q, batch)).newEvents).toEqual([]); // replayed: nothing new
 
-    const rollups = new RollupRepository();
+    // the repository's named parameters are expanded by TypeORM's postgres driver (no connection)
+    const rollups = new RollupRepository(new Sql(new DataSource({ type: 'postgres' })));
     const claimed = await rollups.claimDirty(q, 10);
     expect(claimed).toHaveLength(1);
     await rollups.recomputeHourly(

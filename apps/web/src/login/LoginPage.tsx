@@ -9,10 +9,13 @@ import { useSession } from '../api/session';
 import { homeOf } from '../app/screens';
 import { fmtDateTime } from '../ui/format';
 import { LangSwitch } from '../ui/LangSwitch';
+import { failureOf } from '../ui/QueryState';
 
 /** What to tell someone whose sign-in was refused, in their language, with when to try again. */
 function refusal(e: unknown, t: TFunction): string {
-  if (!(e instanceof ApiError)) return t('error.generic');
+  // no answer at all: the phone has no network (or the platform cannot be reached)
+  if (!(e instanceof ApiError)) return failureOf(e) === 'offline' ? t('auth.offline') : t('error.generic');
+  if (e.status >= 500 && e.code !== 'LOGIN_BUSY') return t('state.unavailable');
   const seconds = e.retryAfterSeconds ?? 0;
   const until = typeof e.details.lockedUntil === 'string' ? e.details.lockedUntil : null;
   const lock = { time: fmtDateTime(until), minutes: Math.ceil(seconds / 60) };

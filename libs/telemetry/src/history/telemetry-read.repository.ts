@@ -1,36 +1,36 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { SqlRepository } from '@liftwatch/database';
 import { type LiveStateRow } from '../ingest/telemetry-write.repository';
 import { type EventView, type RollupRow, type SampleRow } from './dto/telemetry-view.dto';
 
 /** Time-series reads: live state, rollups, raw samples, events. */
 @Injectable()
-export class TelemetryReadRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
-
+export class TelemetryReadRepository extends SqlRepository {
   async liveStates(elevatorIds: string[]): Promise<LiveStateRow[]> {
     if (elevatorIds.length === 0) return [];
-    return this.ds.query(`SELECT * FROM elevator_live_state WHERE elevator_id = ANY($1::uuid[])`, [
-      elevatorIds,
-    ]);
+    return this.sql.query<LiveStateRow>(
+      `SELECT * FROM elevator_live_state WHERE elevator_id = ANY(CAST(:elevatorIds AS uuid[]))`,
+      { elevatorIds },
+    );
   }
 
   async hourly(elevatorId: string, from: Date, to: Date): Promise<RollupRow[]> {
-    const rows: Array<Record<string, string | number | Date>> = await this.ds.query(
+    const rows = await this.sql.query<Record<string, string | number | Date>>(
       `SELECT bucket, trips, running_seconds, door_cycles, kwh, fault_count, samples FROM elevator_rollup_hourly
-        WHERE elevator_id = $1 AND bucket >= $2 AND bucket < $3 ORDER BY bucket`,
-      [elevatorId, from, to],
+        WHERE elevator_id = :elevatorId AND bucket >= :from AND bucket < :to ORDER BY bucket`,
+      { elevatorId, from, to },
     );
     return rows.map((r) => toRollup((r.bucket as Date).toISOString(), r));
   }
 
   /** Daily rollups between two business dates (inclusive from, exclusive to). */
   async daily(elevatorId: string, fromDay: string, toDay: string): Promise<RollupRow[]> {
-    const rows: Array<Record<string, string | number>> = await this.ds.query(
+    const rows = await this.sql.query<Record<string, string | number>>(
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, trips, running_seconds, door_cycles, kwh, fault_count, samples
-         FROM elevator_rollup_daily WHERE elevator_id = $1 AND day >= $2::date AND day < $3::date ORDER BY day`,
-      [elevatorId, fromDay, toDay],
+         FROM elevator_rollup_daily
+        WHERE elevator_id = :elevatorId AND day >= CAST(:fromDay AS date) AND day < CAST(:toDay AS date)
+        ORDER BY day`,
+      { elevatorId, fromDay, toDay },
     );
     return rows.map((r) => toRollup(String(r.day), r));
   }
@@ -42,11 +42,12 @@ export class TelemetryReadRepository {
     limit: number,
     offset: number,
   ): Promise<{ rows: SampleRow[]; total: number }> {
-    const rows: Array<Record<string, unknown>> = await this.ds.query(
+    const rows = await this.sql.query<Record<string, unknown>>(
       `SELECT ts, seq, running, direction, floor, door_zone, door_closed, passenger, mode, speed_mps, load_kg,
               count(*) OVER () AS total
-         FROM telemetry_status WHERE elevator_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, seq LIMIT $4 OFFSET $5`,
-      [elevatorId, from, to, limit, offset],
+         FROM telemetry_status WHERE elevator_id = :elevatorId AND ts >= :from AND ts < :to
+        ORDER BY ts, seq LIMIT :limit OFFSET :offset`,
+      { elevatorId, from, to, limit, offset },
     );
     const total = Number(rows[0]?.total ?? 0);
     return {
@@ -75,10 +76,11 @@ export class TelemetryReadRepository {
     limit: number,
     offset: number,
   ): Promise<{ rows: Array<Omit<EventView, 'nameZh' | 'nameEn' | 'kind'>>; total: number }> {
-    const rows: Array<Record<string, unknown>> = await this.ds.query(
+    const rows = await this.sql.query<Record<string, unknown>>(
       `SELECT ts, seq, code, state, detail, count(*) OVER () AS total FROM device_events
-        WHERE elevator_id = $1 AND ts >= $2 AND ts < $3 ORDER BY ts DESC, seq DESC LIMIT $4 OFFSET $5`,
-      [elevatorId, from, to, limit, offset],
+        WHERE elevator_id = :elevatorId AND ts >= :from AND ts < :to
+        ORDER BY ts DESC, seq DESC LIMIT :limit OFFSET :offset`,
+      { elevatorId, from, to, limit, offset },
     );
     return {
       total: Number(rows[0]?.total ?? 0),

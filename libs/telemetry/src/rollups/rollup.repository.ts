@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { SqlRepository } from '@liftwatch/database';
 import { type EntityManager } from 'typeorm';
 
 export interface DirtyBucket {
@@ -20,70 +21,82 @@ export interface DirtyBucket {
  * The sample just before the hour is included, so transitions across the boundary count once.
  */
 @Injectable()
-export class RollupRepository {
+export class RollupRepository extends SqlRepository {
   /** Takes a transaction-scoped advisory lock if free; false when another holds it. */
   async tryLock(em: EntityManager, key: number): Promise<boolean> {
-    const rows: Array<{ ok: boolean }> = await em.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [key]);
-    return rows[0]?.ok === true;
+    const row = await this.sql.one<{ ok: boolean }>(
+      'SELECT pg_try_advisory_xact_lock(:key) AS ok',
+      { key },
+      em,
+    );
+    return row?.ok === true;
   }
 
   /** Takes a session-scoped advisory lock if free (release it with sessionUnlock). */
   async trySessionLock(em: EntityManager, key: number): Promise<boolean> {
-    const rows: Array<{ ok: boolean }> = await em.query('SELECT pg_try_advisory_lock($1) AS ok', [key]);
-    return rows[0]?.ok === true;
+    const row = await this.sql.one<{ ok: boolean }>('SELECT pg_try_advisory_lock(:key) AS ok', { key }, em);
+    return row?.ok === true;
   }
 
   async sessionUnlock(em: EntityManager, key: number): Promise<void> {
-    await em.query('SELECT pg_advisory_unlock($1)', [key]);
+    await this.sql.query('SELECT pg_advisory_unlock(:key)', { key }, em);
   }
 
   /** Puts marks back (a recompute that failed after its claim). */
   async markDirty(em: EntityManager, buckets: DirtyBucket[]): Promise<void> {
     if (buckets.length === 0) return;
-    await em.query(
-      `INSERT INTO rollup_dirty (elevator_id, bucket) SELECT * FROM unnest($1::uuid[], $2::timestamptz[])
+    await this.sql.query(
+      `INSERT INTO rollup_dirty (elevator_id, bucket)
+       SELECT * FROM unnest(CAST(:elevatorIds AS uuid[]), CAST(:buckets AS timestamptz[]))
        ON CONFLICT DO NOTHING`,
-      [buckets.map((b) => b.elevatorId), buckets.map((b) => b.bucket)],
+      { elevatorIds: buckets.map((b) => b.elevatorId), buckets: buckets.map((b) => b.bucket) },
+      em,
     );
   }
 
   /** Marks the current and previous hour of the elevators heard from in the last two hours. */
   async markRecentHours(em: EntityManager): Promise<void> {
-    await em.query(
+    await this.sql.query(
       `INSERT INTO rollup_dirty (elevator_id, bucket)
        SELECT s.elevator_id, h FROM elevator_live_state s
         CROSS JOIN (VALUES (date_trunc('hour', now())), (date_trunc('hour', now()) - interval '1 hour')) AS v(h)
         WHERE s.last_seen_at > now() - interval '2 hours'
        ON CONFLICT DO NOTHING`,
+      {},
+      em,
     );
   }
 
   /** Creates the missing daily telemetry partitions for [first, last]; returns how many. */
   async ensurePartitions(em: EntityManager, first: string, last: string): Promise<number> {
-    const rows: Array<{ n: number }> = await em.query(
-      'SELECT ensure_telemetry_partitions($1::date, $2::date) AS n',
-      [first, last],
+    const row = await this.sql.one<{ n: number }>(
+      'SELECT ensure_telemetry_partitions(CAST(:first AS date), CAST(:last AS date)) AS n',
+      { first, last },
+      em,
     );
-    return Number(rows[0]?.n ?? 0);
+    return Number(row?.n ?? 0);
   }
 
   /** Drops the telemetry partitions of days before `keepFrom`; returns how many. */
   async dropPartitionsBefore(em: EntityManager, keepFrom: string): Promise<number> {
-    const rows: Array<{ n: number }> = await em.query('SELECT drop_telemetry_partitions($1::date) AS n', [
-      keepFrom,
-    ]);
-    return Number(rows[0]?.n ?? 0);
+    const row = await this.sql.one<{ n: number }>(
+      'SELECT drop_telemetry_partitions(CAST(:keepFrom AS date)) AS n',
+      { keepFrom },
+      em,
+    );
+    return Number(row?.n ?? 0);
   }
 
   /** Takes up to `limit` dirty buckets (other workers skip the locked ones). */
   async claimDirty(em: EntityManager, limit: number): Promise<DirtyBucket[]> {
-    const rows: Array<{ elevator_id: string; bucket: Date }> = await em.query(
+    const rows = await this.sql.query<{ elevator_id: string; bucket: Date }>(
       `WITH claimed AS (
          DELETE FROM rollup_dirty WHERE (elevator_id, bucket) IN (
-           SELECT elevator_id, bucket FROM rollup_dirty ORDER BY bucket LIMIT $1 FOR UPDATE SKIP LOCKED)
+           SELECT elevator_id, bucket FROM rollup_dirty ORDER BY bucket LIMIT :limit FOR UPDATE SKIP LOCKED)
          RETURNING elevator_id, bucket)
        SELECT elevator_id, bucket FROM claimed`,
-      [limit],
+      { limit },
+      em,
     );
     return rows.map((r) => ({ elevatorId: r.elevator_id, bucket: r.bucket }));
   }
@@ -96,9 +109,10 @@ export class RollupRepository {
     mkwh: readonly number[],
   ): Promise<void> {
     if (buckets.length === 0) return;
-    await em.query(
+    await this.sql.query(
       `WITH d AS (
-         SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $4::int8[]) AS d(elevator_id, bucket, mkwh)
+         SELECT * FROM unnest(CAST(:elevatorIds AS uuid[]), CAST(:buckets AS timestamptz[]), CAST(:mkwh AS int8[]))
+                    AS d(elevator_id, bucket, mkwh)
        ),
        s AS (
          SELECT d.elevator_id, d.bucket, t.ts, t.running, t.door_closed,
@@ -129,7 +143,7 @@ export class RollupRepository {
          SELECT d.elevator_id, d.bucket, count(e.ts) AS faults
            FROM d LEFT JOIN device_events e
              ON e.elevator_id = d.elevator_id AND e.ts >= d.bucket AND e.ts < d.bucket + interval '1 hour'
-            AND e.state = 'set' AND e.code = ANY($3::text[])
+            AND e.state = 'set' AND e.code = ANY(CAST(:faultCodes AS text[]))
           GROUP BY d.elevator_id, d.bucket
        )
        INSERT INTO elevator_rollup_hourly AS h
@@ -142,17 +156,23 @@ export class RollupRepository {
        ON CONFLICT (elevator_id, bucket) DO UPDATE SET
          trips = excluded.trips, running_seconds = excluded.running_seconds, door_cycles = excluded.door_cycles,
          kwh = excluded.kwh, fault_count = excluded.fault_count, samples = excluded.samples, computed_at = now()`,
-      [buckets.map((b) => b.elevatorId), buckets.map((b) => b.bucket), faultCodes, mkwh],
+      {
+        elevatorIds: buckets.map((b) => b.elevatorId),
+        buckets: buckets.map((b) => b.bucket),
+        faultCodes: [...faultCodes],
+        mkwh: [...mkwh],
+      },
+      em,
     );
   }
 
   /** Re-sums the business days (in `timeZone`) that contain the given hours. */
   async recomputeDaily(em: EntityManager, buckets: DirtyBucket[], timeZone: string): Promise<void> {
     if (buckets.length === 0) return;
-    await em.query(
+    await this.sql.query(
       `WITH days AS (
-         SELECT DISTINCT elevator_id, (bucket AT TIME ZONE $3)::date AS day
-           FROM unnest($1::uuid[], $2::timestamptz[]) AS d(elevator_id, bucket)
+         SELECT DISTINCT elevator_id, CAST(bucket AT TIME ZONE :timeZone AS date) AS day
+           FROM unnest(CAST(:elevatorIds AS uuid[]), CAST(:buckets AS timestamptz[])) AS d(elevator_id, bucket)
        )
        INSERT INTO elevator_rollup_daily AS r
               (elevator_id, day, trips, running_seconds, door_cycles, kwh, fault_count, samples, computed_at)
@@ -162,13 +182,14 @@ export class RollupRepository {
          FROM days
          LEFT JOIN elevator_rollup_hourly h
            ON h.elevator_id = days.elevator_id
-          AND h.bucket >= (days.day::timestamp AT TIME ZONE $3)
-          AND h.bucket < ((days.day + 1)::timestamp AT TIME ZONE $3)
+          AND h.bucket >= (CAST(days.day AS timestamp) AT TIME ZONE :timeZone)
+          AND h.bucket < (CAST(days.day + 1 AS timestamp) AT TIME ZONE :timeZone)
         GROUP BY days.elevator_id, days.day
        ON CONFLICT (elevator_id, day) DO UPDATE SET
          trips = excluded.trips, running_seconds = excluded.running_seconds, door_cycles = excluded.door_cycles,
          kwh = excluded.kwh, fault_count = excluded.fault_count, samples = excluded.samples, computed_at = now()`,
-      [buckets.map((b) => b.elevatorId), buckets.map((b) => b.bucket), timeZone],
+      { elevatorIds: buckets.map((b) => b.elevatorId), buckets: buckets.map((b) => b.bucket), timeZone },
+      em,
     );
   }
 }
