@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '@liftwatch/calendar';
-import { type DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { type Db, Sql, SqlRepository } from '@liftwatch/database';
 import { type AlarmTypeInfo } from './alarm-types';
-
-type Db = QueryRunner | EntityManager | DataSource;
 
 export interface AlarmRow {
   id: string;
@@ -67,8 +65,13 @@ export interface ArrivalRow {
  * UPDATE/DELETE … RETURNING are wrapped in a CTE: TypeORM answers a bare one with [rows, count].
  */
 @Injectable()
-export class AlarmRepository {
-  constructor(private readonly clock: Clock) {}
+export class AlarmRepository extends SqlRepository {
+  constructor(
+    sql: Sql,
+    private readonly clock: Clock,
+  ) {
+    super(sql);
+  }
 
   /**
    * Opens the alarm or, when one of this type is open for the elevator, adds `count` reports to
@@ -90,16 +93,17 @@ export class AlarmRepository {
     notifiedTs: number = firstTs,
     confirmed: boolean = source === 'rule' || source === 'device',
   ): Promise<{ alarm: AlarmRow; created: boolean }> {
-    const rows = (await db.query(
+    const rows = await this.sql.query<AlarmRow & { created: boolean }>(
       `INSERT INTO alarms AS a (elevator_id, type, severity, source, first_seen_ts, last_seen_ts, report_count,
                                 notified_ts, rescue_deadline, device_confirmed_ts)
-       SELECT $1, $2, $3, $4, to_timestamp($5 / 1000.0), to_timestamp($6 / 1000.0), $7,
-              CASE WHEN $8 THEN to_timestamp($9 / 1000.0) END,
-              CASE WHEN $8 THEN to_timestamp($9 / 1000.0) + make_interval(mins => r.rescue_arrival_limit_min) END,
-              CASE WHEN $10 THEN to_timestamp($9 / 1000.0) END
+       SELECT e.id, :type, :severity, :source, to_timestamp(:firstTs / 1000.0), to_timestamp(:lastTs / 1000.0), :count,
+              CASE WHEN :needsRescue THEN to_timestamp(:notifiedTs / 1000.0) END,
+              CASE WHEN :needsRescue
+                   THEN to_timestamp(:notifiedTs / 1000.0) + make_interval(mins => r.rescue_arrival_limit_min) END,
+              CASE WHEN :confirmed THEN to_timestamp(:notifiedTs / 1000.0) END
          FROM elevators e JOIN units u ON u.id = e.unit_id JOIN buildings b ON b.id = u.building_id
          JOIN regions r ON r.code = b.region_code
-        WHERE e.id = $1
+        WHERE e.id = :elevatorId
        ON CONFLICT (elevator_id, type) WHERE ${OPEN} DO UPDATE SET
          report_count = a.report_count + excluded.report_count,
          first_seen_ts = least(a.first_seen_ts, excluded.first_seen_ts),
@@ -108,8 +112,20 @@ export class AlarmRepository {
          rescue_deadline = least(a.rescue_deadline, excluded.rescue_deadline),
          updated_at = now()
        RETURNING a.*, (xmax = 0) AS created`,
-      [elevatorId, t.type, t.severity, source, firstTs, lastTs, count, t.needsRescue, notifiedTs, confirmed],
-    )) as Array<AlarmRow & { created: boolean }>;
+      {
+        elevatorId,
+        type: t.type,
+        severity: t.severity,
+        source,
+        firstTs,
+        lastTs,
+        count,
+        needsRescue: t.needsRescue,
+        notifiedTs,
+        confirmed,
+      },
+      db,
+    );
     const row = rows[0];
     if (!row) throw new Error(`elevator ${elevatorId} not found for alarm`);
     const { created, ...alarm } = row;
@@ -125,21 +141,29 @@ export class AlarmRepository {
    * opens the alarm (the alarm's outbox, like its webhooks). Read through `GET /notifications`.
    */
   private async noticeOutage(db: Db, alarm: AlarmRow, t: AlarmTypeInfo): Promise<void> {
-    await db.query(
+    await this.sql.query(
       `INSERT INTO notifications (kind, elevator_id, recipient_unit_id, dedupe_key, title, data)
-       SELECT 'outage', e.id, e.unit_id, 'outage:' || $2::text,
-              e.registration_code || ': out of service (' || $3::text || ')',
-              jsonb_build_object('alarmId', $2::text, 'type', $4::text, 'since', $5::timestamptz,
-                'nameZh', $6::text, 'nameEn', $3::text, 'registrationCode', e.registration_code)
-         FROM elevators e WHERE e.id = $1
+       SELECT 'outage', e.id, e.unit_id, 'outage:' || CAST(:alarmId AS text),
+              e.registration_code || ': out of service (' || CAST(:nameEn AS text) || ')',
+              jsonb_build_object('alarmId', CAST(:alarmId AS text), 'type', CAST(:type AS text),
+                'since', CAST(:since AS timestamptz), 'nameZh', CAST(:nameZh AS text),
+                'nameEn', CAST(:nameEn AS text), 'registrationCode', e.registration_code)
+         FROM elevators e WHERE e.id = :elevatorId
        ON CONFLICT DO NOTHING`,
-      [alarm.elevator_id, alarm.id, t.nameEn, t.type, alarm.first_seen_ts, t.nameZh],
+      {
+        elevatorId: alarm.elevator_id,
+        alarmId: alarm.id,
+        nameEn: t.nameEn,
+        type: t.type,
+        since: alarm.first_seen_ts,
+        nameZh: t.nameZh,
+      },
+      db,
     );
   }
 
   async byId(db: Db, id: string): Promise<AlarmRow | null> {
-    const rows = (await db.query(`SELECT * FROM alarms WHERE id = $1`, [id])) as AlarmRow[];
-    return rows[0] ?? null;
+    return (await this.sql.one<AlarmRow>(`SELECT * FROM alarms WHERE id = :id`, { id }, db)) ?? null;
   }
 
   /**
@@ -149,16 +173,17 @@ export class AlarmRepository {
    * instead of joining the old alarm, which would give it the old clock and show it released.
    */
   async closeReleasedEntrapment(db: Db, elevatorId: string, beginsTs: number): Promise<AlarmRow | null> {
-    const rows = (await db.query(
-      `WITH u AS (
-         UPDATE alarms SET status = 'resolved', closed_at = now(), updated_at = now()
-          WHERE elevator_id = $1 AND type = 'entrapment' AND ${OPEN}
-            AND condition_cleared_ts IS NOT NULL AND condition_cleared_ts <= to_timestamp($2 / 1000.0)
-          RETURNING *)
-       SELECT * FROM u`,
-      [elevatorId, beginsTs],
-    )) as AlarmRow[];
-    const closed = rows[0] ?? null;
+    const closed =
+      (await this.sql.one<AlarmRow>(
+        `WITH u AS (
+           UPDATE alarms SET status = 'resolved', closed_at = now(), updated_at = now()
+            WHERE elevator_id = :elevatorId AND type = 'entrapment' AND ${OPEN}
+              AND condition_cleared_ts IS NOT NULL AND condition_cleared_ts <= to_timestamp(:beginsTs / 1000.0)
+            RETURNING *)
+         SELECT * FROM u`,
+        { elevatorId, beginsTs },
+        db,
+      )) ?? null;
     if (closed)
       await this.append(db, closed.id, 'resolved', null, 'system', null, {
         reason: 'released_then_new_entrapment',
@@ -168,26 +193,29 @@ export class AlarmRepository {
   }
 
   async findOpen(db: Db, elevatorId: string, type: string): Promise<AlarmRow | null> {
-    const rows = (await db.query(`SELECT * FROM alarms WHERE elevator_id = $1 AND type = $2 AND ${OPEN}`, [
-      elevatorId,
-      type,
-    ])) as AlarmRow[];
-    return rows[0] ?? null;
+    return (
+      (await this.sql.one<AlarmRow>(
+        `SELECT * FROM alarms WHERE elevator_id = :elevatorId AND type = :type AND ${OPEN}`,
+        { elevatorId, type },
+        db,
+      )) ?? null
+    );
   }
 
   /** The device says the condition is over: record when, and resolve if the type allows. */
   async conditionCleared(db: Db, alarm: AlarmRow, clearedTs: number, autoClear: boolean): Promise<AlarmRow> {
-    const rows = (await db.query(
-      `WITH u AS (
-         UPDATE alarms SET condition_cleared_ts = coalesce(condition_cleared_ts, to_timestamp($2 / 1000.0)),
-                status = CASE WHEN $3 THEN 'resolved' ELSE status END,
-                closed_at = CASE WHEN $3 THEN now() ELSE closed_at END,
-                updated_at = now()
-          WHERE id = $1 RETURNING *)
-       SELECT * FROM u`,
-      [alarm.id, clearedTs, autoClear],
-    )) as AlarmRow[];
-    const after = rows[0] ?? alarm;
+    const after =
+      (await this.sql.one<AlarmRow>(
+        `WITH u AS (
+           UPDATE alarms SET condition_cleared_ts = coalesce(condition_cleared_ts, to_timestamp(:clearedTs / 1000.0)),
+                  status = CASE WHEN :autoClear THEN 'resolved' ELSE status END,
+                  closed_at = CASE WHEN :autoClear THEN now() ELSE closed_at END,
+                  updated_at = now()
+            WHERE id = :id RETURNING *)
+         SELECT * FROM u`,
+        { id: alarm.id, clearedTs, autoClear },
+        db,
+      )) ?? alarm;
     const trappedSeconds =
       after.condition_cleared_ts !== null
         ? (after.condition_cleared_ts.getTime() - after.first_seen_ts.getTime()) / 1000
@@ -201,26 +229,30 @@ export class AlarmRepository {
 
   /** Moves an alarm from one status to another if nobody moved it meanwhile. */
   async setStatus(db: Db, id: string, from: string, to: string): Promise<AlarmRow | null> {
-    const rows = (await db.query(
-      `WITH u AS (
-         UPDATE alarms SET status = $3, updated_at = now(),
-                closed_at = CASE WHEN $3 IN ('resolved', 'false_alarm') THEN now() ELSE closed_at END
-          WHERE id = $1 AND status = $2 RETURNING *)
-       SELECT * FROM u`,
-      [id, from, to],
-    )) as AlarmRow[];
-    return rows[0] ?? null;
+    return (
+      (await this.sql.one<AlarmRow>(
+        `WITH u AS (
+           UPDATE alarms SET status = :to, updated_at = now(),
+                  closed_at = CASE WHEN :to IN ('resolved', 'false_alarm') THEN now() ELSE closed_at END
+            WHERE id = :id AND status = :from RETURNING *)
+         SELECT * FROM u`,
+        { id, from, to },
+        db,
+      )) ?? null
+    );
   }
 
   async escalate(db: Db, id: string, level: number, kind: string): Promise<AlarmRow | null> {
-    const rows = (await db.query(
+    const row = await this.sql.one<AlarmRow>(
       `WITH u AS (
-         UPDATE alarms SET escalation_level = $2, updated_at = now() WHERE id = $1 AND escalation_level < $2 RETURNING *)
+         UPDATE alarms SET escalation_level = :level, updated_at = now()
+          WHERE id = :id AND escalation_level < :level RETURNING *)
        SELECT * FROM u`,
-      [id, level],
-    )) as AlarmRow[];
-    if (rows[0]) await this.append(db, id, kind, null, 'system', null, { level });
-    return rows[0] ?? null;
+      { id, level },
+      db,
+    );
+    if (row) await this.append(db, id, kind, null, 'system', null, { level });
+    return row ?? null;
   }
 
   async append(
@@ -232,10 +264,12 @@ export class AlarmRepository {
     note: string | null,
     data: Record<string, unknown> | null,
   ): Promise<void> {
-    await db.query(
+    await this.sql.query(
       `INSERT INTO alarm_timeline (alarm_id, kind, actor_user_id, actor_username, actor_name, note, data)
-       VALUES ($1, $2, $3, $4, (SELECT display_name FROM users WHERE id = $3), $5, $6::jsonb)`,
-      [alarmId, kind, actorUserId, actorUsername, note, data ? JSON.stringify(data) : null],
+       VALUES (:alarmId, :kind, :actorUserId, :actorUsername,
+               (SELECT display_name FROM users WHERE id = :actorUserId), :note, CAST(:data AS jsonb))`,
+      { alarmId, kind, actorUserId, actorUsername, note, data: data ? JSON.stringify(data) : null },
+      db,
     );
     await this.enqueueWebhooks(db, alarmId, kind, actorUsername, note);
   }
@@ -251,21 +285,23 @@ export class AlarmRepository {
     actor: string,
     note: string | null,
   ): Promise<void> {
-    await db.query(
+    await this.sql.query(
       `INSERT INTO webhook_deliveries (webhook_id, alarm_id, event, payload)
-       SELECT w.id, a.id, $2::text,
-              jsonb_build_object('event', $2::text, 'at', now(), 'actor', $3::text, 'note', $4::text,
+       SELECT w.id, a.id, CAST(:event AS text),
+              jsonb_build_object('event', CAST(:event AS text), 'at', now(), 'actor', CAST(:actor AS text),
+                'note', CAST(:note AS text),
                 'alarm', jsonb_build_object('id', a.id, 'elevatorId', a.elevator_id, 'type', a.type, 'severity', a.severity,
                   'status', a.status, 'firstSeenTs', a.first_seen_ts, 'lastSeenTs', a.last_seen_ts,
                   'reportCount', a.report_count, 'conditionClearedTs', a.condition_cleared_ts,
                   'rescueDeadline', a.rescue_deadline, 'escalationLevel', a.escalation_level))
          FROM alarms a
          JOIN elevator_coverage ea ON ea.elevator_id = a.elevator_id
-              AND ea.valid_from <= $5::date AND (ea.valid_to IS NULL OR ea.valid_to > $5::date)
+              AND ea.valid_from <= CAST(:day AS date) AND (ea.valid_to IS NULL OR ea.valid_to > CAST(:day AS date))
          JOIN webhooks w ON w.organisation_id = ea.organisation_id AND w.active
-        WHERE a.id = $1`,
+        WHERE a.id = :alarmId`,
       // the business day (BUSINESS_TIMEZONE), as contracts and policies count their days
-      [alarmId, event, actor, note, this.clock.today()],
+      { alarmId, event, actor, note, day: this.clock.today() },
+      db,
     );
   }
 
@@ -284,11 +320,20 @@ export class AlarmRepository {
       reason: string | null;
     },
   ): Promise<AlarmRow> {
-    await db.query(
+    await this.sql.query(
       `INSERT INTO alarm_arrivals (alarm_id, at, source, kind, recorded_by, recorded_by_name, reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       VALUES (:alarmId, :at, :source, :kind, :userId, :username, :reason)
        ON CONFLICT DO NOTHING`,
-      [alarmId, a.at, a.source, a.kind, a.userId, a.username, a.reason],
+      {
+        alarmId,
+        at: a.at,
+        source: a.source,
+        kind: a.kind,
+        userId: a.userId,
+        username: a.username,
+        reason: a.reason,
+      },
+      db,
     );
     return this.settleArrival(db, alarmId);
   }
@@ -299,41 +344,43 @@ export class AlarmRepository {
    * set the alarm on site.
    */
   async settleArrival(db: Db, alarmId: string): Promise<AlarmRow> {
-    const rows = (await db.query(
+    const row = await this.sql.one<AlarmRow>(
       `WITH best AS (
-         SELECT at, source FROM alarm_arrivals WHERE alarm_id = $1
+         SELECT at, source FROM alarm_arrivals WHERE alarm_id = :alarmId
           ORDER BY CASE source WHEN 'check_in' THEN 0 WHEN 'device' THEN 0 WHEN 'manual' THEN 1 ELSE 2 END, at
           LIMIT 1),
        u AS (
          UPDATE alarms a SET arrived_at = best.at, arrival_source = best.source, updated_at = now()
-           FROM best WHERE a.id = $1
+           FROM best WHERE a.id = :alarmId
          RETURNING a.*)
        SELECT * FROM u`,
-      [alarmId],
-    )) as AlarmRow[];
-    const row = rows[0];
+      { alarmId },
+      db,
+    );
     if (!row) throw new Error(`alarm ${alarmId} has no arrival evidence`);
     return row;
   }
 
   async arrivals(db: Db, alarmIds: string[]): Promise<Array<ArrivalRow & { alarm_id: string }>> {
     if (alarmIds.length === 0) return [];
-    return (await db.query(
+    return this.sql.query<ArrivalRow & { alarm_id: string }>(
       `SELECT id, alarm_id, at, source, kind, recorded_by_name, reason, recorded_at
-         FROM alarm_arrivals WHERE alarm_id = ANY($1::uuid[]) ORDER BY at, id`,
-      [alarmIds],
-    )) as Array<ArrivalRow & { alarm_id: string }>;
+         FROM alarm_arrivals WHERE alarm_id = ANY(CAST(:alarmIds AS uuid[])) ORDER BY at, id`,
+      { alarmIds },
+      db,
+    );
   }
 
   /** Rescue alarms opened recently that have no arrival evidence from the elevator's data yet. */
   async awaitingDeviceArrival(db: Db, withinHours: number): Promise<AlarmRow[]> {
-    return (await db.query(
+    return this.sql.query<AlarmRow>(
       `SELECT a.* FROM alarms a
         WHERE a.type = 'entrapment' AND a.notified_ts IS NOT NULL
-          AND a.opened_at > now() - make_interval(hours => $1)
+          AND a.opened_at > now() - make_interval(hours => :withinHours)
           AND NOT EXISTS (SELECT 1 FROM alarm_arrivals x WHERE x.alarm_id = a.id AND x.source = 'device')`,
-      [withinHours],
-    )) as AlarmRow[];
+      { withinHours },
+      db,
+    );
   }
 
   /**
@@ -349,21 +396,23 @@ export class AlarmRepository {
   ): Promise<Array<{ kind: 'inspection_mode'; at: Date }>> {
     const from = alarm.first_seen_ts;
     const until = new Date(from.getTime() + windowMs);
-    const rows = (await db.query(
+    const rows = await this.sql.query<{ kind: 'inspection_mode'; at: Date | null }>(
       `SELECT 'inspection_mode' AS kind, min(ts) AS at FROM telemetry_status
-        WHERE elevator_id = $1 AND ts >= $2 AND ts <= $3 AND mode = 2`,
-      [alarm.elevator_id, from, until],
-    )) as Array<{ kind: 'inspection_mode'; at: Date | null }>;
+        WHERE elevator_id = :elevatorId AND ts >= :from AND ts <= :until AND mode = 2`,
+      { elevatorId: alarm.elevator_id, from, until },
+      db,
+    );
     return rows.filter((r): r is { kind: 'inspection_mode'; at: Date } => r.at !== null);
   }
 
   async timeline(db: Db, alarmId: string): Promise<TimelineRow[]> {
-    return (await db.query(
+    return this.sql.query<TimelineRow>(
       `SELECT t.id, t.at, t.kind, t.actor_username, t.actor_name, u.role AS actor_role, t.note, t.data
          FROM alarm_timeline t LEFT JOIN users u ON u.id = t.actor_user_id
-        WHERE t.alarm_id = $1 ORDER BY t.id`,
-      [alarmId],
-    )) as TimelineRow[];
+        WHERE t.alarm_id = :alarmId ORDER BY t.id`,
+      { alarmId },
+      db,
+    );
   }
 
   // ---- rule state (conditions spanning time) ----
@@ -375,41 +424,45 @@ export class AlarmRepository {
     sinceTs: number,
     lastTs: number,
   ): Promise<{ since: number; last: number }> {
-    const rows = (await db.query(
+    const rows = await this.sql.query<{ since: number; last: number }>(
       `INSERT INTO rule_state AS r (elevator_id, rule, since_ts, last_ts)
-       VALUES ($1, $2, to_timestamp($3 / 1000.0), to_timestamp($4 / 1000.0))
+       VALUES (:elevatorId, :rule, to_timestamp(:sinceTs / 1000.0), to_timestamp(:lastTs / 1000.0))
        ON CONFLICT (elevator_id, rule) DO UPDATE SET
          since_ts = least(r.since_ts, excluded.since_ts), last_ts = greatest(r.last_ts, excluded.last_ts)
        RETURNING (extract(epoch FROM since_ts) * 1000)::float8 AS since, (extract(epoch FROM last_ts) * 1000)::float8 AS last`,
-      [elevatorId, rule, sinceTs, lastTs],
-    )) as Array<{ since: number; last: number }>;
+      { elevatorId, rule, sinceTs, lastTs },
+      db,
+    );
     return { since: Number(rows[0]?.since), last: Number(rows[0]?.last) };
   }
 
   /** Ends a condition that had begun before `endedTs`; returns when it began, null if none was held. */
   async endCondition(db: Db, elevatorId: string, rule: string, endedTs: number): Promise<number | null> {
-    const rows = (await db.query(
+    const rows = await this.sql.query<{ since: number }>(
       `WITH d AS (
-         DELETE FROM rule_state WHERE elevator_id = $1 AND rule = $2 AND since_ts <= to_timestamp($3 / 1000.0)
+         DELETE FROM rule_state
+          WHERE elevator_id = :elevatorId AND rule = :rule AND since_ts <= to_timestamp(:endedTs / 1000.0)
          RETURNING (extract(epoch FROM since_ts) * 1000)::float8 AS since)
        SELECT * FROM d`,
-      [elevatorId, rule, endedTs],
-    )) as Array<{ since: number }>;
+      { elevatorId, rule, endedTs },
+      db,
+    );
     return rows[0] ? Number(rows[0].since) : null;
   }
 
   /** The newest alarm of this type, already closed, that a condition held since `sinceTs` raised. */
   async closedSince(db: Db, elevatorId: string, type: string, sinceTs: number): Promise<AlarmRow | null> {
-    const rows = (await db.query(
+    const row = await this.sql.one<AlarmRow>(
       `SELECT * FROM alarms
-        WHERE elevator_id = $1 AND type = $2 AND NOT (${OPEN})
+        WHERE elevator_id = :elevatorId AND type = :type AND NOT (${OPEN})
           -- (device times are whole milliseconds; their round trips through float seconds may
           -- differ by a microsecond, so the comparison allows under a millisecond)
-          AND first_seen_ts > to_timestamp($3 / 1000.0) - interval '1 millisecond'
+          AND first_seen_ts > to_timestamp(:sinceTs / 1000.0) - interval '1 millisecond'
         ORDER BY first_seen_ts DESC LIMIT 1`,
-      [elevatorId, type, sinceTs],
-    )) as AlarmRow[];
-    return rows[0] ?? null;
+      { elevatorId, type, sinceTs },
+      db,
+    );
+    return row ?? null;
   }
 
   /** Door faults the device reported in the `windowS` seconds up to `lastTs`, and the first one's time. */
@@ -420,29 +473,35 @@ export class AlarmRepository {
     lastTs: number,
     windowS: number,
   ): Promise<{ n: number; first: number }> {
-    const rows = (await db.query(
+    const row = await this.sql.one<{ n: string; first: number }>(
       `SELECT count(*) AS n, (extract(epoch FROM min(ts)) * 1000)::float8 AS first FROM device_events
-        WHERE elevator_id = $1 AND code = ANY($2::text[]) AND state = 'set'
-          AND ts > to_timestamp($3 / 1000.0) - make_interval(secs => $4) AND ts <= to_timestamp($3 / 1000.0)`,
-      [elevatorId, codes, lastTs, windowS],
-    )) as Array<{ n: string; first: number }>;
-    return { n: Number(rows[0]?.n ?? 0), first: Number(rows[0]?.first) };
+        WHERE elevator_id = :elevatorId AND code = ANY(CAST(:codes AS text[])) AND state = 'set'
+          AND ts > to_timestamp(:lastTs / 1000.0) - make_interval(secs => :windowS)
+          AND ts <= to_timestamp(:lastTs / 1000.0)`,
+      { elevatorId, codes: [...codes], lastTs, windowS },
+      db,
+    );
+    return { n: Number(row?.n ?? 0), first: Number(row?.first) };
   }
 
   /** Rated speed (m/s) of every elevator that has one. */
   async ratedSpeeds(db: Db): Promise<Map<string, number>> {
-    const rows = (await db.query(
+    const rows = await this.sql.query<{ id: string; speed: number }>(
       `SELECT id, rated_speed_mps::float8 AS speed FROM elevators WHERE rated_speed_mps IS NOT NULL`,
-    )) as Array<{ id: string; speed: number }>;
+      {},
+      db,
+    );
     return new Map(rows.map((r) => [r.id, Number(r.speed)]));
   }
 
   /** Takes a transaction-scoped advisory lock if free; false when another holds it. */
   async tryLock(db: Db, key: number): Promise<boolean> {
-    const rows = (await db.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [key])) as Array<{
-      ok: boolean;
-    }>;
-    return rows[0]?.ok === true;
+    const row = await this.sql.one<{ ok: boolean }>(
+      'SELECT pg_try_advisory_xact_lock(:key) AS ok',
+      { key },
+      db,
+    );
+    return row?.ok === true;
   }
 
   /**
@@ -451,15 +510,17 @@ export class AlarmRepository {
    * buffer after the fact) or one with rescuers on site never escalates.
    */
   async dueEscalations(db: Db, beforeDeadlineS: number): Promise<Array<AlarmRow & { due_level: number }>> {
-    return (await db.query(
+    return this.sql.query<AlarmRow & { due_level: number }>(
       `SELECT a.*, CASE WHEN now() >= a.rescue_deadline THEN 2 ELSE 1 END AS due_level
          FROM alarms a
         WHERE a.rescue_deadline IS NOT NULL AND a.status IN ('open', 'acknowledged', 'dispatched')
           AND a.condition_cleared_ts IS NULL AND a.arrived_at IS NULL
           AND a.escalation_level < CASE WHEN now() >= a.rescue_deadline THEN 2
-                                        WHEN now() >= a.rescue_deadline - make_interval(secs => $1) THEN 1 ELSE 0 END`,
-      [beforeDeadlineS],
-    )) as Array<AlarmRow & { due_level: number }>;
+                                        WHEN now() >= a.rescue_deadline - make_interval(secs => :beforeDeadlineS)
+                                        THEN 1 ELSE 0 END`,
+      { beforeDeadlineS },
+      db,
+    );
   }
 
   /** Elevators silent for longer than `afterS` (or marked offline) that have no open offline alarm. */
@@ -467,35 +528,38 @@ export class AlarmRepository {
     db: Db,
     afterS: number,
   ): Promise<Array<{ elevator_id: string; since: number }>> {
-    return (await db.query(
+    return this.sql.query<{ elevator_id: string; since: number }>(
       `SELECT s.elevator_id, (extract(epoch FROM coalesce(s.last_seen_at, s.online_changed_at, s.updated_at)) * 1000)::float8 AS since
          FROM elevator_live_state s
-        WHERE (s.online = false OR s.last_seen_at < now() - make_interval(secs => $1))
-          AND coalesce(s.last_seen_at, s.online_changed_at, s.updated_at) < now() - make_interval(secs => $1)
+        WHERE (s.online = false OR s.last_seen_at < now() - make_interval(secs => :afterS))
+          AND coalesce(s.last_seen_at, s.online_changed_at, s.updated_at) < now() - make_interval(secs => :afterS)
           AND NOT EXISTS (SELECT 1 FROM alarms a WHERE a.elevator_id = s.elevator_id AND a.type = 'offline'
                           AND ${OPEN})`,
-      [afterS],
-    )) as Array<{ elevator_id: string; since: number }>;
+      { afterS },
+      db,
+    );
   }
 
   /** Open offline alarms whose elevator is online and heard from within `afterS`, with when it was last heard. */
   async offlineButBack(db: Db, afterS: number): Promise<Array<{ alarm: AlarmRow; lastSeenTs: number }>> {
-    const rows = (await db.query(
+    const rows = await this.sql.query<AlarmRow & { last_seen_ms: number }>(
       `SELECT a.*, (extract(epoch FROM s.last_seen_at) * 1000)::float8 AS last_seen_ms
          FROM alarms a JOIN elevator_live_state s ON s.elevator_id = a.elevator_id
         WHERE a.type = 'offline' AND a.${OPEN}
-          AND s.online AND s.last_seen_at >= now() - make_interval(secs => $1)`,
-      [afterS],
-    )) as Array<AlarmRow & { last_seen_ms: number }>;
+          AND s.online AND s.last_seen_at >= now() - make_interval(secs => :afterS)`,
+      { afterS },
+      db,
+    );
     return rows.map(({ last_seen_ms, ...alarm }) => ({ alarm, lastSeenTs: Number(last_seen_ms) }));
   }
 
   /** Conditions held now: elevator → since (device time). */
   async activeConditions(db: Db, rule: string): Promise<Map<string, number>> {
-    const rows = (await db.query(
-      `SELECT elevator_id, (extract(epoch FROM since_ts) * 1000)::float8 AS since FROM rule_state WHERE rule = $1`,
-      [rule],
-    )) as Array<{ elevator_id: string; since: number }>;
+    const rows = await this.sql.query<{ elevator_id: string; since: number }>(
+      `SELECT elevator_id, (extract(epoch FROM since_ts) * 1000)::float8 AS since FROM rule_state WHERE rule = :rule`,
+      { rule },
+      db,
+    );
     return new Map(rows.map((r) => [r.elevator_id, Number(r.since)]));
   }
 
@@ -506,15 +570,21 @@ export class AlarmRepository {
     holds: ReadonlyArray<{ elevatorId: string; since: number; last: number }>,
   ): Promise<Map<string, number>> {
     if (holds.length === 0) return new Map();
-    const rows = (await db.query(
+    const rows = await this.sql.query<{ elevator_id: string; since: number }>(
       `INSERT INTO rule_state AS r (elevator_id, rule, since_ts, last_ts)
-       SELECT e, $4, to_timestamp(s / 1000.0), to_timestamp(l / 1000.0)
-         FROM unnest($1::uuid[], $2::float8[], $3::float8[]) AS x(e, s, l)
+       SELECT e, :rule, to_timestamp(s / 1000.0), to_timestamp(l / 1000.0)
+         FROM unnest(CAST(:elevatorIds AS uuid[]), CAST(:sinces AS float8[]), CAST(:lasts AS float8[])) AS x(e, s, l)
        ON CONFLICT (elevator_id, rule) DO UPDATE SET
          since_ts = least(r.since_ts, excluded.since_ts), last_ts = greatest(r.last_ts, excluded.last_ts)
        RETURNING elevator_id, (extract(epoch FROM since_ts) * 1000)::float8 AS since`,
-      [holds.map((h) => h.elevatorId), holds.map((h) => h.since), holds.map((h) => h.last), rule],
-    )) as Array<{ elevator_id: string; since: number }>;
+      {
+        elevatorIds: holds.map((h) => h.elevatorId),
+        sinces: holds.map((h) => h.since),
+        lasts: holds.map((h) => h.last),
+        rule,
+      },
+      db,
+    );
     return new Map(rows.map((r) => [r.elevator_id, Number(r.since)]));
   }
 
@@ -525,14 +595,15 @@ export class AlarmRepository {
     ends: ReadonlyArray<{ elevatorId: string; endedTs: number }>,
   ): Promise<Map<string, number>> {
     if (ends.length === 0) return new Map();
-    const rows = (await db.query(
+    const rows = await this.sql.query<{ elevator_id: string; since: number }>(
       `WITH d AS (
-         DELETE FROM rule_state r USING unnest($1::uuid[], $2::float8[]) AS x(e, t)
-          WHERE r.elevator_id = x.e AND r.rule = $3 AND r.since_ts <= to_timestamp(x.t / 1000.0)
+         DELETE FROM rule_state r USING unnest(CAST(:elevatorIds AS uuid[]), CAST(:endedTs AS float8[])) AS x(e, t)
+          WHERE r.elevator_id = x.e AND r.rule = :rule AND r.since_ts <= to_timestamp(x.t / 1000.0)
          RETURNING r.elevator_id, (extract(epoch FROM r.since_ts) * 1000)::float8 AS since)
        SELECT * FROM d`,
-      [ends.map((e) => e.elevatorId), ends.map((e) => e.endedTs), rule],
-    )) as Array<{ elevator_id: string; since: number }>;
+      { elevatorIds: ends.map((e) => e.elevatorId), endedTs: ends.map((e) => e.endedTs), rule },
+      db,
+    );
     return new Map(rows.map((r) => [r.elevator_id, Number(r.since)]));
   }
 
@@ -546,14 +617,16 @@ export class AlarmRepository {
     of: ReadonlyArray<{ elevatorId: string; since: number | null }>,
   ): Promise<AlarmRow[]> {
     if (of.length === 0) return [];
-    return (await db.query(
+    return this.sql.query<AlarmRow>(
       `SELECT DISTINCT ON (a.elevator_id) a.*
-         FROM alarms a JOIN unnest($1::uuid[], $2::float8[]) AS x(e, s) ON a.elevator_id = x.e
-        WHERE a.type = $3
+         FROM alarms a JOIN unnest(CAST(:elevatorIds AS uuid[]), CAST(:sinces AS float8[])) AS x(e, s)
+           ON a.elevator_id = x.e
+        WHERE a.type = :type
           AND (a.${OPEN} OR (x.s IS NOT NULL AND a.first_seen_ts > to_timestamp(x.s / 1000.0) - interval '1 millisecond'))
         ORDER BY a.elevator_id, (a.${OPEN}) DESC, a.first_seen_ts DESC`,
-      [of.map((o) => o.elevatorId), of.map((o) => o.since), type],
-    )) as AlarmRow[];
+      { elevatorIds: of.map((o) => o.elevatorId), sinces: of.map((o) => o.since), type },
+      db,
+    );
   }
 
   /** Conditions that have lasted long enough (platform clock) and have no open alarm yet. */
@@ -563,15 +636,16 @@ export class AlarmRepository {
     alarmType: string,
     seconds: number,
   ): Promise<Array<{ elevatorId: string; since: number; last: number }>> {
-    const rows = (await db.query(
+    const rows = await this.sql.query<{ elevator_id: string; since: number; last: number }>(
       `SELECT r.elevator_id, (extract(epoch FROM r.since_ts) * 1000)::float8 AS since,
               (extract(epoch FROM r.last_ts) * 1000)::float8 AS last
          FROM rule_state r
-        WHERE r.rule = $1 AND r.since_ts <= now() - make_interval(secs => $3)
-          AND NOT EXISTS (SELECT 1 FROM alarms a WHERE a.elevator_id = r.elevator_id AND a.type = $2
+        WHERE r.rule = :rule AND r.since_ts <= now() - make_interval(secs => :seconds)
+          AND NOT EXISTS (SELECT 1 FROM alarms a WHERE a.elevator_id = r.elevator_id AND a.type = :alarmType
                              AND (a.${OPEN} OR a.first_seen_ts > r.since_ts - interval '1 millisecond'))`,
-      [rule, alarmType, seconds],
-    )) as Array<{ elevator_id: string; since: number; last: number }>;
+      { rule, alarmType, seconds },
+      db,
+    );
     return rows.map((r) => ({ elevatorId: r.elevator_id, since: Number(r.since), last: Number(r.last) }));
   }
 }

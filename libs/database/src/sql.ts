@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 
-/** Where a query runs: the pool, or the caller's transaction. */
-export type Db = DataSource | EntityManager;
+/** Where a query runs: the pool, or the caller's transaction (a manager or the ingest's runner). */
+export type Db = DataSource | EntityManager | QueryRunner;
 
 /**
  * The one way repositories reach the database (see docs/design.md): explicit SQL with `:named`
@@ -18,7 +18,7 @@ export class Sql {
 
   async query<T>(sql: string, params: Record<string, unknown> = {}, db: Db = this.ds): Promise<T[]> {
     const [text, values] = this.ds.driver.escapeQueryWithParameters(sql, params, {});
-    return await db.query<T[]>(text, values);
+    return (await db.query(text, values)) as T[];
   }
 
   /** The first row, or undefined. */
