@@ -518,12 +518,22 @@ describe('dashboard (browser)', () => {
 
     await page.getByRole('tab', { name: zh.admin.users }).click();
     await page.getByRole('tabpanel').getByTestId('admin-add').click();
-    await dialog.locator('.ant-form-item', { hasText: zh.admin.role }).locator('.ant-select').click();
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option', {
-        hasText: new RegExp(`^${zh.roles.owner}$`),
-      })
-      .click();
+    // the role: picked again if a click on a still-opening dropdown did not take (a slow machine)
+    const roleSelect = dialog.locator('.ant-form-item', { hasText: zh.admin.role }).locator('.ant-select');
+    for (let i = 0; i < 3; i += 1) {
+      await roleSelect.click();
+      await page
+        .locator('.ant-select-dropdown:visible .ant-select-item-option', {
+          hasText: new RegExp(`^${zh.roles.owner}$`),
+        })
+        .click();
+      const picked = await roleSelect
+        .locator('.ant-select-selection-item', { hasText: zh.roles.owner })
+        .waitFor({ timeout: 3_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (picked) break;
+    }
     await field(zh.auth.username).fill(username);
     await field(zh.admin.displayName).fill(ownerName);
     await field(zh.auth.password).fill('owner-password-123');
