@@ -342,7 +342,9 @@ describe('alarms, entrapment rescue and offline detection', () => {
     const c = controller(d);
     await c.start();
     const before = (await alarmsOf(d.elevatorId)).filter((a) => a.type === 'entrapment').length;
-    c.injectEntrapment(6);
+    // trapped until the test lets the passenger out (below): on a slow machine the closure must not
+    // come after the car's own release
+    c.injectEntrapment(600);
     const alarm = await waitFor(
       async () => (await alarmsOf(d.elevatorId)).find((a) => a.type === 'entrapment' && a.status === 'open'),
       8000,
@@ -361,13 +363,15 @@ describe('alarms, entrapment rescue and offline detection', () => {
     // The car keeps reporting a trapped passenger: the same incident is raised again, not a new one.
     const reopened = await waitFor(
       async () => (await alarmsOf(d.elevatorId)).find((a) => a.id === alarm.id && a.status === 'open'),
-      8000,
+      20_000,
       'the same entrapment reopened',
     );
     expect(reopened).toMatchObject({ reopenCount: 1, releaseMethod: null });
+    await new Promise((r) => setTimeout(r, 3000)); // trapped for a few seconds more
+    c.injectEntrapment(0); // the passenger is out: the car moves to a floor
     const released = await waitFor(
       async () => (await alarmsOf(d.elevatorId)).find((a) => a.id === alarm.id && a.conditionClearedTs),
-      12_000,
+      20_000,
       'release recorded on the reopened alarm',
     );
     expect(released.trappedSeconds).toBeGreaterThanOrEqual(5);
@@ -376,7 +380,7 @@ describe('alarms, entrapment rescue and offline detection', () => {
     const entrapments = (await alarmsOf(d.elevatorId)).filter((a) => a.type === 'entrapment');
     expect(entrapments).toHaveLength(before + 1);
     await c.stop();
-  });
+  }, 240_000);
 
   it('should report fault rates per maker and model over the caller’s elevators', async () => {
     const res = await t

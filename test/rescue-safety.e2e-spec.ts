@@ -186,7 +186,8 @@ describe('rescue safety', () => {
         const a = await detail(alarm.id);
         return a.status === 'open' ? a : undefined;
       },
-      THRESHOLD_S * 1000 + 10_000,
+      // (the sweeper's cadence on a machine busy with other files and browsers)
+      THRESHOLD_S * 1000 + 25_000,
       'the same entrapment reopened',
     );
     expect(reopened).toMatchObject({
@@ -220,7 +221,7 @@ describe('rescue safety', () => {
     // acknowledged again (the technician's test below takes it on); the car stays trapped
     await t.post(firm, `/alarms/${alarm.id}/acknowledge`, {}).expect(200);
     await c.stop();
-  });
+  }, 240_000);
 
   it('should open an entrapment with a deadline from a passenger’s 有人被困, and join the car’s own detection to it', async () => {
     const d = devices[1];
