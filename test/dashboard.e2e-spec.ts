@@ -122,6 +122,13 @@ describe('dashboard (browser)', () => {
     };
     for (const a of open.items) await t.post(admin, `/alarms/${a.id}/acknowledge`, { note: 'test' });
   };
+  /** Waits for an opening dialog to finish its animation (it takes the focus when done). */
+  const dialogSettled = async (page: Page): Promise<void> => {
+    await page
+      .locator('.ant-modal[class*="zoom-appear"], .ant-modal[class*="zoom-enter"]')
+      .first()
+      .waitFor({ state: 'detached' });
+  };
   const passwordOf = (u: FleetUser): string => (u === 'admin' ? ADMIN_PASSWORD : USER_PASSWORD);
   const usernameOf = (u: FleetUser): string => fleet.users[u];
   const controller = async (d: DeviceCredentials): Promise<SimulatedController> => {
@@ -420,6 +427,8 @@ describe('dashboard (browser)', () => {
     await page.getByRole('tab', { name: zh.admin.contracts }).click();
     await page.getByTestId('admin-add').last().click();
     const modal = page.getByRole('dialog');
+    await modal.waitFor();
+    await dialogSettled(page);
     const choose = async (label: string, option: string): Promise<void> => {
       await modal.locator('.ant-form-item', { hasText: label }).locator('.ant-select').click();
       // as an admin does among thousands: type the first word, then pick (buildings are searched
@@ -518,15 +527,21 @@ describe('dashboard (browser)', () => {
 
     await page.getByRole('tab', { name: zh.admin.users }).click();
     await page.getByRole('tabpanel').getByTestId('admin-add').click();
-    // the role: picked again if a click on a still-opening dropdown did not take (a slow machine)
+    // the role: on a slow machine the dialog, still opening, takes the focus back and closes a
+    // dropdown opened too early — wait for the form, and pick again if the pick did not take
+    await field(zh.auth.username).waitFor();
+    await dialogSettled(page);
     const roleSelect = dialog.locator('.ant-form-item', { hasText: zh.admin.role }).locator('.ant-select');
-    for (let i = 0; i < 3; i += 1) {
+    for (let i = 0; i < 5; i += 1) {
       await roleSelect.click();
-      await page
+      const clicked = await page
         .locator('.ant-select-dropdown:visible .ant-select-item-option', {
           hasText: new RegExp(`^${zh.roles.owner}$`),
         })
-        .click();
+        .click({ timeout: 5_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (!clicked) continue;
       const picked = await roleSelect
         .locator('.ant-select-selection-item', { hasText: zh.roles.owner })
         .waitFor({ timeout: 3_000 })
