@@ -208,6 +208,41 @@ async function firstLoad(): Promise<Record<string, unknown>> {
   }
 }
 
+interface Profile {
+  name: string;
+  net: { offline: boolean; latency: number; downloadThroughput: number; uploadThroughput: number } | null;
+  cpu: number;
+}
+/** A passenger's or owner's phone in a lobby: 1.6 Mbps down, 750 kbps up, 150 ms RTT, CPU 4× slower. */
+const LOBBY: Profile = {
+  name: 'lobby 1.6 Mbps / 150 ms RTT, CPU 4x',
+  net: {
+    offline: false,
+    latency: 150,
+    downloadThroughput: (1.6e6 / 8) | 0,
+    uploadThroughput: (750e3 / 8) | 0,
+  },
+  cpu: 4,
+};
+const PROFILES: Profile[] = [{ name: 'unthrottled', net: null, cpu: 1 }, LOBBY];
+
+/** Network and CPU emulation for the page (DevTools protocol). */
+async function throttle(page: Page, profile: Profile): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  if (profile.net) await cdp.send('Network.emulateNetworkConditions', profile.net);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
+}
+
+/** Drawn: the network idle, the page's root has content and no spinner is left. */
+async function drawn(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle', { timeout: 120_000 });
+  await page.waitForFunction(
+    '(document.getElementById("root")?.childElementCount ?? 0) > 0 && !document.querySelector(".ant-spin-spinning")',
+    undefined,
+    { timeout: 120_000 },
+  );
+}
+
 /** The car's public page against the dashboard's login page, cold cache, with and without throttling. */
 async function publicPage(): Promise<Record<string, unknown>> {
   const platform = await startPlatform(['--demo']);
@@ -225,19 +260,7 @@ async function publicPage(): Promise<Record<string, unknown>> {
     const code = ((await list.json()) as { items: Array<{ registrationCode: string }> }).items[0]
       ?.registrationCode;
     if (!code) throw new Error('the demo has no elevator');
-    const profiles = [
-      { name: 'unthrottled', net: null, cpu: 1 },
-      {
-        name: 'lobby 1.6 Mbps / 150 ms RTT, CPU 4x',
-        net: {
-          offline: false,
-          latency: 150,
-          downloadThroughput: (1.6e6 / 8) | 0,
-          uploadThroughput: (750e3 / 8) | 0,
-        },
-        cpu: 4,
-      },
-    ];
+    const profiles = PROFILES;
     const rows: Array<Record<string, unknown>> = [];
     for (const profile of profiles) {
       for (const route of ['public', 'login'] as const) {
@@ -247,9 +270,7 @@ async function publicPage(): Promise<Record<string, unknown>> {
           bypassCSP: true,
         });
         const page = await context.newPage();
-        const cdp = await context.newCDPSession(page);
-        if (profile.net) await cdp.send('Network.emulateNetworkConditions', profile.net);
-        await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
+        await throttle(page, profile);
         const net = await netMeter(page);
         const t = Date.now();
         if (route === 'public') {
@@ -331,19 +352,7 @@ async function routes(): Promise<Record<string, unknown>> {
     { user: 'regulator.gz', route: '/oversight' },
     { user: 'demo.admin', route: '/admin' },
   ];
-  const profiles = [
-    { name: 'unthrottled', net: null, cpu: 1 },
-    {
-      name: 'lobby 1.6 Mbps / 150 ms RTT, CPU 4x',
-      net: {
-        offline: false,
-        latency: 150,
-        downloadThroughput: (1.6e6 / 8) | 0,
-        uploadThroughput: (750e3 / 8) | 0,
-      },
-      cpu: 4,
-    },
-  ];
+  const profiles = PROFILES;
   const rows: Array<Record<string, unknown>> = [];
   try {
     for (const profile of profiles) {
@@ -360,19 +369,11 @@ async function routes(): Promise<Record<string, unknown>> {
           await context.addInitScript(`localStorage.setItem('lw.session', ${JSON.stringify(stored)})`);
         }
         const page = await context.newPage();
-        const cdp = await context.newCDPSession(page);
-        if (profile.net) await cdp.send('Network.emulateNetworkConditions', profile.net);
-        await cdp.send('Emulation.setCPUThrottlingRate', { rate: profile.cpu });
+        await throttle(page, profile);
         const net = await netMeter(page);
         const t = Date.now();
         await page.goto(target.route);
-        // drawn: the page's root has content and no spinner is left, and the network is idle
-        await page.waitForLoadState('networkidle', { timeout: 120_000 });
-        await page.waitForFunction(
-          '(document.getElementById("root")?.childElementCount ?? 0) > 0 && !document.querySelector(".ant-spin-spinning")',
-          undefined,
-          { timeout: 120_000 },
-        );
+        await drawn(page);
         rows.push({
           profile: profile.name,
           user: target.user ?? '—',
@@ -385,7 +386,7 @@ async function routes(): Promise<Record<string, unknown>> {
     }
     // the second visit of an installed app: the service worker serves the files
     const secondVisits: Array<Record<string, unknown>> = [];
-    const lobby = profiles[1];
+    const lobby = LOBBY;
     for (const target of targets.filter((x) => ['/home', '/t'].includes(x.route))) {
       const context = await browser.newContext({
         viewport: { width: 390, height: 844 },
@@ -403,18 +404,11 @@ async function routes(): Promise<Record<string, unknown>> {
       });
       await first.close();
       const page = await context.newPage();
-      const cdp = await context.newCDPSession(page);
-      if (lobby?.net) await cdp.send('Network.emulateNetworkConditions', lobby.net);
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: lobby?.cpu ?? 1 });
+      await throttle(page, lobby);
       const net = await netMeter(page);
       const t = Date.now();
       await page.goto(target.route);
-      await page.waitForLoadState('networkidle', { timeout: 120_000 });
-      await page.waitForFunction(
-        '(document.getElementById("root")?.childElementCount ?? 0) > 0 && !document.querySelector(".ant-spin-spinning")',
-        undefined,
-        { timeout: 120_000 },
-      );
+      await drawn(page);
       secondVisits.push({
         profile: lobby?.name,
         user: target.user,
