@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// npm run topology — the scale-out topology on one machine, supervised:
-//   a Mosquitto of its own (config below) · WORKERS ingest workers · APIS api replicas on Redis.
+// npm run topology [-- --broker mosquitto|rabbitmq] — the scale-out topology on one machine,
+// supervised: WORKERS ingest workers · APIS api replicas on Redis · and the broker:
+//   mosquitto (default) — one Mosquitto of its own (config below);
+//   rabbitmq — a three-node RabbitMQ cluster of its own (scripts/cluster/rabbitmq-cluster.ts):
+//     devices speak MQTT to any node (MQTT_URL lists them all), the workers consume one quorum
+//     queue over AMQP, device auth and topic ACL are the cluster's through api-1's HTTP hooks;
+//     a node that dies is started again after 5 s (BROKER_NODES=N for another size).
 // Needs DATABASE_URL (a PostgreSQL server; every process shares it), a `mosquitto` binary and a
 // Redis (REDIS_URL, default redis://127.0.0.1:6379). A process that dies is restarted after 1 s
 // with the same environment — an ingest worker with the same MQTT client id, so its persistent
@@ -32,6 +37,10 @@ const apis = Number(env.APIS ?? 2);
 const mqttPort = Number(env.MQTT_PORT ?? 1885);
 const httpBase = Number(env.HTTP_BASE_PORT ?? 3000);
 const dir = resolve(env.TOPOLOGY_DIR ?? join(root, '.data', 'topology'));
+const brokerArg = process.argv.indexOf('--broker');
+const broker = brokerArg >= 0 ? process.argv[brokerArg + 1] : (env.TOPOLOGY_BROKER ?? 'mosquitto');
+if (!['mosquitto', 'rabbitmq'].includes(broker)) fail(`--broker ${broker}: mosquitto or rabbitmq`);
+let clusterBoot = null; // the RabbitMQ cluster starting or started (--broker rabbitmq)
 mkdirSync(dir, { recursive: true });
 // Started as root, Mosquitto drops to its own user: let it write its persistence file here.
 if (process.getuid?.() === 0) chmodSync(dir, 0o777);
@@ -109,28 +118,82 @@ function start(name, command, args, childEnv) {
   });
 }
 
-async function startAll() {
-  start('mosquitto', 'mosquitto', ['-c', conf], { PATH: env.PATH ?? '' });
-  await new Promise((r) => setTimeout(r, 500)); // let the broker listen before the workers connect
-  for (let i = 1; i <= workers; i++) {
-    start(`ingest-${i}`, process.execPath, [...PLATFORM_NODE_FLAGS, main, '--role', 'ingest'], {
-      ...common,
-      HTTP_PORT: String(httpBase + 100 + i),
-      MQTT_SHARED_GROUP: 'ingest',
-      MQTT_CLIENT_ID: `liftwatch-ingest-${i}`,
-      MQTT_CLEAN_SESSION: 'false',
-    });
-  }
+function startApis(extra) {
   for (let i = 1; i <= apis; i++) {
     start(`api-${i}`, process.execPath, [...PLATFORM_NODE_FLAGS, main, '--role', 'api'], {
       ...common,
+      ...extra,
       HTTP_PORT: String(httpBase + i),
       REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     });
   }
+}
+
+async function startRabbitmq() {
+  const clusterModule = join(root, 'dist/scripts/cluster/rabbitmq-cluster.js');
+  if (!existsSync(clusterModule)) fail('run `npm run build` first');
+  const { hasRabbitmq, startRabbitCluster } = require(clusterModule);
+  if (!hasRabbitmq())
+    fail("--broker rabbitmq needs Debian's rabbitmq-server package (/usr/lib/rabbitmq/bin)");
+  const hookSecret = env.BROKER_HOOK_SECRET ?? randomBytes(24).toString('hex');
+  const clusterDir = join(dir, 'rabbitmq');
+  // Erlang node names are machine-wide (epmd): a prefix of this folder's own
+  const prefix = `lw${require('node:crypto').createHash('sha1').update(clusterDir).digest('hex').slice(0, 6)}n`;
+  process.stdout.write(
+    `topology: starting a ${Number(env.BROKER_NODES ?? 3)}-node RabbitMQ cluster in ${clusterDir}\n`,
+  );
+  clusterBoot = startRabbitCluster({
+    dir: clusterDir,
+    nodes: Number(env.BROKER_NODES ?? 3),
+    hookBaseUrl: `http://127.0.0.1:${httpBase + 1}`,
+    hookSecret,
+    namePrefix: prefix,
+    restartAfterMs: 5000,
+    log: (line) => process.stderr.write(`rabbitmq  | ${line}\n`),
+  });
+  const cluster = await clusterBoot;
+  for (const n of cluster.nodes)
+    process.stdout.write(
+      `topology: rabbit-${n.index + 1} ${n.name} pid ${n.pid} mqtt://127.0.0.1:${n.mqttPort} amqp port ${n.amqpPort}\n`,
+    );
+  // the api replicas answer the cluster's auth hooks and send commands through it
+  startApis({
+    BROKER_HOOK_SECRET: hookSecret,
+    MQTT_URL: cluster.mqttUrls,
+    MQTT_USERNAME: cluster.user,
+    MQTT_PASSWORD: cluster.password,
+  });
+  for (let i = 1; i <= workers; i++) {
+    start(`ingest-${i}`, process.execPath, [...PLATFORM_NODE_FLAGS, main, '--role', 'ingest'], {
+      ...common,
+      HTTP_PORT: String(httpBase + 100 + i),
+      INGEST_SOURCE: 'amqp',
+      AMQP_URL: cluster.amqpUrls,
+    });
+  }
+  return cluster.mqttUrls;
+}
+
+async function startAll() {
+  let devicesUrl = `mqtt://127.0.0.1:${mqttPort}`;
+  if (broker === 'rabbitmq') devicesUrl = await startRabbitmq();
+  else {
+    start('mosquitto', 'mosquitto', ['-c', conf], { PATH: env.PATH ?? '' });
+    await new Promise((r) => setTimeout(r, 500)); // let the broker listen before the workers connect
+    for (let i = 1; i <= workers; i++) {
+      start(`ingest-${i}`, process.execPath, [...PLATFORM_NODE_FLAGS, main, '--role', 'ingest'], {
+        ...common,
+        HTTP_PORT: String(httpBase + 100 + i),
+        MQTT_SHARED_GROUP: 'ingest',
+        MQTT_CLIENT_ID: `liftwatch-ingest-${i}`,
+        MQTT_CLEAN_SESSION: 'false',
+      });
+    }
+    startApis({});
+  }
   process.stdout.write(
     [
-      `topology: devices → mqtt://127.0.0.1:${mqttPort}`,
+      `topology: devices → ${devicesUrl}`,
       `topology: dashboard/API → ${Array.from({ length: apis }, (_, i) => `http://127.0.0.1:${httpBase + i + 1}`).join(', ')}`,
       `topology: ingest workers' health/metrics → ${Array.from({ length: workers }, (_, i) => `http://127.0.0.1:${httpBase + 101 + i}`).join(', ')}`,
       '',
@@ -149,15 +212,18 @@ function stopAll() {
     const apps = order.filter((n) => n !== 'mosquitto').map((n) => children.get(n));
     for (const c of apps) c?.kill('SIGTERM');
     await Promise.all(apps.map((c) => c && wait(c)));
-    const broker = children.get('mosquitto');
-    broker?.kill('SIGTERM');
-    if (broker) await wait(broker);
+    const mosquitto = children.get('mosquitto');
+    mosquitto?.kill('SIGTERM');
+    if (mosquitto) await wait(mosquitto);
+    const cluster = clusterBoot && (await clusterBoot.catch(() => null));
+    if (cluster) await cluster.stop();
     process.exit(0);
   })();
 }
 process.on('SIGINT', stopAll);
 process.on('SIGTERM', stopAll);
 
-ensureDatabase(env.DATABASE_URL).then(startAll, (err) =>
-  fail(`cannot reach DATABASE_URL: ${err instanceof Error ? err.message : String(err)}`),
+ensureDatabase(env.DATABASE_URL).then(
+  () => startAll().catch((err) => fail(err instanceof Error ? err.message : String(err))),
+  (err) => fail(`cannot reach DATABASE_URL: ${err instanceof Error ? err.message : String(err)}`),
 );

@@ -321,6 +321,63 @@ describe('ingest role on an external broker', () => {
       expect(JSON.stringify(bad.body)).toContain('acc');
     });
 
+    it("should answer RabbitMQ's HTTP auth backend form by form, for devices over MQTT only", async () => {
+      const [a, b] = devices as [DeviceCredentials, DeviceCredentials];
+      // what rabbitmq_auth_backend_http posts (auth_http.http_method = post): form-encoded fields,
+      // the secret in the configured URI, `allow`/`deny` in a text body
+      const rabbit = async (
+        path: string,
+        form: Record<string, string>,
+        secret: string | null = hookSecret,
+      ) => {
+        const res = await api
+          .http()
+          .post(`/api/v1/broker/rabbitmq/${path}${secret ? `?secret=${secret}` : ''}`)
+          .type('form')
+          .send(form);
+        return { status: res.status, text: res.text };
+      };
+      const allow = { status: 200, text: 'allow' };
+      const deny = { status: 200, text: 'deny' };
+      const who = { username: a.serial, vhost: '/', client_id: a.serial };
+      expect(await rabbit('user', { ...who, password: a.secret })).toEqual(allow);
+      expect(await rabbit('user', { ...who, password: 'wrong' })).toEqual(deny);
+      // an AMQP login carries no MQTT client id: devices come in over MQTT only
+      expect(await rabbit('user', { username: a.serial, password: a.secret, vhost: '/' })).toEqual(deny);
+      expect(await rabbit('user', { ...who, client_id: b.serial, password: a.secret })).toEqual(deny);
+      expect((await rabbit('user', { ...who, password: a.secret }, null)).status).toBe(401);
+      expect(await rabbit('vhost', { ...who, ip: '127.0.0.1', tags: '' })).toEqual(allow);
+      expect(await rabbit('vhost', { ...who, vhost: 'other', ip: '127.0.0.1', tags: '' })).toEqual(deny);
+      const resource = (resource: string, name: string, permission: string) =>
+        rabbit('resource', { ...who, resource, name, permission, tags: '' });
+      expect(await resource('exchange', 'amq.topic', 'write')).toEqual(allow);
+      expect(await resource('exchange', 'amq.topic', 'configure')).toEqual(deny);
+      expect(await resource('queue', `mqtt-subscription-${a.serial}qos1`, 'configure')).toEqual(allow);
+      expect(await resource('queue', `mqtt-subscription-${b.serial}qos1`, 'read')).toEqual(deny);
+      expect(await resource('queue', 'liftwatch.ingest', 'read')).toEqual(deny);
+      const topic = (routingKey: string, permission: string) =>
+        rabbit('topic', {
+          ...who,
+          resource: 'topic',
+          name: 'amq.topic',
+          permission,
+          tags: '',
+          routing_key: routingKey,
+          'variable_map.client_id': a.serial,
+          'variable_map.username': a.serial,
+          'variable_map.vhost': '/',
+        });
+      expect(await topic(`lw.v1.${a.serial}.status`, 'write')).toEqual(allow);
+      expect(await topic(`lw.v1.${a.serial}.cmd`, 'read')).toEqual(allow);
+      expect(await topic(`lw.v1.${b.serial}.status`, 'write')).toEqual(deny);
+      expect(await topic(`lw.v1.${a.serial}.cmd`, 'write')).toEqual(deny);
+      expect(await topic('lw.v1.*.cmd', 'read')).toEqual(deny);
+      expect(await topic('#', 'read')).toEqual(deny);
+      const bad = await rabbit('resource', { ...who, resource: 'queue', name: 'q', permission: 'drop' });
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain('permission');
+    });
+
     it('should refuse callers without the broker secret', async () => {
       await post('authenticate', { clientid: 'x', username: 'x', password: 'x' }, null).expect(401);
       await post(

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { mqttTargets } from '@liftwatch/config';
 import { ElevatorModel, type ElevatorSnapshot } from './elevator-model';
 
 export type Channel = 'status' | 'event' | 'meter' | 'heartbeat' | 'batch' | 'online';
@@ -56,7 +57,7 @@ export function emptyControllerStats(): ControllerStats {
   };
 }
 
-interface BufferedItem {
+export interface BufferedItem {
   ch: 'status' | 'event' | 'meter';
   [k: string]: unknown;
 }
@@ -344,13 +345,17 @@ export class SimulatedController extends EventEmitter {
       this.unacked.delete(id);
       if (err) this.stats.publishErrors++;
       else this.stats.acked++;
-      this.emit('ack');
+      // what the broker acknowledged (QoS 1): the items and their sequence numbers
+      this.emit('ack', err ? [] : items);
     });
   }
 
   private connect(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const client = connect(this.o.url, {
+      // a comma-separated list: the nodes of a broker cluster, tried in turn (mqtt.js `servers`)
+      const { url, servers } = mqttTargets(this.o.url);
+      const client = connect(url, {
+        servers,
         clientId: this.o.serial,
         username: this.o.serial,
         password: this.o.secret,

@@ -3,7 +3,11 @@
  *
  *   a. embedded: one platform process (`--role all`): embedded broker (aedes), ingest, api;
  *   b. external + 1 worker: Mosquitto, one `--role ingest` worker, one `--role api` process;
- *   c. external + 2 workers: Mosquitto, two ingest workers on one shared subscription, one api.
+ *   c. external + 2 workers: Mosquitto, two ingest workers on one shared subscription, one api;
+ *   d. rabbitmq-2: a three-node RabbitMQ cluster (scripts/cluster/rabbitmq-cluster.ts; devices over
+ *      MQTT, authenticated by the api's hooks), two ingest workers on its quorum queue over AMQP,
+ *      one api; rabbitmq-2-kill: the same, with the node the devices and workers are on killed
+ *      (-9) at the middle of the measuring window — what a node loss costs (issue 39).
  *
  * Every topology writes into the same PostgreSQL (the embedded server, started once here), gets
  * fresh devices, and is driven by the same load generator (its own process, on the same cores).
@@ -21,6 +25,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, PLATFORM_NODE_FLAGS } from '../../libs/config/src';
 import { prepareDatabase } from '../../libs/database/src';
+import { type RabbitCluster, startRabbitCluster } from '../cluster/rabbitmq-cluster';
 import { provisionBenchFleet } from './bench-fleet';
 import {
   freePort,
@@ -38,7 +43,7 @@ const { values } = parseArgs({
     devices: { type: 'string', default: '10000' },
     rate: { type: 'string', default: '1' },
     seconds: { type: 'string', default: '40' },
-    topologies: { type: 'string', default: 'embedded,external-1,external-2' },
+    topologies: { type: 'string', default: 'embedded,external-1,external-2,rabbitmq-2,rabbitmq-2-kill' },
     payload: { type: 'string', default: 'realistic' },
     // Mosquitto's max_inflight_messages: QoS 1 messages sent to one ingest worker before its PUBACKs
     'broker-inflight': { type: 'string', default: '10000' },
@@ -56,7 +61,13 @@ interface Proc {
   child: ChildProcess;
   httpUrl: string | null;
   peakRss: number;
+  /** the process to measure when it is not `child` itself (a RabbitMQ node's Erlang VM) */
+  pid?: () => number | undefined;
+  /** a broker process (its CPU is the broker's, not the platform's) */
+  broker?: boolean;
 }
+
+const pidOf = (p: Proc): number | undefined => (p.pid ? p.pid() : p.child.pid);
 
 function rssBytes(pid: number | undefined): number {
   try {
@@ -80,8 +91,13 @@ async function waitHealthy(url: string, child: ChildProcess, name: string): Prom
   throw new Error(`${name} did not become healthy`);
 }
 
-async function startPlatformProcess(name: string, role: string, env: Record<string, string>): Promise<Proc> {
-  const port = await freePort();
+async function startPlatformProcess(
+  name: string,
+  role: string,
+  env: Record<string, string>,
+  port?: number,
+): Promise<Proc> {
+  port ??= await freePort();
   const child = spawn(process.execPath, [...PLATFORM_NODE_FLAGS, MAIN, '--role', role], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -118,10 +134,14 @@ async function startMosquitto(dir: string): Promise<{ proc: Proc; url: string }>
   const child = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 500));
   if (child.exitCode !== null) throw new Error('mosquitto did not start');
-  return { proc: { name: 'mosquitto', child, httpUrl: null, peakRss: 0 }, url: `mqtt://127.0.0.1:${port}` };
+  return {
+    proc: { name: 'mosquitto', child, httpUrl: null, peakRss: 0, broker: true },
+    url: `mqtt://127.0.0.1:${port}`,
+  };
 }
 
 async function stop(p: Proc): Promise<void> {
+  if (p.pid) return; // a cluster node: stopped with its cluster
   if (p.child.exitCode !== null || p.child.signalCode !== null) return;
   const exited = new Promise((r) => p.child.once('exit', r));
   p.child.kill('SIGTERM');
@@ -185,6 +205,8 @@ async function runTopology(
 ): Promise<Record<string, unknown>> {
   const procs: Proc[] = [];
   let mqttUrl: string;
+  let cluster: RabbitCluster | null = null;
+  const HOOK_SECRET = 'bench-hook-secret-0123456789abcdef';
   const ingestUrls: string[] = [];
   const common = { DATABASE_URL: databaseUrl, DATA_DIR: join(dir, topology) };
   try {
@@ -199,6 +221,50 @@ async function runTopology(
       procs.push(p);
       ingestUrls.push(p.httpUrl ?? '');
       mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
+    } else if (topology.startsWith('rabbitmq-')) {
+      const workers = Number(topology.split('-')[1] ?? '2');
+      const apiPort = await freePort();
+      cluster = await startRabbitCluster({
+        dir: join(dir, topology, 'rabbitmq'),
+        hookBaseUrl: `http://127.0.0.1:${apiPort}`,
+        hookSecret: HOOK_SECRET,
+        namePrefix: `lwb${Date.now().toString(36).slice(-5)}n`,
+      });
+      for (const n of cluster.nodes) {
+        const node = n;
+        procs.push({
+          name: `rabbitmq node ${n.index + 1}`,
+          child: n.child as ChildProcess,
+          httpUrl: null,
+          peakRss: 0,
+          pid: () => node.pid ?? undefined,
+          broker: true,
+        });
+      }
+      mqttUrl = cluster.mqttUrls;
+      procs.push(
+        await startPlatformProcess(
+          'api',
+          'api',
+          {
+            ...common,
+            MQTT_URL: mqttUrl,
+            MQTT_USERNAME: cluster.user,
+            MQTT_PASSWORD: cluster.password,
+            BROKER_HOOK_SECRET: HOOK_SECRET,
+          },
+          apiPort,
+        ),
+      );
+      for (let i = 1; i <= workers; i++) {
+        const w = await startPlatformProcess(`ingest worker ${i}`, 'ingest', {
+          ...common,
+          INGEST_SOURCE: 'amqp',
+          AMQP_URL: cluster.amqpUrls,
+        });
+        procs.push(w);
+        ingestUrls.push(w.httpUrl ?? '');
+      }
     } else {
       const workers = Number(topology.split('-')[1] ?? '1');
       const broker = await startMosquitto(dir);
@@ -227,7 +293,7 @@ async function runTopology(
     const file = join(dir, `creds-${topology}.json`);
     writeFileSync(file, JSON.stringify(creds));
     const rssTimer = setInterval(() => {
-      for (const p of procs) p.peakRss = Math.max(p.peakRss, rssBytes(p.child.pid));
+      for (const p of procs) p.peakRss = Math.max(p.peakRss, rssBytes(pidOf(p)));
     }, 250);
     interface Snapshot {
       cpu: Map<string, number>;
@@ -236,8 +302,9 @@ async function runTopology(
       at: number;
     }
     const snaps: { warm?: Snapshot; end?: Snapshot } = {};
+    let killedNodeCpu: number | null = null;
     const snapshot = async (): Promise<Snapshot> => ({
-      cpu: new Map(procs.map((p) => [p.name, procCpuSeconds(p.child.pid ?? 0)])),
+      cpu: new Map(procs.map((p) => [p.name, procCpuSeconds(pidOf(p) ?? 0)])),
       pg: postgresCpuSeconds(postmaster),
       texts: await scrape(ingestUrls),
       at: Date.now(),
@@ -249,6 +316,17 @@ async function runTopology(
       () => {
         setTimeout(() => void snapshot().then((s) => (snaps.warm = s)), WARMUP_MS);
         setTimeout(() => void snapshot().then((s) => (snaps.end = s)), SECONDS * 1000 - 500);
+        if (topology.endsWith('-kill') && cluster) {
+          const c = cluster;
+          // the first node of every list: where the devices and the workers are connected
+          setTimeout(
+            () => {
+              killedNodeCpu = procCpuSeconds(c.nodes[0]?.pid ?? 0);
+              c.kill(0);
+            },
+            WARMUP_MS + (SECONDS * 1000 - WARMUP_MS) / 2,
+          );
+        }
       },
     );
     const load = await result;
@@ -278,15 +356,19 @@ async function runTopology(
     const pg = end.pg - warm.pg;
     const perProcess: Record<string, { cpuSPer1000: number | null; peakRssMiB: number }> = {};
     let platformCpu = 0;
+    let brokerCpu = 0;
     for (const p of procs) {
-      const cpu = (end.cpu.get(p.name) ?? 0) - (warm.cpu.get(p.name) ?? 0);
-      if (p.name !== 'mosquitto') platformCpu += cpu;
+      // a node killed in the window: its CPU up to the kill
+      const last =
+        p.name === 'rabbitmq node 1' && killedNodeCpu !== null ? killedNodeCpu : end.cpu.get(p.name);
+      const cpu = Math.max(0, (last ?? 0) - (warm.cpu.get(p.name) ?? 0));
+      if (p.broker) brokerCpu += cpu;
+      else platformCpu += cpu;
       perProcess[p.name] = {
         cpuSPer1000: perThousand(cpu, committed),
         peakRssMiB: Math.round(p.peakRss / 1048576),
       };
     }
-    const brokerCpu = (end.cpu.get('mosquitto') ?? 0) - (warm.cpu.get('mosquitto') ?? 0);
     // The load generator's CPU is over its whole sending time (it reports it itself).
     const loadCpuPerS = load.cpuSeconds / Math.max(1, load.seconds);
     return {
@@ -311,12 +393,24 @@ async function runTopology(
         postgres: cores(pg, seconds),
         loadGenerator: cores(loadCpuPerS, 1),
       },
+      ...(cluster
+        ? {
+            nodeKilled: topology.endsWith('-kill') ? 'node 1 (-9), mid-window' : null,
+            redeliveredToWorkers:
+              counter(end.texts, 'liftwatch_ingest_redelivered_total') -
+              counter(warm.texts, 'liftwatch_ingest_redelivered_total'),
+            duplicateRowsSkipped:
+              counter(end.texts, 'liftwatch_ingest_duplicates_total', 'table="telemetry_status"') -
+              counter(warm.texts, 'liftwatch_ingest_duplicates_total', 'table="telemetry_status"'),
+          }
+        : {}),
       load: load.totals,
       databaseReadBack: check,
       backlogDrainedAfterS,
     };
   } finally {
     for (const p of procs.reverse()) await stop(p);
+    await cluster?.stop();
   }
 }
 

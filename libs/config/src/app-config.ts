@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import { redactBrokerUrls, splitBrokerUrls } from './broker-urls';
 
 /** The roles one process can play. `all` runs every role in one process (the embedded default). */
 export const PROCESS_ROLES = ['all', 'api', 'ingest'] as const;
@@ -112,9 +113,15 @@ export const envSchema = z.object({
   MQTT_PORT: port.default(1884),
   MQTT_WS_PORT: port.default(8884),
   MQTT_HOST: z.string().min(1).default('0.0.0.0'),
+  // one broker, or the nodes of a cluster comma-separated (clients fail over along the list)
   MQTT_URL: z
     .string()
-    .regex(/^(mqtts?|wss?|tcp):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL')
+    .refine(
+      (v) =>
+        splitBrokerUrls(v).length > 0 &&
+        splitBrokerUrls(v).every((u) => /^(mqtts?|wss?|tcp):\/\/[^,\s]+$/.test(u)),
+      'must be an mqtt://, mqtts://, ws:// or wss:// URL, or several comma-separated',
+    )
     .optional(),
   MQTT_USERNAME: z.string().min(1).optional(),
   MQTT_PASSWORD: z.string().min(1).optional(),
@@ -127,6 +134,22 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]{1,64}$/)
     .optional(),
   MQTT_CLEAN_SESSION: boolish.default(false),
+  // Where the ingest role takes device messages from: an MQTT subscription (MQTT_URL), or a
+  // RabbitMQ quorum queue over AMQP 0-9-1 (AMQP_URL) that the cluster fills from its MQTT plugin.
+  INGEST_SOURCE: z.enum(['mqtt', 'amqp']).default('mqtt'),
+  AMQP_URL: z
+    .string()
+    .refine(
+      (v) => splitBrokerUrls(v).length > 0 && splitBrokerUrls(v).every((u) => /^amqps?:\/\/[^,\s]+$/.test(u)),
+      'must be an amqp:// or amqps:// URL, or several comma-separated',
+    )
+    .optional(),
+  AMQP_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,200}$/)
+    .default('liftwatch.ingest'),
+  // messages one worker holds unacknowledged (they are acknowledged after their commit)
+  AMQP_PREFETCH: z.coerce.number().int().min(1).max(65_535).default(2000),
   MQTT_MAX_PAYLOAD_BYTES: z.coerce
     .number()
     .int()
@@ -248,6 +271,11 @@ export interface AppConfig {
     maxBatchPayloadBytes: number;
     /** Secret shared with an external broker calling the auth/ACL HTTP hooks. */
     hookSecret: string | undefined;
+    /**
+     * The ingest role's source: the MQTT subscription, or a RabbitMQ quorum queue over AMQP
+     * (urls: the cluster's nodes, tried in turn).
+     */
+    ingestSource: { kind: 'mqtt' } | { kind: 'amqp'; urls: string[]; queue: string; prefetch: number };
     /** how a revoked device is disconnected from an external broker */
     kick: 'takeover' | 'emqx' | 'none';
     /** EMQX management API (kick = emqx); the secret is secret */
@@ -338,9 +366,10 @@ export function loadConfig(
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
     problems.push('JWT_SECRET: required when NODE_ENV=production');
   }
-  if (e.ROLE === 'ingest' && !e.MQTT_URL) {
+  if (e.ROLE === 'ingest' && e.INGEST_SOURCE === 'mqtt' && !e.MQTT_URL) {
     problems.push('MQTT_URL: required for ROLE=ingest (the ingest role alone consumes an external broker)');
   }
+  if (e.INGEST_SOURCE === 'amqp' && !e.AMQP_URL) problems.push('AMQP_URL: required for INGEST_SOURCE=amqp');
   // Kicking is the api role's (the ingest role never revokes a device).
   if (e.BROKER_KICK === 'emqx' && e.ROLE !== 'ingest') {
     for (const key of ['EMQX_API_URL', 'EMQX_API_KEY', 'EMQX_API_SECRET'] as const) {
@@ -406,6 +435,15 @@ export function loadConfig(
       maxPayloadBytes: e.MQTT_MAX_PAYLOAD_BYTES,
       maxBatchPayloadBytes: e.MQTT_MAX_BATCH_PAYLOAD_BYTES,
       hookSecret: e.BROKER_HOOK_SECRET,
+      ingestSource:
+        e.INGEST_SOURCE === 'amqp' && e.AMQP_URL
+          ? {
+              kind: 'amqp',
+              urls: splitBrokerUrls(e.AMQP_URL),
+              queue: e.AMQP_QUEUE,
+              prefetch: e.AMQP_PREFETCH,
+            }
+          : { kind: 'mqtt' },
       kick: e.BROKER_KICK,
       emqxApi:
         e.EMQX_API_URL && e.EMQX_API_KEY && e.EMQX_API_SECRET
@@ -421,7 +459,7 @@ export function loadConfig(
       // Behind an external broker a shared subscription spreads one device's samples over several
       // workers, each knowing only the rows it wrote: every touch is written there by default.
       liveRefreshMs: Math.min(
-        e.INGEST_LIVE_REFRESH_MS ?? (e.MQTT_URL ? 0 : 5000),
+        e.INGEST_LIVE_REFRESH_MS ?? (e.MQTT_URL || e.INGEST_SOURCE === 'amqp' ? 0 : 5000),
         Math.floor((e.ALARM_OFFLINE_AFTER_S * 1000) / 4),
       ),
     },
@@ -481,7 +519,14 @@ export function redactConfig(config: AppConfig): Record<string, unknown> {
     },
     mqtt: {
       ...config.mqtt,
-      url: redactUrl(config.mqtt.url),
+      url: config.mqtt.url === undefined ? undefined : redactBrokerUrls(config.mqtt.url),
+      ingestSource:
+        config.mqtt.ingestSource.kind === 'amqp'
+          ? {
+              ...config.mqtt.ingestSource,
+              urls: config.mqtt.ingestSource.urls.map((u) => redactBrokerUrls(u)),
+            }
+          : config.mqtt.ingestSource,
       password: config.mqtt.password ? '***' : undefined,
       hookSecret: config.mqtt.hookSecret ? '***' : undefined,
       emqxApi: config.mqtt.emqxApi ? { ...config.mqtt.emqxApi, secret: '***' } : null,

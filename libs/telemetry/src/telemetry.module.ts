@@ -1,7 +1,9 @@
 import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { RegistryModule } from '@liftwatch/registry';
+import { AmqpIngestConsumer } from './broker/amqp-ingest.consumer';
 import { BrokerHooksController } from './broker/broker-hooks.controller';
+import { RabbitmqHooksController } from './broker/rabbitmq-hooks.controller';
 import { DeviceCommandsController } from './broker/device-commands.controller';
 import { DeviceCommandsService } from './broker/device-commands.service';
 import { DeviceAuthService } from './broker/device-auth.service';
@@ -41,6 +43,7 @@ export class TelemetryModule {
       LiveStateBus,
       EmbeddedBrokerService,
       ExternalBrokerConsumer,
+      AmqpIngestConsumer,
       RollupRepository,
       MeterRepository,
       TelemetryJobsService,
@@ -64,6 +67,7 @@ export class TelemetryModule {
       controllers.push(
         TelemetryController,
         BrokerHooksController,
+        RabbitmqHooksController,
         DeviceCommandsController,
         MeterAnomaliesController,
       );

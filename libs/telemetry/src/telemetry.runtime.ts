@@ -7,11 +7,12 @@ import {
   Optional,
 } from '@nestjs/common';
 import { DeviceChanges } from '@liftwatch/registry';
-import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { APP_CONFIG, type AppConfig, redactBrokerUrls } from '@liftwatch/config';
 import { HealthRegistry } from '@liftwatch/observability';
 import { EmbeddedBrokerService } from './broker/embedded-broker.service';
 import { IngestService } from './ingest/ingest.service';
 import { ExternalBrokerConsumer } from './broker/external-broker.consumer';
+import { AmqpIngestConsumer } from './broker/amqp-ingest.consumer';
 import { DeviceDirectory } from './ingest/device-directory';
 import { TelemetryJobsService } from './rollups/telemetry-jobs.service';
 import { ExternalBrokerKicker } from './broker/external-broker.kicker';
@@ -36,6 +37,7 @@ export class TelemetryRuntime implements OnApplicationBootstrap, BeforeApplicati
     private readonly jobs: TelemetryJobsService,
     private readonly broker: EmbeddedBrokerService,
     private readonly consumer: ExternalBrokerConsumer,
+    private readonly amqp: AmqpIngestConsumer,
     private readonly ingest: IngestService,
     health: HealthRegistry,
     private readonly sql: Sql,
@@ -60,17 +62,23 @@ export class TelemetryRuntime implements OnApplicationBootstrap, BeforeApplicati
     });
     if (options.ingest) {
       health.register('broker', () =>
-        this.config.mqtt.url
+        this.amqp.enabled
           ? {
-              status: this.consumer.connected ? 'up' : 'down',
-              mode: 'external',
-              url: this.config.mqtt.url.replace(/\/\/[^@]*@/, '//'),
+              status: this.amqp.connected ? 'up' : 'down',
+              mode: 'amqp',
+              url: this.amqp.currentUrl,
             }
-          : {
-              status: this.broker.running ? 'up' : 'down',
-              mode: 'embedded',
-              connectedClients: this.broker.connectedClients,
-            },
+          : this.config.mqtt.url
+            ? {
+                status: this.consumer.connected ? 'up' : 'down',
+                mode: 'external',
+                url: redactBrokerUrls(this.config.mqtt.url),
+              }
+            : {
+                status: this.broker.running ? 'up' : 'down',
+                mode: 'embedded',
+                connectedClients: this.broker.connectedClients,
+              },
       );
     }
   }
@@ -91,7 +99,7 @@ export class TelemetryRuntime implements OnApplicationBootstrap, BeforeApplicati
   }
 
   get usesExternalBroker(): boolean {
-    return this.config.mqtt.url !== undefined;
+    return this.config.mqtt.url !== undefined || this.amqp.enabled;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -107,6 +115,10 @@ export class TelemetryRuntime implements OnApplicationBootstrap, BeforeApplicati
     tcpPort?: number,
     wsPort?: number | null,
   ): Promise<{ tcpPort: number; wsPort: number | null } | null> {
+    if (this.amqp.enabled) {
+      await this.amqp.start();
+      return null;
+    }
     if (this.usesExternalBroker) {
       await this.consumer.start();
       return null;
@@ -116,6 +128,7 @@ export class TelemetryRuntime implements OnApplicationBootstrap, BeforeApplicati
 
   async beforeApplicationShutdown(): Promise<void> {
     try {
+      await this.amqp.stop();
       await this.consumer.stop();
       await this.broker.stop();
     } catch (err) {

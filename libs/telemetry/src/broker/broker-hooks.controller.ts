@@ -179,12 +179,15 @@ export class BrokerHooksController {
   }
 
   private checkSecret(given: string | undefined): void {
-    const expected = this.config.mqtt.hookSecret;
-    if (!expected || !given)
-      throw new UnauthenticatedError('broker hooks need BROKER_HOOK_SECRET and x-broker-secret');
-    const a = Buffer.from(given);
-    const b = Buffer.from(expected);
-    if (a.length !== b.length || !timingSafeEqual(a, b))
-      throw new UnauthenticatedError('wrong broker secret');
+    checkBrokerSecret(this.config.mqtt.hookSecret, given);
   }
+}
+
+/** The broker proves itself with BROKER_HOOK_SECRET (a header, or `?secret=` where it cannot send one). */
+export function checkBrokerSecret(expected: string | undefined, given: string | undefined): void {
+  if (!expected || !given)
+    throw new UnauthenticatedError('broker hooks need BROKER_HOOK_SECRET and x-broker-secret');
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new UnauthenticatedError('wrong broker secret');
 }

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { connect, type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
-import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { APP_CONFIG, type AppConfig, mqttTargets, redactBrokerUrls } from '@liftwatch/config';
 import { IngestService } from '../ingest/ingest.service';
 import { INGEST_TOPIC_FILTER, parseDeviceTopic } from '../protocol/topics';
 
@@ -43,7 +43,9 @@ export class ExternalBrokerConsumer {
   async start(url = this.config.mqtt.url): Promise<void> {
     if (!url) throw new Error('MQTT_URL is not set');
     const group = this.config.mqtt.sharedGroup;
-    const client = connect(url, {
+    const { url: first, servers } = mqttTargets(url);
+    const client = connect(first, {
+      servers,
       // Stable across restarts: the broker keeps this worker's session (and what it had not
       // acknowledged) and hands it back when the worker reconnects.
       clientId: this.config.mqtt.clientId ?? `liftwatch-${group}-${hostname()}`.slice(0, 64),
@@ -92,11 +94,12 @@ export class ExternalBrokerConsumer {
           if (err) return reject(err);
           if (granted?.some((g) => g.qos === 128))
             return reject(new Error('subscription refused by the broker'));
-          this.logger.log(`consuming ${filter} from ${url.replace(/\/\/[^@]*@/, '//')}`);
+          this.logger.log(`consuming ${filter} from ${redactBrokerUrls(url)}`);
           resolve();
         });
       });
-      client.once('error', reject);
+      // one broker: its refusal fails the start; a list: mqtt.js tries the next node
+      if (!servers) client.once('error', reject);
     });
   }
 

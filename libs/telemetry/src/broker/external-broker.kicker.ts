@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { connect } from 'mqtt';
-import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { APP_CONFIG, type AppConfig, splitBrokerUrls } from '@liftwatch/config';
 
 export type KickResult = 'kicked' | 'not_connected' | 'skipped' | 'failed';
 
@@ -36,8 +36,17 @@ export class ExternalBrokerKicker {
         if (!res.ok) throw new Error(`EMQX answered ${res.status}`);
         return 'kicked';
       }
-      await this.takeOver(url, clientId);
-      return 'kicked';
+      // any node of a cluster will do: the broker drops the device's connection wherever it is
+      let last: unknown = null;
+      for (const node of splitBrokerUrls(url)) {
+        try {
+          await this.takeOver(node, clientId);
+          return 'kicked';
+        } catch (err) {
+          last = err;
+        }
+      }
+      throw last instanceof Error ? last : new Error('no broker node answered');
     } catch (err) {
       this.logger.warn(
         `could not disconnect ${clientId} from the broker (${kick}): ${err instanceof Error ? err.message : String(err)}`,

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { connect, type MqttClient } from 'mqtt';
-import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
+import { APP_CONFIG, type AppConfig, mqttTargets } from '@liftwatch/config';
 import { type ConfigCommand } from '../protocol/messages';
 import { deviceTopic } from '../protocol/topics';
 
@@ -37,7 +37,9 @@ export class ExternalCommandPublisher implements OnModuleDestroy {
     const url = this.config.mqtt.url;
     if (!url) return Promise.reject(new Error('MQTT_URL is not set'));
     this.client ??= new Promise<MqttClient>((resolve, reject) => {
-      const client = connect(url, {
+      const { url: first, servers } = mqttTargets(url);
+      const client = connect(first, {
+        servers,
         clientId: `liftwatch-cmd-${hostname()}-${process.pid}`.slice(0, 64),
         username: this.config.mqtt.username,
         password: this.config.mqtt.password,
@@ -45,13 +47,26 @@ export class ExternalCommandPublisher implements OnModuleDestroy {
         reconnectPeriod: 2000,
         connectTimeout: 10_000,
       });
-      client.once('connect', () => resolve(client));
-      client.once('error', (err) => {
+      // With a list of nodes mqtt.js moves along it on every failed attempt: wait for one to
+      // answer rather than giving up on the first refusal.
+      const timer = setTimeout(() => {
+        this.client = null;
+        client.end(true);
+        reject(new Error('no MQTT broker node answered within 10 s'));
+      }, 10_000);
+      client.once('connect', () => {
+        clearTimeout(timer);
+        resolve(client);
+      });
+      client.on('error', (err) => {
+        this.logger.warn(`command publisher: ${err.message}`);
+        if (servers || client.connected) return;
+        // one broker: its refusal is the answer
+        clearTimeout(timer);
         this.client = null;
         client.end(true);
         reject(err);
       });
-      client.on('error', (err) => this.logger.warn(`command publisher: ${err.message}`));
     });
     return this.client;
   }

@@ -15,6 +15,7 @@ export class IngestMetrics {
   readonly flushFailures: Counter;
   readonly brokerClients: Gauge;
   readonly unknownEventCodes: Counter;
+  readonly redelivered: Counter;
 
   constructor(metrics: MetricsService) {
     const registers = [metrics.registry];
@@ -40,6 +41,11 @@ export class IngestMetrics {
       name: 'liftwatch_ingest_duplicates_total',
       help: 'Rows already stored (redelivered or replayed messages), by table',
       labelNames: ['table'],
+      registers,
+    });
+    this.redelivered = new Counter({
+      name: 'liftwatch_ingest_redelivered_total',
+      help: 'Messages the broker delivered again (AMQP: a worker, connection or node went away before acknowledging them)',
       registers,
     });
     this.flushSeconds = new Histogram({
