@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { parseAllDocuments, parseDocument, type ScalarTag, type CollectionTag } from 'yaml';
 import { loadConfig } from '@liftwatch/config';
+import { AMQP_INGEST_BINDING } from '../libs/telemetry/src/broker/amqp-ingest-queue';
 
 /**
  * The deployment files in deploy/ (Docker Compose, Kubernetes) cannot be run here (no Docker, no
@@ -81,6 +82,7 @@ describe('Docker Compose files', () => {
     'docker-compose.yml',
     'scale-out/docker-compose.yml',
     'scale-out/docker-compose.emqx.yml',
+    'scale-out/docker-compose.rabbitmq.yml',
   ].map((f) => join(DEPLOY, f));
 
   it.each(files)('%s should follow the Compose Specification', (file) => {
@@ -120,6 +122,56 @@ describe('Docker Compose files', () => {
         expect({ name, redis: config.redis.url }).toEqual({ name, redis: 'redis://redis:6379' });
     }
     expect([...clientIds].filter(Boolean)).toHaveLength(2);
+  });
+
+  it('should run, with the RabbitMQ overlay, ingest workers on the quorum queue and api replicas on every node, with the cluster set up as the tested one', () => {
+    const base = readYaml(join(DEPLOY, 'scale-out/docker-compose.yml')).services as Record<
+      string,
+      { command?: unknown; environment?: Record<string, string> }
+    >;
+    const overlay = readYaml(join(DEPLOY, 'scale-out/docker-compose.rabbitmq.yml')).services as Record<
+      string,
+      { environment?: Record<string, string> } | null
+    >;
+    for (const name of ['ingest-1', 'ingest-2', 'api-1', 'api-2']) {
+      const env = Object.fromEntries(
+        Object.entries({ ...base[name]?.environment, ...overlay[name]?.environment }).map(([k, v]) => [
+          k,
+          interpolate(String(v), { ...SECRETS, AMQP_PASSWORD: 'amqp-password' }),
+        ]),
+      );
+      const config = loadConfig({ ...env, ROLE: roleOf(base[name]?.command) });
+      expect({ name, mqtt: config.mqtt.url }).toEqual({
+        name,
+        mqtt: 'mqtt://rabbit1:1883,mqtt://rabbit2:1883,mqtt://rabbit3:1883',
+      });
+      const source = config.mqtt.ingestSource;
+      if (config.role === 'ingest')
+        expect({ name, source }).toEqual({
+          name,
+          source: {
+            kind: 'amqp',
+            urls: [1, 2, 3].map((i) => `amqp://liftwatch:amqp-password@rabbit${i}:5672`),
+            queue: 'liftwatch.ingest',
+            prefetch: 2000,
+          },
+        });
+    }
+    const conf = readFileSync(join(DEPLOY, 'brokers/rabbitmq.conf'), 'utf8');
+    for (const path of ['user', 'vhost', 'resource', 'topic'])
+      expect(conf).toContain(`/api/v1/broker/rabbitmq/${path}?secret=@BROKER_HOOK_SECRET@`);
+    const defs = JSON.parse(readFileSync(join(DEPLOY, 'brokers/rabbitmq-definitions.json'), 'utf8')) as {
+      queues: Array<{ name: string; arguments: Record<string, string> }>;
+      bindings: Array<{ destination: string; routing_key: string }>;
+      policies: Array<{ pattern: string }>;
+    };
+    expect(defs.queues).toEqual([
+      expect.objectContaining({ name: 'liftwatch.ingest', arguments: { 'x-queue-type': 'quorum' } }),
+    ]);
+    expect(defs.bindings).toEqual([
+      expect.objectContaining({ destination: 'liftwatch.ingest', routing_key: AMQP_INGEST_BINDING }),
+    ]);
+    expect(defs.policies.map((p) => p.pattern)).toEqual(['^mqtt-subscription-']);
   });
 
   it('should point the brokers at hooks the platform serves', () => {

@@ -108,7 +108,7 @@ async function startPlatformProcess(
       JWT_SECRET,
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_VERBOSE ? 'inherit' : 'ignore', 'inherit'],
   });
   const httpUrl = `http://127.0.0.1:${port}`;
   await waitHealthy(httpUrl, child, name);
@@ -441,7 +441,8 @@ async function main(): Promise<void> {
     out.topologies = results;
   } finally {
     await database.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP) process.stderr.write(`kept ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
   }
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   process.exit(0);
