@@ -37,5 +37,15 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
+    {
+      ...common,
+      // kill tests of a broker cluster (three Erlang VMs and the platform's processes): run after
+      // the others, alone — beside a browser test they took the machine from it (npm test runs
+      // `jest --selectProjects cluster` as its second step)
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/**/*.cluster-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
   ],
 };

@@ -55,6 +55,7 @@ const common = {
   JWT_SECRET: env.JWT_SECRET ?? randomBytes(32).toString('hex'),
   LOG_LEVEL: env.LOG_LEVEL ?? 'info',
   ...(env.ADMIN_PASSWORD ? { ADMIN_PASSWORD: env.ADMIN_PASSWORD } : {}),
+  ...(env.DATABASE_POOL_SIZE ? { DATABASE_POOL_SIZE: env.DATABASE_POOL_SIZE } : {}),
 };
 
 const conf = join(dir, 'mosquitto.conf');

@@ -136,5 +136,5 @@ describe('migrations', () => {
         for (const p of started) await p.stop();
       }
     });
-  }, 120_000);
+  }, 300_000);
 });

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from './test-database';
+import { SLACK } from './wait';
 import { PLATFORM_NODE_FLAGS } from '../../libs/config/src/node-flags';
 
 export const PROCESS_ADMIN_PASSWORD = 'process-admin-password';
@@ -67,7 +68,8 @@ export async function startPlatformProcess(
     }),
   );
   const baseUrl = `http://127.0.0.1:${httpPort}`;
-  const deadline = Date.now() + 90_000;
+  // 90 s on an idle machine; a busy one (a browser test, a broker cluster beside) gets the slack
+  const deadline = Date.now() + 90_000 * SLACK;
   for (;;) {
     if (exit) throw new Error(`platform exited early (${JSON.stringify(exit)}):\n${out.slice(-4000)}`);
     try {

@@ -100,7 +100,8 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     port: await freePort(),
     database,
     // a test cluster: nothing in it is worth an fsync
-    settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+    // (and room for the processes that spawned tests start beside each other: topologies, clusters)
+    settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' },
   });
   await runMigrations(pg.url, 'auto');
   return {

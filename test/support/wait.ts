@@ -4,7 +4,7 @@ import { type Response } from 'superagent';
  * the suite runs two files at once on two cores, and a busy machine must not fail a test. A wait
  * returns as soon as its condition holds; no test asserts on how long that took.
  */
-const SLACK = Math.max(1, Number(process.env.TEST_WAIT_SLACK ?? 3));
+export const SLACK = Math.max(1, Number(process.env.TEST_WAIT_SLACK ?? 3));
 
 /** Polls `probe` until it returns a value that is not undefined/false, or fails after `timeoutMs` (× the slack). */
 export async function waitFor<T>(

@@ -1,5 +1,5 @@
-import { Body, Controller, Header, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, Header, HttpCode, Inject, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { APP_CONFIG, type AppConfig } from '@liftwatch/config';
 import { Public } from '@liftwatch/observability';
@@ -61,7 +61,14 @@ export class RabbitTopicDto extends RabbitResourceDto {
 }
 
 type Answer = 'allow' | 'deny';
-const TEXT = 'text/plain; charset=utf-8';
+
+/** 200 with `allow` or `deny` as plain text, as rabbitmq_auth_backend_http reads it. */
+const RabbitAnswer = () =>
+  applyDecorators(
+    Header('content-type', 'text/plain; charset=utf-8'),
+    ApiProduces('text/plain'),
+    ApiOkResponse({ description: 'the decision', schema: { type: 'string', enum: ['allow', 'deny'] } }),
+  );
 
 /** `lw.v1.X.cmd` (a routing or binding key) → `lw/v1/X/cmd`; `*` → `+` for binding keys. */
 export function mqttTopicOfKey(key: string): string {
@@ -80,8 +87,7 @@ export class RabbitmqHooksController {
 
   @Post('user')
   @HttpCode(200)
-  @Header('content-type', TEXT)
-  @ApiOkResponse({ description: '`allow` or `deny`' })
+  @RabbitAnswer()
   async user(@Query('secret') secret: string | undefined, @Body() dto: RabbitUserDto): Promise<Answer> {
     checkBrokerSecret(this.config.mqtt.hookSecret, secret);
     if (!this.isDevice(dto)) return 'deny';
@@ -98,8 +104,7 @@ export class RabbitmqHooksController {
 
   @Post('vhost')
   @HttpCode(200)
-  @Header('content-type', TEXT)
-  @ApiOkResponse({ description: '`allow` or `deny`' })
+  @RabbitAnswer()
   vhost(@Query('secret') secret: string | undefined, @Body() dto: RabbitVhostDto): Answer {
     checkBrokerSecret(this.config.mqtt.hookSecret, secret);
     return this.isDevice(dto) && dto.vhost === '/' ? 'allow' : 'deny';
@@ -107,8 +112,7 @@ export class RabbitmqHooksController {
 
   @Post('resource')
   @HttpCode(200)
-  @Header('content-type', TEXT)
-  @ApiOkResponse({ description: '`allow` or `deny`' })
+  @RabbitAnswer()
   resource(@Query('secret') secret: string | undefined, @Body() dto: RabbitResourceDto): Answer {
     checkBrokerSecret(this.config.mqtt.hookSecret, secret);
     if (!this.isDevice(dto)) return 'deny';
@@ -126,8 +130,7 @@ export class RabbitmqHooksController {
 
   @Post('topic')
   @HttpCode(200)
-  @Header('content-type', TEXT)
-  @ApiOkResponse({ description: '`allow` or `deny`' })
+  @RabbitAnswer()
   topic(@Query('secret') secret: string | undefined, @Body() dto: RabbitTopicDto): Answer {
     checkBrokerSecret(this.config.mqtt.hookSecret, secret);
     const clientId = dto['variable_map.client_id'] ?? dto.client_id;
